@@ -1,0 +1,107 @@
+"""Reads shared by pages and the API, with row-level scoping applied here."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
+
+from . import permissions as perm
+from .models import Alert, AuditEntry, Enterprise, Notification, Place, Role, Unit, User
+from .models.alerts import OPEN_STATUSES
+
+
+def descendant_unit_ids(unit_id: int) -> set[int]:
+    """A unit and every unit below it (the tree is small: one query, walked in memory)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, todo = set(), [unit_id]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children.get(current, []))
+    return found
+
+
+def units_for(user: User) -> QuerySet[Unit]:
+    if not perm.is_internal(user):
+        return Unit.objects.none()
+    return Unit.objects.select_related("parent", "leader").prefetch_related("aliases")
+
+
+def enterprises_for(user: User) -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.select_related("block", "unit")
+    role = perm.role_of(user)
+    if role in perm.READ_ALL:
+        return qs
+    if role == Role.UNIT_STAFF:
+        return qs.filter(unit_id__in=perm.unit_scope_ids(user))
+    if role == Role.ENTERPRISE and user.enterprise_id:
+        return qs.filter(pk=user.enterprise_id)
+    return qs.none()
+
+
+def alerts_for(user: User) -> QuerySet[Alert]:
+    qs = Alert.objects.select_related(
+        "unit", "enterprise", "assignee_unit", "assignee_user", "assignee_enterprise")
+    role = perm.role_of(user)
+    if role in perm.READ_ALL:
+        return qs
+    if role == Role.UNIT_STAFF:
+        scope = perm.unit_scope_ids(user)
+        return qs.filter(Q(unit_id__in=scope) | Q(assignee_unit_id__in=scope)
+                         | Q(assignee_user=user))
+    if role == Role.ENTERPRISE and user.enterprise_id:
+        return qs.filter(assignee_enterprise_id=user.enterprise_id)
+    return qs.none()
+
+
+def alert_inbox(user: User, box: str = "mine") -> QuerySet[Alert]:
+    """'mine': open alerts waiting on this person; 'unit': open ones of their unit;
+    'open': every open alert they may see; 'all': everything they may see."""
+    qs = alerts_for(user)
+    if box == "all":
+        return qs
+    qs = qs.filter(status__in=OPEN_STATUSES)
+    if box == "mine":
+        role = perm.role_of(user)
+        if role in perm.DISPATCHERS:
+            # A dispatcher's own work: new alerts to acknowledge/assign, handled ones to verify.
+            return qs.filter(Q(status__in=[Alert.Status.RAISED, Alert.Status.ACKNOWLEDGED,
+                                          Alert.Status.HANDLED]) | Q(assignee_user=user))
+        if role == Role.LEADER:
+            return qs.filter(escalated_at__isnull=False)
+        return qs.exclude(status=Alert.Status.HANDLED)
+    if box == "unit" and user.unit_id:
+        scope = descendant_unit_ids(user.unit_id)
+        return qs.filter(Q(unit_id__in=scope) | Q(assignee_unit_id__in=scope))
+    return qs
+
+
+def history_of(obj: Model) -> QuerySet[AuditEntry]:
+    ct = ContentType.objects.get_for_model(obj)
+    return AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk))
+
+
+def places_geojson(kinds: tuple[str, ...] = ("zone", "area", "block")) -> dict:
+    features = []
+    for place in Place.objects.filter(kind__in=kinds).select_related("parent"):
+        features.append({
+            "type": "Feature",
+            "id": place.code,
+            "geometry": place.geometry,
+            "properties": {"code": place.code, "name": place.name, "kind": place.kind,
+                           "parent": place.parent.code if place.parent else None},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def users_for(user: User) -> QuerySet[User]:
+    if not perm.can_manage_registry(user):
+        return User.objects.none()
+    return User.objects.select_related("unit", "enterprise")

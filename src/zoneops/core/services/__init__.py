@@ -1,0 +1,1 @@
+"""Every write in core goes through these functions: transactional, permission-checked, audited."""

@@ -1,0 +1,87 @@
+"""Recording the audit trail. Callers pass what they changed; this module never decides policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from ..models import AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+        return value.name or ""
+    return value
+
+
+SKIPPED_FIELDS = {"password", "digest", "secret", "last_login"}
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The object's own field values, JSON-safe; related objects by their name, secrets left out."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in SKIPPED_FIELDS or field.primary_key:
+            continue
+        if field.is_relation:
+            data[field.name] = _plain(getattr(obj, field.name)) if getattr(
+                obj, field.attname) is not None else None
+        else:
+            data[field.name] = _plain(getattr(obj, field.attname))
+    return data
+
+
+def record(actor, action: str, obj: models.Model, before: dict | None = None,
+           after: dict | None = None, reason: str = "") -> AuditEntry:
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=actor_obj,
+        actor_name=(str(actor_obj) if actor_obj else (actor if isinstance(actor, str)
+                                                       else "system")),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
+        reason=reason,
+    )
+
+
+def save_audited(actor, obj: models.Model, changes: dict[str, Any], reason: str = "",
+                 action: str | None = None) -> models.Model:
+    """Validate, save and audit one model instance with `changes` applied.
+
+    Raises django ValidationError with a message per field when the result is invalid.
+    """
+    creating = obj.pk is None
+    before = None if creating else snapshot(obj)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    after = snapshot(obj)
+    if before is not None and before == after:
+        return obj
+    record(actor, action or ("create" if creating else "update"), obj, before, after, reason)
+    return obj
+
+
+def delete_audited(actor, obj: models.Model, reason: str = "") -> None:
+    before = snapshot(obj)
+    record(actor, "delete", obj, before, None, reason)
+    obj.delete()

@@ -1,0 +1,157 @@
+"""Notifications: in-app rows at once; e-mail and webhook deliveries queued and sent by the worker.
+
+A caller never waits for SMTP or HTTP: `notify` only writes rows (after its transaction commits,
+the worker sends). A failed delivery is logged and retried with a growing delay.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Delivery, Notification, NotificationChannel, Unit, User
+
+log = logging.getLogger(__name__)
+
+
+def notify(*, title: str, body: str = "", link: str = "", users: Iterable[User] = (),
+           units: Iterable[Unit] = ()) -> int:
+    """In-app notice to each person once, plus a delivery to each enabled channel of each unit."""
+    now = timezone.now()
+    seen: set[int] = set()
+    rows = []
+    for user in users:
+        if user is not None and user.pk not in seen:
+            seen.add(user.pk)
+            rows.append(Notification(recipient=user, title=title[:200], body=body, link=link))
+    Notification.objects.bulk_create(rows)
+    unit_ids = {u.pk for u in units if u is not None}
+    if unit_ids:
+        Delivery.objects.bulk_create([
+            Delivery(channel=channel, title=title[:200], body=body, link=link,
+                     next_attempt_at=now)
+            for channel in NotificationChannel.objects.filter(unit_id__in=unit_ids, enabled=True)
+        ])
+    return len(rows)
+
+
+def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=list(notification_ids))
+    return qs.update(read_at=timezone.now())
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+class DeliveryError(Exception):
+    pass
+
+
+def _post_json(url: str, payload: dict) -> dict:
+    request = urllib.request.Request(
+        url, data=json.dumps(payload, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=settings.NOTIFY_TIMEOUT_SECONDS) as resp:
+            text = resp.read().decode("utf-8", "replace")
+    except OSError as exc:  # URLError, HTTPError, timeouts, refused connections
+        raise DeliveryError(f"POST {url.split('?')[0]} failed: {exc}") from exc
+    try:
+        return json.loads(text) if text.strip() else {}
+    except ValueError:
+        return {}
+
+
+def _dingtalk_url(url: str, secret: str) -> str:
+    """DingTalk robots with 加签: timestamp + "\\n" + secret, HMAC-SHA256, base64, URL-encoded."""
+    if not secret:
+        return url
+    timestamp = str(round(time.time() * 1000))
+    mac = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+    sign = urllib.parse.quote_plus(base64.b64encode(mac))
+    return f"{url}{'&' if '?' in url else '?'}timestamp={timestamp}&sign={sign}"
+
+
+def payload_for(channel: NotificationChannel, title: str, body: str, link: str) -> dict:
+    """The message body in each robot's own format (markdown for both group robots)."""
+    text = f"### {title}\n\n{body}".strip()
+    if link:
+        text += f"\n\n{link}"
+    if channel.kind == NotificationChannel.Kind.DINGTALK:
+        return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
+    if channel.kind == NotificationChannel.Kind.WECOM:
+        return {"msgtype": "markdown", "markdown": {"content": text}}
+    return {"title": title, "body": body, "link": link, "unit": channel.unit.name}
+
+
+def send(delivery: Delivery) -> None:
+    channel = delivery.channel
+    if channel.kind == NotificationChannel.Kind.EMAIL:
+        body = delivery.body + (f"\n\n{delivery.link}" if delivery.link else "")
+        try:
+            send_mail(delivery.title, body, settings.DEFAULT_FROM_EMAIL, [channel.target])
+        except OSError as exc:
+            raise DeliveryError(f"SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT}: {exc}") from exc
+        return
+    url = channel.target
+    if channel.kind == NotificationChannel.Kind.DINGTALK:
+        url = _dingtalk_url(url, channel.secret)
+    answer = _post_json(url, payload_for(channel, delivery.title, delivery.body, delivery.link))
+    # Both robots answer HTTP 200 with errcode != 0 when they refuse a message.
+    if answer.get("errcode", 0) not in (0, "0"):
+        raise DeliveryError(f"robot refused: errcode={answer.get('errcode')} "
+                            f"{answer.get('errmsg', '')}")
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+def send_due(now=None, limit: int = 50) -> tuple[int, int]:
+    """Send deliveries that are due. Returns (sent, failed attempts)."""
+    now = now or timezone.now()
+    sent = failed = 0
+    due = list(Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+               .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    for pk in due:
+        with transaction.atomic():
+            # Claim the row so that two workers never send the same delivery.
+            claimed = Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING,
+                                              next_attempt_at__lte=now).update(
+                next_attempt_at=now + timedelta(minutes=10))
+        if not claimed:
+            continue
+        delivery = Delivery.objects.select_related("channel__unit").get(pk=pk)
+        delivery.attempts += 1
+        try:
+            send(delivery)
+        except DeliveryError as exc:
+            failed += 1
+            delivery.last_error = str(exc)[:2000]
+            log.warning("delivery %s to %s failed (attempt %s): %s", delivery.pk,
+                        delivery.channel, delivery.attempts, exc)
+            if delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+                delivery.status = Delivery.Status.FAILED
+            else:
+                delivery.next_attempt_at = timezone.now() + retry_delay(delivery.attempts)
+        else:
+            sent += 1
+            delivery.status = Delivery.Status.SENT
+            delivery.sent_at = timezone.now()
+            delivery.last_error = ""
+        delivery.save()
+    return sent, failed

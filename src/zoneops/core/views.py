@@ -1,0 +1,354 @@
+"""Thin views: parse the request, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import authenticate as django_authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import forms
+from . import permissions as perm
+from . import selectors
+from .models import Alert, ApiToken, AuditEntry, Enterprise, Notification, Place, Unit, User
+from .models.alerts import OPEN_STATUSES
+from .services import alerts as alert_services
+from .services import notify as notify_services
+from .services import org as org_services
+from .services import people as people_services
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's field errors on the form fields they name."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        target = field if field in form.fields else None
+        for message in errors:
+            form.add_error(target, message if target else f"{field}: {message}")
+
+
+def client_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = forms.LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        address = client_address(request)
+        if people_services.login_locked(username, address):
+            minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
+            form.add_error(None, _("Too many failed attempts. Try again in %(minutes)s minutes.")
+                           % {"minutes": minutes})
+        else:
+            user = django_authenticate(request, username=username,
+                                       password=form.cleaned_data["password"])
+            if user is None:
+                people_services.login_failed(username, address)
+                form.add_error(None, _("Wrong user name or password."))
+            else:
+                people_services.login_succeeded(username)
+                login(request, user)
+                if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                    next_url = ""
+                return redirect(next_url or "home")
+    return render(request, "core/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    Unit.objects.exists()  # touches the database
+    return JsonResponse({"ok": True})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = selectors.alerts_for(user)
+    open_alerts = visible.filter(status__in=OPEN_STATUSES)
+    by_level = dict(open_alerts.values_list("level").annotate(n=Count("id")).order_by())
+    context = {
+        "inbox": selectors.alert_inbox(user, "mine")[:8],
+        "open_count": open_alerts.count(),
+        "overdue_count": open_alerts.filter(escalated_at__isnull=False).count(),
+        "levels": [(value, label, by_level.get(value, 0)) for value, label in Alert.Level.choices],
+        "notifications": Notification.objects.filter(recipient=user)[:6],
+        "unit_count": Unit.objects.filter(is_active=True).count() if perm.is_internal(user)
+        else None,
+        "enterprise_count": selectors.enterprises_for(user).count(),
+        "panels": [],  # later modules add their dashboard panels
+    }
+    return render(request, "core/home.html", context)
+
+
+def map_view(request: HttpRequest) -> HttpResponse:
+    if not perm.is_internal(request.user):
+        raise PermissionDenied
+    enterprises = [
+        {"name": e.name, "lat": float(e.latitude), "lon": float(e.longitude),
+         "industry": e.industry, "url": f"/enterprises/{e.pk}/"}
+        for e in selectors.enterprises_for(request.user).filter(latitude__isnull=False)
+    ]
+    return render(request, "core/map.html", {
+        "places": selectors.places_geojson(), "enterprises": enterprises,
+        "tile_url": settings.ZONEOPS_TILE_URL,
+    })
+
+
+def places_geojson(request: HttpRequest) -> JsonResponse:
+    if not perm.is_internal(request.user):
+        raise PermissionDenied
+    return JsonResponse(selectors.places_geojson())
+
+
+# --- units --------------------------------------------------------------------------------
+
+def unit_list(request: HttpRequest) -> HttpResponse:
+    if not perm.is_internal(request.user):
+        raise PermissionDenied
+    units = selectors.units_for(request.user).annotate(staff_count=Count("staff", distinct=True))
+    return render(request, "core/unit_list.html", {
+        "units": units, "can_edit": perm.can_manage_registry(request.user)})
+
+
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(selectors.units_for(request.user), pk=pk)
+    if not perm.can_view_unit(request.user, unit):
+        raise PermissionDenied
+    return render(request, "core/unit_detail.html", {
+        "unit": unit, "history": selectors.history_of(unit)[:50],
+        "staff": unit.staff.filter(is_active=True), "children": unit.children.all(),
+        "can_edit": perm.can_manage_registry(request.user)})
+
+
+def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not perm.can_manage_registry(request.user):
+        raise PermissionDenied
+    unit = get_object_or_404(Unit, pk=pk) if pk else None
+    form = forms.UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            saved = org_services.save_unit(request.user, data, Unit.objects.get(pk=pk) if pk
+                                           else None, aliases=form.alias_list())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("unit-detail", saved.pk)
+    return render(request, "core/form.html", {
+        "form": form, "title": _("Edit unit") if unit else _("New unit"),
+        "cancel": request.GET.get("back", "/units/")})
+
+
+# --- enterprises --------------------------------------------------------------------------
+
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.enterprises_for(request.user)
+    if perm.role_of(request.user) is None:
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q) | qs.filter(credit_code__icontains=q)
+    block = request.GET.get("block")
+    if block:
+        qs = qs.filter(block__code=block)
+    page = Paginator(qs.order_by("name"), 50).get_page(request.GET.get("page"))
+    return render(request, "core/enterprise_list.html", {
+        "page": page, "q": q, "block": block,
+        "blocks": Place.objects.filter(kind=Place.Kind.BLOCK),
+        "can_edit": perm.can_manage_registry(request.user)})
+
+
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
+    return render(request, "core/enterprise_detail.html", {
+        "enterprise": enterprise, "history": selectors.history_of(enterprise)[:50],
+        "alerts": selectors.alerts_for(request.user).filter(enterprise=enterprise)[:20],
+        "can_edit": perm.can_manage_registry(request.user)})
+
+
+def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not perm.can_manage_registry(request.user):
+        raise PermissionDenied
+    enterprise = get_object_or_404(Enterprise, pk=pk) if pk else None
+    form = forms.EnterpriseForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            saved = org_services.save_enterprise(
+                request.user, data, Enterprise.objects.get(pk=pk) if pk else None)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("enterprise-detail", saved.pk)
+    return render(request, "core/form.html", {
+        "form": form, "title": _("Edit enterprise") if enterprise else _("New enterprise"),
+        "cancel": "/enterprises/"})
+
+
+# --- people -------------------------------------------------------------------------------
+
+def user_list(request: HttpRequest) -> HttpResponse:
+    if not perm.can_manage_registry(request.user):
+        raise PermissionDenied
+    return render(request, "core/user_list.html", {"people": selectors.users_for(request.user)})
+
+
+def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not perm.can_manage_registry(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(User, pk=pk) if pk else None
+    form = forms.UserForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            people_services.save_user(request.user, data, User.objects.get(pk=pk) if pk
+                                      else None, password=form.cleaned_data["password"] or None)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("user-list")
+    history = selectors.history_of(person)[:30] if person else []
+    return render(request, "core/form.html", {
+        "form": form, "title": _("Edit person") if person else _("New person"),
+        "cancel": "/people/", "history": history})
+
+
+def audit_list(request: HttpRequest) -> HttpResponse:
+    if not perm.is_admin(request.user):
+        raise PermissionDenied
+    page = Paginator(AuditEntry.objects.select_related("content_type"), 100).get_page(
+        request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page})
+
+
+# --- alerts -------------------------------------------------------------------------------
+
+INBOXES = [("mine", "My inbox"), ("unit", "My unit"), ("open", "All open"), ("all", "All")]
+
+
+def alert_list(request: HttpRequest) -> HttpResponse:
+    box = request.GET.get("box", "mine")
+    if box not in dict(INBOXES):
+        box = "mine"
+    qs = selectors.alert_inbox(request.user, box)
+    level = request.GET.get("level")
+    if level and level.isdigit():
+        qs = qs.filter(level=int(level))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/alert_list.html", {
+        "page": page, "box": box, "level": level, "levels": Alert.Level.choices,
+        "inboxes": [(key, _(label)) for key, label in INBOXES]})
+
+
+def _visible_alert(request: HttpRequest, pk: int) -> Alert:
+    alert = selectors.alerts_for(request.user).filter(pk=pk).first()
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _visible_alert(request, pk)
+    user = request.user
+    status = alert.status
+    actions = {
+        "acknowledge": status in alert_services.ALLOWED_FROM["acknowledge"]
+        and perm.can_acknowledge_alert(user, alert),
+        "assign": status in alert_services.ALLOWED_FROM["assign"]
+        and perm.can_assign_alert(user, alert),
+        "handle": status in alert_services.ALLOWED_FROM["handle"]
+        and perm.can_handle_alert(user, alert),
+        "close": status in alert_services.ALLOWED_FROM["close"]
+        and perm.can_close_alert(user, alert),
+        "reopen": status in alert_services.ALLOWED_FROM["reopen"]
+        and perm.can_close_alert(user, alert),
+    }
+    return render(request, "core/alert_detail.html", {
+        "alert": alert, "history": selectors.history_of(alert), "actions": actions,
+        "assign_form": forms.AssignForm(), "note_form": forms.NoteForm(),
+        "handle_form": forms.HandleForm(), "reason_form": forms.ReasonForm(),
+        "attachments": alert.attachments.all()})
+
+
+@require_POST
+def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    alert = _visible_alert(request, pk)
+    user = request.user
+    try:
+        if action == "acknowledge":
+            alert_services.acknowledge(user, alert, request.POST.get("note", ""))
+        elif action == "assign":
+            form = forms.AssignForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors.get_json_data())
+            alert_services.assign(user, alert, unit=form.cleaned_data["unit"],
+                                  user=form.cleaned_data["user"],
+                                  enterprise=form.cleaned_data["enterprise"],
+                                  note=form.cleaned_data["note"])
+        elif action == "handle":
+            alert_services.handle(user, alert, request.POST.get("feedback", ""),
+                                  request.FILES.getlist("files"))
+        elif action == "close":
+            alert_services.close(user, alert, request.POST.get("note", ""))
+        elif action == "reopen":
+            alert_services.reopen(user, alert, request.POST.get("reason", ""))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        for field, errors in getattr(exc, "message_dict", {"": exc.messages}).items():
+            for message in errors:
+                messages.error(request, f"{_(field) if field else ''} {message}".strip()
+                               if not isinstance(message, dict) else str(message))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("alert-detail", pk)
+
+
+# --- notifications and tokens -------------------------------------------------------------
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        notify_services.mark_read(request.user)
+        return redirect("notification-list")
+    page = Paginator(Notification.objects.filter(recipient=request.user), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page": page})
+
+
+def token_list(request: HttpRequest) -> HttpResponse:
+    form = forms.TokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
+            people_services.revoke_api_token(request.user, token)
+            return redirect("token-list")
+        if form.is_valid():
+            try:
+                _token, new_secret = people_services.create_api_token(
+                    request.user, request.user, form.cleaned_data["name"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                form = forms.TokenForm()
+    return render(request, "core/token_list.html", {
+        "tokens": request.user.api_tokens.all(), "form": form, "new_secret": new_secret})
