@@ -31,7 +31,7 @@ demo: install
 test: install-test
 	./scripts/ensure-chromium
 	$(BIN)/zoneops compile_translations >/dev/null
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 lint: install-test
 	$(BIN)/ruff check .

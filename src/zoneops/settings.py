@@ -144,7 +144,9 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if _env_bool("BEHIND_TLS_PROXY", False) else None
 )
 X_FRAME_OPTIONS = "DENY"
-SILENCED_SYSTEM_CHECKS = _env_list("SILENCED_SYSTEM_CHECKS", "")
+# security.W021 (HSTS preload): an intranet host name can never be on the browsers' public
+# preload list, so the warning cannot be acted on.
+SILENCED_SYSTEM_CHECKS = _env_list("SILENCED_SYSTEM_CHECKS", "security.W021")
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

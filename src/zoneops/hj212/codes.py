@@ -112,7 +112,9 @@ COMMAND_CODES: dict[str, CodeName] = _table([
 
 # Uploads the platform acknowledges with 9014 when the sender asked (Flag A bit), and notices
 # it answers with 9013 (HJ 212-2017 §6.1, §6.5, Appendix C).
-DATA_UPLOAD_CNS: frozenset[str] = frozenset({"2011", "2021", "2031", "2041", "2051", "2061", "2081"})
+DATA_UPLOAD_CNS: frozenset[str] = frozenset(
+    {"2011", "2021", "2031", "2041", "2051", "2061", "2081"}
+)
 NOTICE_CNS: frozenset[str] = frozenset({"1013", "2012", "2022"})
 
 # HJ 212-2017 Table 8.

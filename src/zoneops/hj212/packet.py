@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 __all__ = [
     "NUMERIC_SUFFIXES",
@@ -35,13 +36,13 @@ NUMERIC_SUFFIXES: frozenset[str] = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Measurement:
+class Measurement(NamedTuple):
     """The values one pollutant code carries in one packet; None where the packet had none.
 
     ``zs_*`` are the normalised (折算) values; ``cou`` the cumulative amount; ``flag`` the data
     flag of Table 8 (N, F, M, S, D, C, T, B - kept as sent, unknown letters included);
-    ``eflag`` the vendor's flag; ``sample_time`` as sent.
+    ``eflag`` the vendor's flag; ``sample_time`` as sent. (A NamedTuple rather than a frozen
+    dataclass: ten of these per packet, and it builds four times faster.)
     """
 
     rtd: float | None = None

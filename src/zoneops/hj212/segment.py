@@ -33,6 +33,8 @@ from .errors import HJ212Error, show
 from .packet import NUMERIC_SUFFIXES, SUFFIX_FIELDS, DataArea, Measurement, Packet
 
 __all__ = [
+    "CpInput",
+    "format_data_area",
     "format_data_segment",
     "format_number",
     "format_time",
@@ -47,7 +49,7 @@ QN_MAX_DIGITS = 20
 
 _SPACE = " \t"
 # [0-9], not \d: \d would also accept Arabic-Indic and other Unicode digits.
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NUMBER_CHARS = "0123456789.+-eE"
 _KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 # The CP field starts the data area; it is the first field at the start or after a ';'.
 _CP_START = re.compile(r"(?:^|;)[ \t]*CP[ \t]*=[ \t]*&&")
@@ -59,10 +61,15 @@ _HEADER_ORDER = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
 
 def parse_number(text: str, key: str = "value") -> float:
     """A measurement value; HJ212Error("number_syntax") naming ``key`` if it is not one."""
-    if _NUMBER.fullmatch(text) is None:
+    # float() alone is too lenient (nan, inf, '1_0', spaces, non-ASCII digits); once it has
+    # accepted the text, allowing only these characters leaves exactly the grammar above.
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or text.strip(_NUMBER_CHARS):
         what = "empty" if text == "" else f"{show(text)} is not a decimal number"
         raise HJ212Error("number_syntax", f"{key}: {what}", key=key)
-    value = float(text)
     if not math.isfinite(value):
         raise HJ212Error("number_syntax", f"{key}: {show(text)} is out of range", key=key)
     return value
@@ -256,6 +263,24 @@ def _build_packet(fields: dict[str, str], area: DataArea) -> Packet:
     )
 
 
+# key -> (pollutant code, Measurement field, numeric?), or ("", "", False) for other keys.
+# Keys repeat from packet to packet, so classifying (and validating) each once is most of the
+# decoding speed. Bounded: a peer inventing keys only makes it start over.
+_KEY_KINDS: dict[str, tuple[str, str, bool]] = {}
+_KEY_KINDS_MAX = 4096
+
+
+def _classify(key: str) -> tuple[str, str, bool]:
+    dash = key.rfind("-")
+    suffix = key[dash + 1:]
+    attr = SUFFIX_FIELDS.get(suffix, "") if dash > 0 else ""
+    kind = (key[:dash], attr, suffix in NUMERIC_SUFFIXES) if attr else ("", "", False)
+    if len(_KEY_KINDS) >= _KEY_KINDS_MAX:
+        _KEY_KINDS.clear()
+    _KEY_KINDS[key] = kind
+    return kind
+
+
 def parse_data_area(area: str) -> DataArea:
     """Parse the text between ``CP=&&`` and the closing ``&&``."""
     if "&&" in area:
@@ -265,34 +290,56 @@ def parse_data_area(area: str) -> DataArea:
             f"unexpected '&&' inside the CP area: {show(area[max(0, at - 16):at + 8])}",
             key="CP",
         )
+    spaced = " " in area or "\t" in area
     raw_pairs: list[tuple[str, str]] = []
     values: dict[str, dict[str, float | str]] = {}
     extras: dict[str, str] = {}
     data_time: datetime | None = None
+    kinds = _KEY_KINDS
     # ',' separates values of one item and ';' different items; both just separate pairs.
     for piece in area.replace(",", ";").split(";"):
-        if not piece.strip(_SPACE):
+        if spaced:
+            piece = piece.strip(_SPACE)
+        if not piece:
             continue
-        key, value = _split_pair(piece, "CP item")
+        key, sep, value = piece.partition("=")
+        if spaced:
+            key = key.rstrip(_SPACE)
+            value = value.lstrip(_SPACE)
+        kind = kinds.get(key)
+        if kind is None or not sep or "=" in value:
+            # Slow path: a key not seen before, or something wrong (raises with the reason).
+            key, value = _split_pair(piece, "CP item")
+            kind = _classify(key)
         raw_pairs.append((key, value))
-        dash = key.rfind("-")
-        attr = SUFFIX_FIELDS.get(key[dash + 1:]) if dash > 0 else None
-        if attr is not None:
-            code = key[:dash]
-            suffix = key[dash + 1:]
-            slot = values.setdefault(code, {})
-            if attr in slot:
+        code, attr, numeric = kind
+        if attr:
+            slot = values.get(code)
+            if slot is None:
+                slot = values[code] = {}
+            elif attr in slot:
                 raise HJ212Error(
                     "duplicate_field", f"{key} appears twice in the CP area", key=key
                 )
-            slot[attr] = parse_number(value, key) if suffix in NUMERIC_SUFFIXES else value
+            if numeric:
+                # parse_number inlined (it is most of the per-value cost); any doubt goes
+                # to parse_number itself, which raises with the reason.
+                try:
+                    number = float(value)
+                except ValueError:
+                    number = parse_number(value, key)
+                if value.strip(_NUMBER_CHARS) or number - number:  # inf - inf is nan
+                    number = parse_number(value, key)
+                slot[attr] = number
+            else:
+                slot[attr] = value
         elif key == "DataTime":
             if data_time is not None:
                 raise HJ212Error("duplicate_field", "DataTime appears twice in the CP area",
                                  key=key)
             data_time = parse_time(value, key)
-        else:
-            extras.setdefault(key, value)
+        elif key not in extras:
+            extras[key] = value
     items = {code: Measurement(**slot) for code, slot in values.items()}
     return DataArea(items=items, data_time=data_time, extras=extras, raw_pairs=raw_pairs)
 

@@ -7,6 +7,7 @@ and notified.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -139,10 +140,11 @@ def resolve_alert(*, module: str, key: str, note: str = "",
     return alert
 
 
-def _transition(actor: User, alert: Alert, action: str, allowed: bool,
+def _transition(actor: User, alert: Alert, action: str, may: Callable[[User, Alert], bool],
                 changes: dict[str, Any], reason: str = "") -> Alert:
-    perm.require(allowed, f"you may not {action} this alert")
+    # Decide on the locked, current row, not on whatever copy the caller holds.
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    perm.require(may(actor, alert), f"you may not {action} this alert")
     if alert.status not in ALLOWED_FROM[action]:
         raise ValidationError({"status": _("A %(status)s alert cannot be %(action)s.") % {
             "status": alert.get_status_display(), "action": action}})
@@ -156,7 +158,7 @@ def _transition(actor: User, alert: Alert, action: str, allowed: bool,
 
 @transaction.atomic
 def acknowledge(actor: User, alert: Alert, note: str = "") -> Alert:
-    return _transition(actor, alert, "acknowledge", perm.can_acknowledge_alert(actor, alert),
+    return _transition(actor, alert, "acknowledge", perm.can_acknowledge_alert,
                        {"status": Status.ACKNOWLEDGED, "acknowledged_at": timezone.now()}, note)
 
 
@@ -173,7 +175,7 @@ def assign(actor: User, alert: Alert, *, unit: Unit | None = None, user: User | 
                "assignee_enterprise": enterprise, "assigned_at": now}
     if alert.acknowledged_at is None:
         changes["acknowledged_at"] = now
-    alert = _transition(actor, alert, "assign", perm.can_assign_alert(actor, alert), changes, note)
+    alert = _transition(actor, alert, "assign", perm.can_assign_alert, changes, note)
     recipients = [user] if user else list(_unit_staff(unit)) if unit else list(
         User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise=enterprise))
     notify(title=_("Assigned to you: %(title)s") % {"title": alert.title}, body=note,
@@ -189,7 +191,7 @@ def handle(actor: User, alert: Alert, feedback: str, files: list | None = None) 
         if f.size > MAX_ATTACHMENT_BYTES:
             raise ValidationError({"files": _("%(name)s is larger than 20 MB.") % {
                 "name": f.name}})
-    alert = _transition(actor, alert, "handle", perm.can_handle_alert(actor, alert),
+    alert = _transition(actor, alert, "handle", perm.can_handle_alert,
                         {"status": Status.HANDLED, "handled_at": timezone.now(),
                          "feedback": feedback.strip()})
     for f in files or []:
@@ -203,7 +205,7 @@ def handle(actor: User, alert: Alert, feedback: str, files: list | None = None) 
 
 @transaction.atomic
 def close(actor: User, alert: Alert, note: str = "") -> Alert:
-    return _transition(actor, alert, "close", perm.can_close_alert(actor, alert),
+    return _transition(actor, alert, "close", perm.can_close_alert,
                        {"status": Status.CLOSED, "closed_at": timezone.now()}, note)
 
 
@@ -212,7 +214,7 @@ def reopen(actor: User, alert: Alert, reason: str) -> Alert:
     if not reason or not reason.strip():
         raise ValidationError({"reason": _("Say why the alert is reopened.")})
     # A reopened alert goes back to whoever was handling it.
-    alert = _transition(actor, alert, "reopen", perm.can_close_alert(actor, alert),
+    alert = _transition(actor, alert, "reopen", perm.can_close_alert,
                         {"status": Status.ASSIGNED, "closed_at": None, "handled_at": None},
                         reason.strip())
     assignees = [alert.assignee_user] if alert.assignee_user else list(

@@ -1,0 +1,89 @@
+"""Shared fixtures: a small world with two unit trees, enterprises in each, and every role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from zoneops.core import credit_code
+from zoneops.core.models import Alert, Enterprise, Place, Role, Unit, User
+from zoneops.core.services.alerts import raise_alert
+from zoneops.core.services.org import save_enterprise, save_place, save_unit
+from zoneops.core.services.people import save_user
+
+PASSWORD = "Test-pass-2026!"
+
+SQUARE = {"type": "Polygon", "coordinates": [[[120.9, 30.7], [120.91, 30.7], [120.91, 30.71],
+                                              [120.9, 30.71], [120.9, 30.7]]]}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    unit_a: Unit
+    unit_a_child: Unit
+    unit_b: Unit
+    block: Place
+    enterprise_a: Enterprise
+    enterprise_b: Enterprise
+    alert_a: Alert
+    alert_b: Alert
+
+    def client(self, who: str | None) -> Client:
+        client = Client()
+        if who is not None:
+            client.force_login(self.users[who])
+        return client
+
+
+def make_code(n: int) -> str:
+    return credit_code.make("91", "330499", f"MA{n:06d}")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
+    tests/core/test_login.py proves the real configuration uses Argon2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    admin = save_user(None, {"username": "admin", "full_name": "管理员", "role": Role.ADMIN},
+                      password=PASSWORD)
+    zone = save_place(admin, {"code": "Z", "name": "测试开发区", "kind": "zone",
+                              "geometry": SQUARE})
+    block = save_place(admin, {"code": "B01", "name": "一号板块", "kind": "block",
+                               "parent": zone, "geometry": SQUARE})
+    unit_a = save_unit(admin, {"code": "A", "name": "经济发展局", "kind": "department"},
+                       aliases=["经发局"])
+    unit_a_child = save_unit(admin, {"code": "A1", "name": "经济运行科", "parent": unit_a})
+    unit_b = save_unit(admin, {"code": "B", "name": "建设局", "kind": "department"})
+    enterprise_a = save_enterprise(admin, {"credit_code": make_code(1), "name": "甲化工有限公司",
+                                           "unit": unit_a, "block": block,
+                                           "in_chemical_park": True})
+    enterprise_b = save_enterprise(admin, {"credit_code": make_code(2), "name": "乙建材有限公司",
+                                           "unit": unit_b})
+    people = {
+        "admin": admin,
+        "office": save_user(None, {"username": "office", "role": Role.OFFICE}, password=PASSWORD),
+        "leader": save_user(None, {"username": "leader", "role": Role.LEADER}, password=PASSWORD),
+        "staff_a": save_user(None, {"username": "staff_a", "role": Role.UNIT_STAFF,
+                                    "unit": unit_a}, password=PASSWORD),
+        "staff_a1": save_user(None, {"username": "staff_a1", "role": Role.UNIT_STAFF,
+                                     "unit": unit_a_child}, password=PASSWORD),
+        "staff_b": save_user(None, {"username": "staff_b", "role": Role.UNIT_STAFF,
+                                    "unit": unit_b}, password=PASSWORD),
+        "duty": save_user(None, {"username": "duty", "role": Role.DUTY_OFFICER},
+                          password=PASSWORD),
+        "enterprise_a": save_user(None, {"username": "ent_a", "role": Role.ENTERPRISE,
+                                         "enterprise": enterprise_a}, password=PASSWORD),
+    }
+    alert_a = raise_alert(module="test", key="a", level=Alert.Level.RED, title="甲单位告警",
+                          unit=unit_a, enterprise=enterprise_a)
+    alert_b = raise_alert(module="test", key="b", level=Alert.Level.YELLOW, title="乙单位告警",
+                          unit=unit_b, enterprise=enterprise_b)
+    return World(people, unit_a, unit_a_child, unit_b, block, enterprise_a, enterprise_b,
+                 alert_a, alert_b)

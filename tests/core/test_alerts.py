@@ -1,0 +1,137 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zoneops.core.models import Alert, AlertPolicy, AuditEntry, Notification
+from zoneops.core.selectors import alert_inbox, history_of
+from zoneops.core.services import alerts
+
+
+def test_raise_sets_time_limits_from_policy(world):
+    policy = AlertPolicy.objects.get(level=Alert.Level.RED)
+    alert = world.alert_a
+    assert alert.resolve_due_at - alert.raised_at == timedelta(minutes=policy.resolve_minutes)
+    assert alert.acknowledge_due_at - alert.raised_at == timedelta(
+        minutes=policy.acknowledge_minutes)
+
+
+def test_raise_is_idempotent_per_cause_and_escalates_level(world):
+    again = alerts.raise_alert(module="test", key="b", level=Alert.Level.RED, title="乙单位告警 升级",
+                               unit=world.unit_b)
+    assert again.pk == world.alert_b.pk
+    assert again.level == Alert.Level.RED and again.title == "乙单位告警 升级"
+    assert Alert.objects.filter(module="test", key="b").count() == 1
+    assert history_of(again).filter(action="escalate level").exists()
+    # A lower level does not downgrade.
+    alerts.raise_alert(module="test", key="b", level=Alert.Level.BLUE, title="t", unit=world.unit_b)
+    assert Alert.objects.get(pk=again.pk).level == Alert.Level.RED
+
+
+def test_database_refuses_two_open_alerts_for_one_cause(world):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(module="test", key="a", level=1, title="dup",
+                             raised_at=timezone.now())
+
+
+def test_a_closed_cause_can_alert_again(world):
+    alert = world.alert_a
+    alerts.assign(world.users["duty"], alert, unit=world.unit_a)
+    alerts.handle(world.users["staff_a"], alert, "处理完毕")
+    alerts.close(world.users["duty"], alert)
+    fresh = alerts.raise_alert(module="test", key="a", level=2, title="再次", unit=world.unit_a)
+    assert fresh.pk != alert.pk and fresh.status == "raised"
+
+
+def test_full_lifecycle_is_audited_and_notified(world):
+    duty, staff = world.users["duty"], world.users["staff_a"]
+    alert = alerts.acknowledge(staff, world.alert_a, "收到")
+    assert alert.status == "acknowledged" and alert.acknowledged_at
+    alert = alerts.assign(duty, alert, unit=world.unit_a, note="请核查")
+    assert alert.status == "assigned" and alert.assignee_unit == world.unit_a
+    assert Notification.objects.filter(recipient=staff, title__contains="甲单位告警").count() >= 2
+    evidence = SimpleUploadedFile("现场照片.jpg", b"jpeg-bytes", content_type="image/jpeg")
+    alert = alerts.handle(staff, alert, "已关闭泄漏阀门", [evidence])
+    assert alert.status == "handled" and alert.feedback == "已关闭泄漏阀门"
+    assert alert.attachments.get().name == "现场照片.jpg"
+    alert = alerts.close(duty, alert, "复核通过")
+    assert alert.status == "closed" and alert.closed_at
+    actions = list(history_of(alert).order_by("at", "id").values_list("action", flat=True))
+    assert actions == ["raise", "acknowledge", "assign", "handle", "attach", "close"]
+    entry = history_of(alert).get(action="close")
+    assert entry.actor == duty and entry.reason == "复核通过"
+    assert entry.before["status"] == "handled" and entry.after["status"] == "closed"
+
+
+def test_reopen_needs_a_reason_and_returns_to_the_assignee(world):
+    duty, staff = world.users["duty"], world.users["staff_a"]
+    alert = alerts.assign(duty, world.alert_a, user=staff)
+    alert = alerts.handle(staff, alert, "done")
+    with pytest.raises(ValidationError) as err:
+        alerts.reopen(duty, alert, "  ")
+    assert "reason" in err.value.message_dict
+    alert = alerts.reopen(duty, alert, "现场仍有异味")
+    assert alert.status == "assigned" and alert.assignee_user == staff
+    assert history_of(alert).get(action="reopen").reason == "现场仍有异味"
+
+
+def test_transitions_out_of_order_are_refused_and_change_nothing(world):
+    duty = world.users["duty"]
+    with pytest.raises(ValidationError) as err:
+        alerts.close(duty, world.alert_a)
+    assert "status" in err.value.message_dict
+    with pytest.raises(ValidationError):
+        alerts.assign(duty, world.alert_a)  # no assignee
+    with pytest.raises(ValidationError):
+        alerts.assign(duty, world.alert_a, unit=world.unit_a, enterprise=world.enterprise_a)
+    assert Alert.objects.get(pk=world.alert_a.pk).status == "raised"
+    assert not history_of(world.alert_a).exclude(action="raise").exists()
+
+
+def test_permission_checks_in_services(world):
+    alert = world.alert_a
+    with pytest.raises(PermissionDenied):
+        alerts.assign(world.users["leader"], alert, unit=world.unit_a)
+    with pytest.raises(PermissionDenied):
+        alerts.acknowledge(world.users["enterprise_a"], alert)
+    alert = alerts.assign(world.users["duty"], alert, unit=world.unit_a)
+    with pytest.raises(PermissionDenied):
+        alerts.handle(world.users["staff_b"], alert, "not mine")
+    with pytest.raises(ValidationError):
+        alerts.handle(world.users["staff_a"], alert, "")
+
+
+def test_overdue_alerts_escalate_to_the_units_leader_once(world):
+    from zoneops.core.services.org import save_unit
+
+    leader = world.users["leader"]
+    save_unit(world.users["admin"], {"leader": leader}, world.unit_a)
+    later = timezone.now() + timedelta(days=1)
+    assert alerts.escalate_overdue(later) >= 1
+    alert = Alert.objects.get(pk=world.alert_a.pk)
+    assert alert.escalated_at == later
+    assert Notification.objects.filter(recipient=leader, title__contains="甲单位告警").exists()
+    assert alerts.escalate_overdue(later + timedelta(hours=1)) == 0
+    assert alert in alert_inbox(leader, "mine")
+
+
+def test_module_resolving_its_cause_marks_but_does_not_close(world):
+    alerts.resolve_alert(module="test", key="a", note="浓度已回落")
+    alert = Alert.objects.get(pk=world.alert_a.pk)
+    assert alert.cause_cleared_at is not None and alert.status == "raised"
+    assert history_of(alert).get(action="cause cleared").reason == "浓度已回落"
+    # Raising the same cause again clears the mark.
+    alerts.raise_alert(module="test", key="a", level=4, title="again", unit=world.unit_a)
+    assert Alert.objects.get(pk=world.alert_a.pk).cause_cleared_at is None
+
+
+def test_inboxes(world):
+    duty, staff = world.users["duty"], world.users["staff_a"]
+    assert set(alert_inbox(duty, "mine")) == {world.alert_a, world.alert_b}
+    alerts.assign(duty, world.alert_a, user=staff)
+    assert set(alert_inbox(staff, "mine")) == {world.alert_a}
+    assert set(alert_inbox(world.users["staff_b"], "mine")) == {world.alert_b}
+    assert AuditEntry.objects.filter(action="assign").count() == 1
