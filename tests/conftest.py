@@ -43,10 +43,12 @@ def make_code(n: int) -> str:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
-    tests/core/test_login.py proves the real configuration uses Argon2."""
+def test_settings(settings, tmp_path):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher
+    (tests/core/test_login.py proves the real configuration uses Argon2). Uploads go to a
+    temporary folder."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ def test_raise_sets_time_limits_from_policy(world):
 
 
 def test_raise_is_idempotent_per_cause_and_escalates_level(world):
-    again = alerts.raise_alert(module="test", key="b", level=Alert.Level.RED, title="乙单位告警 升级",
-                               unit=world.unit_b)
+    again = alerts.raise_alert(module="test", key="b", level=Alert.Level.RED,
+                               title="乙单位告警 升级", unit=world.unit_b)
     assert again.pk == world.alert_b.pk
     assert again.level == Alert.Level.RED and again.title == "乙单位告警 升级"
     assert Alert.objects.filter(module="test", key="b").count() == 1
@@ -135,3 +135,18 @@ def test_inboxes(world):
     assert set(alert_inbox(staff, "mine")) == {world.alert_a}
     assert set(alert_inbox(world.users["staff_b"], "mine")) == {world.alert_b}
     assert AuditEntry.objects.filter(action="assign").count() == 1
+
+
+def test_evidence_is_downloadable_only_by_those_who_see_the_alert(world):
+    alert = alerts.assign(world.users["duty"], world.alert_a, unit=world.unit_a)
+    evidence = SimpleUploadedFile("监测报告.pdf", b"%PDF-1.4 evidence", "application/pdf")
+    alert = alerts.handle(world.users["staff_a"], alert, "见附件", [evidence])
+    url = f"/alerts/{alert.pk}/attachments/{alert.attachments.get().pk}/"
+    response = world.client("staff_a").get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 evidence"
+    assert world.client("staff_b").get(url).status_code == 404
+    assert world.client("enterprise_a").get(url).status_code == 404
+    assert world.client(None).get(url).status_code == 302
+    other = f"/alerts/{world.alert_b.pk}/attachments/{alert.attachments.get().pk}/"
+    assert world.client("duty").get(other).status_code == 404

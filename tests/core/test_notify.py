@@ -98,7 +98,8 @@ def test_in_app_notification_once_per_person(world):
 
 def test_email_is_sent_through_smtp(world, smtp):
     channel(world, "email", "jingfa@zone.example")
-    notify.notify(title="节点即将到期", body="请于3日内报送", link="/alerts/1/", units=[world.unit_a])
+    notify.notify(title="节点即将到期", body="请于3日内报送", link="/alerts/1/",
+                  units=[world.unit_a])
     assert smtp.messages == []  # notify only queues; the caller never waits for SMTP
     sent, failed = notify.send_due()
     assert (sent, failed) == (1, 0)

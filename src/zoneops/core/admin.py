@@ -4,8 +4,18 @@ the audit trail itself is read-only here."""
 from django.contrib import admin
 
 from .models import (
-    Alert, AlertPolicy, ApiToken, AuditEntry, Delivery, Enterprise, LoginAttempt, Notification,
-    NotificationChannel, Place, Unit, User,
+    Alert,
+    AlertPolicy,
+    ApiToken,
+    AuditEntry,
+    Delivery,
+    Enterprise,
+    LoginAttempt,
+    Notification,
+    NotificationChannel,
+    Place,
+    Unit,
+    User,
 )
 from .services.audit import record, snapshot
 

@@ -49,9 +49,9 @@ def validate(code: str) -> str:
         raise CreditCodeError(f"check character is {normalised[17]}, expected {expected}")
     org = normalised[8:17]
     if org_check_character(org[:8]) != org[8]:
+        expected_org = org_check_character(org[:8])
         raise CreditCodeError(
-            f"organisation code {org} fails its GB 11714 check (expected {org_check_character(org[:8])})"
-        )
+            f"organisation code {org} fails its GB 11714 check (expected {expected_org})")
     return normalised
 
 

@@ -380,6 +380,9 @@ def _ensure_admin() -> User:
     if admin is None:
         admin = save_user(None, {"username": username, "full_name": full_name, "role": role},
                           password=DEMO_PASSWORD)
+    elif admin.role != Role.ADMIN and not admin.is_superuser:
+        raise RuntimeError(f"a user called {username!r} exists and is not an administrator; "
+                           "the demo will not promote it")
     if not (admin.is_superuser and admin.is_staff):
         # save_user does not take these flags: the one direct write, audited by hand.
         before = snapshot(admin)

@@ -23,6 +23,8 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit-list"),
     path("alerts/", views.alert_list, name="alert-list"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert-detail"),
+    path("alerts/<int:pk>/attachments/<int:attachment_pk>/", views.alert_attachment,
+         name="alert-attachment"),
     path("alerts/<int:pk>/<str:action>/", views.alert_action, name="alert-action"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("account/tokens/", views.token_list, name="token-list"),

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
 from django.contrib.auth import authenticate as django_authenticate
+from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import forms
+from . import forms, selectors
 from . import permissions as perm
-from . import selectors
 from .models import Alert, ApiToken, AuditEntry, Enterprise, Notification, Place, Unit, User
 from .models.alerts import OPEN_STATUSES
 from .services import alerts as alert_services
@@ -289,6 +288,14 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": alert.attachments.all()})
 
 
+def alert_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Evidence is served only to those who may see the alert (never from a public /media/)."""
+    alert = _visible_alert(request, pk)
+    attachment = get_object_or_404(alert.attachments, pk=attachment_pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True,
+                        filename=attachment.name)
+
+
 @require_POST
 def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     alert = _visible_alert(request, pk)
@@ -299,7 +306,9 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "assign":
             form = forms.AssignForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(form.errors.get_json_data())
+                raise ValidationError([f"{form.fields[name].label}: {error}"
+                                       for name, errors in form.errors.items()
+                                       for error in errors])
             alert_services.assign(user, alert, unit=form.cleaned_data["unit"],
                                   user=form.cleaned_data["user"],
                                   enterprise=form.cleaned_data["enterprise"],
@@ -314,10 +323,9 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             raise Http404
     except ValidationError as exc:
-        for field, errors in getattr(exc, "message_dict", {"": exc.messages}).items():
-            for message in errors:
-                messages.error(request, f"{_(field) if field else ''} {message}".strip()
-                               if not isinstance(message, dict) else str(message))
+        # Service messages are written to stand alone (and are translated), so no field prefix.
+        for message in exc.messages:
+            messages.error(request, message)
     else:
         messages.success(request, _("Done."))
     return redirect("alert-detail", pk)

@@ -50,6 +50,9 @@ QN_MAX_DIGITS = 20
 _SPACE = " \t"
 # [0-9], not \d: \d would also accept Arabic-Indic and other Unicode digits.
 _NUMBER_CHARS = "0123456789.+-eE"
+# C0 controls (tab excepted: it is tolerated as a space), DEL and C1 controls. Text is
+# otherwise free: Chinese text, full-width spaces and the like are fine.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 # The CP field starts the data area; it is the first field at the start or after a ';'.
 _CP_START = re.compile(r"(?:^|;)[ \t]*CP[ \t]*=[ \t]*&&")
@@ -120,14 +123,28 @@ def format_number(value: float | int) -> str:
     return text
 
 
-def _format_value(value: object) -> str:
+def _format_value(key: str, value: object, separators: tuple[str, ...]) -> str:
     if isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        return format_time(value)
-    if isinstance(value, (int, float)):
-        return format_number(value)
-    raise TypeError(f"cannot send a {type(value).__name__} as an HJ 212 value: {value!r}")
+        text = value
+    elif isinstance(value, datetime):
+        text = format_time(value)
+    elif isinstance(value, (int, float)):
+        text = format_number(value)
+    else:
+        raise TypeError(f"cannot send a {type(value).__name__} as an HJ 212 value: {value!r}")
+    # A separator inside a value would not fail to decode: it would decode as *other* fields
+    # ('N;ST=1' becomes a second pair). Refuse exactly what the decoder would split on.
+    bad = next((sep for sep in separators if sep in text), None)
+    if bad is not None or text != text.strip(_SPACE):
+        what = f"contains {bad!r}" if bad is not None else "has leading or trailing spaces"
+        raise HJ212Error(
+            "field_syntax", f"cannot send {key}={show(text)}: the value {what}", key=key
+        )
+    return text
+
+
+_HEADER_SEPARATORS = (";", "=")
+_CP_SEPARATORS = (";", ",", "=", "&&")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -135,6 +152,14 @@ def _format_value(value: object) -> str:
 
 def parse_data_segment(text: str) -> Packet:
     """Parse a data segment (the text between the length field and the CRC) into a Packet."""
+    control = _CONTROL.search(text)
+    if control is not None:
+        at = control.start()
+        raise HJ212Error(
+            "field_syntax",
+            f"control character {control.group()!r} at character {at}: "
+            f"{show(text[max(0, at - 16):at + 8])}",
+        )
     match = _CP_START.search(text)
     if match is None:
         _raise_missing_cp(text)
@@ -366,7 +391,7 @@ def format_data_area(cp: CpInput) -> str:
         prefix = _item_prefix(key)
         if parts:
             parts.append("," if prefix is not None and prefix == previous else ";")
-        parts.append(f"{key}={_format_value(value)}")
+        parts.append(f"{key}={_format_value(key, value, _CP_SEPARATORS)}")
         previous = prefix
     return "".join(parts)
 
@@ -384,13 +409,19 @@ def format_data_segment(
     pno: int | None = None,
     extra_fields: Mapping[str, str] | None = None,
 ) -> str:
-    """Build (without validating) a data segment; header fields in the standard's order."""
+    """Build a data segment, header fields in the standard's order. Values that would change
+    the structure (separators, CR/LF, edge spaces) are refused; everything else is left to
+    the decoder, which ``encode`` runs on the result."""
     header: dict[str, object] = {
         "QN": qn, "ST": st, "CN": cn, "PW": pw, "MN": mn, "Flag": flag, "PNUM": pnum, "PNO": pno,
     }
-    parts = [f"{key}={header[key]}" for key in _HEADER_ORDER if header[key] is not None]
+    parts = [
+        f"{key}={_format_value(key, header[key], _HEADER_SEPARATORS)}"
+        for key in _HEADER_ORDER
+        if header[key] is not None
+    ]
     for key, value in (extra_fields or {}).items():
         if key not in header and key != "CP":
-            parts.append(f"{key}={value}")
+            parts.append(f"{key}={_format_value(key, value, _CP_SEPARATORS)}")
     parts.append(f"CP=&&{format_data_area(cp)}&&")
     return ";".join(parts)

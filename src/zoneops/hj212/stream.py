@@ -7,9 +7,9 @@ bytes with either the decoded Packet or the HJ212Error that says why they were r
 
 How it resynchronises:
 
-* a frame starts at ``##``; bytes before it are reported once as ``garbage`` when they end
-  (at the next ``##`` or CRLF), unless they are only whitespace or NULs (padding and stray
-  line ends are common and mean nothing);
+* a frame starts at ``##`` (the last two of a run of ``#``); bytes before it are reported
+  once as ``garbage`` when they end (at the next ``##`` or CRLF), unless they are only
+  whitespace or NULs (padding and stray line ends are common and mean nothing);
 * a frame's declared length must land exactly on CRLF. A CRLF *before* that point means the
   length is wrong, so the frame is refused at once instead of waiting for bytes that may
   never come (which would also swallow the next, good frame);
@@ -91,6 +91,9 @@ class Reframer:
             if start < 0:
                 pos = self._junk_without_start(buf, pos, final, out)
                 break
+            # In a run of '#', the frame can only start at the last two.
+            while start + 2 < len(buf) and buf[start + 2] == 0x23:
+                start += 1
             if start > pos:
                 self._garbage(buf[pos:start], out)
             resume = self._frame_at(buf, start, final, out)
@@ -152,11 +155,13 @@ class Reframer:
         early = buf.find(b"\r\n", data_start, min(frame_end - 1, n))
         if early >= 0:
             actual = early - data_start - 4
-            got = (
-                f"the frame ends (CRLF) after {actual} data bytes and a CRC"
-                if actual >= 0
-                else "the frame ends (CRLF) before a 4-digit CRC"
-            )
+            cut_short = buf.find(b"##", data_start, early)
+            if cut_short >= 0:
+                got = f"a new frame starts after {cut_short - data_start} bytes (cut short)"
+            elif actual >= 0:
+                got = f"the frame ends (CRLF) after {actual} data bytes and a CRC"
+            else:
+                got = "the frame ends (CRLF) before a 4-digit CRC"
             error = HJ212Error("length_mismatch", f"length field says {declared} bytes but {got}")
             return self._reject(buf, start, error, final, out)
         if n < frame_end:

@@ -23,6 +23,14 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# Modules that raise alerts, as people call them. A module registers its label here.
+MODULE_LABELS = {
+    "core": _("Platform"),
+    "supervision": _("Three-list supervision"),
+    "environment": _("Environmental monitoring"),
+    "voting": _("Public voting"),
+}
+
 OPEN_STATUSES = [Status.RAISED, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.HANDLED]
 
 
@@ -98,6 +106,10 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def module_label(self) -> str:
+        return str(MODULE_LABELS.get(self.module, self.module))
 
     @property
     def is_open(self) -> bool:

@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# What each recorded action is called on screen; unknown actions show as recorded.
+ACTION_LABELS = {
+    "create": pgettext_lazy("audit action", "Created"),
+    "update": pgettext_lazy("audit action", "Changed"),
+    "delete": pgettext_lazy("audit action", "Deleted"),
+    "raise": pgettext_lazy("audit action", "Raised"),
+    "acknowledge": pgettext_lazy("audit action", "Acknowledged"),
+    "assign": pgettext_lazy("audit action", "Assigned"),
+    "handle": pgettext_lazy("audit action", "Handled"),
+    "attach": pgettext_lazy("audit action", "Attachment added"),
+    "close": pgettext_lazy("audit action", "Closed"),
+    "reopen": pgettext_lazy("audit action", "Reopened"),
+    "escalate": pgettext_lazy("audit action", "Escalated (overdue)"),
+    "escalate level": pgettext_lazy("audit action", "Level raised"),
+    "cause cleared": pgettext_lazy("audit action", "Cause cleared"),
+    "revoke": pgettext_lazy("audit action", "Revoked"),
+}
+
+# Recorded keys that are not model fields.
+EXTRA_FIELD_LABELS = {"aliases": _("Aliases"), "attachment": _("Attachment")}
 
 
 class AuditEntry(models.Model):
@@ -40,7 +63,23 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries cannot be deleted")
 
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
     def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for each field whose value changed."""
         before, after = self.before or {}, self.after or {}
-        keys = sorted(set(before) | set(after))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        model = self.content_type.model_class() if self.content_type_id else None
+        rows = []
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) == after.get(key):
+                continue
+            label = EXTRA_FIELD_LABELS.get(key, key)
+            if model is not None and key not in EXTRA_FIELD_LABELS:
+                try:
+                    label = model._meta.get_field(key).verbose_name
+                except FieldDoesNotExist:
+                    pass
+            rows.append((str(label), before.get(key), after.get(key)))
+        return rows

@@ -69,3 +69,6 @@ class LoginAttempt(models.Model):
     class Meta:
         verbose_name = _("failed login")
         verbose_name_plural = _("failed logins")
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,257 @@
+"""Reframer: split reads, merged reads, junk, broken frames, memory bound, never raising."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zoneops.hj212 import Frame, Reframer, build_frame, stream
+from zoneops.hj212.simulator import minute_upload, realtime_upload
+
+HJ = settings.get_profile("hj212")
+START = datetime(2024, 6, 1, 8, 0)
+
+
+def uploads(count: int) -> list[bytes]:
+    out = []
+    for i in range(count):
+        moment = START + timedelta(minutes=i)
+        values = {"a21026": 10.0 + i, "a21004": (3.5, "M"), "a34004": 0.042 * i}
+        build = realtime_upload if i % 2 else minute_upload
+        out.append(build(mn=f"STATION{i % 3}", pw="123456", data_time=moment, values=values))
+    return out
+
+
+FRAMES = uploads(6)
+A, B, C = FRAMES[:3]
+
+
+def run(*chunks: bytes, max_buffer: int = 4096, flush: bool = True) -> list[Frame]:
+    reframer = Reframer(max_buffer=max_buffer)
+    out: list[Frame] = []
+    for chunk in chunks:
+        out += reframer.feed(chunk)
+    if flush:
+        out += reframer.flush()
+    return out
+
+
+def summary(frames: list[Frame]) -> list[str]:
+    return ["ok" if f.ok else f.error.code for f in frames]  # type: ignore[union-attr]
+
+
+def test_one_frame() -> None:
+    [frame] = run(A)
+    assert frame.ok and frame.raw == A and frame.error is None
+    assert frame.packet is not None and frame.packet.cn == "2051"
+
+
+def test_frame_split_at_every_byte() -> None:
+    for cut in range(1, len(A)):
+        reframer = Reframer()
+        assert reframer.feed(A[:cut]) == []
+        [frame] = reframer.feed(A[cut:])
+        assert frame.ok and frame.raw == A
+        assert reframer.buffered == 0
+
+
+def test_byte_by_byte() -> None:
+    frames = run(*[bytes([b]) for b in A + B])
+    assert [f.raw for f in frames] == [A, B]
+
+
+def test_several_frames_in_one_read() -> None:
+    assert [f.raw for f in run(A + B + C)] == [A, B, C]
+
+
+def test_garbage_before_and_between() -> None:
+    frames = run(b"hello" + A + b"AT+OK\r\n" + B + b"x" + C)
+    assert summary(frames) == ["garbage", "ok", "garbage", "ok", "garbage", "ok"]
+    assert frames[0].raw == b"hello" and frames[2].raw == b"AT+OK\r\n"
+    assert "5 bytes outside any frame" in frames[0].error.message  # type: ignore[union-attr]
+
+
+def test_filler_between_frames_is_ignored() -> None:
+    assert summary(run(b"\r\n" + A + b"\x00\x00 \r\n" + B + b"\n")) == ["ok", "ok"]
+
+
+def test_stray_hashes() -> None:
+    assert summary(run(b"#" + A, b"#", b"#" + B)) == ["garbage", "ok", "garbage", "ok"]
+    assert [f.raw for f in run(b"###" + A)] == [b"###", A]
+    assert summary(run(b"x#", A)) == ["garbage", "ok"]
+
+
+def test_oversize_length_is_rejected_and_the_stream_resyncs() -> None:
+    frames = run(b"##9999QN=1;ST=22\r\n" + A)
+    assert summary(frames) == ["too_long", "ok"]
+    assert frames[0].raw == b"##9999QN=1;ST=22\r\n"
+    assert "9999 bytes exceeds the maximum 1024" in frames[0].error.message  # type: ignore
+
+
+def test_declared_length_too_long_is_rejected_without_waiting() -> None:
+    broken = b"##0300" + A[6:]  # claims 300 bytes; its CRLF comes earlier
+    reframer = Reframer()
+    frames = reframer.feed(broken)
+    assert summary(frames) == ["length_mismatch"]
+    assert frames[0].raw == broken
+    assert "says 300 bytes but the frame ends (CRLF) after" in frames[0].error.message  # type: ignore
+    assert [f.raw for f in reframer.feed(B)] == [B]
+
+
+def test_declared_length_too_short() -> None:
+    actual = len(A) - 12
+    broken = b"##%04d" % (actual - 5) + A[6:]
+    frames = run(broken + B)
+    assert summary(frames) == ["length_mismatch", "ok"]
+    assert frames[0].raw == broken
+    assert f"after {actual} data bytes" in frames[0].error.message  # type: ignore[union-attr]
+
+
+def test_missing_crlf_then_next_frame() -> None:
+    frames = run(A[:-2] + B)
+    assert summary(frames) == ["bad_tail", "ok"]
+    assert frames[0].raw == A[:-2] and frames[1].raw == B
+
+
+def test_truncated_frame_then_next_frame() -> None:
+    frames = run(A[:40] + B + C)
+    assert summary(frames) == ["length_mismatch", "ok", "ok"]
+    assert frames[0].raw == A[:40]
+    assert "a new frame starts after 34 bytes" in frames[0].error.message  # type: ignore
+
+
+def test_bad_crc_is_reported_with_the_whole_frame() -> None:
+    bad = A[:-6] + (b"0000" if A[-6:-2] != b"0000" else b"0001") + b"\r\n"
+    frames = run(bad + B)
+    assert summary(frames) == ["crc_mismatch", "ok"]
+    assert frames[0].raw == bad
+
+
+def test_good_frame_hidden_inside_a_bad_one_is_found() -> None:
+    # Junk '##' whose declared length lands exactly on the real frame's CRLF.
+    junk = b"##%04d" % (len(A) - 3) + b"abc"
+    assert len(junk) + len(A) == 6 + int(junk[2:6]) + 6
+    frames = run(junk + A)
+    assert frames[-1].ok and frames[-1].raw == A
+
+
+def test_garbage_without_frame_start_is_bounded() -> None:
+    reframer = Reframer(max_buffer=2048)
+    frames: list[Frame] = []
+    for _ in range(200):
+        frames += reframer.feed(b"x" * 500)
+        assert reframer.buffered <= 2048
+    assert frames and all(f.error is not None and f.error.code == "garbage" for f in frames)
+    held = reframer.buffered
+    assert sum(len(f.raw) for f in frames) + held == 100_000
+    assert [f.raw for f in reframer.feed(A)] == [b"x" * held, A]
+
+
+def test_broken_frame_without_end_is_bounded() -> None:
+    reframer = Reframer(max_buffer=2048)
+    frames = reframer.feed(b"##abcd")
+    assert frames == []  # waits to see where the broken frame ends
+    for _ in range(10):
+        frames += reframer.feed(b"y" * 500)
+        assert reframer.buffered <= 2048
+    assert summary(frames)[0] == "bad_header"
+    assert [f.raw for f in reframer.feed(A) if f.ok] == [A]
+
+
+def test_flush_reports_an_incomplete_frame() -> None:
+    frames = run(A + B[:50])
+    assert summary(frames) == ["ok", "incomplete"]
+    assert frames[1].raw == B[:50]
+    assert "ended after 50 of the" in frames[1].error.message  # type: ignore[union-attr]
+    assert summary(run(b"##01")) == ["incomplete"]
+    assert summary(run(b"junk")) == ["garbage"]
+    assert run(b"\r\n") == []
+
+
+def test_garbage_waits_for_its_end_before_being_reported() -> None:
+    reframer = Reframer()
+    assert reframer.feed(b"AT+") == []
+    assert summary(reframer.feed(b"OK\r\n")) == ["garbage"]
+
+
+def test_max_buffer_must_hold_a_frame() -> None:
+    with pytest.raises(ValueError):
+        Reframer(max_buffer=1000)
+
+
+def test_internal_errors_become_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_decode(raw: bytes):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(stream, "decode", broken_decode)
+    frames = run(A + B)
+    assert summary(frames) == ["internal_error", "internal_error"]
+    assert "RuntimeError: boom" in frames[0].error.message  # type: ignore[union-attr]
+
+    def broken_drain(final: bool):
+        raise MemoryError("no")
+
+    reframer = Reframer()
+    monkeypatch.setattr(reframer, "_drain", broken_drain)
+    [frame] = reframer.feed(b"abc")
+    assert frame.error is not None and frame.error.code == "internal_error"
+    assert reframer.buffered == 0
+
+
+# --------------------------------------------------------------------------- properties
+
+NASTY = st.sampled_from([b"#", b"##", b"##0", b"##01", b"\r\n", b"\r", b"\n", b"##1025",
+                         b"##0000", b"##0010abcdefghij0000\r\n", b"CP=&&", b"&&"])
+JUNK = st.lists(st.one_of(st.binary(max_size=24), NASTY), max_size=4).map(b"".join)
+
+
+@HJ
+@given(st.lists(st.binary(max_size=300), max_size=12))
+def test_arbitrary_bytes_never_raise(chunks: list[bytes]) -> None:
+    reframer = Reframer(max_buffer=2048)
+    total = 0
+    for chunk in chunks:
+        frames = reframer.feed(chunk)
+        total += sum(len(f.raw) for f in frames)
+        assert reframer.buffered <= 2048
+        assert all(isinstance(f, Frame) and f.ok != (f.error is not None) for f in frames)
+    reframer.flush()
+    assert reframer.buffered == 0
+
+
+@HJ
+@given(st.lists(st.one_of(JUNK, st.sampled_from(FRAMES)), max_size=12))
+def test_junk_and_frames_never_raise(parts: list[bytes]) -> None:
+    reframer = Reframer()
+    frames = reframer.feed(b"".join(parts)) + reframer.flush()
+    assert sum(len(f.raw) for f in frames) <= sum(len(p) for p in parts)
+
+
+@HJ
+@given(
+    st.lists(st.tuples(JUNK, st.sampled_from(FRAMES)), min_size=1, max_size=8),
+    JUNK,
+    st.lists(st.integers(min_value=0, max_value=10_000), max_size=12),
+)
+def test_valid_frames_survive_junk_and_any_cuts(
+    pairs: list[tuple[bytes, bytes]], trailing: bytes, cuts: list[int]
+) -> None:
+    wanted = [frame for _, frame in pairs]
+    data = b"".join(junk + frame for junk, frame in pairs) + trailing
+    points = sorted({min(c, len(data)) for c in cuts} | {0, len(data)})
+    reframer = Reframer()
+    got: list[Frame] = []
+    for a, b in zip(points, points[1:], strict=False):
+        got += reframer.feed(data[a:b])
+    got += reframer.flush()
+    assert [f.raw for f in got if f.ok] == wanted
+    # And nothing is reported twice: good and bad raw bytes never exceed the input.
+    assert sum(len(f.raw) for f in got) <= len(data)
+
+
+def test_frames_built_by_hand_also_pass() -> None:
+    one = build_frame("ST=22;CN=2011;PW=1;MN=A;CP=&&a21026-Rtd=1&&")
+    assert summary(run(one, one)) == ["ok", "ok"]
