@@ -49,7 +49,7 @@ def test_empty_and_formatting() -> None:
 
 
 def test_table_equals_bitwise_every_short_length() -> None:
-    for length in range(0, 70):
+    for length in range(70):
         for _ in range(30):
             data = os.urandom(length)
             assert crc16(data) == crc16_bitwise(data), data

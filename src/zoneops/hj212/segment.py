@@ -109,7 +109,7 @@ def format_time(value: datetime, *, milliseconds: bool = False) -> str:
     return f"{text}{value.microsecond // 1000:03d}" if milliseconds else text
 
 
-def format_number(value: float | int) -> str:
+def format_number(value: float) -> str:
     """A number in plain decimal notation (no exponent: other parsers may not accept one)."""
     if isinstance(value, bool):
         raise TypeError("a bool is not a measurement value")

@@ -233,8 +233,8 @@ def escalate_overdue(now: datetime | None = None) -> int:
     count = 0
     for alert_id in list(late.values_list("pk", flat=True)):
         with transaction.atomic():
-            alert = Alert.objects.select_for_update().select_related("unit__leader").get(
-                pk=alert_id)
+            alert = (Alert.objects.select_for_update(of=("self",))
+                     .select_related("unit__leader").get(pk=alert_id))
             if alert.escalated_at is not None:
                 continue
             before = snapshot(alert)

@@ -1,6 +1,5 @@
 import logging
 import threading
-import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
@@ -12,7 +11,6 @@ log = logging.getLogger("zoneops.worker")
 
 
 def run_once() -> tuple[int, int, int]:
-    close_old_connections()
     sent, failed = send_due()
     escalated = escalate_overdue()
     return sent, failed, escalated
@@ -26,13 +24,14 @@ def loop(interval: float, stop: threading.Event | None = None) -> None:
     stop = stop or threading.Event()
     while not stop.is_set():
         try:
+            # A long-lived loop must drop connections the database has closed meanwhile.
+            close_old_connections()
             sent, failed, escalated = run_once()
             if sent or failed or escalated:
                 log.info("worker: %s sent, %s failed, %s escalated", sent, failed, escalated)
         except Exception:  # the worker must outlive a bad row or a database restart
             log.exception("worker cycle failed")
         stop.wait(interval)
-        time.sleep(0)
 
 
 class Command(BaseCommand):
