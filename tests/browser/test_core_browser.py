@@ -99,7 +99,8 @@ def test_alert_from_raised_to_closed(page, site):
     assert page.locator("[data-testid=alert-status]").inner_text() == "已确认"
     # Assigning to nobody is refused with a reason.
     page.click("[data-testid=do-assign]")
-    assert page.locator(".msg-error").first.inner_text() == "请在单位、人员、企业中选择且仅选择一项。"
+    refusal = page.locator(".msg-error").first.inner_text()
+    assert refusal == "请在单位、人员、企业中选择且仅选择一项。"
     page.select_option("#id_unit", value=str(unit_id))
     page.fill("form.action:has([data-testid=do-assign]) textarea", "请立即核查周边企业")
     page.click("[data-testid=do-assign]")

@@ -383,3 +383,14 @@ def test_encode_refuses_unsupported_value_types() -> None:
 def test_parse_data_segment_directly() -> None:
     packet = parse_data_segment("ST=22;CN=2011;PW=1;MN=A;CP=&&a21026-Rtd=1&&")
     assert packet.cp.items["a21026"].rtd == 1.0
+
+
+def test_every_accepted_oddity_can_be_sent_back() -> None:
+    # Decodable but unusual: comma in an unknown header field and in PW, '&' in a CP value,
+    # a number written '5.', repeated extras, D bit without PNUM.
+    packet = decode(frame(
+        "ST=22;CN=2011;PW=a,b;MN=A;Flag=7;X=1,2;CP=&&PolId=w1;PolId=w2;a21026-Rtd=5.;i1=x&&&"
+    ))
+    assert packet.cp.extras == {"PolId": "w1", "i1": "x&"}
+    again = decode(packet.to_frame())
+    assert again == packet

@@ -48,7 +48,7 @@ MN_MAX_CHARS = 24
 QN_MAX_DIGITS = 20
 
 _SPACE = " \t"
-# [0-9], not \d: \d would also accept Arabic-Indic and other Unicode digits.
+# The only characters a number may contain (float() alone also takes other Unicode digits).
 _NUMBER_CHARS = "0123456789.+-eE"
 # C0 controls (tab excepted: it is tolerated as a space), DEL and C1 controls. Text is
 # otherwise free: Chinese text, full-width spaces and the like are fine.
@@ -410,8 +410,9 @@ def format_data_segment(
     extra_fields: Mapping[str, str] | None = None,
 ) -> str:
     """Build a data segment, header fields in the standard's order. Values that would change
-    the structure (separators, CR/LF, edge spaces) are refused; everything else is left to
-    the decoder, which ``encode`` runs on the result."""
+    the structure (separators, edge spaces) are refused here; everything else (control
+    characters, bad numbers, ...) is left to the decoder, which ``encode`` runs on the result.
+    """
     header: dict[str, object] = {
         "QN": qn, "ST": st, "CN": cn, "PW": pw, "MN": mn, "Flag": flag, "PNUM": pnum, "PNO": pno,
     }
@@ -422,6 +423,6 @@ def format_data_segment(
     ]
     for key, value in (extra_fields or {}).items():
         if key not in header and key != "CP":
-            parts.append(f"{key}={_format_value(key, value, _CP_SEPARATORS)}")
+            parts.append(f"{key}={_format_value(key, value, _HEADER_SEPARATORS)}")
     parts.append(f"CP=&&{format_data_area(cp)}&&")
     return ";".join(parts)

@@ -74,7 +74,7 @@ class Reframer:
         try:
             self._buf += data
             return self._drain(final)
-        except Exception as exc:  # a bug must not kill the peer's connection
+        except Exception as exc:  # noqa: BLE001 - a bug must not kill the peer's connection
             raw = bytes(self._buf)
             self._buf.clear()
             error = HJ212Error("internal_error", f"{type(exc).__name__}: {exc}")
@@ -174,7 +174,7 @@ class Reframer:
         raw = bytes(buf[start:frame_end])
         try:
             packet = decode(raw)
-        except Exception as exc:  # see _run; HJ212Error is the normal case
+        except Exception as exc:  # noqa: BLE001 - see _run; HJ212Error is the usual case
             if not isinstance(exc, HJ212Error):
                 exc = HJ212Error("internal_error", f"{type(exc).__name__}: {exc}")
             out.append(Frame(raw, error=exc))

@@ -83,7 +83,7 @@ def save_enterprise(actor: User, data: dict[str, Any],
     return save_audited(actor, enterprise, data)
 
 
-def _check_geometry(geometry: Any) -> None:
+def check_geometry(geometry: Any) -> None:
     if not isinstance(geometry, dict) or geometry.get("type") not in {"Polygon", "MultiPolygon"}:
         raise ValidationError({"geometry": "must be a GeoJSON Polygon or MultiPolygon"})
     rings = geometry.get("coordinates")
@@ -107,6 +107,6 @@ def _check_geometry(geometry: Any) -> None:
 def save_place(actor: User, data: dict[str, Any], place: Place | None = None) -> Place:
     perm.require(perm.can_manage_registry(actor))
     if "geometry" in data:
-        _check_geometry(data["geometry"])
+        check_geometry(data["geometry"])
     return save_audited(actor, place or Place(), _only(
         data, {"code", "name", "kind", "parent", "geometry", "description"}))
