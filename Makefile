@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: demo test lint install install-test messages clean
+.PHONY: demo test lint install install-test messages screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ lint: install-test
 messages: install-test
 	cd src/zoneops && ../../$(BIN)/zoneops makemessages -l zh_Hans -l en --no-obsolete
 	$(BIN)/zoneops compile_translations
+
+## make screenshots: refresh docs/user-guide/img from the browser tests.
+screenshots: install-test
+	./scripts/ensure-chromium
+	ZONEOPS_SCREENSHOTS=$(CURDIR)/docs/user-guide/img $(BIN)/python -m pytest -q tests/browser
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -15,11 +15,11 @@ from pathlib import Path
 
 try:
     from zoneops.hj212 import decode
-    from zoneops.hj212.simulator import minute_upload, realtime_upload
+    from zoneops.hj212.simulator import Reading, minute_upload, realtime_upload
 except ImportError:  # run from a checkout without installing: use ./src
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from zoneops.hj212 import decode
-    from zoneops.hj212.simulator import minute_upload, realtime_upload
+    from zoneops.hj212.simulator import Reading, minute_upload, realtime_upload
 
 FACTORS = ("a21026", "a21004", "a21005", "a05024", "a34002", "a34004",
            "a24088", "a25002", "a01001", "a01002")
@@ -37,7 +37,7 @@ def frames(count: int = 200) -> list[bytes]:
                       for code in FACTORS}
             out.append(realtime_upload(mn=mn, pw="123456", data_time=moment, values=values))
         else:
-            values = {}
+            values: dict[str, Reading] = {}
             for code in FACTORS:
                 low = rng.uniform(0, 100)
                 values[code] = {"Min": round(low, 3), "Avg": round(low * 1.2, 3),

@@ -66,3 +66,11 @@ def test_nobody_can_edit_the_trail_in_the_admin(world):
     response = client.post(f"/admin/core/auditentry/{entry.pk}/change/", {"reason": "x"})
     assert response.status_code == 403
     assert client.post(f"/admin/core/auditentry/{entry.pk}/delete/").status_code == 403
+
+
+def test_history_shows_local_times_and_plain_values():
+    from zoneops.core.templatetags.zoneops_tags import audit_value
+
+    assert audit_value("2026-11-22T05:00:58.937960+00:00") == "2026-11-22 13:00:58"
+    assert audit_value(None) == "—" and audit_value(["甲", "乙"]) == "甲、乙"
+    assert audit_value("北京") == "北京"

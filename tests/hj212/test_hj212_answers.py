@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zoneops.hj212 import (
+    Packet,
     answer_for,
     build_frame,
     data_answer,
@@ -19,11 +20,17 @@ MN = "010000A8900016F000169DC0"
 
 
 def packet(cn: str = "2011", flag: int | None = 5, qn: str | None = "20240601080000123",
-           extra: str = ""):
+           extra: str = "") -> Packet:
     head = [f"QN={qn}" if qn else "", "ST=22", f"CN={cn}", "PW=123456", f"MN={MN}",
             f"Flag={flag}" if flag is not None else ""]
     segment = ";".join(part for part in head if part) + extra + ";CP=&&DataTime=20240601080000&&"
     return decode(build_frame(segment))
+
+
+def answered(received: Packet) -> Packet:
+    reply = answer_for(received)
+    assert reply is not None
+    return decode(reply)
 
 
 def test_9014_matches_the_standard_text() -> None:
@@ -36,7 +43,7 @@ def test_9014_matches_the_standard_text() -> None:
 
 def test_9014_carries_the_uploaded_qn_pw_mn() -> None:
     upload = packet(qn="20240601093000777")
-    answer = decode(answer_for(upload))
+    answer = answered(upload)
     assert (answer.st, answer.cn, answer.flag) == ("91", "9014", 4)
     assert (answer.qn, answer.pw, answer.mn) == ("20240601093000777", "123456", MN)
     assert answer.cp.raw_pairs == []
@@ -45,7 +52,7 @@ def test_9014_carries_the_uploaded_qn_pw_mn() -> None:
 
 @pytest.mark.parametrize("cn", sorted(DATA_UPLOAD_CNS))
 def test_every_upload_is_answered_only_when_asked(cn: str) -> None:
-    assert decode(answer_for(packet(cn, flag=5))).cn == "9014"
+    assert answered(packet(cn, flag=5)).cn == "9014"
     assert answer_for(packet(cn, flag=4)) is None
 
 
@@ -54,14 +61,14 @@ def test_no_answer_without_flag() -> None:
 
 
 def test_2025_sender_gets_2025_version_bits() -> None:
-    assert decode(answer_for(packet(flag=9))).flag == 8
+    assert answered(packet(flag=9)).flag == 8
     assert answer_for(packet(flag=8)) is None
 
 
 def test_split_parts_each_get_their_own_9014() -> None:
     parts = [packet(flag=7, qn=f"2024060108000012{n}", extra=f";PNUM=2;PNO={n}")
              for n in (1, 2)]
-    answers = [decode(answer_for(part)) for part in parts]
+    answers = [answered(part) for part in parts]
     assert [a.qn for a in answers] == ["20240601080000121", "20240601080000122"]
     assert all(a.cn == "9014" and a.pnum is None for a in answers)
 
@@ -69,7 +76,7 @@ def test_split_parts_each_get_their_own_9014() -> None:
 @pytest.mark.parametrize("cn", sorted(NOTICE_CNS))
 @pytest.mark.parametrize("flag", [4, 5])
 def test_notices_get_9013(cn: str, flag: int) -> None:
-    answer = decode(answer_for(packet(cn, flag=flag)))
+    answer = answered(packet(cn, flag=flag))
     assert (answer.st, answer.cn, answer.qn) == ("91", "9013", "20240601080000123")
     assert answer.cp.raw_pairs == []
     assert notice_answer(packet(cn, flag=flag)) == answer_for(packet(cn, flag=flag))

@@ -28,7 +28,7 @@ def records(text: str) -> list[dict]:
 
 def test_decode_lines_text() -> None:
     out = io.StringIO()
-    lines = [EXAMPLE + "\r\n", "\n", EXAMPLE.replace("1C80", "1C81") + "\n", EXAMPLE]
+    lines = [EXAMPLE + "\r\n", "\n", EXAMPLE.replace("1C80", "1C81") + "\n", f"  {EXAMPLE} \t"]
     assert decode_lines(lines, out) == (2, 1)
     good, bad, again = records(out.getvalue())
     assert set(good) == set(bad) == KEYS

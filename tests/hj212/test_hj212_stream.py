@@ -124,6 +124,14 @@ def test_truncated_frame_then_next_frame() -> None:
     assert "a new frame starts after 34 bytes" in frames[0].error.message  # type: ignore
 
 
+def test_truncated_frame_before_a_longer_frame() -> None:
+    long = realtime_upload(mn="A", pw="1", data_time=START,
+                           values={f"a{21000 + i}": float(i) for i in range(20)})
+    frames = run(A[:40] + long)
+    assert summary(frames) == ["length_mismatch", "ok"]
+    assert "a new frame starts after 34 bytes" in frames[0].error.message  # type: ignore
+
+
 def test_bad_crc_is_reported_with_the_whole_frame() -> None:
     bad = A[:-6] + (b"0000" if A[-6:-2] != b"0000" else b"0001") + b"\r\n"
     frames = run(bad + B)

@@ -6,6 +6,10 @@ CRC-16/MODBUS), strict decoding with a machine-readable reason for every rejecte
 incremental re-framer for TCP streams, answers (9011-9014), split-packet reassembly, the code
 tables, and a small logger simulator. No I/O, no clock, no framework.
 
+Modules: ``codec`` (decode/encode whole frames), ``segment`` (the data segment), ``crc``,
+``stream`` (Reframer), ``answers``, ``split``, ``codes`` (code tables), ``simulator``, ``cli``
+(``python -m zoneops.hj212 decode|encode``), ``errors``.
+
 Typical server use::
 
     from zoneops.hj212 import Reframer, answer_for

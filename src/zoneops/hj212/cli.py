@@ -42,15 +42,17 @@ def _write(out_stream: TextIO, record: dict[str, Any]) -> None:
 
 
 def decode_lines(in_stream: Iterable[str | bytes], out_stream: TextIO) -> tuple[int, int]:
-    """Decode one frame per line (the CRLF may be there or not); write one JSON object per
-    non-blank line. Lines may be bytes (so bad UTF-8 is reported, not a crash) or text.
-    Returns (accepted, rejected)."""
+    """Decode one frame per line (CRLF, LF or nothing at the end; surrounding whitespace is
+    ignored); write one JSON object per non-blank line. Lines may be bytes (so bad UTF-8 is
+    reported, not a crash) or text. Returns (accepted, rejected)."""
     accepted = rejected = 0
     for line in in_stream:
-        if not line.strip():
+        # Whitespace around a frame is safe to drop: '##' starts it and the CRC ends it.
+        text = line.strip()
+        if not text:
             continue
         try:
-            packet = decode(line, require_tail=False)
+            packet = decode(text, require_tail=False)
         except HJ212Error as exc:
             rejected += 1
             _write(out_stream, result_json(None, exc))

@@ -6,6 +6,8 @@ stable, machine-readable word and every message says what was expected and what 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 # code -> what it means. The keys are a public contract: metrics and logs are keyed by them,
 # so add codes freely but never rename one.
 ERROR_CODES: dict[str, str] = {
@@ -51,7 +53,8 @@ class HJ212Error(ValueError):
     def __repr__(self) -> str:
         return f"HJ212Error({self.code!r}, {self.message!r})"
 
-    def __reduce__(self):  # keep code/key when pickled (e.g. sent to a worker process)
+    # Keep code and key when pickled (e.g. sent to a worker process).
+    def __reduce__(self) -> tuple[Callable[..., HJ212Error], tuple[str, str, str | None]]:
         return (_rebuild, (self.code, self.message, self.key))
 
 

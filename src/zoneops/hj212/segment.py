@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, NoReturn
 
 from .errors import HJ212Error, show
 from .packet import NUMERIC_SUFFIXES, SUFFIX_FIELDS, DataArea, Measurement, Packet
@@ -176,7 +177,7 @@ def parse_data_segment(text: str) -> Packet:
     return _build_packet(fields, parse_data_area(area))
 
 
-def _raise_missing_cp(text: str) -> None:
+def _raise_missing_cp(text: str) -> NoReturn:
     at = text.find("CP=")
     if at < 0:
         raise HJ212Error("missing_field", "no CP=&&...&& data area", key="CP")
@@ -317,7 +318,7 @@ def parse_data_area(area: str) -> DataArea:
         )
     spaced = " " in area or "\t" in area
     raw_pairs: list[tuple[str, str]] = []
-    values: dict[str, dict[str, float | str]] = {}
+    values: dict[str, dict[str, Any]] = {}  # code -> Measurement keyword arguments
     extras: dict[str, str] = {}
     data_time: datetime | None = None
     kinds = _KEY_KINDS

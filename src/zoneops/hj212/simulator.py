@@ -29,7 +29,7 @@ __all__ = [
     "upload_pairs",
 ]
 
-Reading = float | int | tuple[float | int, str] | Mapping[str, float | int | str]
+Reading = float | tuple[float, str] | Mapping[str, object]
 
 
 def make_qn(moment: datetime) -> str:

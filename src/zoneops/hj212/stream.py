@@ -186,14 +186,18 @@ class Reframer:
 
     @staticmethod
     def _tail_error(buf: bytearray, start: int, declared: int) -> HJ212Error:
-        frame_end = start + 6 + declared + 6
-        next_start = buf.find(b"##", start + 2)
+        data_start = start + 6
+        frame_end = data_start + declared + 6
+        next_start = buf.find(b"##", data_start)
+        if 0 <= next_start < frame_end - 2:  # at frame_end - 2 only the CRLF is missing
+            got = f"a new frame starts after {next_start - data_start} bytes (cut short)"
+            return HJ212Error("length_mismatch", f"length field says {declared} bytes but {got}")
         crlf = buf.find(b"\r\n", frame_end, next_start if next_start >= 0 else len(buf))
         if crlf >= 0:
             return HJ212Error(
                 "length_mismatch",
                 f"length field says {declared} bytes but the frame ends (CRLF) after "
-                f"{crlf - start - 10} data bytes and a CRC",
+                f"{crlf - data_start - 4} data bytes and a CRC",
             )
         return HJ212Error(
             "bad_tail",
