@@ -32,12 +32,12 @@ def frames(count: int = 200) -> list[bytes]:
     for i in range(count):
         moment = start + timedelta(seconds=30 * i)
         mn = f"010000A8900016F0{i % 16:08X}"
+        values: dict[str, Reading] = {}
         if i % 2:
-            values = {code: (round(rng.uniform(0, 200), 3), rng.choice("NNNNNNNNFMT"))
-                      for code in FACTORS}
+            for code in FACTORS:
+                values[code] = (round(rng.uniform(0, 200), 3), rng.choice("NNNNNNNNFMT"))
             out.append(realtime_upload(mn=mn, pw="123456", data_time=moment, values=values))
         else:
-            values: dict[str, Reading] = {}
             for code in FACTORS:
                 low = rng.uniform(0, 100)
                 values[code] = {"Min": round(low, 3), "Avg": round(low * 1.2, 3),

@@ -1,5 +1,6 @@
 """The HTTP API root: /api, OpenAPI docs at /api/docs. Each app contributes a router."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -29,8 +30,10 @@ class HeaderToken(APIKeyHeader):
         return user
 
 
+# The interactive docs list every endpoint: for logged-in people only.
 api = NinjaAPI(title="ZoneOps API", version="1", urls_namespace="api",
-               auth=[BearerToken(), HeaderToken(), django_auth])
+               auth=[BearerToken(), HeaderToken(), django_auth],
+               docs_decorator=login_required)
 
 
 @api.exception_handler(ValidationError)

@@ -181,3 +181,55 @@ def test_html_alert_action_respects_permissions(world):
     response = world.client("staff_a").post(f"/alerts/{world.alert_a.pk}/acknowledge/")
     assert response.status_code == 302
     assert Alert.objects.get(pk=world.alert_a.pk).status == "acknowledged"
+
+
+@pytest.mark.parametrize(("url", "anonymous"), [("/api/docs", 302), ("/api/openapi.json", 302),
+                                                 ("/healthz", 200), ("/jsi18n/", 302)])
+def test_public_and_docs_pages(world, url, anonymous):
+    assert world.client(None).get(url).status_code == anonymous
+    for role in EVERYONE:
+        assert world.client(role).get(url).status_code == 200, role
+
+
+FORM_WRITES = [
+    ("/units/new/", {"code": "X1", "name": "新单位", "kind": "department", "sort_order": 0}),
+    ("/enterprises/new/", {"name": "新企业", "credit_code": "91330499MA0000099X"}),
+    ("/people/new/", {"username": "new", "role": "leader", "password": "Long-enough-9!"}),
+]
+
+
+@pytest.mark.parametrize(("url", "data"), FORM_WRITES, ids=[w[0] for w in FORM_WRITES])
+def test_registry_form_posts_are_refused_to_everyone_but_the_administrator(world, url, data):
+    from zoneops.core.models import AuditEntry
+
+    before = AuditEntry.objects.count()
+    for role in EVERYONE - {"admin"}:
+        assert world.client(role).post(url, data).status_code == 403, role
+    assert world.client(None).post(url, data).status_code == 302
+    assert AuditEntry.objects.count() == before
+
+
+def test_notifications_are_private_to_their_recipient(world):
+    from zoneops.core.models import Notification
+
+    mine = Notification.objects.filter(recipient=world.users["staff_a"])
+    assert mine.exists()
+    ids = {n["id"] for n in world.client("staff_b").get("/api/core/notifications").json()}
+    assert not ids & set(mine.values_list("pk", flat=True))
+    world.client("staff_b").post("/notifications/")
+    world.client("staff_b").post("/api/core/notifications/read")
+    assert mine.filter(read_at__isnull=True).exists()
+    assert _post(world.client("staff_a"), "/api/core/notifications/read", {}).json()["marked"]
+    assert not mine.filter(read_at__isnull=True).exists()
+
+
+def test_tokens_are_private_to_their_owner(world):
+    from zoneops.core.models import ApiToken
+    from zoneops.core.services.people import create_api_token
+
+    token, _raw = create_api_token(world.users["staff_a"], world.users["staff_a"], "mine")
+    world.client("staff_b").post("/account/tokens/", {"revoke": token.pk})
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+    assert "mine" not in world.client("staff_b").get("/account/tokens/").content.decode()
+    response = world.client("staff_a").post("/account/tokens/", {"name": "  "})
+    assert "name" in response.context["form"].errors

@@ -17,8 +17,9 @@ from zoneops.hj212 import (
 from zoneops.hj212.simulator import Reading, upload_frames
 
 WHEN = datetime(2024, 6, 1, 8, 0)
-VALUES: dict[str, Reading] = {f"a{21000 + i:05d}": {"Min": i, "Avg": i + 0.5, "Max": i + 1, "Flag": "N"}
-          for i in range(45)}
+VALUES: dict[str, Reading] = {
+    f"a{21000 + i:05d}": {"Min": i, "Avg": i + 0.5, "Max": i + 1, "Flag": "N"} for i in range(45)
+}
 
 
 def parts(mn: str = "STATION1", cn: str = "2051"):

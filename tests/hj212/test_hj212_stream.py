@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zoneops.hj212 import Frame, Reframer, build_frame, stream
-from zoneops.hj212.simulator import minute_upload, realtime_upload
+from zoneops.hj212.simulator import Reading, minute_upload, realtime_upload
 
 HJ = settings.get_profile("hj212")
 START = datetime(2024, 6, 1, 8, 0)
@@ -20,7 +20,9 @@ def uploads(count: int) -> list[bytes]:
     out = []
     for i in range(count):
         moment = START + timedelta(minutes=i)
-        values = {"a21026": 10.0 + i, "a21004": (3.5, "M"), "a34004": 0.042 * i}
+        values: dict[str, Reading] = {
+            "a21026": 10.0 + i, "a21004": (3.5, "M"), "a34004": 0.042 * i
+        }
         build = realtime_upload if i % 2 else minute_upload
         out.append(build(mn=f"STATION{i % 3}", pw="123456", data_time=moment, values=values))
     return out
