@@ -2,6 +2,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from ...models import Role
+
 
 class Command(BaseCommand):
     help = "Migrate, load the demo zone (idempotent), print the demo logins and serve."
@@ -17,12 +19,20 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         with translation.override("zh-hans"):
             logins = load(stdout=self.stdout)
-        width = max(len(login["username"]) for login in logins)
-        self.stdout.write(self.style.SUCCESS("\nDemo zone loaded. Demo logins (演示账号):"))
+        # One login per role is what a visitor needs; the other staff accounts exist for realism.
+        first_per_role = []
         for login in logins:
-            self.stdout.write(f"  {login['username']:<{width}}  {login['password']}  "
-                              f"{login['role']}  {login['full_name']} · "
-                              f"{login['unit_or_enterprise']}")
+            if login["role"] not in {shown["role"] for shown in first_per_role}:
+                first_per_role.append(login)
+        width = max(len(login["username"]) for login in first_per_role)
+        self.stdout.write(self.style.SUCCESS("\nDemo zone loaded. Demo logins (演示账号):"))
+        with translation.override("zh-hans"):
+            for login in first_per_role:
+                self.stdout.write(f"  {login['username']:<{width}}  {login['password']}  "
+                                  f"{Role(login['role']).label}（{login['full_name']} · "
+                                  f"{login['unit_or_enterprise']}）")
+        self.stdout.write(f"  … and {len(logins) - len(first_per_role)} more staff accounts "
+                          "with the same password (see People when logged in as admin).")
         if no_serve:
             return
         self.stdout.write(self.style.SUCCESS(
