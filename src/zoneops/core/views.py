@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate as django_authenticate
 from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -135,24 +139,38 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": perm.can_manage_registry(request.user)})
 
 
-def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def _registry_edit(request: HttpRequest, form_class, model, pk: int | None,
+                   save: Callable, titles: tuple[str, str], cancel: str,
+                   done: Callable[[Any], str]) -> HttpResponse:
+    """The registry's edit pages: the form parses, the service validates and writes.
+
+    The service gets a fresh copy of the object: ModelForm validation has already written the
+    submitted values onto form.instance, and the audit trail needs what was stored before."""
     if not perm.can_manage_registry(request.user):
         raise PermissionDenied
-    unit = get_object_or_404(Unit, pk=pk) if pk else None
-    form = forms.UnitForm(request.POST or None, instance=unit)
+    existing = get_object_or_404(model, pk=pk) if pk else None
+    form = form_class(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            saved = org_services.save_unit(request.user, data, Unit.objects.get(pk=pk) if pk
-                                           else None, aliases=form.alias_list())
+            saved = save(data, model.objects.get(pk=pk) if pk else None, form)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("unit-detail", saved.pk)
+            return redirect(done(saved))
     return render(request, "core/form.html", {
-        "form": form, "title": _("Edit unit") if unit else _("New unit"),
-        "cancel": request.GET.get("back", "/units/")})
+        "form": form, "title": titles[0] if existing else titles[1], "cancel": cancel,
+        "history": selectors.history_of(existing)[:30] if existing else []})
+
+
+def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    return _registry_edit(
+        request, forms.UnitForm, Unit, pk,
+        lambda data, unit, form: org_services.save_unit(request.user, data, unit,
+                                                        aliases=form.alias_list()),
+        (_("Edit unit"), _("New unit")), "/units/",
+        lambda unit: reverse("unit-detail", args=[unit.pk]))
 
 
 # --- enterprises --------------------------------------------------------------------------
@@ -163,7 +181,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(name__icontains=q) | qs.filter(credit_code__icontains=q)
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q))
     block = request.GET.get("block")
     if block:
         qs = qs.filter(block__code=block)
@@ -183,23 +201,12 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if not perm.can_manage_registry(request.user):
-        raise PermissionDenied
-    enterprise = get_object_or_404(Enterprise, pk=pk) if pk else None
-    form = forms.EnterpriseForm(request.POST or None, instance=enterprise)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            saved = org_services.save_enterprise(
-                request.user, data, Enterprise.objects.get(pk=pk) if pk else None)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("enterprise-detail", saved.pk)
-    return render(request, "core/form.html", {
-        "form": form, "title": _("Edit enterprise") if enterprise else _("New enterprise"),
-        "cancel": "/enterprises/"})
+    return _registry_edit(
+        request, forms.EnterpriseForm, Enterprise, pk,
+        lambda data, enterprise, form: org_services.save_enterprise(request.user, data,
+                                                                    enterprise),
+        (_("Edit enterprise"), _("New enterprise")), "/enterprises/",
+        lambda enterprise: reverse("enterprise-detail", args=[enterprise.pk]))
 
 
 # --- people -------------------------------------------------------------------------------
@@ -211,24 +218,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if not perm.can_manage_registry(request.user):
-        raise PermissionDenied
-    person = get_object_or_404(User, pk=pk) if pk else None
-    form = forms.UserForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            people_services.save_user(request.user, data, User.objects.get(pk=pk) if pk
-                                      else None, password=form.cleaned_data["password"] or None)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("user-list")
-    history = selectors.history_of(person)[:30] if person else []
-    return render(request, "core/form.html", {
-        "form": form, "title": _("Edit person") if person else _("New person"),
-        "cancel": "/people/", "history": history})
+    return _registry_edit(
+        request, forms.UserForm, User, pk,
+        lambda data, person, form: people_services.save_user(
+            request.user, data, person, password=form.cleaned_data["password"] or None),
+        (_("Edit person"), _("New person")), "/people/", lambda person: reverse("user-list"))
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
