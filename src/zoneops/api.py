@@ -10,6 +10,9 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from .core.api import router as core_router
 from .core.services.people import user_for_token
+from .environment.api import router as environment_router
+from .supervision.api import router as supervision_router
+from .voting.api import router as voting_router
 
 
 class BearerToken(HttpBearer):
@@ -69,3 +72,6 @@ def unauthenticated(request, exc):
 
 
 api.add_router("/core", core_router)
+api.add_router("/supervision", supervision_router)
+api.add_router("/environment", environment_router)
+api.add_router("/voting", voting_router)

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI from its own static files, not from a CDN
     "zoneops.core",
+    "zoneops.supervision",
+    "zoneops.environment",
+    "zoneops.voting",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("supervision/", include("zoneops.supervision.urls")),
+    path("environment/", include("zoneops.environment.urls")),
+    path("voting/", include("zoneops.voting.urls")),  # staff pages; residents use /vote/
     path("", include("zoneops.core.urls")),
 ]

@@ -3,7 +3,9 @@ from django.shortcuts import redirect
 
 # Paths anyone may open: the login page, the language switch, static files, health and the API
 # (the API answers 401 itself, as machine clients expect).
-PUBLIC_PREFIXES = ("/login/", "/i18n/", "/static/", "/healthz", "/api/", "/favicon.ico")
+# "/vote/" is the residents' public voting site (issue 5): residents have no accounts.
+PUBLIC_PREFIXES = ("/login/", "/i18n/", "/static/", "/healthz", "/api/", "/favicon.ico",
+                   "/vote/")
 
 
 class LoginRequiredMiddleware:

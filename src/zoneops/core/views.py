@@ -23,6 +23,7 @@ from . import forms, selectors
 from . import permissions as perm
 from .models import Alert, ApiToken, AuditEntry, Enterprise, Notification, Place, Unit, User
 from .models.alerts import OPEN_STATUSES
+from .registry import DASHBOARD_PANELS
 from .services import alerts as alert_services
 from .services import notify as notify_services
 from .services import org as org_services
@@ -94,7 +95,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "unit_count": Unit.objects.filter(is_active=True).count() if perm.is_internal(user)
         else None,
         "enterprise_count": selectors.enterprises_for(user).count(),
-        "panels": [],  # later modules add their dashboard panels
+        "panels": [panel for make in DASHBOARD_PANELS if (panel := make(request))],
     }
     return render(request, "core/home.html", context)
 

@@ -1,3 +1,6 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
@@ -19,6 +22,17 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         with translation.override("zh-hans"):
             logins = load(stdout=self.stdout)
+            # Each module may add its own demo data: a `demo.load(stdout)` in the app package,
+            # run after the core demo (so units, enterprises and people exist), idempotent.
+            for config in apps.get_app_configs():
+                if config.name.startswith("zoneops.") and config.name != "zoneops.core":
+                    try:
+                        module = import_module(f"{config.name}.demo")
+                    except ModuleNotFoundError as exc:
+                        if exc.name != f"{config.name}.demo":
+                            raise
+                        continue
+                    module.load(stdout=self.stdout)
         # One login per role is what a visitor needs; the other staff accounts exist for realism.
         first_per_role = []
         for login in logins:

@@ -1,0 +1,50 @@
+"""Where modules plug into the shared shell: navigation entries and dashboard panels.
+
+Each module registers in its AppConfig.ready(), so core never imports a module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions as perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any  # a lazy translation
+    visible: Callable[[Any], bool]
+    order: int
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("home", _("Dashboard"), lambda u: True, 0),
+    NavItem("alert-list", _("Alerts"), lambda u: True, 10),
+    NavItem("map", _("Map"), perm.is_internal, 20),
+    NavItem("unit-list", _("Units"), perm.is_internal, 80),
+    NavItem("enterprise-list", _("Enterprises"), lambda u: perm.role_of(u) is not None, 81),
+    NavItem("user-list", _("People"), perm.can_manage_registry, 90),
+    NavItem("audit-list", _("Audit trail"), perm.is_admin, 91),
+]
+
+# A panel is a function of the request returning None (nothing to show for this person) or a
+# dict with "template" and whatever that template needs.
+DashboardPanel = Callable[[HttpRequest], dict[str, Any] | None]
+DASHBOARD_PANELS: list[DashboardPanel] = []
+
+
+def add_nav(url_name: str, label: Any, visible: Callable[[Any], bool], order: int) -> None:
+    if all(item.url_name != url_name for item in NAV_ITEMS):
+        NAV_ITEMS.append(NavItem(url_name, label, visible, order))
+        NAV_ITEMS.sort(key=lambda item: item.order)
+
+
+def add_dashboard_panel(panel: DashboardPanel) -> None:
+    if panel not in DASHBOARD_PANELS:
+        DASHBOARD_PANELS.append(panel)
