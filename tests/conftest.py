@@ -89,3 +89,27 @@ def world(db) -> World:
                           unit=unit_b, enterprise=enterprise_b)
     return World(people, unit_a, unit_a_child, unit_b, block, enterprise_a, enterprise_b,
                  alert_a, alert_b)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_around_audit_triggers() -> None:
+    """pytest-django empties the database after a `transaction=True` test with Django's flush,
+    which on SQLite is a DELETE per table: the audit trail's append-only trigger refuses it.
+    For the test database only, lift the triggers for the flush and put them back after."""
+    from django.db import connection
+
+    from zoneops.core.migrations import _audit_sql
+
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's flush is TRUNCATE, which row triggers do not see
+    operations = type(connection.ops)
+    original = operations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(self, style, tables, reset_sequences=reset_sequences,
+                              allow_cascade=allow_cascade)
+        if "core_auditentry" not in tables:
+            return statements
+        return [*_audit_sql.SQLITE_DOWN, *statements, *_audit_sql.SQLITE_UP]
+
+    operations.sql_flush = sql_flush

@@ -159,6 +159,10 @@ EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zoneops@localhost")
 
+# Mixed into every hashed resident ID number (voting roll). Set per deployment and keep it
+# secret: without it a leaked database cannot be matched against a list of ID numbers.
+VOTING_ID_PEPPER = os.environ.get("VOTING_ID_PEPPER", "zoneops-development-pepper")
+
 # An internal map tile server, if the intranet has one; without it maps draw the zone's own
 # GeoJSON on a plain background.
 ZONEOPS_TILE_URL = os.environ.get("ZONEOPS_TILE_URL", "")

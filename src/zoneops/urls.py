@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("supervision/", include("zoneops.supervision.urls")),
     path("environment/", include("zoneops.environment.urls")),
-    path("voting/", include("zoneops.voting.urls")),  # staff pages; residents use /vote/
+    path("voting/", include("zoneops.voting.urls")),  # staff pages
+    path("vote/", include("zoneops.voting.public_urls")),  # residents: public, no login
     path("", include("zoneops.core.urls")),
 ]
