@@ -29,6 +29,7 @@ from . import credit_code
 from .models import Alert, Enterprise, NotificationChannel, Place, Role, Unit, User
 from .services import alerts as alert_service
 from .services.audit import record, snapshot
+from .services.notify import save_channel
 from .services.org import save_enterprise, save_place, save_unit
 from .services.people import save_user
 
@@ -467,11 +468,8 @@ def _load_channels(admin: User, units: dict[str, Unit]) -> None:
         unit = units[unit_code]
         if NotificationChannel.objects.filter(unit=unit, kind=kind, target=target).exists():
             continue
-        # There is no channel service yet: create, then audit by hand.
-        channel = NotificationChannel.objects.create(unit=unit, kind=kind, target=target,
-                                                     secret=secret, enabled=False)
-        record(admin, "create", channel, None, snapshot(channel),
-               reason="demo: example channel, disabled")
+        save_channel(admin, unit, {"kind": kind, "target": target, "secret": secret,
+                                   "enabled": False})
 
 
 def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Enterprise, Place, Unit, User
+from .models import Enterprise, NotificationChannel, Place, Unit, User
 
 
 class LoginForm(forms.Form):
@@ -55,6 +55,15 @@ class UserForm(forms.ModelForm):
         model = User
         fields = ["username", "full_name", "email", "phone", "role", "unit", "enterprise",
                   "is_active"]
+
+
+class ChannelForm(forms.ModelForm):
+    class Meta:
+        model = NotificationChannel
+        fields = ["kind", "target", "secret", "enabled"]
+        widgets = {"secret": forms.PasswordInput(render_value=False)}
+        help_texts = {"secret": _("DingTalk 加签 secret, if the robot uses one. Leave empty to "
+                                  "keep the current secret.")}
 
 
 class AssignForm(forms.Form):

@@ -21,7 +21,17 @@ from django.views.decorators.http import require_POST
 
 from . import forms, selectors
 from . import permissions as perm
-from .models import Alert, ApiToken, AuditEntry, Enterprise, Notification, Place, Unit, User
+from .models import (
+    Alert,
+    ApiToken,
+    AuditEntry,
+    Enterprise,
+    Notification,
+    NotificationChannel,
+    Place,
+    Unit,
+    User,
+)
 from .models.alerts import OPEN_STATUSES
 from .registry import DASHBOARD_PANELS
 from .services import alerts as alert_services
@@ -137,6 +147,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "core/unit_detail.html", {
         "unit": unit, "history": selectors.history_of(unit)[:50],
         "staff": unit.staff.filter(is_active=True), "children": unit.children.all(),
+        "channels": unit.channels.all() if perm.can_manage_registry(request.user) else None,
         "can_edit": perm.can_manage_registry(request.user)})
 
 
@@ -172,6 +183,23 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                                                         aliases=form.alias_list()),
         (_("Edit unit"), _("New unit")), "/units/",
         lambda unit: reverse("unit-detail", args=[unit.pk]))
+
+
+def channel_edit(request: HttpRequest, unit_pk: int, pk: int | None = None) -> HttpResponse:
+    unit = get_object_or_404(Unit, pk=unit_pk)
+    if pk and request.method == "POST" and "send_test" in request.POST:
+        perm.require(perm.can_manage_registry(request.user))
+        channel = get_object_or_404(NotificationChannel, pk=pk, unit=unit)
+        notify_services.queue_test_message(request.user, channel)
+        messages.success(request, _("A test message is queued; the worker sends it shortly."))
+        return redirect("unit-detail", unit.pk)
+    return _registry_edit(
+        request, forms.ChannelForm, NotificationChannel, pk,
+        lambda data, channel, form: notify_services.save_channel(request.user, unit, data,
+                                                                 channel),
+        (_("Edit notification channel"), _("New notification channel")),
+        reverse("unit-detail", args=[unit.pk]),
+        lambda channel: reverse("unit-detail", args=[unit.pk]))
 
 
 # --- enterprises --------------------------------------------------------------------------

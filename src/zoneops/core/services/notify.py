@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Delivery, Notification, NotificationChannel, Unit, User
 
@@ -155,3 +156,48 @@ def send_due(now=None, limit: int = 50) -> tuple[int, int]:
             delivery.last_error = ""
         delivery.save()
     return sent, failed
+
+
+# --- channels ---------------------------------------------------------------------------------
+
+CHANNEL_FIELDS = {"kind", "target", "secret", "enabled"}
+
+
+def save_channel(actor: User, unit: Unit, data: dict,
+                 channel: NotificationChannel | None = None) -> NotificationChannel:
+    """Create or change one of a unit's channels (administrators only), audited."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import EmailValidator, URLValidator
+
+    from .. import permissions as perm
+    from .audit import save_audited
+
+    perm.require(perm.can_manage_registry(actor))
+    unknown = set(data) - CHANNEL_FIELDS
+    if unknown:
+        raise ValidationError({name: "unknown field" for name in sorted(unknown)})
+    kind = data.get("kind", channel.kind if channel else "")
+    target = (data.get("target", channel.target if channel else "") or "").strip()
+    try:
+        if kind == NotificationChannel.Kind.EMAIL:
+            EmailValidator(message=_("Enter a valid e-mail address."))(target)
+        else:
+            URLValidator(schemes=["http", "https"],
+                         message=_("Enter the robot's full http(s) address."))(target)
+    except ValidationError as exc:
+        raise ValidationError({"target": exc.messages}) from exc
+    changes = {**data, "target": target}
+    if channel is not None and not changes.get("secret"):
+        changes.pop("secret", None)  # the form never shows the secret: empty means "keep it"
+    with transaction.atomic():
+        return save_audited(actor, channel or NotificationChannel(unit=unit), changes)
+
+
+def queue_test_message(actor: User, channel: NotificationChannel) -> Delivery:
+    from .. import permissions as perm
+
+    perm.require(perm.can_manage_registry(actor))
+    return Delivery.objects.create(
+        channel=channel, title=_("ZoneOps test message"),
+        body=_("If you can read this, %(unit)s receives ZoneOps notifications here.")
+        % {"unit": channel.unit.name}, next_attempt_at=timezone.now())
