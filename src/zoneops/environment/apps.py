@@ -6,3 +6,11 @@ class EnvironmentConfig(AppConfig):
     name = "zoneops.environment"
     label = "environment"
     verbose_name = _("Environmental monitoring")
+
+    def ready(self) -> None:
+        from zoneops.core.registry import add_dashboard_panel, add_nav
+
+        from . import permissions, views
+
+        add_nav("environment-watch", _("Air watch"), permissions.can_watch, 30)
+        add_dashboard_panel(views.dashboard_panel)

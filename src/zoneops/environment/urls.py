@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.watch, name="environment-watch"),
+    path("status.json", views.status, name="environment-status"),
+    path("events/", views.events, name="environment-events"),
+    path("stations/<int:pk>/", views.station_detail, name="environment-station"),
+    path("stations/<int:pk>/series.json", views.series, name="environment-series"),
+    path("stations/<int:pk>/export.csv", views.export_csv, name="environment-export"),
+]

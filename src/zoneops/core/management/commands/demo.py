@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from importlib import import_module
 
 from django.apps import apps
@@ -52,4 +55,31 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"\nZoneOps is at http://{host}:{port}/  (log in with a demo account above; "
             "Ctrl-C stops it)\n"))
-        call_command("serve", host=host, port=port)
+        children = _start_live_feed(self.stdout)
+        try:
+            call_command("serve", host=host, port=port)
+        finally:
+            for child in children:  # stop the gateway and the simulator with the server
+                child.terminate()
+            for child in children:
+                try:
+                    child.wait(5)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+
+
+def _start_live_feed(stdout) -> list[subprocess.Popen]:
+    """The environment module's HJ 212 gateway and the logger simulator (with a scripted
+    H2S release two minutes in), so the live watch moves and an alarm happens."""
+    if not apps.is_installed("zoneops.environment"):
+        return []
+    port = os.environ.get("GATEWAY_PORT", "8212")
+    command = [sys.executable, "-m", "zoneops.cli"]
+    gateway = subprocess.Popen([*command, "gateway", "--host", "127.0.0.1", "--port", port,
+                                "--silence-interval", "30"])
+    simulator = subprocess.Popen([*command, "simulate", "--port", port, "--interval", "10",
+                                  "--release", "a21028@CWHG-E01", "--release-after", "120",
+                                  "--release", "a24088@CWHG-E03", "--release-after", "120"],
+                                 stdout=subprocess.DEVNULL)
+    stdout.write(f"HJ 212 gateway on 127.0.0.1:{port} and 40 simulated loggers started.\n")
+    return [simulator, gateway]

@@ -1,0 +1,48 @@
+"""From a decoded HJ 212 packet (or an MQTT message) to plain readings. Pure: no Django."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+from zoneops.hj212 import Packet
+
+# HJ 212 DataTime is Beijing time; China has had no daylight saving since 1991.
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+# Which value of a pollutant each upload carries, and as what kind of reading.
+_CN_KIND = {"2011": ("rtd", "rtd"), "2051": ("min", "avg"), "2061": ("hour", "avg"),
+            "2031": ("day", "avg")}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingIn:
+    factor: str  # HJ 212 code
+    time: datetime  # aware, UTC
+    kind: str  # rtd/min/hour/day
+    value: float | None
+    flag: str = "N"
+
+
+def beijing_to_utc(local: datetime) -> datetime:
+    """A naive Beijing-time DataTime as an aware UTC datetime."""
+    return local.replace(tzinfo=BEIJING).astimezone(UTC)
+
+
+def readings_from_packet(packet: Packet) -> list[ReadingIn]:
+    """The readings of a data upload; [] for anything else (or an upload without DataTime,
+    which cannot be stored: there is no time to file it under)."""
+    kind_value = _CN_KIND.get(packet.cn)
+    if kind_value is None or packet.cp.data_time is None:
+        return []
+    kind, attr = kind_value
+    when = beijing_to_utc(packet.cp.data_time)
+    out = []
+    for code, m in packet.cp.items.items():
+        value = getattr(m, attr)
+        if value is None and attr == "avg":  # some loggers send only -Rtd in period data
+            value = m.rtd
+        if value is None and m.flag is None:
+            continue
+        out.append(ReadingIn(code, when, kind, value, (m.flag or "N")[:4]))
+    return out

@@ -1,0 +1,242 @@
+"""The alarm engine: a pure function of a rule, its saved state and one new observation.
+
+No Django, no clock, no I/O: the caller gives times (seconds since the epoch, UTC) and saves
+the state (``State.to_dict()``) wherever it likes, so alarms survive a restart.
+
+One rule has tiers, lowest first (e.g. 关注 < 预警 < 报警), each with an ``on`` level and an
+``off`` level (hysteresis: the tier holds until the measure falls below ``off``). A tier is
+entered only when the measure has stayed at or above its ``on`` level for
+``duration_readings`` observations in a row AND for ``duration_seconds``. The state moves to
+the highest tier it qualifies for (escalation), drops to a lower one when the measure falls
+below the current tier's ``off`` (de-escalation), clears when below every ``off``, and re-arms
+at once after clearing.
+
+What "the measure" is depends on the rule's kind:
+
+* ``level``: the value itself. Only data flags N and T may raise a pollution alarm
+  (HJ 212-2017 Table 8); a reading with any other flag is ignored by this kind.
+* ``rate``: the rise per minute since the previous valid reading (falls count as negative).
+* ``quality``: how many readings in a row carried a non-alarming flag (F, M, S, D, C, B...).
+* ``rejects``: the caller's count of rejected packets in a row (passed as the value).
+* ``no_data``: how long the station has been silent, in multiples of its own no-data time
+  (tier ``on`` = 1 means "silent for its no-data time"); see :func:`silence`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "ALARMING_FLAGS",
+    "KINDS",
+    "Rule",
+    "Sample",
+    "State",
+    "Tier",
+    "Transition",
+    "apply",
+    "silence",
+    "step",
+]
+
+ALARMING_FLAGS = frozenset({"N", "T"})
+KINDS = ("level", "rate", "quality", "rejects", "no_data")
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    name: str
+    level: int
+    on: float
+    off: float | None = None  # defaults to ``on`` (no hysteresis)
+
+    @property
+    def clear_below(self) -> float:
+        return self.on if self.off is None else self.off
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    key: str
+    kind: str
+    tiers: tuple[Tier, ...]
+    duration_readings: int = 1
+    duration_seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"rule {self.key}: unknown kind {self.kind!r}")
+        if not self.tiers:
+            raise ValueError(f"rule {self.key}: at least one tier is needed")
+        for lower, higher in zip(self.tiers, self.tiers[1:], strict=False):
+            if higher.on <= lower.on:
+                raise ValueError(f"rule {self.key}: tier {higher.name} must be above "
+                                 f"{lower.name} (on {higher.on} <= {lower.on})")
+        for tier in self.tiers:
+            if tier.clear_below > tier.on:
+                raise ValueError(f"rule {self.key}: tier {tier.name} clears at "
+                                 f"{tier.clear_below}, above its on level {tier.on}")
+        if self.duration_readings < 1:
+            raise ValueError(f"rule {self.key}: duration_readings must be at least 1")
+
+    @classmethod
+    def from_dict(cls, key: str, data: Mapping[str, Any]) -> Rule:
+        tiers = tuple(Tier(str(t["name"]), int(t["level"]), float(t["on"]),
+                           None if t.get("off") is None else float(t["off"]))
+                      for t in data["tiers"])
+        return cls(key, str(data["kind"]), tiers, int(data.get("duration_readings") or 1),
+                   float(data.get("duration_seconds") or 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    t: float
+    value: float | None
+    flag: str = "N"
+
+
+@dataclass(slots=True)
+class State:
+    tier: int = -1
+    entered_at: float | None = None
+    # Per tier: [readings in a row at or above ``on``, time of the first of them] or None.
+    streaks: list[list[float] | None] = field(default_factory=list)
+    last_t: float | None = None
+    last_value: float | None = None  # last valid value (rate)
+    bad: int = 0  # non-alarming flags in a row (quality)
+    peak: float | None = None  # highest measure while in a tier
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tier": self.tier, "entered_at": self.entered_at, "streaks": self.streaks,
+                "last_t": self.last_t, "last_value": self.last_value, "bad": self.bad,
+                "peak": self.peak}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None, rule: Rule | None = None) -> State:
+        data = data or {}
+        state = cls(int(data.get("tier", -1)), data.get("entered_at"),
+                    [list(s) if s else None for s in data.get("streaks") or []],
+                    data.get("last_t"), data.get("last_value"), int(data.get("bad", 0)),
+                    data.get("peak"))
+        if rule is not None:  # the rule may have been edited since the state was saved
+            n = len(rule.tiers)
+            state.streaks = (state.streaks + [None] * n)[:n]
+            state.tier = min(state.tier, n - 1)
+        return state
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    action: str  # "raise", "escalate", "deescalate", "clear"
+    tier: int  # the new tier, -1 when cleared
+    previous: int
+    level: int  # level of the new tier (of the previous one when cleared)
+    name: str  # name of the new tier (of the previous one when cleared)
+    measure: float
+    t: float
+    peak: float | None
+
+
+def _copy(state: State, n: int) -> State:
+    streaks = [list(s) if s else None for s in state.streaks]
+    streaks = (streaks + [None] * n)[:n]
+    return State(state.tier, state.entered_at, streaks, state.last_t, state.last_value,
+                 state.bad, state.peak)
+
+
+def apply(rule: Rule, state: State, t: float, measure: float) -> tuple[State, Transition | None]:
+    """Feed one measure observed at ``t``: the tier logic shared by every kind."""
+    tiers = rule.tiers
+    new_state = _copy(state, len(tiers))
+    streaks = new_state.streaks
+    for i, tier in enumerate(tiers):
+        if measure >= tier.on:
+            run = streaks[i] or [0, t]
+            streaks[i] = [run[0] + 1, run[1]]
+        else:
+            streaks[i] = None
+    up = -1
+    for i, run in enumerate(streaks):
+        if run and run[0] >= rule.duration_readings and t - run[1] >= rule.duration_seconds:
+            up = i
+    hold = -1
+    for j in range(state.tier + 1):
+        if measure >= tiers[j].clear_below:
+            hold = j
+    new = max(up, hold)
+    old = state.tier
+    new_state.tier = new
+    if new >= 0:
+        new_state.peak = measure if new_state.peak is None else max(new_state.peak, measure)
+    if new == old:
+        return new_state, None
+    if new > old:
+        action = "raise" if old < 0 else "escalate"
+    else:
+        action = "clear" if new < 0 else "deescalate"
+    shown = tiers[new] if new >= 0 else tiers[old]
+    transition = Transition(action, new, old, shown.level, shown.name, measure, t,
+                            new_state.peak)
+    new_state.entered_at = t if new >= 0 else None
+    if new < 0:
+        new_state.peak = None
+    return new_state, transition
+
+
+def step(rule: Rule, state: State, sample: Sample) -> tuple[State, Transition | None]:
+    """Feed one reading (or, for ``rejects``, the reject count as ``value``).
+
+    Readings older than or as old as the last one seen are ignored: a resent packet must
+    not replay history (ingest is idempotent, and so is this).
+    """
+    if rule.kind == "no_data":
+        # Data arrived: the station is not silent. ``sample.t`` must be the arrival time.
+        return apply(rule, state, sample.t, 0.0)
+    if state.last_t is not None and sample.t <= state.last_t:
+        return state, None
+    flag = (sample.flag or "N").upper()
+    if rule.kind == "quality":
+        bad = 0 if flag in ALARMING_FLAGS else state.bad + 1
+        new_state, transition = apply(rule, state, sample.t, float(bad))
+        new_state.bad, new_state.last_t = bad, sample.t
+        return new_state, transition
+    if rule.kind == "rejects":
+        new_state, transition = apply(rule, state, sample.t, float(sample.value or 0))
+        new_state.last_t = sample.t
+        return new_state, transition
+    if sample.value is None or flag not in ALARMING_FLAGS:
+        return state, None  # a data-quality event, not pollution: the quality rule sees it
+    if rule.kind == "rate":
+        if state.last_value is None or state.last_t is None:
+            new_state = _copy(state, len(rule.tiers))
+            new_state.last_t, new_state.last_value = sample.t, sample.value
+            return new_state, None
+        per_minute = (sample.value - state.last_value) / (sample.t - state.last_t) * 60.0
+        new_state, transition = apply(rule, state, sample.t, per_minute)
+    else:
+        new_state, transition = apply(rule, state, sample.t, sample.value)
+    new_state.last_t, new_state.last_value = sample.t, sample.value
+    return new_state, transition
+
+
+def silence(rule: Rule, state: State, now: float, last_seen: float | None,
+            no_data_seconds: float) -> tuple[State, Transition | None]:
+    """A ``no_data`` rule checked at ``now``: the measure is the silence in multiples of the
+    station's no-data time. A station never seen is not judged (nothing to miss yet)."""
+    if last_seen is None or no_data_seconds <= 0:
+        return state, None
+    return apply(rule, state, now, max(0.0, now - last_seen) / no_data_seconds)
+
+
+def run(rule: Rule, samples: Iterable[Sample], state: State | None = None
+        ) -> tuple[State, list[Transition]]:
+    """Feed many samples; handy for tests and replays."""
+    state = state or State()
+    out = []
+    for sample in samples:
+        state, transition = step(rule, state, sample)
+        if transition is not None:
+            out.append(transition)
+    return state, out

@@ -1,0 +1,296 @@
+"""The HJ 212 gateway: an asyncio TCP server for data loggers.
+
+One Reframer per connection turns the byte stream into frames. Each good packet is
+authenticated (MN + PW against the station registry), its readings are stored and the alarm
+rules evaluated in one transaction on a worker thread (the event loop never blocks on the
+database), and only then is the answer (9014 with the packet's QN, 9013 for notices) written.
+
+Authentication failures: HJ 212 defines no negative answer to a data upload, and a 9014 would
+tell the logger to forget data we did not store. The gateway therefore answers an upload
+from an unknown MN with 9011 QnRtn=4 ("MN error") and one with a wrong PW with 9011 QnRtn=3
+("PW error"), echoing the QN, stores nothing and never sends 9014 for it: the logger keeps
+its data and resends, which is what is wanted once the registry is corrected. Every
+failure is logged and (for a known MN) counted on the station as ``bad_pw``.
+
+Several gateway processes may listen on the same port (SO_REUSEPORT): ingest is idempotent
+and the counters are SQL increments, so nothing assumes a single process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from zoneops.hj212 import HJ212Error, Packet, Reframer, answer_for, request_answer
+
+from .convert import readings_from_packet
+
+log = logging.getLogger("zoneops.gateway")
+
+
+@dataclass
+class GatewayConfig:
+    host: str = "0.0.0.0"  # noqa: S104 - loggers connect from the field network
+    port: int = 8212
+    idle_timeout: float = 300.0  # nothing at all received for this long: close
+    frame_timeout: float = 30.0  # a started frame not finished in this long: close (slow)
+    write_timeout: float = 10.0
+    max_connections: int = 5000
+    silence_interval: float = 30.0  # how often to run the no-data check (0: never)
+    workers: int | None = None  # database threads; default 1 on SQLite, 4 otherwise
+    reuse_port: bool = True
+
+
+@dataclass
+class Stats:
+    connections: int = 0
+    open: int = 0
+    packets: int = 0
+    stored: int = 0
+    answered: int = 0
+    rejects: dict[str, int] = field(default_factory=dict)
+
+    def reject(self, code: str) -> None:
+        self.rejects[code] = self.rejects.get(code, 0) + 1
+
+
+def _db_job(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    close_old_connections()  # a connection the database dropped must not fail the packet
+    return fn(*args, **kwargs)
+
+
+def _close_connection(barrier: threading.Barrier) -> None:
+    from django.db import connections
+
+    barrier.wait(10)
+    connections.close_all()
+
+
+def _ingest(station_id: int, packet: Packet, address: str) -> int:
+    from .services import ingest
+
+    readings = readings_from_packet(packet)
+    return ingest(station_id, readings, address=address).received
+
+
+def _authenticate(mn: str, pw: str) -> tuple[int | None, str]:
+    from .selectors import authenticate
+
+    return authenticate(mn, pw)
+
+
+def _reject(station_id: int, code: str, message: str) -> None:
+    from .services import record_reject
+
+    record_reject(station_id, code, message)
+
+
+def _bad_pw_station(mn: str) -> int | None:
+    from .models import Station
+
+    return Station.objects.filter(mn=mn).values_list("pk", flat=True).first()
+
+
+def _check_silence() -> int:
+    from .services import check_silence
+
+    return check_silence()
+
+
+class Gateway:
+    def __init__(self, config: GatewayConfig | None = None) -> None:
+        self.config = config or GatewayConfig()
+        workers = self.config.workers
+        if workers is None:
+            sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+            workers = 1 if sqlite else 4
+        self.workers = workers
+        self.executor = ThreadPoolExecutor(workers, thread_name_prefix="gateway-db")
+        self.stats = Stats()
+        self.server: asyncio.base_events.Server | None = None
+        self._tasks: set[asyncio.Task] = set()
+
+    async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, _db_job, fn, *args)
+
+    async def start(self) -> int:
+        """Listen; returns the port (useful with port 0)."""
+        cfg = self.config
+        self.server = await asyncio.start_server(
+            self._connection, cfg.host, cfg.port, reuse_port=cfg.reuse_port,
+            limit=64 * 1024)
+        if cfg.silence_interval > 0:
+            self._spawn(self._silence_loop())
+        port = self.server.sockets[0].getsockname()[1]
+        log.info("HJ 212 gateway listening on %s:%s", cfg.host, port)
+        return port
+
+    async def serve_forever(self) -> None:
+        if self.server is None:
+            await self.start()
+        assert self.server is not None
+        async with self.server:
+            await self.server.serve_forever()
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        # Each database thread closes its own connection (one per thread): a barrier makes
+        # every thread take exactly one of these jobs.
+        barrier = threading.Barrier(self.workers)
+        closing = [self.executor.submit(_close_connection, barrier) for _ in range(self.workers)]
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in closing),
+                             return_exceptions=True)
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def _spawn(self, coro) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _silence_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.silence_interval)
+            try:
+                await self.db(_check_silence)
+            except Exception:  # noqa: BLE001 - the check must keep running
+                log.exception("no-data check failed")
+
+    # --------------------------------------------------------------------- one connection
+
+    async def _connection(self, reader: asyncio.StreamReader,
+                          writer: asyncio.StreamWriter) -> None:
+        peer = writer.get_extra_info("peername")
+        address = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+        stats = self.stats
+        task = asyncio.current_task()
+        if task is not None:  # so stop() can end every connection cleanly
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        stats.connections += 1
+        stats.open += 1
+        if stats.open > self.config.max_connections:
+            log.warning("%s: too many connections (%s), closing", address, stats.open)
+            stats.open -= 1
+            writer.close()
+            return
+        try:
+            await self._serve(reader, writer, address)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        except Exception:  # noqa: BLE001 - one bad connection must not affect the others
+            log.exception("%s: connection failed", address)
+        finally:
+            stats.open -= 1
+            writer.close()
+            try:
+                await asyncio.wait_for(writer.wait_closed(), 2)
+            except (Exception, asyncio.CancelledError):  # noqa: BLE001 - closing anyway
+                pass
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                     address: str) -> None:
+        cfg = self.config
+        reframer = Reframer()
+        known: dict[tuple[str, str], int] = {}  # (MN, PW) already authenticated here
+        station_id: int | None = None  # last station on this connection (for rejects)
+        frame_started: float | None = None
+        while True:
+            timeout = cfg.idle_timeout
+            if frame_started is not None:
+                timeout = min(timeout, cfg.frame_timeout - (time.monotonic() - frame_started))
+            try:
+                data = await asyncio.wait_for(reader.read(4096), max(timeout, 0.01))
+            except TimeoutError:
+                why = "slow" if frame_started is not None else "idle"
+                log.info("%s: %s connection timed out, closing", address, why)
+                self.stats.reject(f"timeout_{why}")
+                return
+            if not data:
+                for frame in reframer.flush():
+                    if not frame.ok:
+                        await self._rejected(station_id, frame.error, frame.raw, address)
+                return
+            frames = reframer.feed(data)
+            if reframer.buffered:
+                frame_started = frame_started or time.monotonic()
+            else:
+                frame_started = None
+            for frame in frames:
+                if not frame.ok:
+                    await self._rejected(station_id, frame.error, frame.raw, address)
+                    continue
+                packet = frame.packet
+                assert packet is not None
+                self.stats.packets += 1
+                sid = known.get((packet.mn, packet.pw))
+                if sid is None:
+                    sid, reason = await self.db(_authenticate, packet.mn, packet.pw)
+                    if sid is None:
+                        await self._unauthenticated(packet, reason, address, writer)
+                        continue
+                    known[(packet.mn, packet.pw)] = sid
+                station_id = sid
+                if packet.cn in _UPLOADS:
+                    await self.db(_ingest, sid, packet, address)
+                    self.stats.stored += 1
+                reply = answer_for(packet)
+                if reply is not None:
+                    writer.write(reply)
+                    await asyncio.wait_for(writer.drain(), cfg.write_timeout)
+                    self.stats.answered += 1
+
+    async def _rejected(self, station_id: int | None, error: HJ212Error | None, raw: bytes,
+                        address: str) -> None:
+        code = error.code if error else "unknown"
+        self.stats.reject(code)
+        log.warning("%s: rejected (%s) %s: %r", address, code, error, raw[:120])
+        if station_id is not None:
+            await self.db(_reject, station_id, code, str(error)[:300])
+
+    async def _unauthenticated(self, packet: Packet, reason: str, address: str,
+                               writer: asyncio.StreamWriter) -> None:
+        self.stats.reject(reason)
+        log.warning("%s: %s for MN %r (CN %s, QN %s): nothing stored", address, reason,
+                    packet.mn, packet.cn, packet.qn)
+        if reason == "bad_pw":
+            sid = await self.db(_bad_pw_station, packet.mn)
+            if sid is not None:
+                await self.db(_reject, sid, reason, f"wrong PW from {address}")
+        writer.write(request_answer(packet, 4 if reason == "unknown_mn" else 3))
+        await asyncio.wait_for(writer.drain(), self.config.write_timeout)
+
+
+_UPLOADS = frozenset({"2011", "2051", "2061", "2031"})
+
+
+def run(config: GatewayConfig) -> None:
+    """Run until interrupted (the `zoneops gateway` command)."""
+    gateway = Gateway(config)
+
+    async def main() -> None:
+        await gateway.start()
+        try:
+            await gateway.serve_forever()
+        finally:
+            await gateway.stop()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass

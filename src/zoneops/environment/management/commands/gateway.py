@@ -1,0 +1,28 @@
+import logging
+import os
+
+from django.core.management.base import BaseCommand
+
+from ...gateway import GatewayConfig, run
+
+
+class Command(BaseCommand):
+    help = "Run the HJ 212 gateway (asyncio TCP server for data loggers)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("GATEWAY_HOST", "0.0.0.0"))  # noqa: S104
+        parser.add_argument("--port", type=int, default=int(os.environ.get("GATEWAY_PORT",
+                                                                            "8212")))
+        parser.add_argument("--idle-timeout", type=float, default=300.0)
+        parser.add_argument("--frame-timeout", type=float, default=30.0)
+        parser.add_argument("--silence-interval", type=float, default=30.0,
+                            help="seconds between no-data checks (0: never)")
+        parser.add_argument("--workers", type=int, default=None, help="database threads")
+
+    def handle(self, *args, host, port, idle_timeout, frame_timeout, silence_interval,
+               workers, **options):
+        logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        run(GatewayConfig(host=host, port=port, idle_timeout=idle_timeout,
+                          frame_timeout=frame_timeout, silence_interval=silence_interval,
+                          workers=workers))

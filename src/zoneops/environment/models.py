@@ -1,0 +1,216 @@
+"""Stations, factors, readings, per-station gateway state, alarm rules and alarm engine state."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Factor(models.Model):
+    """A measured quantity, by its HJ 212 code (seeded from zoneops.hj212.codes)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    # False for codes a device sent that the HJ 212 tables do not know (kept, never dropped).
+    from_code_table = models.BooleanField(_("from the HJ 212 code table"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("factor")
+        verbose_name_plural = _("factors")
+
+    def __str__(self) -> str:
+        return f"{self.name_zh or self.name_en} ({self.code})"
+
+
+class Station(models.Model):
+    class Kind(models.TextChoices):
+        AMBIENT = "ambient", _("Ambient air station")
+        BOUNDARY = "boundary", _("Park boundary station")
+        ENTERPRISE = "enterprise", _("Enterprise fence-line monitor")
+        WEATHER = "weather", _("Weather mast")
+
+    mn = models.CharField(_("MN (device id)"), max_length=64, unique=True)
+    # The device sends its PW in clear in every packet; it is a shared secret we must compare,
+    # so it is stored as given (and left out of the audit trail, see core.services.audit).
+    password = models.CharField(_("access password (PW)"), max_length=64)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    latitude = models.FloatField(_("latitude (WGS-84)"),
+                                 validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(_("longitude (WGS-84)"),
+                                  validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    enterprise = models.ForeignKey("core.Enterprise", verbose_name=_("enterprise"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="stations")
+    # Without a unit only the roles that read everything see the station.
+    unit = models.ForeignKey("core.Unit", verbose_name=_("responsible unit"), null=True,
+                             blank=True, on_delete=models.PROTECT, related_name="stations")
+    no_data_seconds = models.PositiveIntegerField(
+        _("silent after (seconds)"), default=600,
+        help_text=_("A no-data alarm is raised when nothing arrives for this long."))
+    is_active = models.BooleanField(_("active"), default=True)
+    factors = models.ManyToManyField(Factor, through="StationFactor", related_name="stations")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["mn"]
+        verbose_name = _("station")
+        verbose_name_plural = _("stations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StationFactor(models.Model):
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="station_factors")
+    factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["station", "factor__code"]
+        constraints = [models.UniqueConstraint(fields=["station", "factor"],
+                                               name="one_factor_per_station")]
+        verbose_name = _("station factor")
+        verbose_name_plural = _("station factors")
+
+    def __str__(self) -> str:
+        return f"{self.station} · {self.factor.code}"
+
+
+class ReadingKind(models.TextChoices):
+    RTD = "rtd", _("Real-time")
+    MIN = "min", _("Minute")
+    HOUR = "hour", _("Hourly")
+    DAY = "day", _("Daily")
+
+
+class Reading(models.Model):
+    """One value. A plain, narrow table: on PostgreSQL it can be range-partitioned by `time`
+    (or made a Timescale hypertable) without touching the code; no FK from other tables
+    points here, and the unique key includes `time` as partitioning requires."""
+
+    id = models.BigAutoField(primary_key=True)
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+",
+                                db_constraint=True)
+    factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="+")
+    time = models.DateTimeField(_("time"))  # UTC
+    kind = models.CharField(_("kind"), max_length=4, choices=ReadingKind.choices)
+    value = models.FloatField(_("value"), null=True)
+    flag = models.CharField(_("data flag"), max_length=4, default="N")
+
+    class Meta:
+        verbose_name = _("reading")
+        verbose_name_plural = _("readings")
+        constraints = [models.UniqueConstraint(fields=["station", "factor", "time", "kind"],
+                                               name="one_reading_per_station_factor_time_kind")]
+        indexes = [models.Index(fields=["station", "time"], name="reading_station_time"),
+                   models.Index(fields=["time"], name="reading_time")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id}/{self.factor_id}/{self.time:%Y-%m-%d %H:%M:%S}"
+
+
+class GatewayState(models.Model):
+    """What the gateways know about a station's connection (several gateways may update it:
+    counters are only ever incremented in SQL)."""
+
+    station = models.OneToOneField(Station, on_delete=models.CASCADE, primary_key=True,
+                                   related_name="gateway_state")
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    last_address = models.CharField(_("last address"), max_length=64, blank=True)
+    packets = models.PositiveBigIntegerField(_("packets stored"), default=0)
+    readings = models.PositiveBigIntegerField(_("values received"), default=0)
+    rejects = models.PositiveBigIntegerField(_("packets rejected"), default=0)
+    reject_streak = models.PositiveIntegerField(_("rejects in a row"), default=0)
+
+    class Meta:
+        verbose_name = _("gateway state")
+        verbose_name_plural = _("gateway states")
+
+    def __str__(self) -> str:
+        return str(self.station)
+
+
+class RejectCount(models.Model):
+    """Rejected packets of a station by the hj212 reason code (or auth codes)."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="reject_counts")
+    code = models.CharField(_("reason"), max_length=40)
+    count = models.PositiveBigIntegerField(_("count"), default=0)
+    last_at = models.DateTimeField(_("last at"), null=True)
+    last_message = models.CharField(_("last message"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["station", "-count"]
+        constraints = [models.UniqueConstraint(fields=["station", "code"],
+                                               name="one_reject_counter_per_code")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id}:{self.code}={self.count}"
+
+
+class AlarmRule(models.Model):
+    """Alarm rules are data: loaded from data/alarm_rules.json (with their sources) and
+    editable by a deployment. `tiers` is a list of {"name", "level", "on", "off"}, lowest
+    first; see engine.Rule for what each kind means."""
+
+    class Kind(models.TextChoices):
+        LEVEL = "level", _("Concentration level")
+        RATE = "rate", _("Rate of change")
+        NO_DATA = "no_data", _("No data")
+        QUALITY = "quality", _("Data quality")
+        REJECTS = "rejects", _("Rejected packets")
+
+    class Scope(models.TextChoices):
+        ALL = "all", _("All stations")
+        KIND = "kind", _("Stations of a kind")
+        STATION = "station", _("One station")
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    factor = models.ForeignKey(Factor, verbose_name=_("factor"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    reading_kind = models.CharField(_("reading kind"), max_length=4,
+                                    choices=ReadingKind.choices, default=ReadingKind.RTD)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices,
+                             default=Scope.ALL)
+    scope_kind = models.CharField(_("station kind"), max_length=20, blank=True,
+                                  choices=Station.Kind.choices)
+    scope_station = models.ForeignKey(Station, verbose_name=_("station"), null=True,
+                                      blank=True, on_delete=models.CASCADE, related_name="+")
+    tiers = models.JSONField(_("tiers"), default=list)
+    duration_readings = models.PositiveIntegerField(_("persist for readings"), default=1)
+    duration_seconds = models.PositiveIntegerField(_("persist for seconds"), default=0)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("alarm rule")
+        verbose_name_plural = _("alarm rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AlarmState(models.Model):
+    """The engine's state for one station × factor × rule, so alarms survive a restart."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(AlarmRule, on_delete=models.CASCADE, related_name="+")
+    # Factor code, or "" for station-wide rules (no data, rejects).
+    factor_code = models.CharField(max_length=16, blank=True)
+    state = models.JSONField(default=dict)
+    tier = models.SmallIntegerField(default=-1)  # copy of state["tier"] for the map colours
+    level = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["station", "rule", "factor_code"],
+                                               name="one_state_per_station_rule_factor")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id}/{self.rule_id}/{self.factor_code}"

@@ -1,0 +1,126 @@
+"""Reads shared by pages, the API and the CLI, with row-level scoping applied here."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import datetime
+from typing import IO, Any
+
+from django.db.models import Max, QuerySet
+
+from zoneops.core import permissions as perm
+from zoneops.core.models import Alert, Role, User
+from zoneops.core.models.alerts import OPEN_STATUSES
+from zoneops.core.selectors import alerts_for
+
+from .convert import BEIJING
+from .models import AlarmRule, AlarmState, Factor, Reading, Station
+
+
+def stations_for(user: User) -> QuerySet[Station]:
+    qs = Station.objects.select_related("unit", "enterprise", "gateway_state")
+    role = perm.role_of(user)
+    if role in perm.READ_ALL:
+        return qs
+    if role == Role.UNIT_STAFF:
+        return qs.filter(unit_id__in=perm.unit_scope_ids(user))
+    if role == Role.ENTERPRISE and user.enterprise_id:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    return qs.none()
+
+
+def station_by_mn(mn: str) -> Station | None:
+    return Station.objects.filter(mn=mn).first()
+
+
+def authenticate(mn: str, pw: str) -> tuple[int | None, str]:
+    """A logger's MN and PW against the registry: (station id, "") or (None, reason) with
+    reason "unknown_mn" (no such active station) or "bad_pw"."""
+    import hmac
+
+    row = Station.objects.filter(mn=mn, is_active=True).values_list("pk", "password").first()
+    if row is None:
+        return None, "unknown_mn"
+    if not hmac.compare_digest(row[1].encode(), pw.encode()):
+        return None, "bad_pw"
+    return row[0], ""
+
+
+def station_factors(station: Station) -> list[Factor]:
+    return list(Factor.objects.filter(stations=station).order_by("code"))
+
+
+def readings(station: Station, start: datetime | None = None, end: datetime | None = None,
+             kinds: tuple[str, ...] | None = None, factor: str | None = None
+             ) -> QuerySet[Reading]:
+    qs = Reading.objects.filter(station=station).select_related("factor")
+    if start is not None:
+        qs = qs.filter(time__gte=start)
+    if end is not None:
+        qs = qs.filter(time__lt=end)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if factor:
+        qs = qs.filter(factor__code=factor)
+    return qs.order_by("time", "factor__code", "kind")
+
+
+EXPORT_HEADER = ["MN", "station", "factor", "factor_name", "unit", "kind",
+                 "time_utc", "time_beijing", "value", "flag"]
+
+
+def export_rows(station: Station, start: datetime | None, end: datetime | None
+                ) -> Iterator[list[Any]]:
+    for r in readings(station, start, end).iterator(chunk_size=2000):
+        yield [station.mn, station.name, r.factor.code, r.factor.name_zh, r.factor.unit, r.kind,
+               r.time.isoformat(), r.time.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
+               "" if r.value is None else repr(r.value), r.flag]
+
+
+def write_csv(out: IO[str], station: Station, start: datetime | None,
+              end: datetime | None) -> int:
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_HEADER)
+    n = 0
+    for row in export_rows(station, start, end):
+        writer.writerow(row)
+        n += 1
+    return n
+
+
+def station_levels(station_ids: list[int]) -> dict[int, int]:
+    """Worst current alarm level per station (0 = all clear), from the engine's state."""
+    rows = (AlarmState.objects.filter(station_id__in=station_ids, tier__gte=0)
+            .values("station_id").annotate(worst=Max("level")))
+    return {r["station_id"]: r["worst"] for r in rows}
+
+
+def environment_alerts(user: User) -> QuerySet[Alert]:
+    return alerts_for(user).filter(module="environment")
+
+
+def open_alerts(user: User) -> QuerySet[Alert]:
+    """Open environment alerts the person may see (core's alert rules: an enterprise
+    contact sees those assigned to the enterprise)."""
+    return environment_alerts(user).filter(status__in=OPEN_STATUSES).order_by(
+        "-level", "-raised_at")
+
+
+def rules_for_station(station: Station) -> list[AlarmRule]:
+    from .alarms import applies
+
+    return [r for r in AlarmRule.objects.filter(is_active=True).select_related("factor")
+            if applies(r, station)]
+
+
+def limits_by_factor(station: Station) -> dict[str, list[dict[str, Any]]]:
+    """Tier lines to draw on each factor's chart."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for rule in rules_for_station(station):
+        if rule.kind == "level" and rule.factor is not None:
+            for tier in rule.tiers:
+                out.setdefault(rule.factor.code, []).append(
+                    {"name": tier["name"], "level": tier["level"], "value": tier["on"],
+                     "kind": rule.reading_kind})
+    return out

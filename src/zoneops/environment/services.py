@@ -1,0 +1,241 @@
+"""Every write of the environment module: station registry (audited, admin only), ingest of
+readings (machines: idempotent, one transaction), gateway counters, alarm rules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zoneops.core import permissions as perm
+from zoneops.core.models import User
+from zoneops.core.services.audit import record, save_audited
+from zoneops.hj212.codes import pollutant
+
+from . import alarms
+from . import permissions as env_perm
+from .convert import ReadingIn
+from .models import (
+    AlarmRule,
+    Factor,
+    GatewayState,
+    Reading,
+    RejectCount,
+    Station,
+    StationFactor,
+)
+
+STATION_FIELDS = ("mn", "password", "name", "kind", "latitude", "longitude", "enterprise",
+                  "unit", "no_data_seconds", "is_active")
+DEFAULT_RULES = Path(__file__).parent / "data" / "alarm_rules.json"
+
+
+# --- factors -----------------------------------------------------------------------------------
+
+_factor_ids: dict[str, int] = {}
+
+
+def factor_ids(codes: Iterable[str]) -> dict[str, int]:
+    """Factor ids by code; a code the HJ 212 tables do not know is registered (never dropped).
+    Only code-table factors are cached: they are seeded by migration and never change."""
+    wanted = set(codes)
+    missing = wanted - _factor_ids.keys()
+    if missing:
+        found = dict(Factor.objects.filter(code__in=missing).values_list("code", "id"))
+        new = missing - found.keys()
+        if new:
+            rows = []
+            for code in sorted(new):
+                known = pollutant(code)
+                rows.append(Factor(code=code, name_en=known.en if known else code,
+                                   name_zh=known.zh if known else code,
+                                   unit=known.unit if known else "", from_code_table=False))
+            Factor.objects.bulk_create(rows, ignore_conflicts=True)
+            found.update(Factor.objects.filter(code__in=new).values_list("code", "id"))
+        cacheable = set(Factor.objects.filter(code__in=found, from_code_table=True)
+                        .values_list("code", flat=True))
+        _factor_ids.update({c: i for c, i in found.items() if c in cacheable})
+        return {c: _factor_ids.get(c) or found[c] for c in wanted}
+    return {c: _factor_ids[c] for c in wanted}
+
+
+# --- station registry --------------------------------------------------------------------------
+
+def _check_station(data: dict[str, Any], station: Station) -> None:
+    mn = data.get("mn", station.mn) or ""
+    if not mn or len(mn) > 64 or not mn.isprintable() or any(c in mn for c in ";,=&"):
+        raise ValidationError({"mn": "MN must be 1-64 printable characters without ; , = &"})
+    pw = data.get("password", station.password) or ""
+    if not pw or not pw.isprintable() or any(c in pw for c in ";,=&"):
+        raise ValidationError({"password": "PW must be printable characters without ; , = &"})
+    if data.get("kind", station.kind) not in Station.Kind.values:
+        raise ValidationError({"kind": f"kind must be one of {', '.join(Station.Kind.values)}"})
+
+
+def save_station(actor: User, data: dict[str, Any], station: Station | None = None,
+                 factors: Sequence[str] | None = None) -> Station:
+    """Create or change a station (admin only, audited). ``factors`` are HJ 212 codes."""
+    perm.require(env_perm.can_manage_stations(actor), "only an administrator manages stations")
+    station = station or Station()
+    data = {k: v for k, v in data.items() if k in STATION_FIELDS}
+    _check_station(data, station)
+    with transaction.atomic():
+        save_audited(actor, station, data)
+        GatewayState.objects.get_or_create(station=station)
+        if factors is not None:
+            _set_factors(actor, station, factors)
+    alarms.clear_cache()
+    return station
+
+
+def _set_factors(actor: User, station: Station, codes: Sequence[str]) -> None:
+    unknown = [c for c in codes if pollutant(c) is None]
+    if unknown:
+        raise ValidationError({"factors": f"unknown HJ 212 codes: {', '.join(unknown)}"})
+    ids = factor_ids(codes)
+    before = sorted(StationFactor.objects.filter(station=station)
+                    .values_list("factor__code", flat=True))
+    StationFactor.objects.filter(station=station).exclude(factor_id__in=ids.values()).delete()
+    StationFactor.objects.bulk_create(
+        [StationFactor(station=station, factor_id=i) for i in ids.values()],
+        ignore_conflicts=True)
+    after = sorted(codes)
+    if before != after:
+        record(actor, "set factors", station, {"factors": before}, {"factors": after})
+
+
+# --- ingest ------------------------------------------------------------------------------------
+
+@dataclass
+class IngestResult:
+    received: int
+    transitions: list[Any] = field(default_factory=list)
+
+
+def ingest(station_id: int, readings: Sequence[ReadingIn], *, address: str = "",
+           now: datetime | None = None) -> IngestResult:
+    """Store one upload's readings for a station, then evaluate its alarm rules - all in one
+    transaction, so a caller that acknowledges after this returns has its data committed.
+
+    Idempotent: the same station, factor, time and kind is stored once (INSERT ... ON
+    CONFLICT DO NOTHING on PostgreSQL, INSERT OR IGNORE on SQLite), and the alarm engine
+    ignores readings no newer than the last it saw, so a resent upload changes nothing.
+    """
+    now = now or timezone.now()
+    ids = factor_ids({r.factor for r in readings})
+    with transaction.atomic():
+        Reading.objects.bulk_create(
+            [Reading(station_id=station_id, factor_id=ids[r.factor], time=r.time, kind=r.kind,
+                     value=r.value, flag=r.flag) for r in readings],
+            ignore_conflicts=True)
+        StationFactor.objects.bulk_create(
+            [StationFactor(station_id=station_id, factor_id=i) for i in set(ids.values())],
+            ignore_conflicts=True)
+        changes: dict[str, Any] = {"packets": F("packets") + 1,
+                                   "readings": F("readings") + len(readings),
+                                   "last_seen": now, "reject_streak": 0}
+        if address:
+            changes["last_address"] = address[:64]
+        if not GatewayState.objects.filter(station_id=station_id).update(**changes):
+            GatewayState.objects.bulk_create([GatewayState(station_id=station_id)],
+                                             ignore_conflicts=True)
+            GatewayState.objects.filter(station_id=station_id).update(**changes)
+        transitions = alarms.evaluate(station_id, readings, now)
+    return IngestResult(len(readings), transitions)
+
+
+def record_reject(station_id: int, code: str, message: str = "",
+                  now: datetime | None = None) -> int:
+    """Count a rejected packet of a known station by reason; returns the rejects in a row
+    (which the ``rejects`` alarm rules judge)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        GatewayState.objects.bulk_create([GatewayState(station_id=station_id)],
+                                         ignore_conflicts=True)
+        GatewayState.objects.filter(station_id=station_id).update(
+            rejects=F("rejects") + 1, reject_streak=F("reject_streak") + 1)
+        streak = GatewayState.objects.values_list("reject_streak", flat=True).get(
+            station_id=station_id)
+        changes = {"count": F("count") + 1, "last_at": now, "last_message": message[:300]}
+        if not RejectCount.objects.filter(station_id=station_id, code=code).update(**changes):
+            RejectCount.objects.bulk_create([RejectCount(station_id=station_id, code=code)],
+                                            ignore_conflicts=True)
+            RejectCount.objects.filter(station_id=station_id, code=code).update(**changes)
+        alarms.evaluate_rejects(station_id, streak, now)
+    return streak
+
+
+def check_silence(now: datetime | None = None) -> int:
+    """Evaluate every station's no-data rules; returns how many alarms changed."""
+    return alarms.check_silence(now or timezone.now())
+
+
+# --- alarm rules -------------------------------------------------------------------------------
+
+def load_rules(actor: User | str, path: Path | str = DEFAULT_RULES) -> int:
+    """Load alarm rules from a JSON data file (see data/alarm_rules.json), all or nothing.
+    Rules are upserted by code; ``add_tiers`` adds tiers to an existing rule. People must be
+    administrators; the string "system" is for migrations and the demo."""
+    if not isinstance(actor, str):
+        perm.require(perm.is_admin(actor), "only an administrator changes alarm rules")
+    try:
+        spec = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValidationError({"file": f"{path}: {exc}"}) from exc
+    count = 0
+    with transaction.atomic():
+        for n, item in enumerate(spec.get("rules", []), start=1):
+            try:
+                _load_rule(actor, item)
+            except ValidationError as exc:
+                raise ValidationError({f"rules[{n}] {item.get('code', '?')}":
+                                       exc.messages}) from exc
+            count += 1
+    alarms.clear_cache()
+    return count
+
+
+def _load_rule(actor: User | str, item: dict[str, Any]) -> AlarmRule:
+    from .engine import Rule
+
+    code = item.get("code") or ""
+    existing = AlarmRule.objects.filter(code=code).first()
+    if "add_tiers" in item:
+        if existing is None:
+            raise ValidationError(f"add_tiers: no rule {code!r} to add tiers to")
+        names = {t["name"] for t in existing.tiers}  # loading twice adds nothing twice
+        tiers = sorted(existing.tiers + [t for t in item["add_tiers"] if t["name"] not in names],
+                       key=lambda t: float(t["on"]))
+        data: dict[str, Any] = {"tiers": tiers}
+    else:
+        factor = None
+        if item.get("factor"):
+            factor = Factor.objects.filter(code=item["factor"]).first()
+            if factor is None:
+                raise ValidationError(f"unknown factor {item['factor']!r}")
+        station = None
+        if item.get("scope_station"):
+            station = Station.objects.filter(mn=item["scope_station"]).first()
+            if station is None:
+                raise ValidationError(f"unknown station MN {item['scope_station']!r}")
+        data = {"code": code, "name": item.get("name") or code, "kind": item.get("kind"),
+                "factor": factor, "reading_kind": item.get("reading_kind") or "rtd",
+                "scope": item.get("scope") or "all", "scope_kind": item.get("scope_kind") or "",
+                "scope_station": station, "tiers": item.get("tiers") or [],
+                "duration_readings": int(item.get("duration_readings") or 1),
+                "duration_seconds": int(item.get("duration_seconds") or 0),
+                "source": item.get("source") or "", "is_active": item.get("active", True)}
+    try:
+        Rule.from_dict(code, {**(vars(existing) if existing else {}), **data,
+                              "kind": data.get("kind") or existing.kind})
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError(str(exc)) from exc
+    return save_audited(actor, existing or AlarmRule(), data)

@@ -1,0 +1,208 @@
+"""Pages of the live watch: map + open alarms, station page with charts, CSV export, and a
+Server-Sent Events stream that tells open pages when something changed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from zoneops.core.selectors import places_geojson
+
+from . import permissions as env_perm
+from . import selectors
+from .convert import BEIJING
+from .models import Reading, RejectCount, Station
+
+RANGES = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(days=7)}
+MAX_POINTS = 1500
+
+
+def _require_watch(request: HttpRequest) -> None:
+    if not env_perm.can_watch(request.user):
+        raise PermissionDenied
+
+
+def _station(request: HttpRequest, pk: int) -> Station:
+    station = get_object_or_404(Station.objects.select_related("unit", "enterprise"), pk=pk)
+    if not env_perm.can_view_station(request.user, station):
+        raise PermissionDenied
+    return station
+
+
+def status_data(user) -> dict[str, Any]:
+    """Stations with their worst current level, and the open alarms, for this person."""
+    stations = list(selectors.stations_for(user).filter(is_active=True))
+    levels = selectors.station_levels([s.pk for s in stations])
+    alerts = list(selectors.open_alerts(user)[:50])
+    return {
+        "stations": [{
+            "id": s.pk, "mn": s.mn, "name": s.name, "kind": s.kind, "lat": s.latitude,
+            "lon": s.longitude, "level": levels.get(s.pk, 0),
+            "url": f"/environment/stations/{s.pk}/",
+            "last_seen": _local(getattr(getattr(s, "gateway_state", None), "last_seen", None)),
+        } for s in stations],
+        "alerts": [{
+            "id": a.pk, "title": a.title, "level": a.level, "status": a.status,
+            "status_label": str(a.get_status_display()), "raised_at": _local(a.raised_at),
+            "url": f"/alerts/{a.pk}/", "cleared": a.cause_cleared_at is not None,
+        } for a in alerts],
+        "max_alert_id": max((a.pk for a in alerts), default=0),
+    }
+
+
+def _local(moment: datetime | None) -> str | None:
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S") if moment else None
+
+
+def watch(request: HttpRequest) -> HttpResponse:
+    _require_watch(request)
+    return render(request, "environment/watch.html", {
+        "status": status_data(request.user), "places": places_geojson(),
+        "tile_url": settings.ZONEOPS_TILE_URL,
+    })
+
+
+def status(request: HttpRequest) -> JsonResponse:
+    _require_watch(request)
+    return JsonResponse(status_data(request.user))
+
+
+def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    station = _station(request, pk)
+    now = timezone.now().astimezone(BEIJING)
+    return render(request, "environment/station_detail.html", {
+        "station": station, "state": getattr(station, "gateway_state", None),
+        "rejects": RejectCount.objects.filter(station=station),
+        "factors": selectors.station_factors(station),
+        "rules": selectors.rules_for_station(station),
+        "alerts": selectors.environment_alerts(request.user).filter(
+            key__startswith=f"{station.mn}:")[:20],
+        "export_from": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "export_to": now.strftime("%Y-%m-%dT%H:%M"),
+        "can_manage": env_perm.can_manage_stations(request.user),
+    })
+
+
+def series(request: HttpRequest, pk: int) -> JsonResponse:
+    """Each factor's readings over the last hour/day/week (thinned to MAX_POINTS), with
+    the tier lines to draw."""
+    station = _station(request, pk)
+    span = RANGES.get(request.GET.get("range", "hour"))
+    if span is None:
+        return JsonResponse({"error": "range must be hour, day or week"}, status=400)
+    start = timezone.now() - span
+    by_factor: dict[str, list] = {}
+    rows = (Reading.objects.filter(station=station, time__gte=start, kind="rtd")
+            .order_by("time").values_list("factor__code", "time", "value", "flag"))
+    for code, when, value, flag in rows.iterator(chunk_size=5000):
+        by_factor.setdefault(code, []).append([int(when.timestamp() * 1000), value, flag])
+    for code, points in by_factor.items():
+        if len(points) > MAX_POINTS:
+            stride = len(points) // MAX_POINTS + 1
+            by_factor[code] = points[::stride] + ([points[-1]] if len(points) % stride != 1
+                                                  else [])
+    factors = {f.code: {"name": f.name_zh, "unit": f.unit}
+               for f in selectors.station_factors(station)}
+    return JsonResponse({"series": by_factor, "factors": factors,
+                         "limits": selectors.limits_by_factor(station),
+                         "max_id": Reading.objects.filter(station=station).aggregate(
+                             m=Max("id"))["m"] or 0})
+
+
+def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    station = _station(request, pk)
+    try:
+        start = _parse_local(request.GET.get("from"))
+        end = _parse_local(request.GET.get("to"))
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{station.mn}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+    selectors.write_csv(response, station, start, end)
+    return response
+
+
+def _parse_local(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a date-time: {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=BEIJING)
+
+
+# --- live updates --------------------------------------------------------------------------
+
+def _signature(user) -> tuple[int, str]:
+    readings = Reading.objects.aggregate(m=Max("id"))["m"] or 0
+    alerts = selectors.environment_alerts(user).order_by("-id").values_list(
+        "id", "level", "status", "cause_cleared_at")[:200]
+    return readings, json.dumps([[a, b, c, bool(d)] for a, b, c, d in alerts])
+
+
+async def events(request: HttpRequest) -> StreamingHttpResponse:
+    """Server-Sent Events: `readings` when new readings were stored, `alerts` when the open
+    alarms changed (the page then re-reads /environment/status.json). It polls the
+    database, so it works with any number of gateway and web processes; a stream ends after
+    a few minutes and the browser's EventSource reconnects by itself."""
+    user = await request.auser()
+    if not env_perm.can_watch(user):
+        raise PermissionDenied
+    poll = float(getattr(settings, "ENVIRONMENT_SSE_POLL_SECONDS", 1.5))
+    lifetime = float(getattr(settings, "ENVIRONMENT_SSE_LIFETIME_SECONDS", 300))
+
+    async def stream():
+        yield "retry: 2000\n\n"
+        last = await sync_to_async(_signature)(user)
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + lifetime
+        while loop.time() < ends:
+            await asyncio.sleep(poll)
+            current = await sync_to_async(_signature)(user)
+            if current[0] != last[0]:
+                yield f"event: readings\ndata: {json.dumps({'max_id': current[0]})}\n\n"
+            if current[1] != last[1]:
+                yield f"event: alerts\ndata: {json.dumps({'changed': True})}\n\n"
+            if current == last:
+                yield ": keep-alive\n\n"
+            last = current
+
+    response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """The dashboard card: open environment alarms and stations by state."""
+    if not env_perm.can_watch(request.user):
+        return None
+    stations = selectors.stations_for(request.user).filter(is_active=True)
+    ids = list(stations.values_list("pk", flat=True))
+    if not ids:
+        return None
+    levels = selectors.station_levels(ids)
+    return {"template": "environment/_panel.html", "stations": len(ids),
+            "alarming": sum(1 for v in levels.values() if v > 0),
+            "open": selectors.open_alerts(request.user).count(),
+            "worst": max(levels.values(), default=0)}
+
+
+

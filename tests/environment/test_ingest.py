@@ -1,0 +1,206 @@
+"""Ingest, the station registry, export and alarms raised as core alerts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from zoneops.core.models import Alert, AuditEntry
+from zoneops.environment import services
+from zoneops.environment.convert import ReadingIn, beijing_to_utc, readings_from_packet
+from zoneops.environment.models import (
+    AlarmRule,
+    AlarmState,
+    Factor,
+    GatewayState,
+    Reading,
+    RejectCount,
+    Station,
+)
+from zoneops.environment.station_import import import_stations
+from zoneops.hj212 import decode
+
+from .conftest import frame
+
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def r(code, value, minutes=0, flag="N", kind="rtd"):
+    return ReadingIn(code, T0 + timedelta(minutes=minutes), kind, value, flag)
+
+
+def test_factors_and_default_rules_are_seeded_as_data(db):
+    assert Factor.objects.get(code="a21028").name_zh == "硫化氢"
+    h2s = AlarmRule.objects.get(code="h2s-fenceline")
+    assert [t["on"] for t in h2s.tiers] == [0.03, 0.06]
+    assert "GB 14554-93" in h2s.source
+    assert all(rule.source for rule in AlarmRule.objects.all())
+
+
+def test_packet_time_is_beijing_and_stored_utc(env):
+    packet = decode(frame(env.plant, datetime(2026, 3, 1, 16, 0), {"a21028": (0.01, "N")}))
+    (reading,) = readings_from_packet(packet)
+    assert reading.time == datetime(2026, 3, 1, 8, 0, tzinfo=UTC) == beijing_to_utc(
+        datetime(2026, 3, 1, 16, 0))
+    services.ingest(env.plant.pk, [reading])
+    assert Reading.objects.get().time == T0
+
+
+def test_ingest_is_idempotent_and_counts(env):
+    batch = [r("a21028", 0.01), r("a24088", 1.2)]
+    services.ingest(env.plant.pk, batch, address="10.0.0.9:5000")
+    services.ingest(env.plant.pk, batch)
+    assert Reading.objects.count() == 2
+    state = GatewayState.objects.get(station=env.plant)
+    assert (state.packets, state.readings, state.last_address) == (2, 4, "10.0.0.9:5000")
+    assert state.last_seen is not None
+
+
+def test_unknown_codes_are_kept_not_dropped(env):
+    services.ingest(env.plant.pk, [r("x99999", 3.0)])
+    factor = Factor.objects.get(code="x99999")
+    assert not factor.from_code_table and Reading.objects.filter(factor=factor).exists()
+
+
+def test_threshold_alarm_becomes_core_alert_with_readings_and_wind(env):
+    services.ingest(env.mast.pk, [r("a01007", 3.2), r("a01008", 135.0)])
+    services.ingest(env.plant.pk, [r("a21028", 0.01, 1)])
+    services.ingest(env.plant.pk, [r("a21028", 0.04, 2)])
+    alert = Alert.objects.get(module="environment")
+    assert alert.key == "PLANT0001:a21028:h2s-fenceline"
+    assert alert.level == 2 and alert.unit == env.world.unit_a
+    assert alert.enterprise == env.world.enterprise_a
+    assert alert.data["wind"]["speed"] == 3.2 and alert.data["wind"]["direction"] == 135.0
+    assert [x["value"] for x in alert.data["readings"]] == [0.01, 0.04]
+    assert "GB 14554-93" in alert.data["source"]
+    services.ingest(env.plant.pk, [r("a21028", 0.08, 3)])  # escalates the same alert
+    alert.refresh_from_db()
+    assert alert.level == 4 and Alert.objects.filter(module="environment").count() == 1
+    services.ingest(env.plant.pk, [r("a21028", 0.001, 4)])  # clears: cause cleared, still open
+    alert.refresh_from_db()
+    assert alert.cause_cleared_at is not None and alert.is_open
+    # The state lives in the database: a "restart" (fresh caches) continues from it.
+    assert AlarmState.objects.get(station=env.plant, factor_code="a21028",
+                                  rule__code="h2s-fenceline").tier == -1
+
+
+def test_bad_flags_never_raise_pollution_but_raise_quality(env):
+    for minute in range(4):
+        services.ingest(env.plant.pk, [r("a21028", 5.0, minute, flag="D")])
+    keys = set(Alert.objects.filter(module="environment").values_list("key", flat=True))
+    assert keys == {"PLANT0001:a21028:data-quality"}
+
+
+def test_scope_by_kind(env):
+    # The in-plant NMHC rule (GB 37822) is scoped to enterprise stations only.
+    services.ingest(env.plant.pk, [r("a24088", 35.0)])
+    services.ingest(env.edge.pk, [r("a24088", 35.0)])
+    keys = set(Alert.objects.filter(module="environment").values_list("key", flat=True))
+    assert keys == {"PLANT0001:a24088:nmhc-in-plant-single"}
+
+
+def test_silent_station_raises_no_data_and_clears_on_data(env):
+    services.ingest(env.plant.pk, [r("a21028", 0.0)], now=T0)
+    assert services.check_silence(T0 + timedelta(seconds=599)) == 0
+    assert services.check_silence(T0 + timedelta(seconds=600)) == 1
+    alert = Alert.objects.get(key="PLANT0001:*:no-data")
+    assert alert.level == 2 and alert.cause_cleared_at is None
+    services.ingest(env.plant.pk, [r("a21028", 0.0, 20)], now=T0 + timedelta(seconds=1300))
+    alert.refresh_from_db()
+    assert alert.cause_cleared_at is not None
+
+
+def test_repeated_rejects_raise_an_alarm(env):
+    for _ in range(5):
+        services.record_reject(env.plant.pk, "crc_mismatch", "CRC field is 0000")
+    assert RejectCount.objects.get(station=env.plant, code="crc_mismatch").count == 5
+    assert Alert.objects.filter(key="PLANT0001:*:rejects").exists()
+
+
+def test_station_add_command_is_audited_and_validated(world):
+    call_command("environment", "station", "add", "--mn", "NEW01", "--pw", "123456",
+                 "--name", "新站", "--kind", "ambient", "--lat", "30.7", "--lon", "120.9")
+    station = Station.objects.get(mn="NEW01")
+    entry = AuditEntry.objects.get(action="create", object_id=str(station.pk),
+                                   content_type__model="station")
+    assert "password" not in entry.after
+    with pytest.raises(CommandError, match="kind"):
+        call_command("environment", "station", "add", "--mn", "NEW02", "--pw", "1",
+                     "--name", "x", "--kind", "volcano", "--lat", "30.7", "--lon", "120.9")
+    with pytest.raises(CommandError, match="latitude"):
+        call_command("environment", "station", "add", "--mn", "NEW03", "--pw", "1",
+                     "--name", "x", "--kind", "ambient", "--lat", "95", "--lon", "120.9")
+    assert not Station.objects.filter(mn__in=["NEW02", "NEW03"]).exists()
+
+
+def test_only_admin_manages_stations(world):
+    with pytest.raises(PermissionDenied):
+        services.save_station(world.users["duty"], {"mn": "X", "password": "1", "name": "x",
+                                                    "kind": "ambient", "latitude": 1,
+                                                    "longitude": 1})
+
+
+def _xlsx(tmp_path, rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["MN", "密码", "名称", "类型", "纬度", "经度", "企业", "责任单位", "监测因子"])
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / "stations.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_import_all_or_nothing_with_row_and_column(world, tmp_path):
+    bad = _xlsx(tmp_path, [
+        ["S1", "p1", "一号站", "园区边界站", 30.7, 120.9, "", "A", "a21028,a24088"],
+        ["S2", "p2", "二号站", "volcano", 30.7, 120.9, "", "", ""],
+        ["S3", "p3", "三号站", "ambient", "north", 120.9, "无此企业", "", ""],
+    ])
+    with pytest.raises(ValidationError) as info:
+        import_stations(world.users["admin"], str(bad))
+    text = " | ".join(info.value.messages)
+    assert "row 3, column kind" in text and "row 4, column latitude" in text
+    assert "row 4, column enterprise" in text
+    assert not Station.objects.exists()
+    good = _xlsx(tmp_path, [
+        ["S1", "p1", "一号站", "园区边界站", 30.7, 120.9, "", "经发局", "a21028、a24088"],
+        ["S2", "p2", "二号站", "enterprise", 30.7, 120.9, world.enterprise_b.name, "", ""],
+    ])
+    call_command("environment", "station", "import", str(good))
+    s1, s2 = Station.objects.order_by("mn")
+    assert s1.kind == "boundary" and s1.unit == world.unit_a
+    assert sorted(s1.factors.values_list("code", flat=True)) == ["a21028", "a24088"]
+    assert s2.enterprise == world.enterprise_b and s2.unit == world.unit_b
+
+
+def test_export_command_csv_in_range(env, tmp_path):
+    services.ingest(env.plant.pk, [r("a21028", 0.01, m) for m in range(0, 120, 10)])
+    out = tmp_path / "out.csv"
+    call_command("environment", "export", "--station", "PLANT0001",
+                 "--from", "2026-03-01T16:30", "--to", "2026-03-01T17:00", "--out", str(out))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [row["time_beijing"] for row in rows] == [
+        "2026-03-01 16:30:00", "2026-03-01 16:40:00", "2026-03-01 16:50:00"]
+    with pytest.raises(CommandError, match="no station"):
+        call_command("environment", "export", "--station", "NOPE", "--out", str(out))
+
+
+def test_rules_file_can_add_warning_tiers(world, tmp_path):
+    path = tmp_path / "rules.json"
+    path.write_text('{"rules": [{"code": "h2s-fenceline", "add_tiers": '
+                    '[{"name": "关注", "level": 1, "on": 0.02, "source": "本园区"}]}]}',
+                    encoding="utf-8")
+    call_command("environment", "rules", "load", str(path))
+    assert [t["name"] for t in AlarmRule.objects.get(code="h2s-fenceline").tiers] == [
+        "关注", "预警", "报警"]
+    path.write_text('{"rules": [{"code": "h2s-fenceline", "add_tiers": '
+                    '[{"name": "错", "level": 1, "on": 0.06}]}]}', encoding="utf-8")
+    with pytest.raises(CommandError, match="h2s-fenceline"):
+        call_command("environment", "rules", "load", str(path))

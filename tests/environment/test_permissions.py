@@ -1,0 +1,91 @@
+"""Permission matrix for every environment page and endpoint: allowed, denied and scoped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from zoneops.environment import services
+from zoneops.environment.convert import ReadingIn
+
+ALL = ["admin", "office", "leader", "duty", "staff_a", "staff_a1", "staff_b", "enterprise_a"]
+# Which stations each role sees: plant (unit A, enterprise A), edge (unit B), mast (no unit).
+SEES = {"admin": {"PLANT0001", "EDGE0001", "WX0001"}, "office": {"PLANT0001", "EDGE0001",
+        "WX0001"}, "leader": {"PLANT0001", "EDGE0001", "WX0001"},
+        "duty": {"PLANT0001", "EDGE0001", "WX0001"}, "staff_a": {"PLANT0001"},
+        "staff_a1": set(), "staff_b": {"EDGE0001"}, "enterprise_a": {"PLANT0001"}}
+
+
+@pytest.fixture
+def alarmed(env):
+    t = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    services.ingest(env.plant.pk, [ReadingIn("a21028", t, "rtd", 0.5)])
+    services.ingest(env.edge.pk, [ReadingIn("a21028", t, "rtd", 0.5)])
+    return env
+
+
+def test_anonymous_is_sent_to_login_or_refused(alarmed):
+    client = alarmed.world.client(None)
+    for url in ["/environment/", "/environment/status.json", "/environment/events/",
+                f"/environment/stations/{alarmed.plant.pk}/"]:
+        response = client.get(url)
+        assert response.status_code in (302, 401, 403), url
+    assert client.get("/api/environment/stations").status_code == 401
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_watch_status_and_api_are_scoped(alarmed, who):
+    client = alarmed.world.client(who)
+    assert client.get("/environment/").status_code == 200
+    status = client.get("/environment/status.json").json()
+    assert {s["mn"] for s in status["stations"]} == SEES[who]
+    api = client.get("/api/environment/stations").json()
+    assert {s["mn"] for s in api} == SEES[who]
+    alarms = client.get("/api/environment/alarms").json()
+    stations_of_alarms = {a["data"]["station"] for a in alarms}
+    if who in ("admin", "office", "leader", "duty"):
+        assert stations_of_alarms == {"PLANT0001", "EDGE0001"}
+    elif who == "enterprise_a":
+        assert stations_of_alarms == set()  # until an alarm is assigned to the enterprise
+    else:
+        assert stations_of_alarms <= SEES[who]
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_station_pages_allowed_and_denied(alarmed, who):
+    client = alarmed.world.client(who)
+    for station in (alarmed.plant, alarmed.edge, alarmed.mast):
+        expected = 200 if station.mn in SEES[who] else 403
+        base = f"/environment/stations/{station.pk}/"
+        for url in (base, base + "series.json?range=day", base + "export.csv"):
+            assert client.get(url).status_code == expected, (who, url)
+        api = client.get(f"/api/environment/stations/{station.mn}/readings")
+        assert api.status_code == (200 if station.mn in SEES[who] else 404), (who, station.mn)
+
+
+def test_export_and_series_contents(alarmed):
+    client = alarmed.world.client("duty")
+    base = f"/environment/stations/{alarmed.plant.pk}/"
+    body = client.get(base + "export.csv?from=2026-03-01T16:00&to=2026-03-01T17:00")
+    text = body.content.decode("utf-8-sig")
+    assert "PLANT0001,甲化工厂界,a21028" in text and "2026-03-01 16:00:00" in text
+    assert client.get(base + "export.csv?from=yesterday").status_code == 400
+    assert client.get(base + "series.json?range=year").status_code == 400
+    readings = client.get("/api/environment/stations/PLANT0001/readings?factor=a21028").json()
+    assert readings == [{"factor": "a21028", "time": "2026-03-01T08:00:00Z", "kind": "rtd",
+                         "value": 0.5, "flag": "N"}]
+
+
+def test_nav_and_dashboard_panel(alarmed):
+    page = alarmed.world.client("duty").get("/").content.decode()
+    assert 'href="/environment/"' in page and 'data-testid="environment-panel"' in page
+    assert 'data-testid="environment-panel"' not in alarmed.world.client(
+        "staff_a1").get("/").content.decode()  # no stations in scope: no panel
+
+
+def test_events_stream_speaks_sse(alarmed, settings):
+    settings.ENVIRONMENT_SSE_LIFETIME_SECONDS = 0.1
+    settings.ENVIRONMENT_SSE_POLL_SECONDS = 0.05
+    response = alarmed.world.client("duty").get("/environment/events/")
+    assert response.status_code == 200 and response["Content-Type"] == "text/event-stream"
