@@ -74,3 +74,11 @@ def test_history_shows_local_times_and_plain_values():
     assert audit_value("2026-11-22T05:00:58.937960+00:00") == "2026-11-22 13:00:58"
     assert audit_value(None) == "—" and audit_value(["甲", "乙"]) == "甲、乙"
     assert audit_value("北京") == "北京"
+
+
+def test_history_labels_survive_keys_that_name_reverse_relations(world):
+    from zoneops.core.services.audit import record
+
+    record(world.users["admin"], "update", world.unit_a, {"children": "x"}, {"children": "y"})
+    entry = history_of(world.unit_a).first()
+    assert entry.changed_fields() == [("children", "x", "y")]

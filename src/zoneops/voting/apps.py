@@ -6,3 +6,12 @@ class VotingConfig(AppConfig):
     name = "zoneops.voting"
     label = "voting"
     verbose_name = _("Public voting")
+
+    def ready(self) -> None:
+        from zoneops.core.registry import add_dashboard_panel, add_nav
+
+        from . import permissions
+        from .views import dashboard_panel
+
+        add_nav("voting-campaign-list", _("Public voting"), permissions.can_view, 40)
+        add_dashboard_panel(dashboard_panel)

@@ -78,7 +78,8 @@ class AuditEntry(models.Model):
             label = EXTRA_FIELD_LABELS.get(key, key)
             if model is not None and key not in EXTRA_FIELD_LABELS:
                 try:
-                    label = model._meta.get_field(key).verbose_name
+                    # Reverse relations have no verbose_name: keep the recorded key for them.
+                    label = getattr(model._meta.get_field(key), "verbose_name", key)
                 except FieldDoesNotExist:
                     pass
             rows.append((str(label), before.get(key), after.get(key)))

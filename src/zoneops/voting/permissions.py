@@ -1,0 +1,51 @@
+"""Who may do what in public voting. Residents have no accounts: they act through
+verification (services.verify), not through these checks."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from zoneops.core import permissions as core_perm
+from zoneops.core.models import Role
+
+from .models import Ballot, Community
+
+MANAGERS = {Role.ADMIN, Role.OFFICE}
+
+
+def can_manage(user) -> bool:
+    """Run campaigns: rules, candidates, roll, phases, count, publish, confirm, hand over."""
+    return core_perm.role_of(user) in MANAGERS
+
+
+def officer_community_ids(user) -> set[int]:
+    """Communities a community officer serves: those of their sub-district (and below)."""
+    if core_perm.role_of(user) != Role.UNIT_STAFF:
+        return set()
+    scope = core_perm.unit_scope_ids(user)
+    return set(Community.objects.filter(unit_id__in=scope).values_list("pk", flat=True))
+
+
+def is_officer(user) -> bool:
+    return bool(officer_community_ids(user))
+
+
+def can_view(user) -> bool:
+    """The staff pages: those who read everything, and community officers."""
+    return core_perm.reads_all(user) or is_officer(user)
+
+
+def can_enter_paper(user, community: Community) -> bool:
+    return core_perm.is_admin(user) or community.pk in officer_community_ids(user)
+
+
+def can_check_paper(user, ballot: Ballot) -> bool:
+    """A second pair of eyes: any officer of the community except the one who typed it in."""
+    if ballot.community_id is None or ballot.entered_by_id == getattr(user, "pk", None):
+        return False
+    return can_enter_paper(user, ballot.community)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied

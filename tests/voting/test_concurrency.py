@@ -1,0 +1,58 @@
+"""Fifty simultaneous submissions for one identity, each on its own database connection,
+leave exactly one ballot: the unique constraint decides, not application code.
+
+PostgreSQL only, by design: SQLite serialises writers, so the race cannot happen there (the
+same guarantee is asserted on every database by
+test_services.test_one_ballot_per_identity_sequential_duplicate). On SQLite this test is not
+defined at all, so it is not collected — no skip markers."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from zoneops.voting import services
+from zoneops.voting.models import Ballot, BallotChoice, Participation
+
+SUBMISSIONS = 50
+ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
+
+if ON_POSTGRESQL:
+
+    @pytest.mark.django_db(transaction=True)
+    def test_fifty_concurrent_submissions_for_one_identity_make_one_ballot(vw):
+        vw.open_voting()
+        entry = vw.entry(1)
+        picks = [vw.candidates[0].pk]
+        start = threading.Barrier(SUBMISSIONS)
+        outcomes: list[str] = []
+        lock = threading.Lock()
+
+        def submit():
+            try:
+                start.wait()
+                try:
+                    services.cast_ballot(vw.campaign, entry.pk, picks)
+                    outcome = "cast"
+                except services.AlreadyVoted:
+                    outcome = "refused"
+                except Exception as exc:  # noqa: BLE001 - reported in the assertion below
+                    outcome = f"error: {exc!r}"
+                with lock:
+                    outcomes.append(outcome)
+            finally:
+                connection.close()  # each thread had its own connection
+
+        threads = [threading.Thread(target=submit) for _ in range(SUBMISSIONS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(set(outcomes)) == ["cast", "refused"], outcomes
+        assert outcomes.count("cast") == 1 and outcomes.count("refused") == SUBMISSIONS - 1
+        assert Participation.objects.filter(roll_entry=entry).count() == 1
+        assert Ballot.objects.filter(campaign=vw.campaign).count() == 1
+        assert BallotChoice.objects.count() == 1

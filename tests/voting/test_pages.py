@@ -1,0 +1,240 @@
+"""Every staff page and the residents' site over HTTP: the permission matrix (allowed, denied,
+scoped) and what a resident and an officer do."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from zoneops.voting import services
+from zoneops.voting.models import Ballot, Campaign, HandOver, Participation
+
+from .conftest import id_number
+
+ROLES = ["admin", "office", "leader", "duty", "staff_a", "enterprise_a", "officer",
+         "far_officer", None]
+READERS = {"admin", "office", "leader", "duty", "officer", "far_officer"}
+MANAGERS = {"admin", "office"}
+PAPER = {"admin", "officer", "far_officer"}
+
+PAGES = [
+    ("/voting/", READERS),
+    ("/voting/{c}/", READERS),
+    ("/voting/new/", MANAGERS),
+    ("/voting/{c}/edit/", MANAGERS),
+    ("/voting/{c}/categories/new/", MANAGERS),
+    ("/voting/{c}/candidates/new/", MANAGERS),
+    ("/voting/{c}/candidates/{cand}/", MANAGERS),
+    ("/voting/{c}/roll/", MANAGERS),
+    ("/voting/{c}/ballots.xlsx", MANAGERS),
+    ("/voting/{c}/paper/", PAPER),
+]
+
+
+@pytest.mark.parametrize(("url", "allowed"), PAGES, ids=[p[0] for p in PAGES])
+def test_staff_page_matrix(vw, url, allowed):
+    target = url.format(c=vw.campaign.pk, cand=vw.candidates[0].pk)
+    for role in ROLES:
+        response = vw.client(role).get(target)
+        want = 200 if role in allowed else (302 if role is None else 403)
+        assert response.status_code == want, f"{role} GET {target}"
+
+
+POSTS = [("/voting/{c}/phase/publish-candidates/", MANAGERS),
+         ("/voting/{c}/roll/codes/", MANAGERS),
+         ("/voting/{c}/hand-over/", MANAGERS),
+         ("/voting/{c}/confirm/", MANAGERS)]
+
+
+@pytest.mark.parametrize(("url", "allowed"), POSTS, ids=[p[0] for p in POSTS])
+def test_staff_post_matrix(vw, url, allowed):
+    target = url.format(c=vw.campaign.pk)
+    for role in ROLES:
+        if role in allowed:
+            continue
+        response = vw.client(role).post(target)
+        assert response.status_code == (302 if role is None else 403), f"{role} POST {target}"
+    Campaign.objects.filter(pk=vw.campaign.pk).update(phase="proposals")
+    assert vw.client("office").post(target).status_code in (200, 302)
+
+
+def test_public_pages_need_no_login_and_hide_the_proposal_stage(vw):
+    anonymous = Client()
+    c = vw.campaign.pk
+    assert anonymous.get(f"/vote/{c}/").status_code == 404  # still collecting proposals
+    services.advance_phase(vw.users["admin"], vw.campaign, Campaign.Phase.CANDIDATES)
+    for url in ("/vote/", f"/vote/{c}/", f"/vote/{c}/projects/1/", f"/vote/{c}/verify/"):
+        assert anonymous.get(url).status_code == 200, url
+    assert anonymous.get(f"/vote/{c}/results/").status_code == 404  # hidden until closed
+    assert anonymous.get(f"/vote/{c}/ballot/")["Location"] == f"/vote/{c}/verify/"
+
+
+def _verify(client, vw, n):
+    code = vw.codes[id_number(n)]
+    return client.post(f"/vote/{vw.campaign.pk}/verify/",
+                       {"id_number": id_number(n), "code": f"{code[:5]}-{code[5:]}"})
+
+
+def test_resident_votes_once(vw):
+    vw.open_voting()
+    c = vw.campaign.pk
+    resident = Client()
+    page = resident.get(f"/vote/{c}/").content.decode()
+    assert page.count('class="cand"') == 4
+    bad = resident.post(f"/vote/{c}/verify/", {"id_number": id_number(1), "code": "AAAAA-AAAAA"})
+    assert 'data-testid="verify-error"' in bad.content.decode()
+    assert _verify(resident, vw, 1)["Location"] == f"/vote/{c}/ballot/"
+    ballot_page = resident.get(f"/vote/{c}/ballot/").content.decode()
+    assert 'data-testid="ballot-form"' in ballot_page
+    too_many = resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[0].pk,
+                                                               vw.candidates[1].pk]})
+    assert 'data-testid="ballot-error"' in too_many.content.decode()
+    done = resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[0].pk,
+                                                           vw.candidates[2].pk]})
+    text = done.content.decode()
+    receipt = Ballot.objects.get().receipt
+    assert f'data-receipt="{receipt}"' in text
+    # The session knows who was verified, never the receipt or the choices.
+    session = resident.session
+    assert receipt not in str(dict(session.items()))
+    again = resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[3].pk]})
+    assert again.status_code == 409 and 'data-testid="already-voted"' in again.content.decode()
+    # A second verification from another phone is refused the same way.
+    other = Client()
+    _verify(other, vw, 1)
+    assert 'data-testid="already-voted"' in other.get(f"/vote/{c}/ballot/").content.decode()
+    assert Ballot.objects.count() == 1
+
+
+def test_candidate_order_is_random_per_voter_but_stable(vw):
+    vw.open_voting()
+    c = vw.campaign.pk
+
+    def order(client):
+        html = client.get(f"/vote/{c}/").content.decode()
+        return [part.split('"')[0] for part in html.split('class="cand" data-number="')[1:]]
+    orders = set()
+    for _ in range(12):
+        client = Client()
+        first = order(client)
+        assert order(client) == first
+        orders.add(tuple(first))
+    assert len(orders) > 1
+
+
+def test_withdraw_and_recast_in_the_browser_flow(vw):
+    services.save_campaign(vw.users["admin"], {"allow_recast": True}, vw.campaign)
+    vw.open_voting()
+    c = vw.campaign.pk
+    resident = Client()
+    _verify(resident, vw, 1)
+    resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[0].pk]})
+    receipt = Ballot.objects.get().receipt
+    wrong = resident.post(f"/vote/{c}/withdraw/", {"receipt": "X" * 16})
+    assert wrong.status_code == 400
+    ok = resident.post(f"/vote/{c}/withdraw/", {"receipt": receipt.lower()})
+    assert 'data-testid="withdrawn"' in ok.content.decode()
+    resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[2].pk]})
+    assert Ballot.objects.filter(status="valid").count() == 1
+    assert Ballot.objects.filter(status="withdrawn").count() == 1
+
+
+def test_officers_enter_and_check_paper_ballots(vw):
+    vw.open_voting()
+    c = vw.campaign.pk
+    officer, officer2 = vw.client("officer"), vw.client("officer2")
+    officer.post(f"/voting/{c}/paper/voter/", {"id_number": id_number(4)})
+    assert Participation.objects.filter(channel="paper").count() == 1
+    far = vw.client("far_officer").post(f"/voting/{c}/paper/voter/",
+                                        {"id_number": id_number(5)})
+    assert far.status_code == 403
+    officer.post(f"/voting/{c}/paper/enter/", {"community": vw.south.pk, "paper_serial": "N1",
+                                               "choice": [vw.candidates[2].pk]})
+    ballot = Ballot.objects.get(channel="paper")
+    page = officer.get(f"/voting/{c}/paper/").content.decode()
+    assert 'data-testid="paper-accept"' not in page  # not for the one who entered it
+    assert vw.client("far_officer").get(f"/voting/{c}/paper/").content.decode().count(
+        'data-serial="N1"') == 0  # another sub-district does not see it
+    officer2.post(f"/voting/{c}/paper/{ballot.pk}/check/", {"accept": "1"})
+    ballot.refresh_from_db()
+    assert ballot.status == "valid" and ballot.checked_by == vw.officer2
+
+
+def test_admin_closes_counts_publishes_confirms_and_hands_over(vw, monkeypatch):
+    monkeypatch.setattr(services, "supervision_factory", lambda: None)
+    vw.open_voting()
+    c = vw.campaign.pk
+    resident = Client()
+    _verify(resident, vw, 1)
+    resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[2].pk]})
+    admin = vw.client("admin")
+    for action in ("close", "count"):
+        admin.post(f"/voting/{c}/phase/{action}/")
+    assert Client().get(f"/vote/{c}/results/").status_code == 404  # counted, not published
+    admin.post(f"/voting/{c}/phase/publish/")
+    public = Client().get(f"/vote/{c}/results/").content.decode()
+    assert "口袋公园座椅" in public and 'data-testid="turnout-total"' in public
+    override = admin.post(f"/voting/{c}/confirm/", {"winner": [vw.candidates[3].pk]},
+                          follow=True).content.decode()
+    assert "give the reason" in override
+    admin.post(f"/voting/{c}/confirm/", {"winner": [vw.candidates[2].pk]})
+    admin.post(f"/voting/{c}/hand-over/", {"target": "攻坚克难"})
+    assert HandOver.objects.get().candidate == vw.candidates[2]
+    detail = admin.get(f"/voting/{c}/").content.decode()
+    assert 'data-testid="hand-overs"' in detail
+    page = Client().get(f"/vote/{c}/projects/{vw.candidates[2].number}/").content.decode()
+    assert 'data-testid="progress"' in page
+
+
+def test_roll_upload_page(vw, tmp_path):
+    from .test_roll_import import GOOD, workbook
+
+    admin = vw.client("admin")
+    path = workbook(tmp_path / "r.xlsx", GOOD)
+    with open(path, "rb") as f:
+        check = admin.post(f"/voting/{vw.campaign.pk}/roll/", {"file": f, "dry_run": "on"})
+    assert 'data-testid="roll-dry-run"' in check.content.decode()
+    with open(path, "rb") as f:
+        admin.post(f"/voting/{vw.campaign.pk}/roll/", {"file": f})
+    assert vw.campaign.roll.count() == 9
+    codes = admin.post(f"/voting/{vw.campaign.pk}/roll/codes/")
+    assert codes["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_dashboard_panel_and_nav(vw):
+    home = vw.client("office").get("/").content.decode()
+    assert 'data-testid="voting-panel"' in home and 'data-nav="voting-campaign-list"' in home
+    assert 'data-testid="voting-panel"' not in vw.client("staff_a").get("/").content.decode()
+
+
+API = [("/api/voting/campaigns", READERS), ("/api/voting/campaigns/{c}", READERS),
+       ("/api/voting/campaigns/{c}/results", READERS)]
+
+
+@pytest.mark.parametrize(("url", "allowed"), API, ids=[a[0] for a in API])
+def test_api_matrix(vw, url, allowed):
+    target = url.format(c=vw.campaign.pk)
+    for role in ROLES:
+        response = vw.client(role).get(target)
+        want = 200 if role in allowed else (401 if role is None else 403)
+        assert response.status_code == want, f"{role} GET {target}"
+    assert vw.client("office").get(
+        f"/api/voting/campaigns/{vw.campaign.pk + 99}").status_code == 404
+
+
+def test_public_results_endpoint_only_after_publication(vw, monkeypatch):
+    admin = vw.users["admin"]
+    url = f"/api/voting/public/campaigns/{vw.campaign.pk}/results"
+    vw.open_voting()
+    services.cast_ballot(vw.campaign, vw.entry(1).pk, [vw.candidates[2].pk])
+    assert Client().get(url).status_code == 404
+    services.advance_phase(admin, vw.campaign, Campaign.Phase.COUNTING)
+    services.count_votes(admin, vw.campaign)
+    assert Client().get(url).status_code == 404
+    staff = vw.client("leader").get(f"/api/voting/campaigns/{vw.campaign.pk}/results").json()
+    assert staff["results"][0]["title"] == "口袋公园座椅"
+    services.publish_results(admin, vw.campaign)
+    data = Client().get(url).json()
+    assert data["results"][0]["total"] == 1 and data["tie_rule"].startswith("equal totals")
+    assert {t["community"] for t in data["turnout"]} == {"北苑社区", "南苑社区", "远郊社区"}
+    assert "id_hash" not in str(data) and "receipt" not in str(data)
