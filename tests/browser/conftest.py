@@ -39,12 +39,15 @@ def _database_for_server(tmp: Path) -> tuple[str, callable]:
 
     base, _, _name = url.rpartition("/")
     name = f"zoneops_browser_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
+    # The maintenance database always exists; DATABASE_URL's own database may not (pytest-django
+    # creates test_<name>, not <name>).
+    admin_url = f"{base}/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
 
     def drop():
-        with psycopg.connect(url, autocommit=True) as conn:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return f"{base}/{name}", drop
 

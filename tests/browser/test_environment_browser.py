@@ -1,0 +1,127 @@
+"""The duty officer's live watch in a real browser: a real gateway process takes an upload
+that crosses a tier, the open page updates without reload (Server-Sent Events) with a visible
+new-alarm cue, and the officer acknowledges the alarm from the alerts page."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+
+import pytest
+
+from zoneops.core.demo import DEMO_PASSWORD
+from zoneops.environment.convert import BEIJING
+from zoneops.hj212 import Reframer
+from zoneops.hj212.simulator import realtime_upload
+
+from .conftest import free_port, login, screenshot
+
+pytestmark = pytest.mark.browser
+
+MN = "CWHG-B03"  # a park boundary station of the demo
+STATION = """
+import json
+from zoneops.environment.models import Station
+s = Station.objects.get(mn=__MN__)
+print(json.dumps({"id": s.pk, "mn": s.mn, "pw": s.password, "name": s.name}))
+""".replace("__MN__", repr(MN))
+
+
+@pytest.fixture
+def gateway(site):
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "zoneops.cli", "gateway", "--host", "127.0.0.1", "--port",
+         str(port), "--silence-interval", "0"], env=site.env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("gateway did not start: "
+                                   + proc.stderr.read().decode(errors="replace")) from None
+            time.sleep(0.1)
+    yield port
+    proc.terminate()
+    proc.wait(10)
+
+
+def send(port: int, station: dict, values: dict[str, float], when: datetime) -> None:
+    """One A=1 real-time upload through the gateway; returns after its 9014 (data committed)."""
+    data = realtime_upload(mn=station["mn"], pw=station["pw"], data_time=when, values=values)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        reframer = Reframer()
+        while True:
+            chunk = sock.recv(4096)
+            assert chunk, "gateway closed the connection before answering"
+            answers = [f.packet for f in reframer.feed(chunk) if f.ok]
+            if answers:
+                assert answers[0].cn == "9014", answers[0].cn
+                return
+
+
+def test_live_watch_updates_without_reload_and_alarm_is_acknowledged(page, site, gateway):
+    station = json.loads(site.python(STATION).splitlines()[-1])
+    now = datetime.now(BEIJING).replace(tzinfo=None, microsecond=0)
+    normal = {"a21028": 0.002, "a24088": 0.4}
+    send(gateway, station, normal, now - timedelta(minutes=2))
+
+    login(page, "duty", DEMO_PASSWORD)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto("/environment/")
+    page.wait_for_selector("#station-rows tr")
+    row = f"#station-rows tr[data-mn='{MN}']"
+    assert page.locator(row).get_attribute("data-level") == "0"
+    before = int(page.locator("#alarm-count").inner_text())
+    assert page.locator(f"#alarm-list li:has-text('{station['name']}')").count() == 0
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    # H2S above the highest tier of the fence-line rule (GB 14554-93).
+    send(gateway, station, {**normal, "a21028": 0.08}, now - timedelta(minutes=1))
+
+    page.wait_for_selector(f"{row}:not([data-level='0'])", timeout=15_000)
+    level = page.locator(row).get_attribute("data-level")
+    assert int(level) >= 2
+    assert page.locator(f".station-marker.st-{MN}.level-{level}").count() == 1
+    # The crossing raised the level alarm (and, as steep as it was, a rate-of-change one).
+    mine = page.locator(f"#alarm-list li:has-text('{station['name']}')")
+    mine.first.wait_for()
+    ids = mine.evaluate_all("els => els.map(e => e.dataset.alertId)")
+    item = page.locator(f"#alarm-list li:has-text('{station['name']}')[data-level='{level}']")
+    alert_id = item.get_attribute("data-alert-id")
+    assert int(page.locator("#alarm-count").inner_text()) == before + len(ids)
+    banner = page.locator("#new-alarm")
+    assert banner.get_attribute("data-alert-id") in ids
+    assert "show" in banner.get_attribute("class")
+    assert station["name"] in banner.inner_text()
+    assert page.evaluate("window.__sameDocument") is True
+    assert errors == []
+    assert int(page.locator("#live").get_attribute("data-updates")) >= 1
+    screenshot(page, "environment-live")
+
+    # The station page: its state, charts, and the alarm.
+    page.goto(f"/environment/stations/{station['id']}/")
+    assert station["name"] in page.locator("[data-testid=station-name]").inner_text()
+    assert page.locator("[data-testid=packets]").inner_text() == "2"
+    page.wait_for_selector("#charts[data-loaded]")
+    assert page.locator(f"a[href='/alerts/{alert_id}/']").count() >= 1
+    screenshot(page, "environment-station")
+
+    # From the alerts page, the officer acknowledges the alarm.
+    page.goto("/alerts/")
+    page.click(f"a[href='/alerts/{alert_id}/']")
+    assert page.locator("[data-testid=alert-status]").inner_text() == "待确认"
+    assert station["name"] in page.content()
+    page.click("[data-testid=do-acknowledge]")
+    assert page.locator("[data-testid=alert-status]").inner_text() == "已确认"
+    screenshot(page, "environment-alarm")

@@ -1,0 +1,47 @@
+"""A station that goes silent raises its no-data alarm through the gateway's own periodic
+check (not a direct call), and data arriving again clears it."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import pytest
+
+from zoneops.core.models import Alert
+from zoneops.environment.services import save_station
+
+from .conftest import GatewayThread, Logger, frame
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _wait_for(predicate, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_silent_station_alarm_raised_by_the_periodic_check(env):
+    station = save_station(env.world.users["admin"], {"no_data_seconds": 1}, env.plant)
+    running = GatewayThread(idle_timeout=30, frame_timeout=5, silence_interval=0.3)
+    try:
+        logger = Logger(running.port)
+        logger.send(frame(station, datetime(2026, 3, 1, 16, 0), {"a21028": 0.001}))
+        assert logger.answers(1)[0].cn == "9014"
+        key = "PLANT0001:*:no-data"
+        assert not Alert.objects.filter(key=key).exists()  # not silent yet
+        assert _wait_for(lambda: Alert.objects.filter(key=key).exists())
+        alert = Alert.objects.get(key=key)
+        assert alert.level == 2 and alert.cause_cleared_at is None
+        # Data again: the alarm's cause clears.
+        logger.send(frame(station, datetime(2026, 3, 1, 16, 1), {"a21028": 0.001}))
+        assert logger.answers(1)[0].cn == "9014"
+        alert.refresh_from_db()
+        assert alert.cause_cleared_at is not None
+        logger.close()
+    finally:
+        running.stop()
