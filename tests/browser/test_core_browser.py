@@ -13,14 +13,16 @@ from .conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
 
-BASE_NAV = ["home", "alert-list", "map", "unit-list", "enterprise-list"]
+BASE_NAV = ["home", "alert-list", "map", "supervision:item-list", "supervision:dashboard",
+            "environment-watch", "unit-list", "enterprise-list"]
+WITH_VOTING = BASE_NAV[:6] + ["voting-campaign-list"] + BASE_NAV[6:]
 NAV_BY_USER = {
-    "admin": BASE_NAV + ["user-list", "audit-list"],
-    "office": BASE_NAV,
-    "leader": BASE_NAV,
+    "admin": WITH_VOTING + ["user-list", "audit-list"],
+    "office": WITH_VOTING,
+    "leader": WITH_VOTING,
     "unit": BASE_NAV,
-    "duty": BASE_NAV,
-    "enterprise": ["home", "alert-list", "enterprise-list"],
+    "duty": WITH_VOTING,
+    "enterprise": ["home", "alert-list", "environment-watch", "enterprise-list"],
 }
 
 

@@ -1,5 +1,9 @@
 """Transactional tests (threads, subprocesses) must work on both databases even though the
-audit trail refuses DELETE: the suite's flush lifts the triggers on the test database only."""
+audit trail refuses DELETE: the suite's flush lifts the triggers on the test database only.
+
+Every transactional test in this suite uses serialized_rollback=True: a flush without it
+re-creates content types and drops the rows migrations seed (alert policies, factors), which
+breaks the transactional tests that come after it."""
 
 import threading
 
@@ -10,7 +14,7 @@ from zoneops.core.models import AuditEntry, Role
 from zoneops.core.services.people import save_user
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_writes_from_other_threads_are_audited_and_the_trail_stays_append_only():
     errors = []
 
@@ -33,6 +37,10 @@ def test_writes_from_other_threads_are_audited_and_the_trail_stays_append_only()
         cursor.execute("DELETE FROM core_auditentry")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_next_transactional_test_starts_empty():
-    assert AuditEntry.objects.count() == 0
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_next_transactional_test_starts_clean():
+    """Nothing is left from the last test, and what migrations seed is back."""
+    from zoneops.core.models import AlertPolicy, User
+
+    assert not User.objects.exists()
+    assert AlertPolicy.objects.count() == 4

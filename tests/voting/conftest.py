@@ -18,6 +18,17 @@ from zoneops.voting.models import Campaign, Candidate, Category, Community
 from zoneops.voting.services import RollRow
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English source messages; the Chinese ones are checked for
+    completeness by tests/core/test_i18n.py and seen in the browser tests."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 def id_number(n: int) -> str:
     return idcard.make("330499", "19800101", n)
 

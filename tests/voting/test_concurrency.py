@@ -22,7 +22,7 @@ ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith(("postgresql", 
 
 if ON_POSTGRESQL:
 
-    @pytest.mark.django_db(transaction=True)
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
     def test_fifty_concurrent_submissions_for_one_identity_make_one_ballot(vw):
         vw.open_voting()
         entry = vw.entry(1)

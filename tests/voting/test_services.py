@@ -312,35 +312,33 @@ def test_count_publish_confirm_and_hand_over(vw, monkeypatch):
         services.hand_over_winners(vw.users["leader"], vw.campaign, "x")
 
 
-def test_hand_over_uses_the_supervision_factory_when_it_exists(vw, monkeypatch):
-    """The adapter: when supervision offers its factory, pending hand-overs become items."""
-    monkeypatch.setattr(services, "supervision_factory", lambda: None)
+def test_hand_over_creates_published_supervision_items_with_default_nodes(vw, client):
+    """The real join: pending hand-overs become items of this year's list, with the default
+    milestones, once; the project's public page shows the item's progress."""
+    from zoneops.supervision.models import Item
+    from zoneops.supervision.projects import DEFAULT_NODES
+
     admin = vw.users["admin"]
     vw.open_voting()
     _vote(vw, 1, [2])
-    for phase in (Campaign.Phase.COUNTING,):
-        services.advance_phase(admin, vw.campaign, phase)
+    services.advance_phase(admin, vw.campaign, Campaign.Phase.COUNTING)
     services.count_votes(admin, vw.campaign)
     services.publish_results(admin, vw.campaign)
     services.confirm_winners(admin, vw.campaign, [vw.candidates[2].pk])
-    assert services.hand_over_winners(admin, vw.campaign, "攻坚克难")[0].status == "pending"
-    calls = []
-
-    class Item:
-        pk = 77
-
-        def get_absolute_url(self):
-            return "/supervision/items/77/"
-
-    def factory(actor, **fields):
-        calls.append(fields)
-        return Item()
-
-    monkeypatch.setattr(services, "supervision_factory", lambda: factory)
-    done = services.hand_over_winners(admin, vw.campaign, "ignored: the first choice stays")
-    assert done[0].status == "created" and done[0].item_url == "/supervision/items/77/"
-    assert calls[0]["list_key"] == "攻坚克难" and calls[0]["title"] == "口袋公园座椅"
+    done = services.hand_over_winners(admin, vw.campaign, "攻坚克难")
+    assert [h.status for h in done] == ["created"]
+    item = Item.objects.get(pk=int(done[0].item_ref))
+    assert item.title == "口袋公园座椅" and item.is_published
+    assert item.supervision_list.name == "攻坚克难" and item.supervision_list.kind == "tough"
+    assert item.lead_unit == vw.candidates[2].community.unit
+    assert [n.deliverable for n in item.nodes.all()] == [d for _days, d in DEFAULT_NODES]
+    assert done[0].item_url == f"/supervision/items/{item.pk}/"
     assert services.hand_over_winners(admin, vw.campaign, "攻坚克难") == []  # nothing twice
+    assert Item.objects.filter(title="口袋公园座椅").count() == 1
+    page = client.get(f"/vote/{vw.campaign.pk}/projects/{vw.candidates[2].number}/")
+    body = page.content.decode()
+    assert 'data-testid="progress-percent"' in body
+    assert body.count('data-testid="progress-node"') == len(DEFAULT_NODES)
 
 
 def test_budget_campaign_counts_greedily(vw):

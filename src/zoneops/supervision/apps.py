@@ -6,3 +6,13 @@ class SupervisionConfig(AppConfig):
     name = "zoneops.supervision"
     label = "supervision"
     verbose_name = _("Three-list supervision")
+
+    def ready(self) -> None:
+        from zoneops.core.registry import add_dashboard_panel, add_nav
+
+        from . import permissions as perm
+        from .panels import dashboard_panel
+
+        add_nav("supervision:item-list", _("Three lists"), perm.can_use, 25)
+        add_nav("supervision:dashboard", _("Supervision dashboard"), perm.can_use, 26)
+        add_dashboard_panel(dashboard_panel)

@@ -61,7 +61,8 @@ def candidate(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     result = getattr(project, "result", None) if item.results_public else None
     return render(request, "voting/public/candidate.html", {
         "campaign": item, "candidate": project, "result": result,
-        "hand_over": getattr(project, "hand_over", None)})
+        "hand_over": getattr(project, "hand_over", None),
+        "progress": selectors.supervision_progress(getattr(project, "hand_over", None))})
 
 
 def photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:

@@ -113,3 +113,14 @@ def paper_community_choices(user, campaign: Campaign) -> QuerySet[Community]:
     if perm.core_perm.is_admin(user):
         return qs
     return qs.filter(pk__in=perm.officer_community_ids(user))
+
+
+def supervision_progress(hand_over) -> dict | None:
+    """The supervised item's public progress for a handed-over project, if it has one."""
+    if hand_over is None or not hand_over.item_ref:
+        return None
+    from importlib import import_module
+
+    from .services import SUPERVISION_FACTORY
+
+    return import_module(SUPERVISION_FACTORY[0]).public_progress(hand_over.item_ref)

@@ -585,7 +585,7 @@ def confirm_winners(actor: User, campaign: Campaign, winner_ids: Iterable[int],
 
 # --- hand-over to three-list supervision -------------------------------------------------------
 
-SUPERVISION_FACTORY = ("zoneops.supervision.services", "create_item_from_project")
+SUPERVISION_FACTORY = ("zoneops.supervision.projects", "create_item_from_project")
 
 
 def supervision_factory():
@@ -630,9 +630,8 @@ def hand_over_winners(actor: User, campaign: Campaign, target: str) -> list[Hand
                            latitude=candidate.latitude, longitude=candidate.longitude,
                            source=f"voting:{campaign.pk}:{candidate.number}")
             hand_over.status = HandOver.Status.CREATED
-            hand_over.item_ref = str(getattr(item, "pk", item))
-            url = getattr(item, "get_absolute_url", None)
-            hand_over.item_url = url() if callable(url) else ""
+            hand_over.item_ref = str(item.pk)
+            hand_over.item_url = import_module(SUPERVISION_FACTORY[0]).item_url(item)
         hand_over.save()
         audit.record(actor, "hand over", hand_over, before, audit.snapshot(hand_over))
         done.append(hand_over)

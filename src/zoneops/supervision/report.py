@@ -1,0 +1,279 @@
+"""The monthly report (月通报) for any month, as xlsx and docx.
+
+Everything is as of the month's last day: buckets from the nodes met by then, the light each
+item had then (from its light records, with the rule's reason), problems new / solved / open in
+the month, nodes due the month after, and the unit ranking with the change from the month
+before (both months computed the same way, so the change is fair)."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import override
+
+from zoneops.core.models import User
+
+from . import lights, services
+from . import permissions as perm
+from .models import Item, LightRecord, Node, Problem
+from .ranking import UnitStanding, rank_units
+from .selectors import BUCKET_ORDER, items_for, previous_month, unit_leaders
+from .services import describe
+
+# The report is a Chinese document (月通报): its words are the office's, not UI strings.
+BUCKET_LABELS = {"done": "已完成", "ahead": "超进度", "on_schedule": "达进度", "behind": "欠进度"}
+LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "blue": "蓝灯", "green": "绿灯"}
+
+
+@dataclass
+class Monthly:
+    month: str
+    end: date
+    total: int = 0
+    totals: dict[str, int] = field(default_factory=dict)
+    by_list: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_domain: dict[str, dict[str, int]] = field(default_factory=dict)
+    ranking: list[UnitStanding] = field(default_factory=list)
+    leaders: dict[int, str] = field(default_factory=dict)
+    flagged: list[dict[str, Any]] = field(default_factory=list)
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
+    nodes_next: list[Node] = field(default_factory=list)
+
+
+def month_end(month: str) -> date:
+    year, m = int(month[:4]), int(month[5:7])
+    return date(year, m, calendar.monthrange(year, m)[1])
+
+
+def _buckets_as_of(items: list[Item], nodes: dict[int, list[Node]], end: date) -> dict[int, str]:
+    out = {}
+    for item in items:
+        facts = [lights.NodeFact(n.seq, n.planned_date,
+                                 n.actual_date if n.actual_date and n.actual_date <= end else None)
+                 for n in nodes.get(item.pk, [])]
+        done = item.status == Item.Status.DONE and all(f.actual for f in facts)
+        out[item.pk] = lights.bucket(end, facts, done)
+    return out
+
+
+def unit_counts_as_of(qs, day: date) -> dict[tuple[int, str], dict[str, int]]:
+    """Per lead unit, items per bucket as of `day` (for rankings of past months)."""
+    items = list(qs.select_related("lead_unit"))
+    nodes: dict[int, list[Node]] = {}
+    for n in Node.objects.filter(item__in=qs).order_by("item_id", "seq"):
+        nodes.setdefault(n.item_id, []).append(n)
+    return _ranking(items, _buckets_as_of(items, nodes, day))
+
+
+def _count(items: list[Item], buckets: dict[int, str], key) -> dict[str, dict[str, int]]:
+    grid: dict[str, dict[str, int]] = {}
+    for item in items:
+        row = grid.setdefault(key(item) or "—", {b: 0 for b in BUCKET_ORDER})
+        row[buckets[item.pk]] += 1
+    return grid
+
+
+def _ranking(items: list[Item], buckets: dict[int, str]) -> dict[tuple[int, str], dict]:
+    counts: dict[tuple[int, str], dict[str, int]] = {}
+    for item in items:
+        row = counts.setdefault((item.lead_unit_id, item.lead_unit.name), {})
+        row[buckets[item.pk]] = row.get(buckets[item.pk], 0) + 1
+    return counts
+
+
+def build_monthly(user: User, month: str) -> Monthly:
+    perm_ok = perm.reads_all(user)
+    # The running month is reported as of today: nodes due later this month are not late yet.
+    end = min(month_end(month), services.today())
+    prev_end = month_end(previous_month(month))
+    qs = items_for(user) if perm_ok else Item.objects.none()
+    # The lists are yearly: a month's report covers that year's lists.
+    qs = qs.exclude(status=Item.Status.CANCELLED).filter(supervision_list__year=end.year)
+    items = list(qs.select_related("supervision_list", "lead_unit")
+                 .order_by("supervision_list__sort_order", "supervision_list_id", "code"))
+    ids = [i.pk for i in items]
+    nodes: dict[int, list[Node]] = {}
+    for n in Node.objects.filter(item_id__in=ids).order_by("item_id", "seq"):
+        nodes.setdefault(n.item_id, []).append(n)
+    now_buckets = _buckets_as_of(items, nodes, end)
+    prev_buckets = _buckets_as_of(items, nodes, prev_end)
+    data = Monthly(month, end, total=len(items))
+    data.totals = {b: sum(1 for i in items if now_buckets[i.pk] == b) for b in BUCKET_ORDER}
+    data.by_list = _count(items, now_buckets, lambda i: i.supervision_list.name)
+    data.by_domain = _count(items, now_buckets, lambda i: i.domain)
+    previous = {s.unit_id: s.rank for s in rank_units(_ranking(items, prev_buckets))}
+    data.ranking = rank_units(_ranking(items, now_buckets), previous)
+    data.leaders = unit_leaders([s.unit_id for s in data.ranking])
+    # The light each item had at the end of the month: the last light computed for a day
+    # up to then.
+    last: dict[int, LightRecord] = {}
+    for record in (LightRecord.objects.filter(item_id__in=ids, on__lte=end)
+                   .order_by("item_id", "pk")):
+        last[record.item_id] = record
+    by_id = {i.pk: i for i in items}
+    for item_id, record in last.items():
+        if record.light in ("red", "yellow"):
+            item = by_id[item_id]
+            data.flagged.append({"item": item, "light": record.light, "rule": record.rule,
+                                 "reason": describe(record.reason,
+                                                    record.inputs.get("params", {}))})
+    data.flagged.sort(key=lambda f: (f["light"] != "red", f["item"].supervision_list_id,
+                                     f["item"].code))
+    start = end.replace(day=1)
+    problems = Problem.objects.filter(item_id__in=ids).select_related("item").order_by(
+        "raised_at", "pk")
+    data.problems = {
+        "new": [p for p in problems if start <= p.raised_at <= end],
+        "solved": [p for p in problems if p.solved_at and start <= p.solved_at <= end],
+        "open": [p for p in problems if p.raised_at <= end
+                 and (p.solved_at is None or p.solved_at > end)],
+    }
+    last = month_end(month)
+    next_start = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    next_end = month_end(next_start.strftime("%Y-%m"))
+    data.nodes_next = [n for i in items for n in nodes.get(i.pk, [])
+                       if next_start <= n.planned_date <= next_end
+                       and (n.actual_date is None or n.actual_date > end)]
+    data.nodes_next.sort(key=lambda n: (n.planned_date, n.item_id, n.seq))
+    for n in data.nodes_next:
+        n.item = by_id[n.item_id]
+    return data
+
+
+def _pct(n: int, total: int) -> str:
+    return f"{100 * n / total:.1f}%" if total else "0.0%"
+
+
+def _bucket_rows(grid: dict[str, dict[str, int]]) -> list[list[Any]]:
+    rows = []
+    for name, counts in grid.items():
+        total = sum(counts.values())
+        row: list[Any] = [name, total]
+        for b in BUCKET_ORDER:
+            row += [counts[b], _pct(counts[b], total)]
+        rows.append(row)
+    return rows
+
+
+def _bucket_header(first: str) -> list[str]:
+    header = [first, "事项数"]
+    for b in BUCKET_ORDER:
+        header += [BUCKET_LABELS[b], f"{BUCKET_LABELS[b]}占比"]
+    return header
+
+
+def _tables(data: Monthly) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The report's tables, shared by the xlsx and the docx (domain text in Chinese)."""
+    total_row = ["合计", data.total]
+    for b in BUCKET_ORDER:
+        total_row += [data.totals[b], _pct(data.totals[b], data.total)]
+    change = {None: "—"}
+    return [
+        ("按清单", _bucket_header("清单"), _bucket_rows(data.by_list) + [total_row]),
+        ("按领域", _bucket_header("领域"), _bucket_rows(data.by_domain)),
+        ("单位排名", ["名次", "单位", "分管领导", "得分", "事项数", "已完成", "超进度", "达进度",
+                      "欠进度", "较上月"],
+         [[s.rank, s.name, data.leaders.get(s.unit_id, ""), s.score, s.total, s.done, s.ahead,
+           s.on_schedule, s.behind,
+           change.get(s.change, f"{s.change:+d}" if s.change else "持平")]
+          for s in data.ranking]),
+        ("红黄灯事项", ["亮灯", "清单", "序号", "任务名称", "牵头单位", "责任领导", "原因"],
+         [[LIGHT_LABELS[f["light"]], f["item"].supervision_list.name, f["item"].code,
+           f["item"].title, f["item"].lead_unit.name, f["item"].leader_name, f["reason"]]
+          for f in data.flagged]),
+        ("问题清单", ["类别", "序号", "任务名称", "问题", "责任人", "提出日期", "解决日期"],
+         [[label, p.item.code, p.item.title, p.description, p.owner, p.raised_at,
+           p.solved_at or ""]
+          for key, label in (("new", "本月新增"), ("solved", "本月解决"), ("open", "尚未解决"))
+          for p in data.problems[key]]),
+        ("下月到期节点", ["计划时间", "序号", "任务名称", "节点目标", "牵头单位"],
+         [[n.planned_date, n.item.code, n.item.title, n.deliverable, n.item.lead_unit.name]
+          for n in data.nodes_next]),
+    ]
+
+
+def _summary(data: Monthly) -> list[str]:
+    p = data.problems
+    return [
+        f"{data.month[:4]}年{int(data.month[5:])}月三张清单推进情况通报",
+        f"截至{data.end:%Y年%m月%d日}，共{data.total}项：" + "，".join(
+            f"{BUCKET_LABELS[b]}{data.totals[b]}项（{_pct(data.totals[b], data.total)}）"
+            for b in BUCKET_ORDER) + "。",
+        f"红灯{sum(1 for f in data.flagged if f['light'] == 'red')}项，"
+        f"黄灯{sum(1 for f in data.flagged if f['light'] == 'yellow')}项；"
+        f"问题本月新增{len(p['new'])}个、解决{len(p['solved'])}个、尚未解决{len(p['open'])}个；"
+        f"下月到期节点{len(data.nodes_next)}个。",
+    ]
+
+
+def monthly_xlsx(data: Monthly) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "概况"
+    for line in _summary(data):
+        ws.append([line])
+    ws["A1"].font = Font(size=14, bold=True)
+    for title, header, rows in _tables(data):
+        sheet = wb.create_sheet(title)
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def monthly_docx(data: Monthly) -> bytes:
+    from docx import Document
+
+    doc = Document()
+    lines = _summary(data)
+    doc.add_heading(lines[0], level=0)
+    for line in lines[1:]:
+        doc.add_paragraph(line)
+    for title, header, rows in _tables(data):
+        doc.add_heading(title, level=1)
+        if not rows:
+            doc.add_paragraph("无。")
+            continue
+        table = doc.add_table(rows=1, cols=len(header))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, header, strict=True):
+            cell.text = str(text)
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.text = "" if value is None else str(value)
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def write_monthly_report(user: User, month: str, folder: Path) -> list[Path]:
+    from django.core.exceptions import ValidationError
+
+    from .services import PERIOD
+
+    if not PERIOD.match(month):
+        raise ValidationError({"month": "write the month as YYYY-MM"})
+    perm_ok = perm.reads_all(user)
+    if not perm_ok:
+        from django.core.exceptions import PermissionDenied
+        raise PermissionDenied("only leaders, the office and the administrator read the report")
+    with override("zh-hans"):
+        data = build_monthly(user, month)
+        paths = [folder / f"supervision-monthly-{month}.xlsx",
+                 folder / f"supervision-monthly-{month}.docx"]
+        paths[0].write_bytes(monthly_xlsx(data))
+        paths[1].write_bytes(monthly_docx(data))
+    return paths

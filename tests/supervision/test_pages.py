@@ -1,0 +1,221 @@
+"""Every supervision page for every role (allowed, denied, scoped), and the forms behind them."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from zoneops.core.models import AuditEntry
+from zoneops.supervision.models import Item, Report
+
+from .workbooks import messy_list
+
+ROLES = ["admin", "office", "leader", "staff_a", "staff_b", "staff_a1", "duty", "enterprise_a",
+         None]
+INTERNAL = {"admin", "office", "leader", "staff_a", "staff_b", "staff_a1", "duty"}
+READ_ALL = {"admin", "office", "leader", "duty"}
+MANAGERS = {"admin", "office"}
+
+# (url, who gets 200, status for the other logged-in roles)
+PAGES = [
+    ("/supervision/", INTERNAL, 403),
+    ("/supervision/items/{a}/", READ_ALL | {"staff_a", "staff_b"}, 404),
+    ("/supervision/items/{b}/", READ_ALL | {"staff_b"}, 404),
+    ("/supervision/items/{a}/report/", {"admin", "staff_a"}, {"office": 403, "leader": 403,
+                                                               "duty": 403, "staff_b": 403}),
+    ("/supervision/review/", MANAGERS, 403),
+    ("/supervision/import/", MANAGERS, 403),
+    ("/supervision/import/template.xlsx", INTERNAL, 403),
+    ("/supervision/export.xlsx", INTERNAL, 403),
+    ("/supervision/dashboard/", INTERNAL, 403),
+    ("/supervision/dashboard/screen/", INTERNAL, 403),
+    ("/supervision/monthly/", READ_ALL, 403),
+    ("/supervision/monthly/2026-05.xlsx", READ_ALL, 403),
+    ("/supervision/monthly/2026-05.docx", READ_ALL, 403),
+]
+
+
+def _status(role, allowed, denied):
+    if role in allowed:
+        return 200
+    if role is None:
+        return 302
+    if isinstance(denied, dict):
+        return denied.get(role, 404)
+    return denied
+
+
+@pytest.mark.parametrize(("url", "allowed", "denied"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_matrix(world, sup, url, allowed, denied):
+    filled = url.format(a=sup.item_a.pk, b=sup.item_b.pk)
+    for role in ROLES:
+        response = world.client(role).get(filled)
+        assert response.status_code == _status(role, allowed, denied), f"{role} GET {url}"
+
+
+def test_list_filters_and_counts(world, sup):
+    client = world.client("leader")
+    body = client.get("/supervision/?light=red").content.decode()
+    assert 'data-testid="count-total">2<' in body
+    body = client.get("/supervision/?domain=城市建设").content.decode()
+    assert 'data-item="ZD-02"' in body and 'data-item="ZD-01"' not in body
+    body = client.get(f"/supervision/?unit={world.unit_a.pk}").content.decode()
+    assert 'data-item="ZD-01"' in body and 'data-item="ZD-02"' not in body
+    body = world.client("staff_a").get("/supervision/").content.decode()
+    assert 'data-item="ZD-01"' in body and 'data-item="ZD-02"' not in body
+
+
+def test_item_page_shows_why_the_light_is(world, sup):
+    body = world.client("leader").get(f"/supervision/items/{sup.item_a.pk}/").content.decode()
+    assert 'data-light="red"' in body and 'data-rule="plan_vs_actual"' in body
+    why = body.split('data-testid="light-why">')[1].split("<")[0]
+    assert "2026-03-31" in why and "50" in why
+
+
+def test_report_page_prefills_and_submits_then_office_returns_and_accepts(world, sup):
+    staff, office = world.client("staff_a"), world.client("office")
+    url = f"/supervision/items/{sup.item_a.pk}/report/"
+    node1 = sup.item_a.nodes.get(seq=1)
+    page = staff.get(url).content.decode()
+    assert 'name="period" value="2026-05"' in page
+    bad = staff.post(url, {"period": "2026-05", "progress": "150", "summary": ""})
+    assert bad.status_code == 200 and Report.objects.count() == 0
+    ok = staff.post(url, {"period": "2026-05", "progress": "30", "summary": "立项完成",
+                          f"actual_{node1.pk}": "2026-05-08", f"evidence_{node1.pk}": "批复"})
+    assert ok.status_code == 302
+    report = Report.objects.get()
+    assert staff.get(url).content.decode().count('data-testid="locked"') == 1
+    assert office.post(f"/supervision/reports/{report.pk}/return/", {"reason": ""}).status_code \
+        == 302
+    assert Report.objects.get().status == "submitted"  # a return needs a reason
+    assert staff.post(f"/supervision/reports/{report.pk}/return/",
+                      {"reason": "x"}).status_code == 403
+    assert Report.objects.get().status == "submitted"  # staff may not review
+    office.post(f"/supervision/reports/{report.pk}/return/", {"reason": "请附批复文号"})
+    page = staff.get(url).content.decode()
+    assert 'data-testid="returned"' in page and "请附批复文号" in page
+    assert "立项完成</textarea>" in page  # prefilled from the returned report
+    # A date input only takes ISO dates: the prefilled node date must survive the round trip.
+    assert f'name="actual_{node1.pk}" value="2026-05-08"' in page
+    staff.post(url, {"period": "2026-05", "progress": "30", "summary": "立项完成（澄发改12号）",
+                     f"actual_{node1.pk}": "2026-05-08", f"evidence_{node1.pk}": "批复"})
+    assert Report.objects.get().status == "submitted"
+    review = office.get("/supervision/review/").content.decode()
+    assert 'data-item="ZD-01"' in review
+    office.post(f"/supervision/reports/{report.pk}/accept/")
+    item = Item.objects.get(pk=sup.item_a.pk)
+    assert item.progress == 30 and item.light == "yellow"
+
+
+def test_item_actions_respect_permissions(world, sup):
+    base = f"/supervision/items/{sup.item_a.pk}"
+    assert world.client("office").post(f"{base}/instruct/", {"text": "越权"}).status_code == 403
+    world.client("leader").post(f"{base}/instruct/", {"text": "请加快推进"})
+    instruction = sup.item_a.instructions.get()
+    assert world.client("staff_b").post(f"{base}/answer/{instruction.pk}/",
+                                        {"answer": "越权"}).status_code == 403
+    world.client("staff_a").post(f"{base}/answer/{instruction.pk}/", {"answer": "已部署"})
+    instruction.refresh_from_db()
+    assert instruction.text == "请加快推进" and instruction.answer == "已部署"
+    world.client("staff_b").post(f"{base}/comment/", {"text": "配合意见"})
+    assert sup.item_a.comments.get().text == "配合意见"
+    assert world.client("staff_a").post(f"/supervision/items/{sup.item_b.pk}/comment/",
+                                        {"text": "x"}).status_code == 404
+    assert world.client("leader").post(f"{base}/light/", {"light": "green", "reason": "x"}
+                                       ).status_code == 403
+    world.client("office").post(f"{base}/light/", {"light": "green", "reason": ""})
+    assert Item.objects.get(pk=sup.item_a.pk).light == "red"
+    world.client("office").post(f"{base}/light/", {"light": "green", "reason": "现场核实"})
+    assert Item.objects.get(pk=sup.item_a.pk).light == "green"
+    node2 = sup.item_a.nodes.get(seq=2)
+    world.client("staff_a").post(f"{base}/extension/", {
+        "node": node2.pk, "new_date": "2026-08-31", "reason": "设备延迟",
+        "current_progress": "基础完成"})
+    ext = node2.extensions.get()
+    assert world.client("staff_a").post(f"{base}/decide/{ext.pk}/", {"approve": "1"}
+                                        ).status_code == 403
+    ext.refresh_from_db()
+    assert ext.status == "pending"
+    world.client("office").post(f"{base}/decide/{ext.pk}/", {"approve": "1"})
+    node2.refresh_from_db()
+    assert node2.planned_date == date(2026, 8, 31) and node2.original_date == date(2026, 6, 30)
+    world.client("staff_a").post(f"{base}/problem/", {"description": "资金缺口",
+                                                      "owner": "财政局"})
+    problem = sup.item_a.problems.get()
+    world.client("staff_a").post(f"{base}/solve/{problem.pk}/", {"solution": "已拨付"})
+    problem.refresh_from_db()
+    assert problem.solved_at == date(2026, 5, 20)
+
+
+def test_upload_page_dry_run_then_import(world, fixed_today):
+    office = world.client("office")
+    before = AuditEntry.objects.count()
+    bad = messy_list([["JJ-01", "任务", "", "不存在局", "", "", "年底前", "", ""]])
+    response = office.post("/supervision/import/", {
+        "file": _upload(bad), "list_name": "重点任务", "year": "2026", "commit": "1"})
+    body = response.content.decode()
+    assert 'data-row="6" data-column="D"' in body and "不存在局" in body
+    assert Item.objects.count() == 0 and AuditEntry.objects.count() == before
+    response = office.post("/supervision/import/", {
+        "file": _upload(messy_list()), "list_name": "重点任务", "year": "2026", "check": "1"})
+    assert 'data-testid="plan-ok"' in response.content.decode() and Item.objects.count() == 0
+    response = office.post("/supervision/import/", {
+        "file": _upload(messy_list()), "list_name": "重点任务", "year": "2026", "commit": "1"})
+    assert response.status_code == 302 and Item.objects.count() == 3
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    return SimpleUploadedFile("list.xlsx", data)
+
+
+def test_export_of_a_filtered_view_is_scoped(world, sup):
+    wb = load_workbook(BytesIO(world.client("staff_a").get("/supervision/export.xlsx").content))
+    assert [r[1] for r in wb["清单"].iter_rows(min_row=2, values_only=True)] == ["ZD-01"]
+    assert len(list(wb["节点"].iter_rows(min_row=2))) == 3
+    wb = load_workbook(BytesIO(world.client("leader").get(
+        "/supervision/export.xlsx?domain=城市建设").content))
+    assert [r[1] for r in wb["清单"].iter_rows(min_row=2, values_only=True)] == ["ZD-02"]
+
+
+def test_dashboard_and_home_panel(world, sup):
+    body = world.client("leader").get("/supervision/dashboard/").content.decode()
+    assert 'data-bucket="behind">2<' in body
+    assert 'data-item="ZD-01" data-light="red"' in body
+    assert 'id="dashboard-data"' in body
+    home = world.client("office").get("/").content.decode()
+    assert 'data-testid="supervision-panel"' in home and 'data-testid="panel-red">2<' in home
+    assert 'data-testid="supervision-panel"' not in world.client("enterprise_a").get(
+        "/").content.decode()
+
+
+def test_attachments_are_served_only_to_those_who_see_the_item(world, sup):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    base = f"/supervision/items/{sup.item_a.pk}"
+    upload = SimpleUploadedFile("批复.pdf", b"%PDF-1.4 demo")
+    assert world.client("staff_b").post(f"{base}/attach/", {"file": upload}).status_code == 403
+    upload = SimpleUploadedFile("批复.pdf", b"%PDF-1.4 demo")
+    assert world.client("staff_a").post(f"{base}/attach/", {"file": upload}).status_code == 302
+    attachment = sup.item_a.attachments.get()
+    url = f"{base}/attachments/{attachment.pk}/"
+    assert b"".join(world.client("staff_b").get(url).streaming_content) == b"%PDF-1.4 demo"
+    assert world.client("staff_a1").get(url).status_code == 404
+    assert world.client("enterprise_a").get(url).status_code == 404
+    assert world.client("staff_a").post(f"{base}/nonsense/").status_code == 404
+
+
+def test_cached_pages_follow_every_change(world, sup):
+    leader = world.client("leader")
+    assert 'data-light-count="red">2<' in leader.get("/supervision/dashboard/").content.decode()
+    assert 'data-count-light="red">2<' in leader.get("/supervision/").content.decode()
+    from zoneops.supervision import services
+    services.set_manual_light(world.users["office"], sup.item_b, "green", "已复核")
+    assert 'data-light-count="red">1<' in leader.get("/supervision/dashboard/").content.decode()
+    assert 'data-count-light="red">1<' in leader.get("/supervision/").content.decode()
+    # Unit staff get their own copy, never the leaders'.
+    body = world.client("staff_a").get("/supervision/").content.decode()
+    assert 'data-testid="count-total">1<' in body

@@ -1,0 +1,208 @@
+"""Services: permissions, the report loop, instructions, extensions, lights and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from zoneops.core.models import Alert, AuditEntry
+from zoneops.core.selectors import history_of
+from zoneops.supervision import selectors, services
+from zoneops.supervision.models import Extension, Item, LightRecord, Report
+
+
+def _report(sup, who, **kw):
+    node1 = sup.item_a.nodes.get(seq=1)
+    data = {"period": "2026-05", "progress": 35, "summary": "立项批复已取得",
+            "lines": [{"node_id": node1.pk, "actual_date": date(2026, 5, 10),
+                       "evidence": "立项批复文件"}]}
+    data.update(kw)
+    return services.submit_report(who, sup.item_a, **data)
+
+
+def test_item_codes_are_unique_per_list_only(world, sup):
+    admin = world.users["admin"]
+    with pytest.raises(ValidationError) as exc:
+        services.save_item(admin, {"supervision_list": sup.lst, "code": "ZD-01", "title": "重复",
+                                   "lead_unit": world.unit_a})
+    assert "code" in exc.value.message_dict
+    other = services.save_list(admin, {"name": "改革突破", "kind": "reforms", "year": 2026})
+    again = services.save_item(admin, {"supervision_list": other, "code": "ZD-01", "title": "同号",
+                                       "lead_unit": world.unit_a})
+    assert again.pk
+
+
+@pytest.mark.parametrize("who", ["staff_a", "leader", "duty", "enterprise_a"])
+def test_only_the_office_and_admin_manage_items(world, sup, who):
+    with pytest.raises(PermissionDenied):
+        services.save_item(world.users[who], {"title": "x"}, sup.item_a)
+    services.save_item(world.users["office"], {"title": "推进汽车零部件产业园二期"}, sup.item_a)
+    assert Item.objects.get(pk=sup.item_a.pk).title == "推进汽车零部件产业园二期"
+
+
+def test_visibility_is_scoped_to_lead_and_cooperating_units(world, sup):
+    def seen(who):
+        return set(selectors.items_for(world.users[who]).values_list("code", flat=True))
+    assert seen("leader") == seen("office") == seen("duty") == {"ZD-01", "ZD-02"}
+    assert seen("staff_a") == {"ZD-01"}
+    assert seen("staff_b") == {"ZD-01", "ZD-02"}  # leads ZD-02, cooperates on ZD-01
+    assert seen("staff_a1") == set()  # a unit below A does not see what A leads
+    assert seen("enterprise_a") == set()
+
+
+def test_report_return_resubmit_accept(world, sup):
+    staff, office = world.users["staff_a"], world.users["office"]
+    with pytest.raises(PermissionDenied):
+        _report(sup, world.users["staff_b"])  # cooperating unit: input only
+    with pytest.raises(PermissionDenied):
+        _report(sup, world.users["staff_a1"])
+    report = _report(sup, staff)
+    assert report.status == Report.Status.SUBMITTED
+    with pytest.raises(ValidationError) as exc:
+        _report(sup, staff)
+    assert "period" in exc.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.return_report(staff, report, "自己退回")
+    with pytest.raises(ValidationError) as exc:
+        services.return_report(office, report, "  ")
+    assert "reason" in exc.value.message_dict
+    services.return_report(office, report, "请补充立项批复文号")
+    report.refresh_from_db()
+    assert report.status == Report.Status.RETURNED and report.return_reason
+    entry = history_of(report).get(action="return")
+    assert entry.reason == "请补充立项批复文号" and entry.actor == office
+    report = _report(sup, staff, summary="立项批复（澄发改〔2026〕12号）已取得")
+    assert report.status == Report.Status.SUBMITTED
+    assert history_of(report).filter(action="resubmit").count() == 1
+    lines = history_of(report).filter(action="report nodes").first().after["nodes"]
+    assert lines == [{"node": 1, "actual_date": "2026-05-10", "evidence": "立项批复文件",
+                      "note": ""}]
+    assert sup.item_a.light == "red"
+    services.accept_report(office, report)
+    item = Item.objects.get(pk=sup.item_a.pk)
+    node1 = item.nodes.get(seq=1)
+    assert node1.actual_date == date(2026, 5, 10) and node1.evidence == "立项批复文件"
+    assert item.progress == 35 and item.status == Item.Status.IN_PROGRESS
+    # Node 1 met 40 days late, within the catch-up window: yellow, and the record says why.
+    assert (item.light, item.light_rule, item.light_reason) == ("yellow", "late_catch_up",
+                                                               "caught_up_late")
+    assert item.light_inputs["params"]["seq"] == 1
+    assert LightRecord.objects.filter(item=item).first().light == "yellow"
+    with pytest.raises(ValidationError):
+        services.accept_report(office, report)
+
+
+def test_bad_report_names_every_field_and_changes_nothing(world, sup):
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.submit_report(world.users["staff_a"], sup.item_a, period="2026-13",
+                               progress=120, summary="", lines=[
+                                   {"node_id": sup.item_b.nodes.get().pk}])
+    assert set(exc.value.message_dict) == {"period", "progress", "summary", "nodes"}
+    assert Report.objects.count() == 0 and AuditEntry.objects.count() == before
+
+
+def test_prefill_comes_from_the_last_report(world, sup):
+    staff = world.users["staff_a"]
+    _report(sup, staff, period="2026-04", progress=20, summary="四月进展")
+    filled = selectors.prefill(sup.item_a, "2026-05")
+    assert filled["current"] is None
+    assert (filled["progress"], filled["summary"]) == (20, "四月进展")
+    assert filled["nodes"][0]["actual_date"] == date(2026, 5, 10)
+    assert filled["nodes"][0]["evidence"] == "立项批复文件"
+
+
+def test_instructions_are_written_by_leaders_and_answered_by_the_unit(world, sup):
+    with pytest.raises(PermissionDenied):
+        services.instruct(world.users["office"], sup.item_a, "加快进度")
+    instruction = services.instruct(world.users["leader"], sup.item_a, "加快进度，月底前开工")
+    assert world.users["staff_a"].notifications.filter(title__contains="ZD-01").exists()
+    with pytest.raises(PermissionDenied):
+        services.answer_instruction(world.users["staff_b"], instruction, "收到")
+    services.answer_instruction(world.users["staff_a"], instruction, "已制定倒排计划")
+    instruction.refresh_from_db()
+    assert instruction.answer == "已制定倒排计划"
+    assert instruction.answered_by == world.users["staff_a"]
+
+
+def test_cooperating_units_add_input(world, sup):
+    services.add_comment(world.users["staff_b"], sup.item_a, "已配合完成用地预审")
+    with pytest.raises(PermissionDenied):
+        services.add_comment(world.users["staff_a"], sup.item_b, "越权")
+    assert sup.item_a.comments.get().unit == world.unit_b
+
+
+def test_extension_chain_keeps_the_original_date(world, sup, fixed_today):
+    staff, office, leader = (world.users[k] for k in ("staff_a", "office", "leader"))
+    node2 = sup.item_a.nodes.get(seq=2)
+    overdue = sup.item_a.nodes.get(seq=1)
+    with pytest.raises(ValidationError) as exc:
+        services.request_extension(staff, overdue, new_date=date(2026, 6, 30), reason="r",
+                                   current_progress="p")
+    assert "node" in exc.value.message_dict  # already past its date
+    with pytest.raises(PermissionDenied):
+        services.request_extension(world.users["staff_b"], node2, new_date=date(2026, 8, 31),
+                                   reason="r", current_progress="p")
+    # Beyond the item's deadline: the responsible leader must approve as well.
+    ext = services.request_extension(staff, node2, new_date=date(2027, 1, 31),
+                                     reason="征地拆迁未完成", current_progress="完成80%")
+    assert ext.steps == ["office", "leader"] and ext.step == "office"
+    with pytest.raises(PermissionDenied):
+        services.decide_extension(leader, ext, approve=True)
+    with pytest.raises(ValidationError):
+        services.decide_extension(office, ext, approve=False)  # refusal needs a reason
+    ext = services.decide_extension(office, ext, approve=True, note="同意")
+    assert ext.step == "leader" and ext.status == Extension.Status.PENDING
+    ext = services.decide_extension(leader, ext, approve=True)
+    node2.refresh_from_db()
+    assert ext.status == Extension.Status.APPROVED
+    assert (node2.planned_date, node2.original_date) == (date(2027, 1, 31), date(2026, 6, 30))
+    assert [d["step"] for d in ext.decisions] == ["office", "leader"]
+
+
+def test_unit_leader_step_comes_first_when_the_unit_has_one(world, sup):
+    from zoneops.core.services.org import save_unit
+    save_unit(world.users["admin"], {"leader": world.users["leader"]}, unit=world.unit_a)
+    node2 = Item.objects.get(pk=sup.item_a.pk).nodes.get(seq=2)
+    ext = services.request_extension(world.users["staff_a"], node2, new_date=date(2026, 7, 31),
+                                     reason="设备到货延迟", current_progress="桩基完成")
+    assert ext.steps == ["unit_leader", "office"]
+    with pytest.raises(PermissionDenied):
+        services.decide_extension(world.users["office"], ext, approve=True)
+    ext = services.decide_extension(world.users["leader"], ext, approve=False, note="不同意")
+    assert ext.status == Extension.Status.REJECTED
+    node2.refresh_from_db()
+    assert node2.planned_date == date(2026, 6, 30) and node2.original_date is None
+
+
+def test_red_raises_a_core_alert_to_the_lead_unit_and_green_clears_it(world, sup):
+    alert = Alert.objects.get(module="supervision", key=f"item:{sup.item_a.pk}")
+    assert alert.unit == world.unit_a and alert.level == Alert.Level.RED
+    assert alert.cause_cleared_at is None
+    with pytest.raises(ValidationError):
+        services.set_manual_light(world.users["office"], sup.item_a, "green", "")
+    with pytest.raises(PermissionDenied):
+        services.set_manual_light(world.users["leader"], sup.item_a, "green", "领导认可")
+    item = services.set_manual_light(world.users["office"], sup.item_a, "green",
+                                     "经现场核查，立项已完成待补录")
+    assert (item.light, item.light_rule) == ("green", "manual")
+    alert.refresh_from_db()
+    assert alert.cause_cleared_at is not None
+    # Idempotent: one alert per item however often the light is recomputed.
+    services.set_manual_light(world.users["office"], sup.item_a, "", "撤销人工亮灯")
+    services.recompute_light(item)
+    assert Alert.objects.filter(module="supervision", key=f"item:{item.pk}").count() == 1
+
+
+def test_every_write_is_audited(world, sup):
+    item = sup.item_a
+    actions = set(history_of(item).values_list("action", flat=True))
+    assert {"create", "set cooperating units"} <= actions
+    assert history_of(item.nodes.get(seq=1)).filter(action="create").exists()
+    services.add_problem(world.users["staff_a"], item, description="征地指标不足", owner="经发局",
+                         due_date=date(2026, 6, 30))
+    problem = item.problems.get()
+    services.solve_problem(world.users["staff_a"], problem, "已争取省级指标")
+    assert list(history_of(problem).values_list("action", flat=True)) == ["solve", "create"]
