@@ -74,6 +74,12 @@ def test_resident_verifies_and_votes_on_a_phone(phone, facts):
     assert page.locator(".cand").count() == 50
     assert_accessible(page)
     screenshot(page, "voting-campaign-phone")
+    # A project's own page places it on the zone's outline, drawn with no internet.
+    page.goto(f"/vote/{campaign}/projects/1/")
+    page.wait_for_selector("[data-testid=project-map][data-ready='1'] .leaflet-interactive")
+    assert_accessible(page)
+    screenshot(page, "voting-project-phone")
+    page.goto(f"/vote/{campaign}/")
     page.click("[data-testid=start-vote]")
     page.wait_for_url(f"**/vote/{campaign}/verify/")
     assert_accessible(page)
@@ -158,8 +164,16 @@ def test_administrator_closes_confirms_and_hands_over(page, phone, facts):
     page.wait_for_selector("[data-testid=phase][data-phase=confirmed]")
     page.click("[data-testid=act-hand-over]")
     page.wait_for_selector("[data-testid=hand-overs]")
-    assert page.locator("[data-testid=hand-overs] tbody tr").count() == 10
+    assert page.locator("[data-testid=hand-overs] tbody tr[data-status=created]").count() == 10
     screenshot(page, "voting-hand-over")
+    # Each winner is now a supervised item with its milestones, one click away.
+    winner = page.locator("[data-testid=hand-overs] tbody tr").first
+    title = winner.locator("td").first.inner_text().strip()
+    winner.locator("a").click()
+    page.wait_for_url("**/supervision/items/*/")
+    assert title.split(" ", 1)[-1] in page.locator("h1").inner_text()
+    assert "完工并组织验收" in page.content()
+    screenshot(page, "voting-supervised-item")
     # What a resident (not logged in) sees on their phone.
     resident = phone.new_page()
     resident.goto(f"/vote/{campaign}/results/")

@@ -238,3 +238,19 @@ def test_public_results_endpoint_only_after_publication(vw, monkeypatch):
     assert data["results"][0]["total"] == 1 and data["tie_rule"].startswith("equal totals")
     assert {t["community"] for t in data["turnout"]} == {"北苑社区", "南苑社区", "远郊社区"}
     assert "id_hash" not in str(data) and "receipt" not in str(data)
+
+
+def test_public_project_page_shows_its_place_on_the_zone_map(vw, client):
+    from zoneops.core.models import Place
+
+    candidate = vw.candidates[2]
+    candidate.latitude, candidate.longitude = 30.7051, 120.9049
+    candidate.save()
+    vw.open_voting()
+    body = client.get(f"/vote/{vw.campaign.pk}/projects/{candidate.number}/").content.decode()
+    assert 'data-testid="project-map"' in body
+    assert 'data-lat="30.705100"' in body and 'data-lon="120.904900"' in body
+    assert "/static/vendor/leaflet-1.9.4/leaflet.js" in body
+    # Only the zone outline and areas go to the public, never blocks.
+    assert Place.objects.filter(kind="block").exists()
+    assert '"kind": "block"' not in body and '"kind": "zone"' in body

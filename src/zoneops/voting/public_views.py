@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..core.selectors import places_geojson
 from . import codes, forms, selectors, services
 from .models import Campaign, CandidatePhoto, Participation
 
@@ -62,7 +63,9 @@ def candidate(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return render(request, "voting/public/candidate.html", {
         "campaign": item, "candidate": project, "result": result,
         "hand_over": getattr(project, "hand_over", None),
-        "progress": selectors.supervision_progress(getattr(project, "hand_over", None))})
+        "progress": selectors.supervision_progress(getattr(project, "hand_over", None)),
+        # The zone's outline and functional areas are public; blocks and enterprises are not.
+        "outline": places_geojson(kinds=("zone", "area")) if project.latitude else None})
 
 
 def photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
