@@ -47,6 +47,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from _common import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -122,12 +124,6 @@ def zoneops(*args: str) -> str:
     if result.returncode:
         raise SystemExit(result.stdout + result.stderr)
     return result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_gateway(port: int, workers: int | None) -> subprocess.Popen:

@@ -19,8 +19,6 @@ import argparse
 import http.cookiejar
 import os
 import random
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,6 +29,8 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
+from _common import free_port, p95, recreate
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zo_supervision_bench"
 CLIENTS = 20
 PASSWORD = "Bench-2026!pass"
@@ -40,25 +40,6 @@ UNITS = ["经济发展局", "招商局", "财政局", "规划建设局", "生态
          "企业服务中心"]
 DOMAINS = ["经济发展", "社会治理", "城市建设", "民生服务", "国资运营"]
 STEPS = ["完成立项", "完成设计", "完成招标", "开工建设", "主体完工", "竣工验收"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
-
-
-def recreate(url: str) -> None:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def node_cell(rng: random.Random, today: date) -> str:

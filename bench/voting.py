@@ -18,7 +18,6 @@ import argparse
 import http.cookiejar
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,8 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+
+from _common import free_port, p95, recreate
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zo_voting_bench"
 SETUP = """
@@ -54,27 +55,6 @@ services.advance_phase(admin, c, "voting")
 print(json.dumps({{"campaign": c.pk, "candidates": ids,
                   "voters": [[r.id_number, codes[r.household]] for r in rows]}}))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def p95(values: list[float]) -> float:
-    if not values:
-        return float("nan")
-    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
-
-
-def recreate(url: str) -> None:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 class Voter:

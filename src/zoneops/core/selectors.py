@@ -30,16 +30,22 @@ def units_for(user: User) -> QuerySet[Unit]:
     return Unit.objects.select_related("parent", "leader").prefetch_related("aliases")
 
 
-def enterprises_for(user: User) -> QuerySet[Enterprise]:
-    qs = Enterprise.objects.select_related("block", "unit")
+def scoped_by_unit(user: User, qs: QuerySet, *, enterprise_field: str) -> QuerySet:
+    """The registries' row-level scope: read-all roles see every row, unit staff the rows of
+    their unit and the units below it, an enterprise contact their own enterprise's rows."""
     role = perm.role_of(user)
     if role in perm.READ_ALL:
         return qs
     if role == Role.UNIT_STAFF:
         return qs.filter(unit_id__in=perm.unit_scope_ids(user))
     if role == Role.ENTERPRISE and user.enterprise_id:
-        return qs.filter(pk=user.enterprise_id)
+        return qs.filter(**{enterprise_field: user.enterprise_id})
     return qs.none()
+
+
+def enterprises_for(user: User) -> QuerySet[Enterprise]:
+    return scoped_by_unit(user, Enterprise.objects.select_related("block", "unit"),
+                          enterprise_field="pk")
 
 
 def alerts_for(user: User) -> QuerySet[Alert]:

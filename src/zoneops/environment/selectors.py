@@ -9,25 +9,18 @@ from typing import IO, Any
 
 from django.db.models import Max, QuerySet
 
-from zoneops.core import permissions as perm
-from zoneops.core.models import Alert, Role, User
+from zoneops.core.models import Alert, User
 from zoneops.core.models.alerts import OPEN_STATUSES
-from zoneops.core.selectors import alerts_for
+from zoneops.core.selectors import alerts_for, scoped_by_unit
 
 from .convert import BEIJING
 from .models import AlarmRule, AlarmState, Factor, Reading, Station
 
 
 def stations_for(user: User) -> QuerySet[Station]:
-    qs = Station.objects.select_related("unit", "enterprise", "gateway_state")
-    role = perm.role_of(user)
-    if role in perm.READ_ALL:
-        return qs
-    if role == Role.UNIT_STAFF:
-        return qs.filter(unit_id__in=perm.unit_scope_ids(user))
-    if role == Role.ENTERPRISE and user.enterprise_id:
-        return qs.filter(enterprise_id=user.enterprise_id)
-    return qs.none()
+    return scoped_by_unit(
+        user, Station.objects.select_related("unit", "enterprise", "gateway_state"),
+        enterprise_field="enterprise_id")
 
 
 def station_by_mn(mn: str) -> Station | None:
