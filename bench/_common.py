@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import socket
 import statistics
+import subprocess
+import sys
+import time
+import urllib.request
 
 
 def free_port() -> int:
@@ -26,3 +30,19 @@ def recreate(url: str) -> None:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def serve(env: dict, workers: int, stderr=None) -> tuple[subprocess.Popen, str]:
+    """Start `zoneops serve` on a free port and wait until /healthz answers."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "zoneops.cli", "serve", "--port", str(port),
+                               "--no-worker", "--workers", str(workers)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=stderr or subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, base

@@ -19,7 +19,6 @@ import argparse
 import http.cookiejar
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,7 +28,7 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
-from _common import free_port, p95, recreate
+from _common import p95, recreate, serve
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zo_supervision_bench"
 CLIENTS = 20
@@ -182,18 +181,8 @@ def main() -> None:
     print(f"1,000-row spreadsheet: dry run {built['dry_run']:.2f} s, import "
           f"{built['import']:.2f} s, together {built['dry_run'] + built['import']:.2f} s")
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "warning"}
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "zoneops.cli", "serve", "--port", str(port),
-                               "--no-worker", "--workers", str(args.workers)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    server, base = serve(env, args.workers)
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
         clients = [Client(base) for _ in range(CLIENTS)]
         for client in clients:
             client.login("leader")

@@ -26,7 +26,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from _common import free_port, p95, recreate
+from _common import p95, recreate, serve
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zo_voting_bench"
 SETUP = """
@@ -102,19 +102,9 @@ def main() -> None:
 
     setup = json.loads(run("shell", "-c", SETUP.format(voters=total)).stdout.strip()
                        .splitlines()[-1])
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "zoneops.cli", "serve", "--port", str(port),
-                               "--no-worker", "--workers", str(args.workers)], env=env,
-                              stdout=subprocess.DEVNULL,
-                              stderr=open(os.environ.get("BENCH_LOG", os.devnull), "w"))  # noqa: SIM115
-    base = f"http://127.0.0.1:{port}"
+    server, base = serve(env, args.workers,
+                         stderr=open(os.environ.get("BENCH_LOG", os.devnull), "w"))  # noqa: SIM115
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
         campaign, candidates = setup["campaign"], setup["candidates"]
         latencies: list[float] = []
         cheap: list[float] = []

@@ -4,7 +4,6 @@ Chromium through Playwright. The server is loaded with the real demo (`zoneops d
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.net import free_port
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags for a root, offline, headless Chromium; without the background-networking ones it tries
@@ -23,10 +24,6 @@ SCREENSHOTS = Path(os.environ.get("ZONEOPS_SCREENSHOTS",
                                   Path(__file__).resolve().parents[1] / "_artifacts"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _database_for_server(tmp: Path) -> tuple[str, callable]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from tests.net import free_port
 from zoneops.core.models import Delivery, Notification, NotificationChannel
 from zoneops.core.services import notify
 
@@ -76,10 +76,6 @@ def smtp(settings):
     controller.stop()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def channel(world, kind, target, secret=""):

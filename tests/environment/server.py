@@ -17,12 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def database_for_server(tmp: Path, name: str) -> tuple[str, Callable[[], None]]:
     """A fresh database URL for a server process and a function that removes it."""
     url = os.environ.get("DATABASE_URL", "")

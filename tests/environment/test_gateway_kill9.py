@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.net import free_port
 from zoneops.hj212 import Reframer
 from zoneops.hj212.simulator import make_qn, realtime_upload
 
-from .server import Server, database_for_server, free_port
+from .server import Server, database_for_server
 
 LOGGERS = 50
 PACKETS = 12  # per logger

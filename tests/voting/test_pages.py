@@ -160,8 +160,7 @@ def test_officers_enter_and_check_paper_ballots(vw):
     assert ballot.status == "valid" and ballot.checked_by == vw.officer2
 
 
-def test_admin_closes_counts_publishes_confirms_and_hands_over(vw, monkeypatch):
-    monkeypatch.setattr(services, "supervision_factory", lambda: None)
+def test_admin_closes_counts_publishes_confirms_and_hands_over(vw):
     vw.open_voting()
     c = vw.campaign.pk
     resident = Client()

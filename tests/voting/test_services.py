@@ -266,8 +266,7 @@ def _vote(vw, n, picks):
     services.cast_ballot(vw.campaign, vw.entry(n).pk, [vw.candidates[i].pk for i in picks])
 
 
-def test_count_publish_confirm_and_hand_over(vw, monkeypatch):
-    monkeypatch.setattr(services, "supervision_factory", lambda: None)
+def test_count_publish_confirm_and_hand_over(vw):
     admin = vw.users["admin"]
     vw.open_voting()
     _vote(vw, 1, [0, 2])
@@ -303,10 +302,10 @@ def test_count_publish_confirm_and_hand_over(vw, monkeypatch):
     assert entry.reason == "北苑路面修补已列入市政计划"
     assert entry.before == {"winners": sorted(
         c.number for c in vw.candidates if c.pk in computed)}
-    # Until the supervision module can take them, winners wait as pending hand-overs.
+    # Each confirmed winner becomes a supervision item.
     done = services.hand_over_winners(admin, vw.campaign, "攻坚克难")
     assert [(h.candidate.title, h.status) for h in done] == [
-        ("口袋公园座椅", HandOver.Status.PENDING), ("健身步道照明", HandOver.Status.PENDING)]
+        ("口袋公园座椅", HandOver.Status.CREATED), ("健身步道照明", HandOver.Status.CREATED)]
     assert AuditEntry.objects.filter(action="hand over").count() == 2
     with pytest.raises(PermissionDenied):
         services.hand_over_winners(vw.users["leader"], vw.campaign, "x")

@@ -322,11 +322,9 @@ class Result(models.Model):
 
 
 class HandOver(models.Model):
-    """A confirmed winner handed to three-list supervision. Until the supervision module
-    takes it, it waits here as a pending supervision item."""
+    """A confirmed winner handed to three-list supervision, and the item it became."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for the supervision module")
         CREATED = "created", _("Supervision item created")
 
     candidate = models.OneToOneField(Candidate, on_delete=models.PROTECT,

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from zoneops.supervision import projects as supervision_projects
+
 from . import permissions as perm
 from .models import (
     Ballot,
@@ -119,8 +121,4 @@ def supervision_progress(hand_over) -> dict | None:
     """The supervised item's public progress for a handed-over project, if it has one."""
     if hand_over is None or not hand_over.item_ref:
         return None
-    from importlib import import_module
-
-    from .services import SUPERVISION_FACTORY
-
-    return import_module(SUPERVISION_FACTORY[0]).public_progress(hand_over.item_ref)
+    return supervision_projects.public_progress(hand_over.item_ref)

@@ -10,7 +10,6 @@ import random
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from zoneops.core.models import Unit, User
 from zoneops.core.services import audit
+from zoneops.supervision import projects as supervision_projects
 
 from . import codes, idcard, rules
 from . import permissions as perm
@@ -585,25 +585,10 @@ def confirm_winners(actor: User, campaign: Campaign, winner_ids: Iterable[int],
 
 # --- hand-over to three-list supervision -------------------------------------------------------
 
-SUPERVISION_FACTORY = ("zoneops.supervision.projects", "create_item_from_project")
-
-
-def supervision_factory():
-    """The supervision module's function that turns a project into an item, looked up when it
-    is needed (the module is built separately); None until it exists."""
-    module_name, name = SUPERVISION_FACTORY
-    try:
-        module = import_module(module_name)
-    except ImportError:
-        return None
-    return getattr(module, name, None)
-
-
 @transaction.atomic
 def hand_over_winners(actor: User, campaign: Campaign, target: str) -> list[HandOver]:
-    """Each confirmed winner becomes an item of the chosen supervision list. While the
-    supervision module cannot take it yet, the hand-over waits here as pending; calling again
-    later creates the missing items."""
+    """Each confirmed winner becomes a published item of the chosen supervision list, with
+    default milestones. Idempotent: a winner already handed over is skipped."""
     perm.require(perm.can_manage(actor))
     campaign = _locked(campaign)
     if campaign.phase != Campaign.Phase.CONFIRMED:
@@ -611,28 +596,19 @@ def hand_over_winners(actor: User, campaign: Campaign, target: str) -> list[Hand
     target = (target or "").strip()
     if not target:
         _fail("target", _("Choose the supervision list."))
-    factory = supervision_factory()
     done = []
-    winners = Candidate.objects.filter(campaign=campaign, result__confirmed_winner=True
+    winners = Candidate.objects.filter(campaign=campaign, result__confirmed_winner=True,
+                                       hand_over__isnull=True
                                        ).select_related("category", "community__unit")
     for candidate in winners:
-        hand_over = HandOver.objects.filter(candidate=candidate).first()
-        if hand_over is not None and hand_over.status == HandOver.Status.CREATED:
-            continue
-        before = audit.snapshot(hand_over) if hand_over else None
-        hand_over = hand_over or HandOver(candidate=candidate, target=target,
-                                          status=HandOver.Status.PENDING)
-        if factory is not None:
-            item = factory(actor, list_key=hand_over.target, title=candidate.title,
-                           description=candidate.description,
-                           unit=candidate.community.unit if candidate.community else None,
-                           estimated_cost=candidate.estimated_cost,
-                           latitude=candidate.latitude, longitude=candidate.longitude,
-                           source=f"voting:{campaign.pk}:{candidate.number}")
-            hand_over.status = HandOver.Status.CREATED
-            hand_over.item_ref = str(item.pk)
-            hand_over.item_url = import_module(SUPERVISION_FACTORY[0]).item_url(item)
-        hand_over.save()
-        audit.record(actor, "hand over", hand_over, before, audit.snapshot(hand_over))
+        item = supervision_projects.create_item_from_project(
+            actor, list_key=target, title=candidate.title, description=candidate.description,
+            unit=candidate.community.unit if candidate.community else None,
+            estimated_cost=candidate.estimated_cost, latitude=candidate.latitude,
+            longitude=candidate.longitude, source=f"voting:{campaign.pk}:{candidate.number}")
+        hand_over = HandOver.objects.create(
+            candidate=candidate, target=target, status=HandOver.Status.CREATED,
+            item_ref=str(item.pk), item_url=supervision_projects.item_url(item))
+        audit.record(actor, "hand over", hand_over, None, audit.snapshot(hand_over))
         done.append(hand_over)
     return done
