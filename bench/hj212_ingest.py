@@ -126,8 +126,9 @@ def zoneops(*args: str) -> str:
     return result.stdout
 
 
-def start_gateway(port: int, workers: int | None) -> subprocess.Popen:
+def start_gateway(port: int, workers: int | None, processes: int) -> subprocess.Popen:
     extra = ["--workers", str(workers)] if workers else []
+    extra += ["--processes", str(processes)]
     proc = subprocess.Popen([sys.executable, "-m", "zoneops.cli", "gateway", "--host",
                              "127.0.0.1", "--port", str(port), "--silence-interval", "0",
                              *extra], env=env())
@@ -349,8 +350,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="finish within a minute")
     parser.add_argument("--workers", type=int, default=None, help="gateway database threads")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="gateway processes (default: one per core)")
     args = parser.parse_args()
-    per_logger = 3 if args.quick else 20
+    per_logger = 3 if args.quick else 60
     latency_seconds = 1.0 if args.quick else 5.0
 
     rate_a = bench_decode(1.0 if args.quick else 3.0)
@@ -363,7 +366,7 @@ def main() -> None:
         zoneops("migrate", "-v0")
         zoneops("shell", "-c", SETUP)
         port = free_port()
-        gateway = start_gateway(port, args.workers)
+        gateway = start_gateway(port, args.workers, args.processes)
 
         plan = throughput_frames(per_logger)
         before = count_readings()

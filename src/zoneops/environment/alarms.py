@@ -1,33 +1,48 @@
 """Running the pure alarm engine against stored rules and state, and turning its transitions
 into core alerts. Called inside the ingest transaction (so state, readings and alerts commit
-together) and by the periodic no-data check."""
+together), for rejected packets, and by the periodic no-data check.
+
+The engine's state of a station (every rule × factor) is one JSON document on its
+GatewayState row, locked and written with the counters (see store.py). Each process keeps
+the states of the stations it serves in memory (:class:`StateCache`) and trusts its copy
+only while the row's version is the one it last wrote: another gateway process that wrote
+in between makes it reload. AlarmState rows hold each rule's current tier for the map and
+are written only when a tier changes.
+"""
 
 from __future__ import annotations
 
 import math
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zoneops.core.services.alerts import raise_alert, resolve_alert
 
-from . import engine
+from . import engine, store
 from .convert import BEIJING, ReadingIn
 from .models import AlarmRule, AlarmState, Factor, GatewayState, Reading, Station
 
 MODULE = "environment"
 STATION_WIDE = ("no_data", "rejects")
 _CACHE_SECONDS = 5.0
-_cache: dict[str, Any] = {"at": 0.0, "rules": []}
+_lock = threading.Lock()
+_cache: dict[str, Any] = {"at": 0.0, "rules": [], "fingerprint": None, "stations": {},
+                          "factors": {}}
 
 
 def clear_cache() -> None:
-    _cache["at"] = 0.0
+    with _lock:
+        _cache["at"] = 0.0
+        _cache["stations"] = {}
+        _cache["factors"] = {}
+    STATES.clear()
 
 
 def active_rules() -> list[tuple[AlarmRule, engine.Rule]]:
@@ -35,10 +50,20 @@ def active_rules() -> list[tuple[AlarmRule, engine.Rule]]:
     change rarely; a change made elsewhere is picked up within that time)."""
     if time.monotonic() - _cache["at"] > _CACHE_SECONDS:
         rows = list(AlarmRule.objects.filter(is_active=True).select_related("factor"))
-        _cache["rules"] = [(row, engine.Rule.from_dict(row.code, {
+        rules = [(row, engine.Rule.from_dict(row.code, {
             "kind": row.kind, "tiers": row.tiers, "duration_readings": row.duration_readings,
             "duration_seconds": row.duration_seconds})) for row in rows]
-        _cache["at"] = time.monotonic()
+        fingerprint = [(row.pk, row.kind, row.reading_kind, row.factor_id, row.scope,
+                        row.scope_kind, row.scope_station_id, row.tiers, row.duration_readings,
+                        row.duration_seconds) for row in rows]
+        with _lock:
+            if fingerprint != _cache["fingerprint"]:
+                # Rules changed: states kept in memory were shaped by the old ones.
+                _cache["fingerprint"] = fingerprint
+                STATES.clear()
+            _cache["rules"] = rules
+            _cache["stations"] = {}  # station attributes are re-read as often as rules
+            _cache["at"] = time.monotonic()
     return _cache["rules"]
 
 
@@ -50,125 +75,218 @@ def applies(row: AlarmRule, station: Station) -> bool:
     return True
 
 
-def _states(station: Station, keys: set[tuple[int, str]]) -> dict[tuple[int, str], AlarmState]:
-    """The saved states for (rule id, factor code) pairs, created when missing, locked."""
-    if not keys:
-        return {}
-    rule_ids = {k[0] for k in keys}
-    codes = {k[1] for k in keys}
-    query = AlarmState.objects.select_for_update().filter(
-        station=station, rule_id__in=rule_ids, factor_code__in=codes)
-    found = {(s.rule_id, s.factor_code): s for s in query}
-    missing = keys - found.keys()
+@dataclass
+class StationRules:
+    """A station with the rules that apply to it, indexed for the hot path."""
+
+    station: Station
+    rules: list[tuple[AlarmRule, engine.Rule]]
+    _mast: list[Station | None] = field(default_factory=list)
+    _by_reading: dict[tuple[str, str], list[tuple[AlarmRule, engine.Rule]]] = field(
+        default_factory=dict)
+
+    def for_reading(self, kind: str, factor: str) -> list[tuple[AlarmRule, engine.Rule]]:
+        found = self._by_reading.get((kind, factor))
+        if found is None:
+            found = [(row, rule) for row, rule in self.rules
+                     if rule.kind not in STATION_WIDE and row.reading_kind == kind
+                     and (row.factor is None or row.factor.code == factor)]
+            self._by_reading[(kind, factor)] = found
+        return found
+
+    @property
+    def mast(self) -> Station | None:
+        """The nearest weather mast (for the wind at an alarm), looked up once."""
+        if not self._mast:
+            self._mast.append(nearest_weather_station(self.station))
+        return self._mast[0]
+
+    def station_wide(self) -> list[tuple[AlarmRule, engine.Rule]]:
+        return [(row, rule) for row, rule in self.rules if rule.kind in STATION_WIDE]
+
+
+def station_rules(station_ids: Iterable[int]) -> dict[int, StationRules]:
+    """Stations (with unit and enterprise) and their rules, cached like the rules."""
+    rules = active_rules()
+    stations: dict[int, StationRules] = _cache["stations"]
+    wanted = set(station_ids)
+    missing = wanted - stations.keys()
     if missing:
-        AlarmState.objects.bulk_create(
-            [AlarmState(station=station, rule_id=r, factor_code=c) for r, c in missing],
-            ignore_conflicts=True)
-        found = {(s.rule_id, s.factor_code): s for s in query.all()}
-    return {k: found[k] for k in keys}
+        for station in Station.objects.filter(pk__in=missing).select_related("unit",
+                                                                             "enterprise"):
+            stations[station.pk] = StationRules(
+                station, [(row, rule) for row, rule in rules if applies(row, station)])
+    return {sid: stations[sid] for sid in wanted if sid in stations}
 
 
-def _ts(moment: datetime) -> float:
-    return moment.timestamp()
+# --- engine state: in memory, checked against the row's version ------------------------------
+
+States = dict[str, engine.State]  # "rule id:factor code" -> state
 
 
-def evaluate(station_id: int, readings: Sequence[ReadingIn], now: datetime) -> list[Any]:
-    """Feed newly stored readings (and their arrival) to every rule that applies."""
-    station = Station.objects.select_related("unit", "enterprise").get(pk=station_id)
-    rules = [(row, rule) for row, rule in active_rules() if applies(row, station)]
-    work: list[tuple[AlarmRule, engine.Rule, str, engine.Sample]] = []
-    for reading in sorted(readings, key=lambda r: r.time):
-        sample = engine.Sample(_ts(reading.time), reading.value, reading.flag)
-        for row, rule in rules:
-            if rule.kind in STATION_WIDE or row.reading_kind != reading.kind:
-                continue
-            if row.factor is not None and row.factor.code != reading.factor:
-                continue
-            work.append((row, rule, reading.factor, sample))
-    arrival = engine.Sample(_ts(now), 0.0)
-    for row, rule in rules:
-        if rule.kind in STATION_WIDE:  # data arrived and was accepted: silence, rejects end
-            work.append((row, rule, "", arrival))
-    return _run(station, work, now)
+class StateCache:
+    """Per process: station id -> (version, states). A batch takes a station's states out,
+    works on them inside its transaction and puts them back only after the commit, so a
+    rolled-back batch leaves nothing wrong behind (the next one reloads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[int, tuple[int, States]] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def take(self, versions: Mapping[int, int]) -> dict[int, States]:
+        """The states of locked stations at the given versions: ours if still current, else
+        loaded from the database."""
+        out: dict[int, States] = {}
+        with self._lock:
+            for sid, version in versions.items():
+                entry = self._entries.pop(sid, None)
+                if entry is not None and entry[0] == version:
+                    out[sid] = entry[1]
+        stale = [sid for sid in versions if sid not in out]
+        if stale:
+            rules = {str(row.pk): rule for row, rule in active_rules()}
+            for sid, blob in store.load_alarm_states(stale).items():
+                out[sid] = {key: engine.State.from_dict(data, rules.get(key.split(":")[0]))
+                            for key, data in blob.items()}
+            for sid in stale:
+                out.setdefault(sid, {})
+        return out
+
+    def put_after_commit(self, states: Mapping[int, States], versions: Mapping[int, int]
+                         ) -> None:
+        def put() -> None:
+            with self._lock:
+                for sid, version in versions.items():
+                    entry = self._entries.get(sid)
+                    if entry is None or entry[0] < version:
+                        self._entries[sid] = (version, states[sid])
+
+        transaction.on_commit(put)
 
 
-def evaluate_rejects(station_id: int, streak: int, now: datetime) -> list[Any]:
-    station = Station.objects.select_related("unit", "enterprise").get(pk=station_id)
-    sample = engine.Sample(_ts(now), float(streak))
-    work = [(row, rule, "", sample) for row, rule in active_rules()
-            if rule.kind == "rejects" and applies(row, station)]
-    return _run(station, work, now)
+STATES = StateCache()
 
 
-def _run(station: Station, work: list, now: datetime) -> list[Any]:
-    states = _states(station, {(row.pk, code) for row, _r, code, _s in work})
-    current = {k: engine.State.from_dict(s.state) for k, s in states.items()}
-    changed: set[tuple[int, str]] = set()
-    out = []
-    for row, rule, code, sample in work:
-        key = (row.pk, code)
-        new, transition = engine.step(rule, current[key], sample)
-        if new is not current[key]:
-            current[key] = new
-            changed.add(key)
+def dump(states: States) -> dict[str, Any]:
+    return {key: state.to_dict() for key, state in states.items()}
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+@dataclass
+class _Run:
+    """Steps rules over one station's states; collects transitions and tier changes."""
+
+    info: StationRules
+    states: States
+    now: datetime
+    transitions: list[engine.Transition] = field(default_factory=list)
+    changed: bool = False
+
+    def step(self, row: AlarmRule, rule: engine.Rule, code: str, sample: engine.Sample
+             ) -> None:
+        key = f"{row.pk}:{code}"
+        old = self.states.get(key)
+        if old is None:
+            old = self.states[key] = engine.State()
+        new, transition = engine.step(rule, old, sample)
+        self._after(row, code, key, old, new, transition)
+
+    def silence(self, row: AlarmRule, rule: engine.Rule, last_seen: float | None) -> None:
+        key = f"{row.pk}:"
+        old = self.states.get(key) or engine.State()
+        new, transition = engine.silence(rule, old, _ts(self.now), last_seen,
+                                         float(self.info.station.no_data_seconds))
+        self._after(row, "", key, old, new, transition)
+
+    def _after(self, row: AlarmRule, code: str, key: str, old: engine.State,
+               new: engine.State, transition: engine.Transition | None) -> None:
+        if new is not old:
+            self.states[key] = new
+            self.changed = True
         if transition is not None:
-            out.append(transition)
-            _emit(station, row, code, transition, now)
-    _save(states, current, changed)
-    return out
+            self.transitions.append(transition)
+            _record_tier(self.info.station, row, code, new.tier)
+            _emit(self.info, row, code, transition, self.now)
 
 
-def _save(states: dict, current: dict, changed: set) -> None:
-    # One UPDATE for all of an upload's changed states (a save() each was the single largest
-    # cost of ingest: one round trip per factor x rule).
-    dirty = []
-    stamp = timezone.now()
-    for key in changed:
-        saved = states[key]
-        new = current[key]
-        data = new.to_dict()
-        if data != saved.state:
-            saved.state, saved.tier, saved.updated_at = data, new.tier, stamp
-            rule_tiers = next((r.tiers for r, _ in active_rules() if r.pk == key[0]), [])
-            saved.level = int(rule_tiers[new.tier]["level"]) if 0 <= new.tier < len(
-                rule_tiers) else 0
-            dirty.append(saved)
-    if dirty:
-        AlarmState.objects.bulk_update(dirty, ["state", "tier", "level", "updated_at"])
+def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
+             now: datetime) -> list[engine.Transition]:
+    """Feed one upload's readings (and its arrival) to every rule that applies. ``states``
+    (the station's, from STATES.take) is updated in place."""
+    run = _Run(info, states, now)
+    for reading in sorted(readings, key=lambda r: r.time):
+        rules = info.for_reading(reading.kind, reading.factor)
+        if rules:
+            sample = engine.Sample(_ts(reading.time), reading.value, reading.flag)
+            for row, rule in rules:
+                run.step(row, rule, reading.factor, sample)
+    arrival = engine.Sample(_ts(now), 0.0)
+    for row, rule in info.station_wide():  # data arrived and was accepted: silence, rejects end
+        run.step(row, rule, "", arrival)
+    return run.transitions
+
+
+def evaluate_rejects(station_id: int, streak: int, now: datetime) -> list[engine.Transition]:
+    """Judge a station's ``rejects`` rules after a rejected packet (inside a transaction)."""
+    info = station_rules([station_id]).get(station_id)
+    if info is None:
+        return []
+    versions = store.lock_stations([station_id])
+    states = STATES.take(versions)
+    run = _Run(info, states[station_id], now)
+    sample = engine.Sample(_ts(now), float(streak))
+    for row, rule in info.rules:
+        if rule.kind == "rejects":
+            run.step(row, rule, "", sample)
+    _store_one(run, station_id, versions, states)
+    return run.transitions
+
+
+def _store_one(run: _Run, station_id: int, versions: dict[int, int],
+               states: dict[int, States]) -> None:
+    if run.changed:
+        store.write_alarm_state(station_id, dump(run.states))
+        versions = {station_id: versions[station_id] + 1}
+    STATES.put_after_commit(states, versions)
 
 
 def check_silence(now: datetime) -> int:
     """Judge every active station against its no-data rules (periodic; safe to run in
-    several processes: each station is evaluated under its state rows' lock)."""
-    rules = [(row, rule) for row, rule in active_rules() if rule.kind == "no_data"]
-    if not rules:
+    several processes: each station is judged under its gateway row's lock)."""
+    if not any(rule.kind == "no_data" for _row, rule in active_rules()):
         return 0
+    ids = list(Station.objects.filter(is_active=True).values_list("pk", flat=True))
     count = 0
-    stations = Station.objects.filter(is_active=True).select_related(
-        "unit", "enterprise", "gateway_state")
-    for station in stations:
-        mine = [(row, rule) for row, rule in rules if applies(row, station)]
+    for sid, info in station_rules(ids).items():
+        mine = [(row, rule) for row, rule in info.rules if rule.kind == "no_data"]
         if not mine:
             continue
         with transaction.atomic():
-            last = (GatewayState.objects.filter(station=station)
+            versions = store.lock_stations([sid])
+            last = (GatewayState.objects.filter(station_id=sid)
                     .values_list("last_seen", flat=True).first())
-            states = _states(station, {(row.pk, "") for row, _ in mine})
-            current = {k: engine.State.from_dict(s.state) for k, s in states.items()}
-            changed = set()
+            states = STATES.take(versions)
+            run = _Run(info, states[sid], now)
             for row, rule in mine:
-                key = (row.pk, "")
-                new, transition = engine.silence(
-                    rule, current[key], _ts(now), _ts(last) if last else None,
-                    float(station.no_data_seconds))
-                if new is not current[key]:
-                    current[key] = new
-                    changed.add(key)
-                if transition is not None:
-                    count += 1
-                    _emit(station, row, "", transition, now)
-            _save(states, current, changed)
+                run.silence(row, rule, _ts(last) if last else None)
+            count += len(run.transitions)
+            _store_one(run, sid, versions, states)
     return count
+
+
+def _record_tier(station: Station, row: AlarmRule, code: str, tier: int) -> None:
+    level = int(row.tiers[tier]["level"]) if 0 <= tier < len(row.tiers) else 0
+    AlarmState.objects.update_or_create(station=station, rule=row, factor_code=code,
+                                        defaults={"tier": tier, "level": level})
+
+
+def _ts(moment: datetime) -> float:
+    return moment.timestamp()
 
 
 # --- alerts ------------------------------------------------------------------------------------
@@ -177,8 +295,9 @@ def alert_key(station: Station, row: AlarmRule, code: str) -> str:
     return f"{station.mn}:{code or '*'}:{row.code}"[:200]
 
 
-def _emit(station: Station, row: AlarmRule, code: str, t: engine.Transition,
+def _emit(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
           now: datetime) -> None:
+    station = info.station
     key = alert_key(station, row, code)
     when = datetime.fromtimestamp(t.t, UTC)
     if t.action == "clear":
@@ -187,7 +306,7 @@ def _emit(station: Station, row: AlarmRule, code: str, t: engine.Transition,
                           "rule": row.name, "station": station.name,
                           "value": _fmt(t.measure)})
         return
-    factor = Factor.objects.filter(code=code).first() if code else None
+    factor = _factor(code) if code else None
     tier = row.tiers[t.tier] if 0 <= t.tier < len(row.tiers) else {}
     what = factor.name_zh if factor else row.name
     data: dict[str, Any] = {
@@ -200,7 +319,7 @@ def _emit(station: Station, row: AlarmRule, code: str, t: engine.Transition,
     }
     if factor is not None:
         data["readings"] = _readings_around(station, factor, row.reading_kind, when)
-    data["wind"] = wind_at(station, when)
+    data["wind"] = wind_at(station, when, mast=info.mast)
     title = _("%(station)s: %(what)s %(tier)s") % {"station": station.name, "what": what,
                                                     "tier": t.name}
     detail = _("%(rule)s: measure %(value)s %(unit)s at %(time)s (threshold %(on)s; "
@@ -211,6 +330,13 @@ def _emit(station: Station, row: AlarmRule, code: str, t: engine.Transition,
     raise_alert(module=MODULE, level=t.level, title=title[:200], detail=detail, key=key,
                 source=station, unit=station.unit, enterprise=station.enterprise, data=data,
                 now=now)
+
+
+def _factor(code: str) -> Factor | None:
+    factors: dict[str, Factor | None] = _cache["factors"]
+    if code not in factors:
+        factors[code] = Factor.objects.filter(code=code).first()
+    return factors[code]
 
 
 def _fmt(value: float | None) -> str:
@@ -227,6 +353,8 @@ def _readings_around(station: Station, factor: Factor, kind: str, when: datetime
 
 
 def nearest_weather_station(station: Station) -> Station | None:
+    if station.kind == Station.Kind.WEATHER:
+        return station
     best, best_d = None, math.inf
     for other in Station.objects.filter(kind=Station.Kind.WEATHER, is_active=True):
         d = _distance_m(station.latitude, station.longitude, other.latitude, other.longitude)
@@ -242,10 +370,12 @@ def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
-def wind_at(station: Station, when: datetime, within_minutes: int = 30) -> dict[str, Any]:
-    """Wind speed (a01007) and direction (a01008) at the nearest weather station, from its
-    last reading at or before ``when`` (no older than ``within_minutes``); {} if none."""
-    mast = station if station.kind == Station.Kind.WEATHER else nearest_weather_station(station)
+def wind_at(station: Station, when: datetime, within_minutes: int = 30,
+            mast: Station | None = None) -> dict[str, Any]:
+    """Wind speed (a01007) and direction (a01008) at the nearest weather station (``mast``
+    when the caller knows it), from its last reading at or before ``when`` (no older than
+    ``within_minutes``); {} if none."""
+    mast = mast or nearest_weather_station(station)
     if mast is None:
         return {}
     out: dict[str, Any] = {"station": mast.mn, "station_name": mast.name}

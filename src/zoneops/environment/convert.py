@@ -24,6 +24,15 @@ class ReadingIn:
     flag: str = "N"
 
 
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One data upload of a station, as the gateway (or the MQTT bridge) received it."""
+
+    station_id: int
+    readings: list[ReadingIn]
+    address: str = ""
+
+
 def beijing_to_utc(local: datetime) -> datetime:
     """A naive Beijing-time DataTime as an aware UTC datetime."""
     return local.replace(tzinfo=BEIJING).astimezone(UTC)

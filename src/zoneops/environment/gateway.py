@@ -1,9 +1,13 @@
 """The HJ 212 gateway: an asyncio TCP server for data loggers.
 
 One Reframer per connection turns the byte stream into frames. Each good packet is
-authenticated (MN + PW against the station registry), its readings are stored and the alarm
-rules evaluated in one transaction on a worker thread (the event loop never blocks on the
-database), and only then is the answer (9014 with the packet's QN, 9013 for notices) written.
+authenticated (MN + PW against the station registry) and its upload handed to the
+:class:`Committer`, which commits the uploads of every connection together (group commit):
+while one batch is being stored and alarm-evaluated in one transaction on a database thread,
+the next one gathers. Only after the commit are the answers (9014 with each packet's QN,
+9013 for notices) written. A batch costs a handful of statements whatever its size, so
+throughput grows with load instead of collapsing, and the wait for the commit is the
+latency.
 
 Authentication failures: HJ 212 defines no negative answer to a data upload, and a 9014 would
 tell the logger to forget data we did not store. The gateway therefore answers an upload
@@ -12,14 +16,19 @@ from an unknown MN with 9011 QnRtn=4 ("MN error") and one with a wrong PW with 9
 its data and resends, which is what is wanted once the registry is corrected. Every
 failure is logged and (for a known MN) counted on the station as ``bad_pw``.
 
-Several gateway processes may listen on the same port (SO_REUSEPORT): ingest is idempotent
-and the counters are SQL increments, so nothing assumes a single process.
+Several gateway processes may listen on the same port (SO_REUSEPORT; ``--processes N``
+starts and watches them): ingest is idempotent, a batch locks its stations' rows, and each
+process's in-memory alarm state is checked against the row's version, so nothing assumes a
+single process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +41,7 @@ from django.db import close_old_connections
 
 from zoneops.hj212 import HJ212Error, Packet, Reframer, answer_for, request_answer
 
-from .convert import readings_from_packet
+from .convert import Upload, readings_from_packet
 
 log = logging.getLogger("zoneops.gateway")
 
@@ -48,6 +57,7 @@ class GatewayConfig:
     silence_interval: float = 30.0  # how often to run the no-data check (0: never)
     workers: int | None = None  # database threads; default 1 on SQLite, 4 otherwise
     reuse_port: bool = True
+    max_batch: int = 1000  # uploads committed together at most
 
 
 @dataclass
@@ -75,11 +85,10 @@ def _close_connection(barrier: threading.Barrier) -> None:
     connections.close_all()
 
 
-def _ingest(station_id: int, packet: Packet, address: str) -> int:
-    from .services import ingest
+def _ingest_batch(uploads: list) -> list:
+    from .services import ingest_batch
 
-    readings = readings_from_packet(packet)
-    return ingest(station_id, readings, address=address).received
+    return ingest_batch(uploads)
 
 
 def _authenticate(mn: str, pw: str) -> tuple[int | None, str]:
@@ -100,6 +109,17 @@ def _bad_pw_station(mn: str) -> int | None:
     return Station.objects.filter(mn=mn).values_list("pk", flat=True).first()
 
 
+def _warm_up() -> None:
+    """Load what the first alert would otherwise load while a batch waits: the URL map
+    (alert links; importing every API module takes a third of a second) and the rules."""
+    from django.urls import reverse
+
+    from .alarms import active_rules
+
+    reverse("home")
+    active_rules()
+
+
 def _check_silence() -> int:
     from .services import check_silence
 
@@ -118,6 +138,7 @@ class Gateway:
         self.stats = Stats()
         self.server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task] = set()
+        self.committer = Committer(self)
 
     async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -126,9 +147,11 @@ class Gateway:
     async def start(self) -> int:
         """Listen; returns the port (useful with port 0)."""
         cfg = self.config
+        await self.db(_warm_up)
         self.server = await asyncio.start_server(
             self._connection, cfg.host, cfg.port, reuse_port=cfg.reuse_port,
             limit=64 * 1024)
+        self._spawn(self.committer.run())
         if cfg.silence_interval > 0:
             self._spawn(self._silence_loop())
         port = self.server.sockets[0].getsockname()[1]
@@ -231,6 +254,9 @@ class Gateway:
                 frame_started = frame_started or time.monotonic()
             else:
                 frame_started = None
+            # Uploads of one read go to the committer together; their answers are written
+            # in order once committed.
+            pending: list[tuple[asyncio.Future | None, Packet]] = []
             for frame in frames:
                 if not frame.ok:
                     await self._rejected(station_id, frame.error, frame.raw, address)
@@ -242,18 +268,36 @@ class Gateway:
                 if sid is None:
                     sid, reason = await self.db(_authenticate, packet.mn, packet.pw)
                     if sid is None:
+                        await self._answer(pending, writer)
                         await self._unauthenticated(packet, reason, address, writer)
                         continue
                     known[(packet.mn, packet.pw)] = sid
                 station_id = sid
+                upload = None
                 if packet.cn in _UPLOADS:
-                    await self.db(_ingest, sid, packet, address)
+                    upload = self.committer.submit(
+                        Upload(sid, readings_from_packet(packet), address))
+                pending.append((upload, packet))
+            await self._answer(pending, writer)
+
+    async def _answer(self, pending: list[tuple[asyncio.Future | None, Packet]],
+                      writer: asyncio.StreamWriter) -> None:
+        """Wait for the uploads' commit, then write every answer and drain once."""
+        try:
+            for upload, packet in pending:
+                if upload is not None:
+                    await upload
                     self.stats.stored += 1
                 reply = answer_for(packet)
                 if reply is not None:
                     writer.write(reply)
-                    await asyncio.wait_for(writer.drain(), cfg.write_timeout)
                     self.stats.answered += 1
+        finally:
+            for upload, _packet in pending:  # after a failure, the rest need no reader
+                if upload is not None and not upload.done():
+                    upload.add_done_callback(_retrieve)
+            pending.clear()
+        await asyncio.wait_for(writer.drain(), self.config.write_timeout)
 
     async def _rejected(self, station_id: int | None, error: HJ212Error | None, raw: bytes,
                         address: str) -> None:
@@ -279,6 +323,64 @@ class Gateway:
 _UPLOADS = frozenset({"2011", "2051", "2061", "2031"})
 
 
+def _retrieve(future: asyncio.Future) -> None:
+    if not future.cancelled():
+        future.exception()  # seen: nobody waits for it any more
+
+
+class Committer:
+    """Group commit: uploads from every connection queue here; one batch at a time is
+    stored in one transaction, and each upload's future completes after the commit. A batch
+    that fails is retried upload by upload, so one bad upload (or a deadlock) fails only
+    itself: its logger gets no 9014 and resends."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self.queue: list[tuple[Upload, asyncio.Future]] = []
+        self.wake = asyncio.Event()
+        self.batches = 0
+
+    def submit(self, upload: Upload) -> asyncio.Future:
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((upload, future))
+        self.wake.set()
+        return future
+
+    async def run(self) -> None:
+        limit = self.gateway.config.max_batch
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            while self.queue:
+                batch, self.queue = self.queue[:limit], self.queue[limit:]
+                await self._commit(batch)
+
+    async def _commit(self, batch: list[tuple[Upload, asyncio.Future]]) -> None:
+        self.batches += 1
+        try:
+            results = await self.gateway.db(_ingest_batch, [u for u, _f in batch])
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - find the culprit below
+            log.warning("a batch of %s uploads failed; storing them one by one", len(batch),
+                        exc_info=True)
+            for upload, future in batch:
+                try:
+                    result = (await self.gateway.db(_ingest_batch, [upload]))[0]
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - reported to its connection
+                    if not future.done():
+                        future.set_exception(exc)
+                else:
+                    if not future.done():
+                        future.set_result(result)
+            return
+        for (_upload, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
+
+
 def run(config: GatewayConfig) -> None:
     """Run until interrupted (the `zoneops gateway` command)."""
     gateway = Gateway(config)
@@ -294,3 +396,36 @@ def run(config: GatewayConfig) -> None:
         asyncio.run(main())
     except KeyboardInterrupt:
         pass
+
+
+def run_processes(count: int, argv: list[str]) -> None:
+    """Run ``count`` gateway processes on one port (SO_REUSEPORT: the kernel spreads the
+    loggers' connections) and restart any that dies, until SIGINT or SIGTERM. ``argv`` are
+    the gateway arguments for one process; only the first runs the no-data check."""
+    stopping = threading.Event()
+
+    def spawn(index: int) -> subprocess.Popen:
+        extra = [] if index == 0 else ["--silence-interval", "0"]
+        return subprocess.Popen([sys.executable, "-m", "zoneops.cli", "gateway", *argv,
+                                 *extra, "--processes", "1"])
+
+    def stop(_signum: int, _frame: Any) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    children = [spawn(i) for i in range(count)]
+    log.info("started %s gateway processes: %s", count, [c.pid for c in children])
+    while not stopping.wait(1.0):
+        for i, child in enumerate(children):
+            if child.poll() is not None:
+                log.error("gateway process %s exited with %s; restarting", child.pid,
+                          child.returncode)
+                children[i] = spawn(i)
+    for child in children:
+        child.send_signal(signal.SIGINT)
+    for child in children:
+        try:
+            child.wait(20)
+        except subprocess.TimeoutExpired:
+            child.kill()

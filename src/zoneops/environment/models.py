@@ -124,6 +124,12 @@ class GatewayState(models.Model):
     readings = models.PositiveBigIntegerField(_("values received"), default=0)
     rejects = models.PositiveBigIntegerField(_("packets rejected"), default=0)
     reject_streak = models.PositiveIntegerField(_("rejects in a row"), default=0)
+    # The alarm engine's state for every rule and factor of the station ("rule id:factor
+    # code" -> engine.State as a dict), written with the counters in one statement per batch.
+    # ``version`` grows with every write: a gateway keeps the state in memory and reloads it
+    # only when another process has written since (see alarms.StateCache).
+    alarm_state = models.JSONField(default=dict, blank=True)
+    version = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("gateway state")
@@ -197,14 +203,14 @@ class AlarmRule(models.Model):
 
 
 class AlarmState(models.Model):
-    """The engine's state for one station × factor × rule, so alarms survive a restart."""
+    """The current tier of one station × factor × rule (for the map and the station page),
+    written when the tier changes. The engine's running state lives in GatewayState."""
 
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
     rule = models.ForeignKey(AlarmRule, on_delete=models.CASCADE, related_name="+")
     # Factor code, or "" for station-wide rules (no data, rejects).
     factor_code = models.CharField(max_length=16, blank=True)
-    state = models.JSONField(default=dict)
-    tier = models.SmallIntegerField(default=-1)  # copy of state["tier"] for the map colours
+    tier = models.SmallIntegerField(default=-1)
     level = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,9 +1,9 @@
 import logging
 import os
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from ...gateway import GatewayConfig, run
+from ...gateway import GatewayConfig, run, run_processes
 
 
 class Command(BaseCommand):
@@ -18,11 +18,23 @@ class Command(BaseCommand):
         parser.add_argument("--silence-interval", type=float, default=30.0,
                             help="seconds between no-data checks (0: never)")
         parser.add_argument("--workers", type=int, default=None, help="database threads")
+        parser.add_argument("--processes", type=int, default=1,
+                            help="gateway processes sharing the port (e.g. one per core)")
 
     def handle(self, *args, host, port, idle_timeout, frame_timeout, silence_interval,
-               workers, **options):
+               workers, processes, **options):
         logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if processes > 1:
+            if port == 0:
+                raise CommandError("--processes needs a fixed --port")
+            argv = ["--host", host, "--port", str(port), "--idle-timeout", str(idle_timeout),
+                    "--frame-timeout", str(frame_timeout), "--silence-interval",
+                    str(silence_interval)]
+            if workers:
+                argv += ["--workers", str(workers)]
+            run_processes(processes, argv)
+            return
         run(GatewayConfig(host=host, port=port, idle_timeout=idle_timeout,
                           frame_timeout=frame_timeout, silence_interval=silence_interval,
                           workers=workers))
