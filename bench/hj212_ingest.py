@@ -228,6 +228,28 @@ class _Prefixed(dict):
         self.target[f"{self.prefix}:{key}"] = value
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (from /proc)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def process_groups(gateway: subprocess.Popen) -> dict[str, list[int]]:
+    def pgrep(*args: str) -> list[int]:
+        out = subprocess.run(["pgrep", *args], capture_output=True, text=True).stdout
+        return [int(p) for p in out.split()]
+
+    return {"loggers (this bench)": [os.getpid()],
+            "gateway": [gateway.pid, *pgrep("-P", str(gateway.pid))],
+            "PostgreSQL": pgrep("-u", "postgres")}
+
+
 def count_readings() -> int:
     import psycopg
 
@@ -370,7 +392,10 @@ def main() -> None:
 
         plan = throughput_frames(per_logger)
         before = count_readings()
+        groups = process_groups(gateway)
+        cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
         sent, answered, elapsed = run_loggers(port, plan)
+        cpu = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in groups.items()}
         rows = count_readings() - before
         expected = LOGGERS * per_logger * len(FACTORS)
         if rows != expected or len(answered) != LOGGERS * per_logger:
@@ -379,6 +404,9 @@ def main() -> None:
         rate_b = rows / elapsed
         print(f"(b) end-to-end ingest: {rows} readings in {elapsed:.2f} s = {rate_b:,.0f} "
               f"readings/s ({LOGGERS * per_logger / elapsed:,.0f} packets/s, {LOGGERS} loggers)")
+        print("    CPU used meanwhile (cores): " + ", ".join(
+            f"{name} {seconds / elapsed:.2f}" for name, seconds in cpu.items())
+            + f" of {os.cpu_count()}")
 
         rate_c = bench_copy(rows)
         print(f"(c) PostgreSQL COPY of the same {rows} rows: {rate_c:,.0f} rows/s")

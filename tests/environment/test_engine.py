@@ -125,3 +125,15 @@ def test_transitions_are_consistent(seq):
     if valid:
         expected = max((i for i, t in enumerate(plain.tiers) if valid[-1] >= t.on), default=-1)
         assert state.tier == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(values, st.floats(0, 0.1, allow_nan=False), st.integers(1, 3))
+def test_quiet_fast_path_matches_the_general_path(seq, measure, duration):
+    """`apply` skips its work below every tier with nothing pending; from any reachable
+    state, it must give exactly what the full tier logic gives."""
+    rule = Rule("r", "level", H2S.tiers, duration_readings=duration)
+    state, _ = run(rule, [Sample(i * 10.0, v, f) for i, (v, f) in enumerate(seq)])
+    t = len(seq) * 10.0 + 10
+    assert engine.apply(rule, state, t, measure) == engine._apply_general(rule, state, t,
+                                                                          measure)

@@ -5,10 +5,14 @@ The gateway runs as a subprocess on a database of its own (see server.py)."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import subprocess
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -61,13 +65,13 @@ class ResendingLogger(threading.Thread):
     """A data logger with A=1 uploads: it keeps every upload until its 9014 arrives, and after
     a broken connection reconnects and resends those first."""
 
-    def __init__(self, port: int, number: int, acked: list[int]) -> None:
+    def __init__(self, port: int, number: int, acked: list[int], start: datetime = T) -> None:
         super().__init__(daemon=True)
         self.port = port
         self.mn = f"KILL{number:03d}"
         # (QN, frame); the QN is made from DataTime, and the 9014 echoes it.
-        self.todo = [(make_qn(T + timedelta(minutes=k)), realtime_upload(
-            mn=self.mn, pw="pw", data_time=T + timedelta(minutes=k), flag=5,
+        self.todo = [(make_qn(start + timedelta(minutes=k)), realtime_upload(
+            mn=self.mn, pw="pw", data_time=start + timedelta(minutes=k), flag=5,
             values={code: (number + k) / 1e5 for code in FACTORS})) for k in range(PACKETS)]
         self.unacked: dict[str, bytes] = {}  # QN -> frame, in send order
         self.acked = acked  # shared counter [n], read by the test to time the kill
@@ -113,38 +117,108 @@ class ResendingLogger(threading.Thread):
                         self.acked[0] += 1
 
 
-def test_kill9_mid_stream_then_every_upload_stored_exactly_once(server):
-    port = free_port()
-    gateway = server.gateway(port, "--silence-interval", "0")
+def _send_and_kill(port: int, start: datetime, kill, restart) -> list:
+    """50 resending loggers; ``kill`` runs once a third is acknowledged, ``restart`` after."""
     acked = [0]
-    loggers = [ResendingLogger(port, n, acked) for n in range(LOGGERS)]
-    try:
-        for logger in loggers:
-            logger.start()
-        deadline = time.monotonic() + 20
-        total = LOGGERS * PACKETS
-        while acked[0] < total // 3 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        at_kill = acked[0]
-        server.kill9(gateway)
-        assert 0 < at_kill < total, "the kill must land mid-stream"
-        time.sleep(0.5)  # loggers find the gateway gone and keep retrying
-        gateway = server.gateway(port, "--silence-interval", "0")
-        for logger in loggers:
-            logger.join(40)
-    finally:
-        server.stop(gateway)
+    loggers = [ResendingLogger(port, n, acked, start) for n in range(LOGGERS)]
+    for logger in loggers:
+        logger.start()
+    deadline = time.monotonic() + 20
+    total = LOGGERS * PACKETS
+    while acked[0] < total // 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    at_kill = acked[0]
+    kill()
+    assert 0 < at_kill < total, "the kill must land mid-stream"
+    time.sleep(0.5)  # loggers find the gateway gone and keep retrying
+    restart()
+    for logger in loggers:
+        logger.join(40)
     assert [lg.error for lg in loggers if lg.error] == []
     assert all(not lg.todo and not lg.unacked for lg in loggers), "every upload acknowledged"
     assert acked[0] == total
     assert sum(lg.reconnects for lg in loggers) >= 1
-    assert sum(lg.resent for lg in loggers) >= 1, "something was in flight at the kill"
+    return loggers
 
+
+def _assert_stored_exactly_once(server: Server, start: datetime) -> None:
     stored = json.loads(server.python(COUNT).splitlines()[-1])
-    keys = [(mn, code, datetime.fromisoformat(when), kind) for mn, code, when, kind in stored]
     # DataTime is Beijing time (UTC+8); readings are stored in UTC.
-    expected = {(f"KILL{n:03d}", code,
-                 (T + timedelta(minutes=k - 8 * 60)).replace(tzinfo=UTC), "rtd")
+    begin = (start - timedelta(hours=8)).replace(tzinfo=UTC)
+    keys = [(mn, code, when, kind) for mn, code, when, kind in
+            ((m, c, datetime.fromisoformat(w), k) for m, c, w, k in stored) if when >= begin]
+    expected = {(f"KILL{n:03d}", code, begin + timedelta(minutes=k), "rtd")
                 for n in range(LOGGERS) for k in range(PACKETS) for code in FACTORS}
     assert len(keys) == len(expected) == LOGGERS * PACKETS * len(FACTORS)
     assert set(keys) == expected
+
+
+def test_kill9_mid_stream_then_every_upload_stored_exactly_once(server):
+    port = free_port()
+    running = [server.gateway(port, "--silence-interval", "0")]
+
+    def restart() -> None:
+        running.append(server.gateway(port, "--silence-interval", "0"))
+
+    try:
+        loggers = _send_and_kill(port, T, lambda: server.kill9(running[0]), restart)
+    finally:
+        server.stop(running[-1])
+    assert sum(lg.resent for lg in loggers) >= 1, "something was in flight at the kill"
+    _assert_stored_exactly_once(server, T)
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return sorted(int(p) for p in out.split())
+
+
+def _listening(pids: list[int], port: int) -> list[int]:
+    """Those of the processes that hold a socket listening on the port (from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(f":{port:04X}") and fields[3] == "0A":  # 0A: LISTEN
+                inodes.add(fields[9])
+    found = []
+    for pid in pids:
+        try:
+            links = [os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()]
+        except OSError:
+            continue
+        if any(link.startswith("socket:[") and link[8:-1] in inodes for link in links):
+            found.append(pid)
+    return found
+
+
+def test_two_processes_one_killed_is_replaced_and_nothing_is_lost(server):
+    """`--processes 2`: both serve the port; kill -9 one mid-stream, its loggers reconnect
+    (to the survivor or the replacement the supervisor starts) and nothing is lost or
+    stored twice, though the two processes now share stations' alarm state."""
+    start = T + timedelta(days=1)
+    port = free_port()
+    gateway = server.gateway(port, "--silence-interval", "0", "--processes", "2")
+    try:
+        deadline = time.monotonic() + 20
+        while (len(_listening(_children(gateway.pid), port)) < 2
+               and time.monotonic() < deadline):
+            time.sleep(0.1)
+        first = _children(gateway.pid)
+        assert len(_listening(first, port)) == 2, "both processes listen on the port"
+        victim = first[0]
+
+        def kill() -> None:
+            os.kill(victim, signal.SIGKILL)
+
+        _send_and_kill(port, start, kill, lambda: None)
+        deadline = time.monotonic() + 20
+        while (len(_listening(_children(gateway.pid), port)) < 2
+               and time.monotonic() < deadline):
+            time.sleep(0.1)
+        now = _children(gateway.pid)
+        assert victim not in now and first[1] in now
+        assert len(_listening(now, port)) == 2, "the replacement listens too"
+    finally:
+        server.stop(gateway)
+    _assert_stored_exactly_once(server, start)

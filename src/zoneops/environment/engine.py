@@ -149,6 +149,17 @@ def _copy(state: State, n: int) -> State:
 def apply(rule: Rule, state: State, t: float, measure: float) -> tuple[State, Transition | None]:
     """Feed one measure observed at ``t``: the tier logic shared by every kind."""
     tiers = rule.tiers
+    if state.tier < 0 and measure < tiers[0].on and not any(state.streaks):
+        # Below every tier with nothing pending (the usual case): only the clock moves. Same
+        # result as the general path below, without its work.
+        return State(-1, state.entered_at, [None] * len(tiers), state.last_t,
+                     state.last_value, state.bad, state.peak), None
+    return _apply_general(rule, state, t, measure)
+
+
+def _apply_general(rule: Rule, state: State, t: float, measure: float
+                   ) -> tuple[State, Transition | None]:
+    tiers = rule.tiers
     new_state = _copy(state, len(tiers))
     streaks = new_state.streaks
     for i, tier in enumerate(tiers):

@@ -1,0 +1,113 @@
+"""Group commit and the in-memory alarm state: many connections share a transaction, a
+batch is all or nothing, a bad upload fails alone, and a state another process wrote is
+reloaded rather than overwritten."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from zoneops.core.models import Alert
+from zoneops.environment import alarms, services
+from zoneops.environment.convert import ReadingIn, Upload
+from zoneops.environment.gateway import Gateway, GatewayConfig
+from zoneops.environment.models import GatewayState, Reading
+
+from .conftest import Logger, frame
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+T = datetime(2026, 3, 1, 16, 0)
+
+
+def r(code, value, minutes=0):
+    return ReadingIn(code, T0 + timedelta(minutes=minutes), "rtd", value, "N")
+
+
+def test_uploads_of_many_connections_share_commits(env, gateway):
+    loggers = [Logger(gateway.port) for _ in range(30)]
+    station = [env.plant, env.edge, env.mast]
+
+    def send(n: int, logger: Logger) -> None:
+        for k in range(4):
+            logger.send(frame(station[n % 3], T + timedelta(minutes=n * 10 + k),
+                              {"a21028": 0.001}))
+
+    threads = [threading.Thread(target=send, args=(n, lg)) for n, lg in enumerate(loggers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    answers = [a for lg in loggers for a in lg.answers(4)]
+    assert len(answers) == 120 and {a.cn for a in answers} == {"9014"}
+    assert Reading.objects.count() == 120
+    assert sum(GatewayState.objects.values_list("packets", flat=True)) == 120
+    committer = gateway.gateway.committer
+    assert committer.batches < 120, "uploads arriving together are committed together"
+    for logger in loggers:
+        logger.close()
+
+
+def test_a_batch_is_all_or_nothing(env):
+    good = Upload(env.plant.pk, [r("a21028", 0.001)])
+    missing_station = Upload(987654, [r("a21028", 0.001)])
+    with pytest.raises(Exception):  # noqa: B017 - the database's own integrity error
+        services.ingest_batch([good, missing_station])
+    assert not Reading.objects.exists()
+    assert GatewayState.objects.get(station=env.plant).packets == 0
+
+
+def test_a_bad_upload_fails_alone_in_the_gateway(env):
+    """The committer retries a failed batch upload by upload: the good ones are stored and
+    answered, only the bad one fails (its logger gets no 9014 and resends)."""
+    gateway = Gateway(GatewayConfig(host="127.0.0.1", port=0, silence_interval=0))
+
+    async def main() -> list:
+        runner = asyncio.ensure_future(gateway.committer.run())
+        futures = [gateway.committer.submit(Upload(env.plant.pk, [r("a21028", 0.001, 1)])),
+                   gateway.committer.submit(Upload(987654, [r("a21028", 0.001, 2)])),
+                   gateway.committer.submit(Upload(env.edge.pk, [r("a21028", 0.001, 3)]))]
+        done = await asyncio.gather(*futures, return_exceptions=True)
+        runner.cancel()
+        await gateway.stop()
+        return done
+
+    first, bad, third = asyncio.run(main())
+    assert first.received == 1 and third.received == 1
+    assert isinstance(bad, Exception)
+    assert gateway.committer.batches == 1
+    assert sorted(Reading.objects.values_list("station__mn", flat=True)) == [
+        "EDGE0001", "PLANT0001"]
+
+
+def test_state_written_by_another_process_is_reloaded(env, monkeypatch):
+    """Process A keeps the station's alarm state in memory; process B (its own cache) clears
+    the alarm; A must see B's write (the row's version moved) and raise afresh."""
+    process_a = alarms.STATES
+    services.ingest(env.plant.pk, [r("a21028", 0.04, 1)])  # A raises 预警
+    assert Alert.objects.get(module="environment").level == 2
+
+    process_b = alarms.StateCache()
+    monkeypatch.setattr(alarms, "STATES", process_b)
+    services.ingest(env.plant.pk, [r("a21028", 0.001, 2)])  # B clears it
+    alert = Alert.objects.get(module="environment")
+    assert alert.cause_cleared_at is not None
+
+    monkeypatch.setattr(alarms, "STATES", process_a)
+    result = services.ingest(env.plant.pk, [r("a21028", 0.04, 3)])
+    # With A's stale copy (still in 预警) nothing would happen; the reload sees the clear.
+    assert [t.action for t in result.transitions] == ["raise"]
+    alert.refresh_from_db()
+    assert alert.cause_cleared_at is None
+
+
+def test_states_survive_a_restart_from_the_database(env):
+    services.ingest(env.plant.pk, [r("a21028", 0.04, 1)])
+    alarms.clear_cache()  # a new process: nothing in memory
+    result = services.ingest(env.plant.pk, [r("a21028", 0.001, 2)])
+    assert [t.action for t in result.transitions] == ["clear"]
+    saved = GatewayState.objects.get(station=env.plant)
+    assert saved.version == 2 and any(key.endswith(":a21028") for key in saved.alarm_state)
