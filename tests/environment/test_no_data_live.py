@@ -7,6 +7,7 @@ import time
 from datetime import datetime
 
 import pytest
+from django.db import OperationalError
 
 from zoneops.core.models import Alert
 from zoneops.environment.services import save_station
@@ -19,8 +20,12 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def _wait_for(predicate, seconds: float = 10.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if predicate():
-            return True
+        try:
+            if predicate():
+                return True
+        except OperationalError as exc:  # the suite's in-memory SQLite locks whole tables
+            if "locked" not in str(exc):
+                raise
         time.sleep(0.1)
     return False
 

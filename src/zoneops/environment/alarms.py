@@ -281,8 +281,10 @@ def check_silence(now: datetime) -> int:
 
 def _record_tier(station: Station, row: AlarmRule, code: str, tier: int) -> None:
     level = int(row.tiers[tier]["level"]) if 0 <= tier < len(row.tiers) else 0
-    AlarmState.objects.update_or_create(station=station, rule=row, factor_code=code,
-                                        defaults={"tier": tier, "level": level})
+    AlarmState.objects.bulk_create(  # one upsert statement
+        [AlarmState(station=station, rule=row, factor_code=code, tier=tier, level=level)],
+        update_conflicts=True, unique_fields=["station", "rule", "factor_code"],
+        update_fields=["tier", "level", "updated_at"])
 
 
 def _ts(moment: datetime) -> float:
@@ -370,12 +372,16 @@ def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
+_LOOK_UP = object()
+
+
 def wind_at(station: Station, when: datetime, within_minutes: int = 30,
-            mast: Station | None = None) -> dict[str, Any]:
+            mast: Any = _LOOK_UP) -> dict[str, Any]:
     """Wind speed (a01007) and direction (a01008) at the nearest weather station (``mast``
-    when the caller knows it), from its last reading at or before ``when`` (no older than
-    ``within_minutes``); {} if none."""
-    mast = mast or nearest_weather_station(station)
+    when the caller knows it, None for none), from its last reading at or before ``when``
+    (no older than ``within_minutes``); {} if none."""
+    if mast is _LOOK_UP:
+        mast = nearest_weather_station(station)
     if mast is None:
         return {}
     out: dict[str, Any] = {"station": mast.mn, "station_name": mast.name}
