@@ -74,15 +74,15 @@ class Stats:
 
 
 def _db_job(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    close_old_connections()  # a connection the database dropped must not fail the packet
-    return fn(*args, **kwargs)
-
-
-def _close_connection(barrier: threading.Barrier) -> None:
+    """Run one database job on an executor thread and hand its connection back (to the pool
+    on PostgreSQL): no thread keeps a connection that stop() would have to chase."""
     from django.db import connections
 
-    barrier.wait(10)
-    connections.close_all()
+    close_old_connections()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        connections.close_all()
 
 
 def _ingest_batch(uploads: list) -> list:
@@ -173,12 +173,6 @@ class Gateway:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        # Each database thread closes its own connection (one per thread): a barrier makes
-        # every thread take exactly one of these jobs.
-        barrier = threading.Barrier(self.workers)
-        closing = [self.executor.submit(_close_connection, barrier) for _ in range(self.workers)]
-        await asyncio.gather(*(asyncio.wrap_future(f) for f in closing),
-                             return_exceptions=True)
         self.executor.shutdown(wait=True, cancel_futures=True)
 
     def _spawn(self, coro) -> None:
