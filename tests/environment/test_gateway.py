@@ -138,6 +138,44 @@ def test_bad_frame_from_known_station_counted_by_reason(env, gateway):
     logger.close()
 
 
+def _broken_crc(station, when) -> bytes:
+    bad = bytearray(frame(station, when, {"a21028": 0.01}))
+    bad[-4] = ord("0") if bad[-4] != ord("0") else ord("1")
+    return bytes(bad)
+
+
+def test_a_connection_sending_only_rejects_is_closed_and_its_log_capped(env, gateway, caplog):
+    caplog.set_level("WARNING", logger="zoneops.gateway")
+    spewer = Logger(gateway.port)
+    for i in range(25):
+        try:
+            spewer.send(_broken_crc(env.plant, T + timedelta(minutes=i)))
+        except (BrokenPipeError, ConnectionResetError):
+            break  # closed already
+        time.sleep(0.005)  # separate reads, so the close comes at the twentieth
+    assert spewer.closed_by_server()
+    rejected = gateway.gateway.stats.rejects["crc_mismatch"]
+    assert 20 <= rejected <= 25
+    one_by_one = [r for r in caplog.records if "rejected (crc_mismatch)" in r.getMessage()]
+    assert len(one_by_one) == 5
+    summary = [r.getMessage() for r in caplog.records if "not logged one by one" in r.getMessage()]
+    assert summary == [f"{spewer.sock.getsockname()[0]}:{spewer.sock.getsockname()[1]}: "
+                       f"{rejected - 5} further rejected frames not logged one by one"]
+    assert any("rejected frames in a row, closing" in r.getMessage() for r in caplog.records)
+
+
+def test_a_good_frame_between_rejects_keeps_the_connection(env, gateway):
+    logger = Logger(gateway.port)
+    for round_ in range(2):
+        for i in range(15):
+            logger.send(_broken_crc(env.plant, T + timedelta(minutes=i)))
+        logger.send(frame(env.plant, T + timedelta(hours=round_), {"a21028": 0.01}))
+        (answer,) = logger.answers(1)
+        assert answer.cn == "9014"
+    assert gateway.gateway.stats.rejects["crc_mismatch"] == 30
+    logger.close()
+
+
 def test_idle_and_slow_connections_time_out(env, gateway):
     slow = Logger(gateway.port)
     slow.send(frame(env.plant, T, {"a21028": 0.01})[:20])  # a frame that never ends

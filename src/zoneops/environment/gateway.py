@@ -58,6 +58,8 @@ class GatewayConfig:
     workers: int | None = None  # database threads; default 1 on SQLite, 4 otherwise
     reuse_port: bool = True
     max_batch: int = 1000  # uploads committed together at most
+    max_rejects_in_a_row: int = 20  # rejected frames with no good one between: close
+    logged_rejects: int = 5  # rejects logged one by one per connection; the rest counted
 
 
 @dataclass
@@ -139,6 +141,7 @@ class Gateway:
         self.server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task] = set()
         self.committer = Committer(self)
+        self.stopping = False
 
     async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -166,14 +169,18 @@ class Gateway:
             await self.server.serve_forever()
 
     async def stop(self) -> None:
+        """Stop listening, end every connection and the committer, then the database
+        threads. Cancelling is repeated until every task has ended: a connection accepted a
+        moment ago may not have registered yet, and on Python 3.11 ``wait_for`` can swallow a
+        cancel that arrives as its read completes."""
+        self.stopping = True
         if self.server is not None:
             self.server.close()
-            await self.server.wait_closed()
-        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        while tasks := [t for t in self._tasks if t is not asyncio.current_task()]:
+            for task in tasks:
+                task.cancel()
+            await asyncio.wait(tasks, timeout=0.5)
+        await asyncio.to_thread(self.executor.shutdown, wait=True, cancel_futures=True)
 
     def _spawn(self, coro) -> None:
         task = asyncio.ensure_future(coro)
@@ -223,56 +230,68 @@ class Gateway:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                      address: str) -> None:
         cfg = self.config
+        peer = _Peer(address)
         reframer = Reframer()
         known: dict[tuple[str, str], int] = {}  # (MN, PW) already authenticated here
-        station_id: int | None = None  # last station on this connection (for rejects)
         frame_started: float | None = None
-        while True:
-            timeout = cfg.idle_timeout
-            if frame_started is not None:
-                timeout = min(timeout, cfg.frame_timeout - (time.monotonic() - frame_started))
-            try:
-                data = await asyncio.wait_for(reader.read(4096), max(timeout, 0.01))
-            except TimeoutError:
-                why = "slow" if frame_started is not None else "idle"
-                log.info("%s: %s connection timed out, closing", address, why)
-                self.stats.reject(f"timeout_{why}")
-                return
-            if not data:
-                for frame in reframer.flush():
+        try:
+            while not self.stopping:
+                timeout = cfg.idle_timeout
+                if frame_started is not None:
+                    timeout = min(timeout, cfg.frame_timeout - (time.monotonic() - frame_started))
+                try:
+                    # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel.
+                    async with asyncio.timeout(max(timeout, 0.01)):
+                        data = await reader.read(4096)
+                except TimeoutError:
+                    why = "slow" if frame_started is not None else "idle"
+                    log.info("%s: %s connection timed out, closing", address, why)
+                    self.stats.reject(f"timeout_{why}")
+                    return
+                if not data:
+                    for frame in reframer.flush():
+                        if not frame.ok:
+                            await self._rejected(peer, frame.error, frame.raw)
+                    return
+                frames = reframer.feed(data)
+                if reframer.buffered:
+                    frame_started = frame_started or time.monotonic()
+                else:
+                    frame_started = None
+                # Uploads of one read go to the committer together; their answers are written
+                # in order once committed.
+                pending: list[tuple[asyncio.Future | None, Packet]] = []
+                for frame in frames:
                     if not frame.ok:
-                        await self._rejected(station_id, frame.error, frame.raw, address)
-                return
-            frames = reframer.feed(data)
-            if reframer.buffered:
-                frame_started = frame_started or time.monotonic()
-            else:
-                frame_started = None
-            # Uploads of one read go to the committer together; their answers are written
-            # in order once committed.
-            pending: list[tuple[asyncio.Future | None, Packet]] = []
-            for frame in frames:
-                if not frame.ok:
-                    await self._rejected(station_id, frame.error, frame.raw, address)
-                    continue
-                packet = frame.packet
-                assert packet is not None
-                self.stats.packets += 1
-                sid = known.get((packet.mn, packet.pw))
-                if sid is None:
-                    sid, reason = await self.db(_authenticate, packet.mn, packet.pw)
-                    if sid is None:
-                        await self._answer(pending, writer)
-                        await self._unauthenticated(packet, reason, address, writer)
+                        await self._rejected(peer, frame.error, frame.raw)
                         continue
-                    known[(packet.mn, packet.pw)] = sid
-                station_id = sid
-                upload = None
-                if packet.cn in _UPLOADS:
-                    upload = self.committer.submit(
-                        Upload(sid, readings_from_packet(packet), address))
-                pending.append((upload, packet))
-            await self._answer(pending, writer)
+                    peer.rejects_in_a_row = 0
+                    packet = frame.packet
+                    assert packet is not None
+                    self.stats.packets += 1
+                    sid = known.get((packet.mn, packet.pw))
+                    if sid is None:
+                        sid, reason = await self.db(_authenticate, packet.mn, packet.pw)
+                        if sid is None:
+                            await self._answer(pending, writer)
+                            await self._unauthenticated(packet, reason, address, writer)
+                            continue
+                        known[(packet.mn, packet.pw)] = sid
+                    peer.station_id = sid
+                    upload = None
+                    if packet.cn in _UPLOADS:
+                        upload = self.committer.submit(
+                            Upload(sid, readings_from_packet(packet), address))
+                    pending.append((upload, packet))
+                await self._answer(pending, writer)
+                if peer.rejects_in_a_row >= cfg.max_rejects_in_a_row:
+                    log.warning("%s: %s rejected frames in a row, closing", address,
+                                peer.rejects_in_a_row)
+                    return
+        finally:
+            if peer.unlogged:
+                log.warning("%s: %s further rejected frames not logged one by one", address,
+                            peer.unlogged)
 
     async def _answer(self, pending: list[tuple[asyncio.Future | None, Packet]],
                       writer: asyncio.StreamWriter) -> None:
@@ -291,15 +310,23 @@ class Gateway:
                 if upload is not None and not upload.done():
                     upload.add_done_callback(_retrieve)
             pending.clear()
-        await asyncio.wait_for(writer.drain(), self.config.write_timeout)
+        async with asyncio.timeout(self.config.write_timeout):
+            await writer.drain()
 
-    async def _rejected(self, station_id: int | None, error: HJ212Error | None, raw: bytes,
-                        address: str) -> None:
+    async def _rejected(self, peer: _Peer, error: HJ212Error | None, raw: bytes) -> None:
+        """Count a rejected frame (on the station too, once the connection has named one).
+        A connection's first few rejects are logged one by one, the rest only counted, so a
+        logger spewing garbage cannot flood the log or starve the others."""
         code = error.code if error else "unknown"
         self.stats.reject(code)
-        log.warning("%s: rejected (%s) %s: %r", address, code, error, raw[:120])
-        if station_id is not None:
-            await self.db(_reject, station_id, code, str(error)[:300])
+        peer.rejects_in_a_row += 1
+        if peer.logged < self.config.logged_rejects:
+            peer.logged += 1
+            log.warning("%s: rejected (%s) %s: %r", peer.address, code, error, raw[:120])
+        else:
+            peer.unlogged += 1
+        if peer.station_id is not None:
+            await self.db(_reject, peer.station_id, code, str(error)[:300])
 
     async def _unauthenticated(self, packet: Packet, reason: str, address: str,
                                writer: asyncio.StreamWriter) -> None:
@@ -311,10 +338,22 @@ class Gateway:
             if sid is not None:
                 await self.db(_reject, sid, reason, f"wrong PW from {address}")
         writer.write(request_answer(packet, 4 if reason == "unknown_mn" else 3))
-        await asyncio.wait_for(writer.drain(), self.config.write_timeout)
+        async with asyncio.timeout(self.config.write_timeout):
+            await writer.drain()
 
 
 _UPLOADS = frozenset({"2011", "2051", "2061", "2031"})
+
+
+@dataclass
+class _Peer:
+    """What the gateway remembers about one connection."""
+
+    address: str
+    station_id: int | None = None  # last station authenticated here (rejects count on it)
+    rejects_in_a_row: int = 0
+    logged: int = 0
+    unlogged: int = 0
 
 
 def _retrieve(future: asyncio.Future) -> None:
