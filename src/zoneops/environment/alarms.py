@@ -124,46 +124,89 @@ def station_rules(station_ids: Iterable[int]) -> dict[int, StationRules]:
 States = dict[str, engine.State]  # "rule id:factor code" -> state
 
 
+@dataclass
+class Taken:
+    """Stations' states taken out of the cache for one transaction."""
+
+    states: dict[int, States]
+    unsaved_since: dict[int, float]  # monotonic time of the first change not yet saved
+    loaded: set[int]  # read from the database just now (this process takes them over)
+
+
 class StateCache:
-    """Per process: station id -> (version, states). A batch takes a station's states out,
-    works on them inside its transaction and puts them back only after the commit, so a
-    rolled-back batch leaves nothing wrong behind (the next one reloads)."""
+    """Per process: station id -> (version, states, unsaved since). A transaction takes a
+    station's states out, works on them under the station row's lock and puts them back only
+    after the commit, so a rolled-back batch leaves nothing wrong behind (the next one
+    reloads).
+
+    States may be saved behind (see services.ingest_batch): progress that moved no tier is
+    kept here for a few seconds and then checkpointed, with the version unchanged meanwhile.
+    A process that loads a station's state from the database saves it in the same
+    transaction, bumping the version, so at any time one process owns each station's state
+    and any other's copy (saved or not) is known to be stale."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[int, tuple[int, States]] = {}
+        self._entries: dict[int, tuple[int, States, float | None]] = {}
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
 
-    def take(self, versions: Mapping[int, int]) -> dict[int, States]:
+    def take(self, versions: Mapping[int, int]) -> Taken:
         """The states of locked stations at the given versions: ours if still current, else
         loaded from the database."""
-        out: dict[int, States] = {}
+        taken = Taken({}, {}, set())
         with self._lock:
             for sid, version in versions.items():
                 entry = self._entries.pop(sid, None)
                 if entry is not None and entry[0] == version:
-                    out[sid] = entry[1]
-        stale = [sid for sid in versions if sid not in out]
+                    taken.states[sid] = entry[1]
+                    if entry[2] is not None:
+                        taken.unsaved_since[sid] = entry[2]
+        stale = [sid for sid in versions if sid not in taken.states]
         if stale:
             rules = {str(row.pk): rule for row, rule in active_rules()}
             for sid, blob in store.load_alarm_states(stale).items():
-                out[sid] = {key: engine.State.from_dict(data, rules.get(key.split(":")[0]))
-                            for key, data in blob.items()}
+                taken.states[sid] = {key: engine.State.from_dict(data, rules.get(key.split(":")[0]))
+                                     for key, data in blob.items()}
             for sid in stale:
-                out.setdefault(sid, {})
+                taken.states.setdefault(sid, {})
+            taken.loaded.update(stale)
+        return taken
+
+    def take_unsaved(self, versions: Mapping[int, int]) -> dict[int, States]:
+        """Of locked stations, the states held here with changes not yet saved (nothing is
+        loaded: a state not held here has nothing to save)."""
+        out: dict[int, States] = {}
+        with self._lock:
+            for sid, version in versions.items():
+                entry = self._entries.get(sid)
+                if entry is None:
+                    continue
+                if entry[0] != version:  # another process took the station over: useless
+                    del self._entries[sid]
+                elif entry[2] is not None:
+                    out[sid] = self._entries.pop(sid)[1]
         return out
 
-    def put_after_commit(self, states: Mapping[int, States], versions: Mapping[int, int]
-                         ) -> None:
+    def unsaved(self, older_than: float) -> list[int]:
+        """Stations whose unsaved changes are at least ``older_than`` seconds old."""
+        limit = time.monotonic() - older_than
+        with self._lock:
+            return [sid for sid, entry in self._entries.items()
+                    if entry[2] is not None and entry[2] <= limit]
+
+    def put_after_commit(self, states: Mapping[int, States], versions: Mapping[int, int],
+                         unsaved_since: Mapping[int, float] | None = None) -> None:
+        since = unsaved_since or {}
+
         def put() -> None:
             with self._lock:
                 for sid, version in versions.items():
                     entry = self._entries.get(sid)
                     if entry is None or entry[0] < version:
-                        self._entries[sid] = (version, states[sid])
+                        self._entries[sid] = (version, states[sid], since.get(sid))
 
         transaction.on_commit(put)
 
@@ -237,22 +280,38 @@ def evaluate_rejects(station_id: int, streak: int, now: datetime) -> list[engine
     if info is None:
         return []
     versions = store.lock_stations([station_id])
-    states = STATES.take(versions)
-    run = _Run(info, states[station_id], now)
+    taken = STATES.take(versions)
+    run = _Run(info, taken.states[station_id], now)
     sample = engine.Sample(_ts(now), float(streak))
     for row, rule in info.rules:
         if rule.kind == "rejects":
             run.step(row, rule, "", sample)
-    _store_one(run, station_id, versions, states)
+    _store_one(run, station_id, versions, taken)
     return run.transitions
 
 
-def _store_one(run: _Run, station_id: int, versions: dict[int, int],
-               states: dict[int, States]) -> None:
+def _store_one(run: _Run, station_id: int, versions: dict[int, int], taken: Taken) -> None:
+    """Save one station's states if anything changed, else put them back as they were; a
+    state loaded just for this and unchanged is not kept (its owner may hold newer)."""
     if run.changed:
         store.write_alarm_state(station_id, dump(run.states))
-        versions = {station_id: versions[station_id] + 1}
-    STATES.put_after_commit(states, versions)
+        STATES.put_after_commit(taken.states, {station_id: versions[station_id] + 1})
+    elif station_id not in taken.loaded:
+        STATES.put_after_commit(taken.states, versions, taken.unsaved_since)
+
+
+def checkpoint(older_than: float = 0.0) -> int:
+    """Save the states whose changes have waited at least ``older_than`` seconds (inside a
+    transaction); returns how many stations were saved."""
+    due = STATES.unsaved(older_than)
+    if not due:
+        return 0
+    versions = store.lock_stations(due)
+    states = STATES.take_unsaved(versions)
+    for sid in sorted(states):
+        store.write_alarm_state(sid, dump(states[sid]))
+    STATES.put_after_commit(states, {sid: versions[sid] + 1 for sid in states})
+    return len(states)
 
 
 def check_silence(now: datetime) -> int:
@@ -270,12 +329,12 @@ def check_silence(now: datetime) -> int:
             versions = store.lock_stations([sid])
             last = (GatewayState.objects.filter(station_id=sid)
                     .values_list("last_seen", flat=True).first())
-            states = STATES.take(versions)
-            run = _Run(info, states[sid], now)
+            taken = STATES.take(versions)
+            run = _Run(info, taken.states[sid], now)
             for row, rule in mine:
                 run.silence(row, rule, _ts(last) if last else None)
             count += len(run.transitions)
-            _store_one(run, sid, versions, states)
+            _store_one(run, sid, versions, taken)
     return count
 
 
