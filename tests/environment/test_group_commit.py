@@ -1,12 +1,11 @@
 """Group commit and the in-memory alarm state: many connections share a transaction, a
-batch is all or nothing, a bad upload fails alone, a state another process wrote is
-reloaded rather than overwritten, and engine progress that moved no tier is saved behind."""
+batch is all or nothing, a bad upload fails alone, and a state another process wrote is
+reloaded rather than overwritten."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from zoneops.environment.convert import ReadingIn, Upload
 from zoneops.environment.gateway import Gateway, GatewayConfig
 from zoneops.environment.models import GatewayState, Reading
 
-from .conftest import GatewayThread, Logger, frame
+from .conftest import Logger, frame
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -112,83 +111,3 @@ def test_states_survive_a_restart_from_the_database(env):
     assert [t.action for t in result.transitions] == ["clear"]
     saved = GatewayState.objects.get(station=env.plant)
     assert saved.version == 2 and any(key.endswith(":a21028") for key in saved.alarm_state)
-
-
-# --- alarm-engine state saved behind -------------------------------------------------------
-
-def _saved_last_t(station) -> tuple[int, float | None]:
-    """The row's version and the last reading time its saved H2S level state has seen."""
-    row = GatewayState.objects.get(station=station)
-    states = [s for key, s in row.alarm_state.items() if key.endswith(":a21028")]
-    return row.version, max((s["last_t"] or 0 for s in states), default=None)
-
-
-def _ts(minutes: int) -> float:
-    return (T0 + timedelta(minutes=minutes)).timestamp()
-
-
-def _ingest_behind(station, value, minutes, after=60.0):
-    return services.ingest_batch([Upload(station.pk, [r("a21028", value, minutes)])],
-                                 save_states_after=after)[0]
-
-
-def test_progress_that_moves_no_tier_is_saved_behind_then_checkpointed(env):
-    _ingest_behind(env.plant, 0.001, 1)  # first sight: taken over, so saved at once
-    assert _saved_last_t(env.plant) == (1, _ts(1))
-    _ingest_behind(env.plant, 0.002, 2)
-    assert _saved_last_t(env.plant) == (1, _ts(1)), "no tier moved: kept in memory"
-    assert GatewayState.objects.get(station=env.plant).packets == 2  # counters never wait
-    assert services.checkpoint_alarm_states(30.0) == 0, "not old enough yet"
-    assert services.checkpoint_alarm_states(0.0) == 1
-    assert _saved_last_t(env.plant) == (2, _ts(2))
-    assert services.checkpoint_alarm_states(0.0) == 0, "nothing left unsaved"
-    # The checkpointed copy is the one the next batch continues from (no reload).
-    assert [t.action for t in _ingest_behind(env.plant, 0.04, 3).transitions] == ["raise"]
-
-
-def test_a_tier_move_is_saved_with_its_batch(env):
-    _ingest_behind(env.plant, 0.001, 1)
-    _ingest_behind(env.plant, 0.002, 2)
-    result = _ingest_behind(env.plant, 0.04, 3)
-    assert [t.action for t in result.transitions] == ["raise"]
-    version, last_t = _saved_last_t(env.plant)
-    assert (version, last_t) == (2, _ts(3))
-    alarms.clear_cache()  # a restart right now: the alarm is known from the database
-    assert [t.action for t in _ingest_behind(env.plant, 0.001, 4).transitions] == ["clear"]
-
-
-def test_unsaved_progress_is_saved_by_a_batch_once_it_has_waited(env):
-    _ingest_behind(env.plant, 0.001, 1, after=0.2)
-    _ingest_behind(env.plant, 0.002, 2, after=0.2)
-    assert _saved_last_t(env.plant) == (1, _ts(1))
-    time.sleep(0.25)
-    _ingest_behind(env.plant, 0.003, 3, after=0.2)
-    assert _saved_last_t(env.plant) == (2, _ts(3))
-
-
-def test_a_process_that_lost_a_station_does_not_overwrite_its_new_owner(env, monkeypatch):
-    process_a = alarms.STATES
-    _ingest_behind(env.plant, 0.001, 1)
-    _ingest_behind(env.plant, 0.002, 2)  # A holds minute 2 unsaved
-    process_b = alarms.StateCache()
-    monkeypatch.setattr(alarms, "STATES", process_b)
-    _ingest_behind(env.plant, 0.003, 3)  # the logger moved to B: B takes over and saves
-    assert _saved_last_t(env.plant) == (2, _ts(3))
-    monkeypatch.setattr(alarms, "STATES", process_a)
-    assert services.checkpoint_alarm_states(0.0) == 0, "A's copy is stale: dropped"
-    assert _saved_last_t(env.plant) == (2, _ts(3))
-    assert process_a.unsaved(0.0) == [], "and forgotten, not retried every second"
-
-
-def test_gateway_stop_saves_what_it_held(env):
-    running = GatewayThread(save_states_after=3600)
-    try:
-        logger = Logger(running.port)
-        for minute in (0, 1):
-            logger.send(frame(env.plant, T + timedelta(minutes=minute), {"a21028": 0.001}))
-            logger.answers(1)
-        logger.close()
-        assert _saved_last_t(env.plant)[1] == _ts(0)  # 16:00 Beijing is T0
-    finally:
-        running.stop()
-    assert _saved_last_t(env.plant)[1] == _ts(1)

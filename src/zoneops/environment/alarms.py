@@ -124,89 +124,46 @@ def station_rules(station_ids: Iterable[int]) -> dict[int, StationRules]:
 States = dict[str, engine.State]  # "rule id:factor code" -> state
 
 
-@dataclass
-class Taken:
-    """Stations' states taken out of the cache for one transaction."""
-
-    states: dict[int, States]
-    unsaved_since: dict[int, float]  # monotonic time of the first change not yet saved
-    loaded: set[int]  # read from the database just now (this process takes them over)
-
-
 class StateCache:
-    """Per process: station id -> (version, states, unsaved since). A transaction takes a
-    station's states out, works on them under the station row's lock and puts them back only
-    after the commit, so a rolled-back batch leaves nothing wrong behind (the next one
-    reloads).
-
-    States may be saved behind (see services.ingest_batch): progress that moved no tier is
-    kept here for a few seconds and then checkpointed, with the version unchanged meanwhile.
-    A process that loads a station's state from the database saves it in the same
-    transaction, bumping the version, so at any time one process owns each station's state
-    and any other's copy (saved or not) is known to be stale."""
+    """Per process: station id -> (version, states). A batch takes a station's states out,
+    works on them inside its transaction and puts them back only after the commit, so a
+    rolled-back batch leaves nothing wrong behind (the next one reloads)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[int, tuple[int, States, float | None]] = {}
+        self._entries: dict[int, tuple[int, States]] = {}
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
 
-    def take(self, versions: Mapping[int, int]) -> Taken:
+    def take(self, versions: Mapping[int, int]) -> dict[int, States]:
         """The states of locked stations at the given versions: ours if still current, else
         loaded from the database."""
-        taken = Taken({}, {}, set())
+        out: dict[int, States] = {}
         with self._lock:
             for sid, version in versions.items():
                 entry = self._entries.pop(sid, None)
                 if entry is not None and entry[0] == version:
-                    taken.states[sid] = entry[1]
-                    if entry[2] is not None:
-                        taken.unsaved_since[sid] = entry[2]
-        stale = [sid for sid in versions if sid not in taken.states]
+                    out[sid] = entry[1]
+        stale = [sid for sid in versions if sid not in out]
         if stale:
             rules = {str(row.pk): rule for row, rule in active_rules()}
             for sid, blob in store.load_alarm_states(stale).items():
-                taken.states[sid] = {key: engine.State.from_dict(data, rules.get(key.split(":")[0]))
-                                     for key, data in blob.items()}
+                out[sid] = {key: engine.State.from_dict(data, rules.get(key.split(":")[0]))
+                            for key, data in blob.items()}
             for sid in stale:
-                taken.states.setdefault(sid, {})
-            taken.loaded.update(stale)
-        return taken
-
-    def take_unsaved(self, versions: Mapping[int, int]) -> dict[int, States]:
-        """Of locked stations, the states held here with changes not yet saved (nothing is
-        loaded: a state not held here has nothing to save)."""
-        out: dict[int, States] = {}
-        with self._lock:
-            for sid, version in versions.items():
-                entry = self._entries.get(sid)
-                if entry is None:
-                    continue
-                if entry[0] != version:  # another process took the station over: useless
-                    del self._entries[sid]
-                elif entry[2] is not None:
-                    out[sid] = self._entries.pop(sid)[1]
+                out.setdefault(sid, {})
         return out
 
-    def unsaved(self, older_than: float) -> list[int]:
-        """Stations whose unsaved changes are at least ``older_than`` seconds old."""
-        limit = time.monotonic() - older_than
-        with self._lock:
-            return [sid for sid, entry in self._entries.items()
-                    if entry[2] is not None and entry[2] <= limit]
-
-    def put_after_commit(self, states: Mapping[int, States], versions: Mapping[int, int],
-                         unsaved_since: Mapping[int, float] | None = None) -> None:
-        since = unsaved_since or {}
-
+    def put_after_commit(self, states: Mapping[int, States], versions: Mapping[int, int]
+                         ) -> None:
         def put() -> None:
             with self._lock:
                 for sid, version in versions.items():
                     entry = self._entries.get(sid)
                     if entry is None or entry[0] < version:
-                        self._entries[sid] = (version, states[sid], since.get(sid))
+                        self._entries[sid] = (version, states[sid])
 
         transaction.on_commit(put)
 
@@ -280,38 +237,22 @@ def evaluate_rejects(station_id: int, streak: int, now: datetime) -> list[engine
     if info is None:
         return []
     versions = store.lock_stations([station_id])
-    taken = STATES.take(versions)
-    run = _Run(info, taken.states[station_id], now)
+    states = STATES.take(versions)
+    run = _Run(info, states[station_id], now)
     sample = engine.Sample(_ts(now), float(streak))
     for row, rule in info.rules:
         if rule.kind == "rejects":
             run.step(row, rule, "", sample)
-    _store_one(run, station_id, versions, taken)
+    _store_one(run, station_id, versions, states)
     return run.transitions
 
 
-def _store_one(run: _Run, station_id: int, versions: dict[int, int], taken: Taken) -> None:
-    """Save one station's states if anything changed, else put them back as they were; a
-    state loaded just for this and unchanged is not kept (its owner may hold newer)."""
+def _store_one(run: _Run, station_id: int, versions: dict[int, int],
+               states: dict[int, States]) -> None:
     if run.changed:
         store.write_alarm_state(station_id, dump(run.states))
-        STATES.put_after_commit(taken.states, {station_id: versions[station_id] + 1})
-    elif station_id not in taken.loaded:
-        STATES.put_after_commit(taken.states, versions, taken.unsaved_since)
-
-
-def checkpoint(older_than: float = 0.0) -> int:
-    """Save the states whose changes have waited at least ``older_than`` seconds (inside a
-    transaction); returns how many stations were saved."""
-    due = STATES.unsaved(older_than)
-    if not due:
-        return 0
-    versions = store.lock_stations(due)
-    states = STATES.take_unsaved(versions)
-    for sid in sorted(states):
-        store.write_alarm_state(sid, dump(states[sid]))
-    STATES.put_after_commit(states, {sid: versions[sid] + 1 for sid in states})
-    return len(states)
+        versions = {station_id: versions[station_id] + 1}
+    STATES.put_after_commit(states, versions)
 
 
 def check_silence(now: datetime) -> int:
@@ -329,12 +270,12 @@ def check_silence(now: datetime) -> int:
             versions = store.lock_stations([sid])
             last = (GatewayState.objects.filter(station_id=sid)
                     .values_list("last_seen", flat=True).first())
-            taken = STATES.take(versions)
-            run = _Run(info, taken.states[sid], now)
+            states = STATES.take(versions)
+            run = _Run(info, states[sid], now)
             for row, rule in mine:
                 run.silence(row, rule, _ts(last) if last else None)
             count += len(run.transitions)
-            _store_one(run, sid, versions, taken)
+            _store_one(run, sid, versions, states)
     return count
 
 

@@ -60,7 +60,6 @@ class GatewayConfig:
     max_batch: int = 1000  # uploads committed together at most
     max_rejects_in_a_row: int = 20  # rejected frames with no good one between: close
     logged_rejects: int = 5  # rejects logged one by one per connection; the rest counted
-    save_states_after: float = 5.0  # alarm-engine progress that moved no tier: saved behind
 
 
 @dataclass
@@ -88,16 +87,10 @@ def _db_job(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         connections.close_all()
 
 
-def _ingest_batch(uploads: list, save_states_after: float) -> list:
+def _ingest_batch(uploads: list) -> list:
     from .services import ingest_batch
 
-    return ingest_batch(uploads, save_states_after=save_states_after)
-
-
-def _checkpoint(older_than: float) -> int:
-    from .services import checkpoint_alarm_states
-
-    return checkpoint_alarm_states(older_than)
+    return ingest_batch(uploads)
 
 
 def _authenticate(mn: str, pw: str) -> tuple[int | None, str]:
@@ -162,8 +155,6 @@ class Gateway:
             self._connection, cfg.host, cfg.port, reuse_port=cfg.reuse_port,
             limit=64 * 1024)
         self._spawn(self.committer.run())
-        if cfg.save_states_after > 0:
-            self._spawn(self._checkpoint_loop())
         if cfg.silence_interval > 0:
             self._spawn(self._silence_loop())
         port = self.server.sockets[0].getsockname()[1]
@@ -190,21 +181,11 @@ class Gateway:
                 task.cancel()
             await asyncio.wait(tasks, timeout=0.5)
         await asyncio.to_thread(self.executor.shutdown, wait=True, cancel_futures=True)
-        # Every batch has finished: save the alarm-engine progress still held in memory.
-        await asyncio.to_thread(_db_job, _checkpoint, 0.0)
 
     def _spawn(self, coro) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    async def _checkpoint_loop(self) -> None:
-        while True:
-            await asyncio.sleep(1.0)
-            try:
-                await self.db(_checkpoint, self.config.save_states_after)
-            except Exception:  # noqa: BLE001 - the checkpoint must keep running
-                log.exception("alarm-state checkpoint failed")
 
     async def _silence_loop(self) -> None:
         while True:
@@ -410,8 +391,7 @@ class Committer:
     async def _commit(self, batch: list[tuple[Upload, asyncio.Future]]) -> None:
         self.batches += 1
         try:
-            results = await self.gateway.db(_ingest_batch, [u for u, _f in batch],
-                                            self.gateway.config.save_states_after)
+            results = await self.gateway.db(_ingest_batch, [u for u, _f in batch])
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - find the culprit below
@@ -419,8 +399,7 @@ class Committer:
                         exc_info=True)
             for upload, future in batch:
                 try:
-                    result = (await self.gateway.db(_ingest_batch, [upload],
-                                                    self.gateway.config.save_states_after))[0]
+                    result = (await self.gateway.db(_ingest_batch, [upload]))[0]
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - reported to its connection
@@ -440,10 +419,6 @@ def run(config: GatewayConfig) -> None:
     gateway = Gateway(config)
 
     async def main() -> None:
-        # SIGTERM (systemd, the --processes supervisor) stops as cleanly as Ctrl-C.
-        task = asyncio.current_task()
-        assert task is not None
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
         await gateway.start()
         try:
             await gateway.serve_forever()
@@ -452,7 +427,7 @@ def run(config: GatewayConfig) -> None:
 
     try:
         asyncio.run(main())
-    except (KeyboardInterrupt, asyncio.CancelledError):
+    except KeyboardInterrupt:
         pass
 
 

@@ -4,7 +4,6 @@ readings (machines: idempotent, one transaction), gateway counters, alarm rules.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -129,8 +128,8 @@ def ingest(station_id: int, readings: Sequence[ReadingIn], *, address: str = "",
     return ingest_batch([Upload(station_id, readings, address)], now=now)[0]
 
 
-def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None,
-                 save_states_after: float = 0.0) -> list[IngestResult]:
+def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None
+                 ) -> list[IngestResult]:
     """Store many uploads' readings, then evaluate their stations' alarm rules - all in one
     transaction, so a caller that acknowledges after this returns has its data committed,
     and a failure stores nothing of the batch.
@@ -139,12 +138,6 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None,
     ignores readings no newer than the last it saw, so a resent upload changes nothing.
     The cost is a fixed handful of statements per batch (store.py), which is what lets a
     gateway commit the uploads of hundreds of connections together.
-
-    ``save_states_after`` > 0 saves alarm-engine state behind: a station's state is written
-    at once when a tier moved (or this process just took the station over), otherwise only
-    once its oldest unsaved change is that many seconds old; the gateway checkpoints the rest
-    periodically and on stop (checkpoint_alarm_states). Then a kill -9 loses at most that
-    much engine progress that moved no tier - never a tier, an alert or a reading.
     """
     now = now or timezone.now()
     ids = factor_ids({r.factor for u in uploads for r in u.readings})
@@ -166,28 +159,16 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None,
                 [StationFactor(station_id=s, factor_id=f) for s, f in pairs],
                 ignore_conflicts=True)
         infos = alarms.station_rules(totals)
-        taken = alarms.STATES.take(versions)
-        moved: set[int] = set()
+        states = alarms.STATES.take(versions)
         for u in uploads:
             info = infos.get(u.station_id)
-            transitions = (alarms.evaluate(info, taken.states[u.station_id], u.readings, now)
+            transitions = (alarms.evaluate(info, states[u.station_id], u.readings, now)
                            if info is not None else [])
-            if transitions:
-                moved.add(u.station_id)
             results.append(IngestResult(len(u.readings), transitions))
-        clock = time.monotonic()
-        writes, saved, unsaved = [], {}, {}
-        for sid, t in totals.items():
-            since = taken.unsaved_since.get(sid, clock)
-            save = (save_states_after <= 0 or sid in moved or sid in taken.loaded
-                    or clock - since >= save_states_after)
-            writes.append(store.StationWrite(
-                sid, t[0], t[1], t[2], alarms.dump(taken.states[sid]) if save else None))
-            saved[sid] = versions[sid] + 1 if save else versions[sid]
-            if not save:
-                unsaved[sid] = since
-        store.write_stations(writes, now)
-        alarms.STATES.put_after_commit(taken.states, saved, unsaved)
+        store.write_stations(
+            [store.StationWrite(sid, t[0], t[1], t[2], alarms.dump(states[sid]))
+             for sid, t in totals.items()], now)
+        alarms.STATES.put_after_commit(states, {sid: v + 1 for sid, v in versions.items()})
         transaction.on_commit(lambda: _station_factors.update(pairs))
     return results
 
@@ -210,13 +191,6 @@ def record_reject(station_id: int, code: str, message: str = "",
             RejectCount.objects.filter(station_id=station_id, code=code).update(**changes)
         alarms.evaluate_rejects(station_id, streak, now)
     return streak
-
-
-def checkpoint_alarm_states(older_than: float = 0.0) -> int:
-    """Save alarm-engine states held unsaved for at least ``older_than`` seconds (see
-    ingest_batch); returns how many stations were saved."""
-    with transaction.atomic():
-        return alarms.checkpoint(older_than)
 
 
 def check_silence(now: datetime | None = None) -> int:

@@ -38,7 +38,7 @@ class StationWrite:
     packets: int
     readings: int
     address: str  # "" keeps the last one
-    alarm_state: dict[str, Any] | None  # None: saved behind (kept, version unchanged)
+    alarm_state: dict[str, Any]
 
 
 def _postgres() -> bool:
@@ -127,21 +127,18 @@ def insert_readings(rows: Sequence[ReadingRow]) -> None:
 
 
 def write_stations(writes: Sequence[StationWrite], now: datetime) -> None:
-    """Add to each station's counters, mark it seen now (ending its reject streak) and, when
-    given, store its alarm-engine state and bump its version (which tells other gateways
-    their copy is old)."""
+    """Add to each station's counters, mark it seen now (ending its reject streak), store its
+    alarm-engine state and bump its version (which tells other gateways their copy is old)."""
     if not writes:
         return
-    blobs = [None if w.alarm_state is None else json.dumps(w.alarm_state, separators=(",", ":"))
-             for w in writes]
+    blobs = [json.dumps(w.alarm_state, separators=(",", ":")) for w in writes]
     if _postgres():
         with _pg_cursor() as cur:
             cur.execute(
                 f"UPDATE {_GS} AS g SET packets = g.packets + v.packets, "  # noqa: S608
                 "readings = g.readings + v.readings, last_seen = %s, reject_streak = 0, "
                 "last_address = CASE WHEN v.address = '' THEN g.last_address "
-                "ELSE v.address END, alarm_state = COALESCE(v.state, g.alarm_state), "
-                "version = g.version + CASE WHEN v.state IS NULL THEN 0 ELSE 1 END "
+                "ELSE v.address END, alarm_state = v.state, version = g.version + 1 "
                 "FROM unnest(%b::bigint[], %b::bigint[], %b::bigint[], %b::varchar[], "
                 "%b::text[]::jsonb[]) AS v(station_id, packets, readings, address, state) "
                 "WHERE g.station_id = v.station_id",
@@ -154,9 +151,8 @@ def write_stations(writes: Sequence[StationWrite], now: datetime) -> None:
             f"UPDATE {_GS} SET packets = packets + %s, readings = readings + %s, "  # noqa: S608
             "last_seen = %s, reject_streak = 0, "
             "last_address = CASE WHEN %s = '' THEN last_address ELSE %s END, "
-            "alarm_state = COALESCE(%s, alarm_state), "
-            "version = version + CASE WHEN %s IS NULL THEN 0 ELSE 1 END WHERE station_id = %s",
-            [(w.packets, w.readings, seen, w.address[:64], w.address[:64], blob, blob,
+            "alarm_state = %s, version = version + 1 WHERE station_id = %s",
+            [(w.packets, w.readings, seen, w.address[:64], w.address[:64], blob,
               w.station_id) for w, blob in zip(writes, blobs, strict=True)])
 
 

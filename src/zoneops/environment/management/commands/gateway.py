@@ -17,15 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--frame-timeout", type=float, default=30.0)
         parser.add_argument("--silence-interval", type=float, default=30.0,
                             help="seconds between no-data checks (0: never)")
-        parser.add_argument("--save-states-after", type=float, default=5.0,
-                            help="seconds alarm-engine progress that moved no tier may wait "
-                                 "in memory before it is saved (0: save with every batch)")
         parser.add_argument("--workers", type=int, default=None, help="database threads")
         parser.add_argument("--processes", type=int, default=1,
                             help="gateway processes sharing the port (e.g. one per core)")
 
     def handle(self, *args, host, port, idle_timeout, frame_timeout, silence_interval,
-               save_states_after, workers, processes, **options):
+               workers, processes, **options):
         logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         if processes > 1:
@@ -33,11 +30,11 @@ class Command(BaseCommand):
                 raise CommandError("--processes needs a fixed --port")
             argv = ["--host", host, "--port", str(port), "--idle-timeout", str(idle_timeout),
                     "--frame-timeout", str(frame_timeout), "--silence-interval",
-                    str(silence_interval), "--save-states-after", str(save_states_after)]
+                    str(silence_interval)]
             if workers:
                 argv += ["--workers", str(workers)]
             run_processes(processes, argv)
             return
         run(GatewayConfig(host=host, port=port, idle_timeout=idle_timeout,
                           frame_timeout=frame_timeout, silence_interval=silence_interval,
-                          save_states_after=save_states_after, workers=workers))
+                          workers=workers))
