@@ -111,3 +111,15 @@ def test_states_survive_a_restart_from_the_database(env):
     assert [t.action for t in result.transitions] == ["clear"]
     saved = GatewayState.objects.get(station=env.plant)
     assert saved.version == 2 and any(key.endswith(":a21028") for key in saved.alarm_state)
+
+
+def test_an_alarm_costs_a_bounded_number_of_queries(env, django_assert_max_num_queries):
+    """Raising an alarm (alert, audit, notices, readings around it, the wind) and clearing it
+    are the expensive moments of ingest; pin their query count so it cannot creep up."""
+    services.ingest(env.plant.pk, [r("a21028", 0.001, 1)])
+    with django_assert_max_num_queries(19):  # SQLite counts the store statements too
+        services.ingest(env.plant.pk, [r("a21028", 0.04, 2)])
+    with django_assert_max_num_queries(13):
+        services.ingest(env.plant.pk, [r("a21028", 0.001, 3)])
+    alert = Alert.objects.get(module="environment")
+    assert alert.cause_cleared_at is not None and alert.data["readings"]

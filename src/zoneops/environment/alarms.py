@@ -385,12 +385,13 @@ def wind_at(station: Station, when: datetime, within_minutes: int = 30,
     if mast is None:
         return {}
     out: dict[str, Any] = {"station": mast.mn, "station_name": mast.name}
-    for code, name in (("a01007", "speed"), ("a01008", "direction")):
-        row = (Reading.objects.filter(station=mast, factor__code=code,
-                                      time__lte=when,
-                                      time__gte=when - timedelta(minutes=within_minutes))
-               .order_by("-time").values_list("value", "time").first())
-        if row:
-            out[name] = row[0]
-            out[f"{name}_time"] = row[1].isoformat()
+    names = {"a01007": "speed", "a01008": "direction"}
+    rows = (Reading.objects.filter(station=mast, factor__code__in=names, time__lte=when,
+                                   time__gte=when - timedelta(minutes=within_minutes))
+            .order_by("-time").values_list("factor__code", "value", "time")[:200])
+    for code, value, at in rows:  # newest first: the first of each factor is its last
+        name = names[code]
+        if name not in out:
+            out[name] = value
+            out[f"{name}_time"] = at.isoformat()
     return out if len(out) > 2 else {}

@@ -45,6 +45,23 @@ def _dispatchers() -> models.QuerySet[User]:
     return User.objects.filter(is_active=True, role__in=[Role.DUTY_OFFICER, Role.OFFICE])
 
 
+def _dispatchers_and_unit_staff(unit: Unit | None) -> models.QuerySet[User]:
+    """Who hears of a new alert, in one query: the dispatchers and the unit's staff."""
+    told = models.Q(role__in=[Role.DUTY_OFFICER, Role.OFFICE])
+    if unit is not None:
+        told |= models.Q(role=Role.UNIT_STAFF, unit=unit)
+    return User.objects.filter(told, is_active=True)
+
+
+def _open_alert_for_update(module: str, key: str) -> Alert | None:
+    """The open alert of a cause, locked, with what its audit snapshot names (no extra
+    queries for them)."""
+    return (Alert.objects.select_for_update(of=("self",))
+            .select_related("source_type", "unit", "enterprise", "assignee_unit",
+                            "assignee_user", "assignee_enterprise")
+            .filter(module=module, key=key, status__in=OPEN_STATUSES).first())
+
+
 def _unit_staff(unit: Unit | None) -> models.QuerySet[User]:
     if unit is None:
         return User.objects.none()
@@ -86,8 +103,7 @@ def raise_alert(*, module: str, level: int, title: str, detail: str = "",
 def _raise_or_update(module, level, title, detail, source, key, unit, enterprise, data, now):
     existing = None
     if key:
-        existing = (Alert.objects.select_for_update()
-                    .filter(module=module, key=key, status__in=OPEN_STATUSES).first())
+        existing = _open_alert_for_update(module, key)
     if existing is not None:
         before = snapshot(existing)
         existing.title, existing.detail, existing.data = title, detail, data
@@ -118,7 +134,7 @@ def _notify_raised(alert: Alert) -> None:
     title = _("[%(level)s] %(title)s") % {"level": alert.get_level_display(),
                                           "title": alert.title}
     notify(title=title, body=alert.detail, link=_link(alert),
-           users=list(_dispatchers()) + list(_unit_staff(alert.unit)),
+           users=list(_dispatchers_and_unit_staff(alert.unit)),
            units=[alert.unit] if alert.unit else [])
 
 
@@ -127,8 +143,7 @@ def resolve_alert(*, module: str, key: str, note: str = "",
                   now: datetime | None = None) -> Alert | None:
     """The module says the cause has cleared. The alert stays open for people to close it
     (a cleared cause is not a handled case), but it is marked and the dispatchers are told."""
-    alert = (Alert.objects.select_for_update()
-             .filter(module=module, key=key, status__in=OPEN_STATUSES).first())
+    alert = _open_alert_for_update(module, key)
     if alert is None or alert.cause_cleared_at is not None:
         return alert
     before = snapshot(alert)
