@@ -31,6 +31,18 @@ def test_raise_is_idempotent_per_cause_and_escalates_level(world):
     assert Alert.objects.get(pk=again.pk).level == Alert.Level.RED
 
 
+def test_audit_records_the_alert_without_its_attached_context(world):
+    alert = alerts.raise_alert(module="test", key="ctx", level=Alert.Level.YELLOW, title="t",
+                               unit=world.unit_a, data={"readings": [{"value": 1.0}] * 30})
+    alerts.resolve_alert(module="test", key="ctx", note="cleared")
+    raised, cleared = history_of(alert).filter(action__in=["raise", "cause cleared"]).order_by(
+        "at", "pk")
+    assert raised.after["level"] == Alert.Level.YELLOW and "data" not in raised.after
+    assert cleared.before["cause_cleared_at"] is None and cleared.after["cause_cleared_at"]
+    assert "data" not in cleared.before and "data" not in cleared.after
+    assert Alert.objects.get(pk=alert.pk).data["readings"][0] == {"value": 1.0}  # kept there
+
+
 def test_database_refuses_two_open_alerts_for_one_cause(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Alert.objects.create(module="test", key="a", level=1, title="dup",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .models import GatewayState
 
@@ -100,22 +100,24 @@ def load_alarm_states(station_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 
 
 def insert_readings(rows: Sequence[ReadingRow]) -> None:
-    """Insert readings; one already stored (same station, factor, time, kind) is skipped."""
+    """Insert readings; one already stored (same station, factor, time, kind) is skipped.
+
+    On PostgreSQL the rows are first COPYed, which costs the server about half of an
+    ``INSERT ... ON CONFLICT`` per row, inside a savepoint: only a batch holding a resent
+    reading (after a logger reconnects) fails that and takes the INSERT that skips it."""
     if not rows:
         return
     from .models import Reading
 
     table = Reading._meta.db_table
     if _postgres():
-        with _pg_cursor() as cur:
-            cur.execute(
-                f"INSERT INTO {table} (station_id, factor_id, time, kind, value, flag) "  # noqa: S608
-                "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], "
-                "%b::varchar[], %b::float8[], %b::varchar[]) "
-                "ON CONFLICT (station_id, factor_id, time, kind) DO NOTHING",
-                [[r.station_id for r in rows], [r.factor_id for r in rows],
-                 [r.time for r in rows], [r.kind for r in rows], [r.value for r in rows],
-                 [r.flag for r in rows]])
+        import psycopg
+
+        try:
+            with transaction.atomic():  # the savepoint
+                _copy_readings(table, rows)
+        except psycopg.errors.UniqueViolation:
+            _insert_readings_skipping_stored(table, rows)
         return
     with connection.cursor() as cur:
         adapt = connection.ops.adapt_datetimefield_value
@@ -124,6 +126,26 @@ def insert_readings(rows: Sequence[ReadingRow]) -> None:
             "(station_id, factor_id, time, kind, value, flag) VALUES (%s, %s, %s, %s, %s, %s)",
             [(r.station_id, r.factor_id, adapt(r.time), r.kind, r.value, r.flag)
              for r in rows])
+
+
+def _copy_readings(table: str, rows: Sequence[ReadingRow]) -> None:
+    with _pg_cursor() as cur, cur.copy(
+            f"COPY {table} (station_id, factor_id, time, kind, value, flag) "
+            "FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row((r.station_id, r.factor_id, r.time, r.kind, r.value, r.flag))
+
+
+def _insert_readings_skipping_stored(table: str, rows: Sequence[ReadingRow]) -> None:
+    with _pg_cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (station_id, factor_id, time, kind, value, flag) "  # noqa: S608
+            "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], "
+            "%b::varchar[], %b::float8[], %b::varchar[]) "
+            "ON CONFLICT (station_id, factor_id, time, kind) DO NOTHING",
+            [[r.station_id for r in rows], [r.factor_id for r in rows],
+             [r.time for r in rows], [r.kind for r in rows], [r.value for r in rows],
+             [r.flag for r in rows]])
 
 
 def write_stations(writes: Sequence[StationWrite], now: datetime) -> None:

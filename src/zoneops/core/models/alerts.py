@@ -53,6 +53,9 @@ class AlertPolicy(models.Model):
 class Alert(models.Model):
     Level = Level
     Status = Status
+    # The audit trail records people's and modules' decisions, not the readings and wind a
+    # module attaches as context (they stay on the alert itself).
+    audit_skipped_fields = ("data",)
 
     module = models.CharField(_("module"), max_length=30)
     # Identifies the cause inside its module, so raising twice while open updates one alert.

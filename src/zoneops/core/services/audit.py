@@ -32,10 +32,13 @@ SKIPPED_FIELDS = {"password", "digest", "secret", "last_login"}
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The object's own field values, JSON-safe; related objects by their name, secrets left out."""
+    """The object's own field values, JSON-safe; related objects by their name, secrets left out,
+    and so are bulky machine-made fields a model names in ``audit_skipped_fields`` (an
+    alert's attached readings and wind: context, not anybody's decision)."""
     data: dict[str, Any] = {}
+    skipped = SKIPPED_FIELDS.union(getattr(obj, "audit_skipped_fields", ()))
     for field in obj._meta.concrete_fields:
-        if field.name in SKIPPED_FIELDS or field.primary_key:
+        if field.name in skipped or field.primary_key:
             continue
         if field.is_relation:
             data[field.name] = _plain(getattr(obj, field.name)) if getattr(
