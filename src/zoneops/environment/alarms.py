@@ -42,6 +42,7 @@ def clear_cache() -> None:
         _cache["at"] = 0.0
         _cache["stations"] = {}
         _cache["factors"] = {}
+        _cache.pop("masts", None)
     STATES.clear()
 
 
@@ -63,6 +64,7 @@ def active_rules() -> list[tuple[AlarmRule, engine.Rule]]:
                 STATES.clear()
             _cache["rules"] = rules
             _cache["stations"] = {}  # station attributes are re-read as often as rules
+            _cache.pop("masts", None)
             _cache["at"] = time.monotonic()
     return _cache["rules"]
 
@@ -98,7 +100,7 @@ class StationRules:
     def mast(self) -> Station | None:
         """The nearest weather mast (for the wind at an alarm), looked up once."""
         if not self._mast:
-            self._mast.append(nearest_weather_station(self.station))
+            self._mast.append(nearest_weather_station(self.station, _weather_stations()))
         return self._mast[0]
 
     def station_wide(self) -> list[tuple[AlarmRule, engine.Rule]]:
@@ -354,11 +356,23 @@ def _readings_around(station: Station, factor: Factor, kind: str, when: datetime
     return [{"time": t.isoformat(), "value": v, "flag": f} for t, v, f in reversed(rows)]
 
 
-def nearest_weather_station(station: Station) -> Station | None:
+def _weather_stations() -> list[Station]:
+    """Active weather masts, read once per rules refresh (every alarm wants the nearest)."""
+    masts = _cache.get("masts")
+    if masts is None:
+        masts = _cache["masts"] = list(Station.objects.filter(kind=Station.Kind.WEATHER,
+                                                              is_active=True))
+    return masts
+
+
+def nearest_weather_station(station: Station, masts: Iterable[Station] | None = None
+                            ) -> Station | None:
     if station.kind == Station.Kind.WEATHER:
         return station
+    if masts is None:
+        masts = Station.objects.filter(kind=Station.Kind.WEATHER, is_active=True)
     best, best_d = None, math.inf
-    for other in Station.objects.filter(kind=Station.Kind.WEATHER, is_active=True):
+    for other in masts:
         d = _distance_m(station.latitude, station.longitude, other.latitude, other.longitude)
         if d < best_d:
             best, best_d = other, d
