@@ -123,3 +123,24 @@ def test_an_alarm_costs_a_bounded_number_of_queries(env, django_assert_max_num_q
         services.ingest(env.plant.pk, [r("a21028", 0.001, 3)])
     alert = Alert.objects.get(module="environment")
     assert alert.cause_cleared_at is not None and alert.data["readings"]
+
+
+def test_a_large_batch_with_resent_readings_stores_only_the_new_ones(env):
+    """Large batches are COPYed on PostgreSQL; one holding resent readings falls back to the
+    INSERT that skips them, and the whole batch still commits."""
+    from zoneops.environment import store
+
+    def upload(minute: int) -> Upload:
+        return Upload(env.plant.pk, [r(code, 0.001, minute) for code in
+                                     ("a21028", "a24088", "a21026", "a21004", "a21005")])
+
+    per_batch = store.COPY_FROM_ROWS // 5 + 10  # uploads of five readings: above the line
+    first = [upload(m) for m in range(per_batch)]
+    services.ingest_batch(first)
+    assert Reading.objects.count() == per_batch * 5
+    again = first[per_batch // 2:] + [upload(m) for m in range(per_batch, per_batch + 60)]
+    results = services.ingest_batch(again)
+    assert len(results) == len(again)
+    assert len(again) * 5 >= store.COPY_FROM_ROWS
+    assert Reading.objects.count() == (per_batch + 60) * 5
+    assert GatewayState.objects.get(station=env.plant).packets == per_batch + len(again)

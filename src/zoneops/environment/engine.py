@@ -109,9 +109,24 @@ class State:
     peak: float | None = None  # highest measure while in a tier
 
     def to_dict(self) -> dict[str, Any]:
-        return {"tier": self.tier, "entered_at": self.entered_at, "streaks": self.streaks,
-                "last_t": self.last_t, "last_value": self.last_value, "bad": self.bad,
-                "peak": self.peak}
+        """Only what differs from a fresh state (from_dict fills in the rest): a station's
+        states are saved with every batch, so their size is ingest time."""
+        out: dict[str, Any] = {}
+        if self.tier != -1:
+            out["tier"] = self.tier
+        if self.entered_at is not None:
+            out["entered_at"] = self.entered_at
+        if any(self.streaks):
+            out["streaks"] = self.streaks
+        if self.last_t is not None:
+            out["last_t"] = self.last_t
+        if self.last_value is not None:
+            out["last_value"] = self.last_value
+        if self.bad:
+            out["bad"] = self.bad
+        if self.peak is not None:
+            out["peak"] = self.peak
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None, rule: Rule | None = None) -> State:

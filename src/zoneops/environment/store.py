@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from .models import GatewayState
 
 _GS = GatewayState._meta.db_table
+COPY_FROM_ROWS = 500  # smaller batches: the savepoint round trips cost more than COPY saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +103,18 @@ def load_alarm_states(station_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 def insert_readings(rows: Sequence[ReadingRow]) -> None:
     """Insert readings; one already stored (same station, factor, time, kind) is skipped.
 
-    On PostgreSQL the rows are first COPYed, which costs the server about half of an
+    On PostgreSQL a large batch is first COPYed, which costs the server about half of an
     ``INSERT ... ON CONFLICT`` per row, inside a savepoint: only a batch holding a resent
-    reading (after a logger reconnects) fails that and takes the INSERT that skips it."""
+    reading (after a logger reconnects) fails that and takes the INSERT that skips it. A small
+    batch goes straight to that INSERT: one round trip instead of the savepoint's three."""
     if not rows:
         return
     from .models import Reading
 
     table = Reading._meta.db_table
+    if _postgres() and len(rows) < COPY_FROM_ROWS:
+        _insert_readings_skipping_stored(table, rows)
+        return
     if _postgres():
         import psycopg
 
