@@ -233,12 +233,13 @@ def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
     return run.transitions
 
 
-def evaluate_rejects(station_id: int, streak: int, now: datetime) -> list[engine.Transition]:
-    """Judge a station's ``rejects`` rules after a rejected packet (inside a transaction)."""
+def evaluate_rejects(station_id: int, streak: int, now: datetime,
+                     versions: dict[int, int]) -> list[engine.Transition]:
+    """Judge a station's ``rejects`` rules after a rejected packet (inside the transaction
+    that locked its gateway row: ``versions`` from store.lock_stations)."""
     info = station_rules([station_id]).get(station_id)
     if info is None:
         return []
-    versions = store.lock_stations([station_id])
     states = STATES.take(versions)
     run = _Run(info, states[station_id], now)
     sample = engine.Sample(_ts(now), float(streak))

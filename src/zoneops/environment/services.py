@@ -179,7 +179,7 @@ def record_reject(station_id: int, code: str, message: str = "",
     (which the ``rejects`` alarm rules judge)."""
     now = now or timezone.now()
     with transaction.atomic():
-        store.lock_stations([station_id])
+        versions = store.lock_stations([station_id])
         GatewayState.objects.filter(station_id=station_id).update(
             rejects=F("rejects") + 1, reject_streak=F("reject_streak") + 1)
         streak = GatewayState.objects.values_list("reject_streak", flat=True).get(
@@ -189,7 +189,7 @@ def record_reject(station_id: int, code: str, message: str = "",
             RejectCount.objects.bulk_create([RejectCount(station_id=station_id, code=code)],
                                             ignore_conflicts=True)
             RejectCount.objects.filter(station_id=station_id, code=code).update(**changes)
-        alarms.evaluate_rejects(station_id, streak, now)
+        alarms.evaluate_rejects(station_id, streak, now, versions)
     return streak
 
 

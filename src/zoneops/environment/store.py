@@ -3,7 +3,8 @@
 A batch of uploads costs a fixed handful of statements whatever its size: lock the stations'
 gateway rows, insert every reading, write back every station's counters and alarm-engine
 state. Through the ORM the same work was one round trip (and much Python) per row; here
-PostgreSQL gets arrays (``unnest``) and SQLite, which runs in-process, ``executemany``.
+PostgreSQL gets COPY or arrays (``unnest``) and SQLite, which runs in-process,
+``executemany``.
 Nothing here decides anything: services.ingest_batch does.
 """
 
@@ -112,16 +113,8 @@ def insert_readings(rows: Sequence[ReadingRow]) -> None:
     from .models import Reading
 
     table = Reading._meta.db_table
-    if _postgres() and len(rows) < COPY_FROM_ROWS:
-        _insert_readings_skipping_stored(table, rows)
-        return
     if _postgres():
-        import psycopg
-
-        try:
-            with transaction.atomic():  # the savepoint
-                _copy_readings(table, rows)
-        except psycopg.errors.UniqueViolation:
+        if len(rows) < COPY_FROM_ROWS or not _copied_unless_stored(table, rows):
             _insert_readings_skipping_stored(table, rows)
         return
     with connection.cursor() as cur:
@@ -133,12 +126,19 @@ def insert_readings(rows: Sequence[ReadingRow]) -> None:
              for r in rows])
 
 
-def _copy_readings(table: str, rows: Sequence[ReadingRow]) -> None:
-    with _pg_cursor() as cur, cur.copy(
-            f"COPY {table} (station_id, factor_id, time, kind, value, flag) "
-            "FROM STDIN") as copy:
-        for r in rows:
-            copy.write_row((r.station_id, r.factor_id, r.time, r.kind, r.value, r.flag))
+def _copied_unless_stored(table: str, rows: Sequence[ReadingRow]) -> bool:
+    """COPY the rows in a savepoint; False (and nothing written) if one was stored already."""
+    import psycopg
+
+    try:
+        with transaction.atomic(), _pg_cursor() as cur, cur.copy(  # atomic: the savepoint
+                f"COPY {table} (station_id, factor_id, time, kind, value, flag) "
+                "FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((r.station_id, r.factor_id, r.time, r.kind, r.value, r.flag))
+    except psycopg.errors.UniqueViolation:
+        return False
+    return True
 
 
 def _insert_readings_skipping_stored(table: str, rows: Sequence[ReadingRow]) -> None:
