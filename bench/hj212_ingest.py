@@ -16,8 +16,8 @@ it with ``zoneops migrate`` and registers 200 ambient stations with ten factors 
 
 (c) COPY: the same rows (station, factor, time, kind, value, flag) written with psycopg's
     ``cursor.copy`` in one COPY into a scratch table created ``LIKE environment_reading
-    INCLUDING ALL`` (same columns, identity, unique constraint and indexes; no foreign keys,
-    which only makes COPY faster and the comparison harder), rows/s including the commit.
+    INCLUDING ALL`` (same columns, identity, unique constraint and indexes; like the readings
+    table, no foreign keys), rows/s including the commit.
 
 Latency: the 200 loggers send 2011 uploads paced to 1,000 packets/s in total (each logger on
 its own schedule, 5 packets/s). Each station sends exactly one upload whose H2S value (0.05

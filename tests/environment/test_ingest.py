@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 from openpyxl import Workbook
 
 from zoneops.core.models import Alert, AuditEntry
@@ -66,6 +68,31 @@ def test_unknown_codes_are_kept_not_dropped(env):
     services.ingest(env.plant.pk, [r("x99999", 3.0)])
     factor = Factor.objects.get(code="x99999")
     assert not factor.from_code_table and Reading.objects.filter(factor=factor).exists()
+
+
+def test_a_station_or_factor_with_readings_cannot_be_deleted(env):
+    """Readings carry no foreign-key constraints (ingest speed); the delete guard stands in
+    for them: the ORM's PROTECT, and on PostgreSQL triggers that also stop raw SQL."""
+    services.ingest(env.plant.pk, [r("a21028", 0.01)])
+    h2s = Factor.objects.get(code="a21028")
+    with pytest.raises(ProtectedError):
+        env.plant.delete()
+    with pytest.raises(ProtectedError):
+        h2s.delete()
+    if connection.vendor != "postgresql":
+        return  # SQLite: the ORM guard alone (see environment migration 0004)
+    for table, pk in (("environment_station", env.plant.pk), ("environment_factor", h2s.pk)):
+        with pytest.raises(IntegrityError, match="still has readings"), \
+                transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
+    assert Station.objects.filter(pk=env.plant.pk).exists()
+    assert Factor.objects.filter(pk=h2s.pk).exists() and Reading.objects.count() == 1
+    # Without readings the guard lets the delete through.
+    unused = Factor.objects.create(code="x12345", name_en="x", name_zh="x", unit="",
+                                   from_code_table=False)
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM environment_factor WHERE id = %s", [unused.pk])
+    assert not Factor.objects.filter(pk=unused.pk).exists()
 
 
 def test_threshold_alarm_becomes_core_alert_with_readings_and_wind(env):
