@@ -144,3 +144,16 @@ def test_a_large_batch_with_resent_readings_stores_only_the_new_ones(env):
     assert len(again) * 5 >= store.COPY_FROM_ROWS
     assert Reading.objects.count() == (per_batch + 60) * 5
     assert GatewayState.objects.get(station=env.plant).packets == per_batch + len(again)
+
+
+@pytest.mark.parametrize("rows", [3, 600])  # below and above the COPY line
+def test_stored_readings_equal_what_was_sent_whichever_way_they_are_written(env, rows):
+    """Values round-trip exactly (COPY writes floats by repr) and odd flags - MQTT takes any
+    four characters - are escaped, not taken for COPY's separators."""
+    values = [0.1, 1e-05, 123456.789, None, -0.0, 2.5e-300, 1 / 3]
+    flags = ["N", "T\tx", "a\\N", "\n", "D"]
+    sent = [ReadingIn("a21028", T0 + timedelta(seconds=k), "rtd", values[k % len(values)],
+                      flags[k % len(flags)]) for k in range(rows)]
+    services.ingest_batch([Upload(env.plant.pk, sent)])
+    stored = list(Reading.objects.order_by("time").values_list("time", "value", "flag"))
+    assert stored == [(x.time, x.value, x.flag) for x in sent]

@@ -295,7 +295,8 @@ class Gateway:
 
     async def _answer(self, pending: list[tuple[asyncio.Future | None, Packet]],
                       writer: asyncio.StreamWriter) -> None:
-        """Wait for the uploads' commit, then write every answer and drain once."""
+        """Wait for the uploads' commit, then write every answer (in one send) and drain."""
+        replies = []
         try:
             for upload, packet in pending:
                 if upload is not None:
@@ -303,9 +304,12 @@ class Gateway:
                     self.stats.stored += 1
                 reply = answer_for(packet)
                 if reply is not None:
-                    writer.write(reply)
+                    replies.append(reply)
                     self.stats.answered += 1
         finally:
+            # Answers of the uploads committed before a failure still go out.
+            if replies:
+                writer.write(b"".join(replies))
             for upload, _packet in pending:  # after a failure, the rest need no reader
                 if upload is not None and not upload.done():
                     upload.add_done_callback(_retrieve)

@@ -141,9 +141,10 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None
     """
     now = now or timezone.now()
     ids = factor_ids({r.factor for u in uploads for r in u.readings})
-    rows = [store.ReadingRow(u.station_id, ids[r.factor], r.time, r.kind, r.value, r.flag)
-            for u in uploads for r in u.readings]
-    pairs = {(row.station_id, row.factor_id) for row in rows} - _station_factors
+    rows: list[store.ReadingRow] = [
+        (u.station_id, ids[r.factor], r.time, r.kind, r.value, r.flag)
+        for u in uploads for r in u.readings]
+    pairs = {(row[0], row[1]) for row in rows} - _station_factors
     totals: dict[int, list] = {}  # station -> [packets, readings, last address]
     for u in uploads:
         total = totals.setdefault(u.station_id, [0, 0, ""])
