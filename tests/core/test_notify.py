@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from tests.net import free_port
-from zoneops.core.models import Delivery, Notification, NotificationChannel
+from zoneops.core.models import Delivery, Notification, NotificationChannel, User
 from zoneops.core.services import notify
 
 
@@ -90,6 +90,20 @@ def test_in_app_notification_once_per_person(world):
     assert Notification.objects.filter(recipient=staff, title="t").count() == 1
     assert notify.mark_read(staff) >= 1
     assert not Notification.objects.filter(recipient=staff, read_at__isnull=True).exists()
+
+
+def test_a_queryset_of_people_is_notified_once_each_without_loading_them(world):
+    """Alarms pass querysets (one INSERT ... SELECT); overlapping selections still give
+    each person one notice, and an empty selection none."""
+    staff, duty = world.users["staff_a"], world.users["duty"]
+    overlapping = (User.objects.filter(pk__in=[staff.pk, duty.pk])
+                   | User.objects.filter(pk=staff.pk))
+    assert notify.notify(title="qs", body="b", link="/x/", users=overlapping) == 2
+    rows = Notification.objects.filter(title="qs")
+    assert sorted(rows.values_list("recipient_id", flat=True)) == sorted([staff.pk, duty.pk])
+    assert {(n.body, n.link, n.read_at) for n in rows} == {("b", "/x/", None)}
+    assert notify.notify(title="none", users=User.objects.none()) == 0
+    assert notify.notify(title="inactive", users=User.objects.filter(is_active=False)) == 0
 
 
 def test_email_is_sent_through_smtp(world, smtp):

@@ -15,11 +15,12 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,15 +31,17 @@ log = logging.getLogger(__name__)
 
 def notify(*, title: str, body: str = "", link: str = "", users: Iterable[User] = (),
            units: Iterable[Unit] = ()) -> int:
-    """In-app notice to each person once, plus a delivery to each enabled channel of each unit."""
+    """In-app notice to each person once, plus a delivery to each enabled channel of each unit.
+    ``users`` may be a queryset: then the people are never loaded (alarms notify on the
+    ingest path)."""
     now = timezone.now()
-    seen: set[int] = set()
-    rows = []
-    for user in users:
-        if user is not None and user.pk not in seen:
-            seen.add(user.pk)
-            rows.append(Notification(recipient=user, title=title[:200], body=body, link=link))
-    Notification.objects.bulk_create(rows)
+    if isinstance(users, models.QuerySet):
+        count = _notify_selected(users, title[:200], body, link, now)
+    else:
+        rows = [Notification(recipient_id=pk, title=title[:200], body=body, link=link)
+                for pk in dict.fromkeys(u.pk for u in users if u is not None)]  # once each
+        Notification.objects.bulk_create(rows)
+        count = len(rows)
     unit_ids = {u.pk for u in units if u is not None}
     if unit_ids:
         Delivery.objects.bulk_create([
@@ -46,7 +49,23 @@ def notify(*, title: str, body: str = "", link: str = "", users: Iterable[User] 
                      next_attempt_at=now)
             for channel in NotificationChannel.objects.filter(unit_id__in=unit_ids, enabled=True)
         ])
-    return len(rows)
+    return count
+
+
+def _notify_selected(users: models.QuerySet[User], title: str, body: str, link: str,
+                     now: datetime) -> int:
+    """One INSERT ... SELECT for everyone the queryset selects, each once."""
+    try:
+        sql, params = users.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # User.objects.none()
+        return 0
+    table, people = Notification._meta.db_table, User._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (recipient_id, title, body, link, created_at, read_at) "  # noqa: S608 - table names from the models
+            f"SELECT id, %s, %s, %s, %s, NULL FROM {people} WHERE id IN ({sql})",
+            [title, body, link, connection.ops.adapt_datetimefield_value(now), *params])
+        return cursor.rowcount
 
 
 def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
