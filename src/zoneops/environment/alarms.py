@@ -186,6 +186,7 @@ class _Run:
     info: StationRules
     states: States
     now: datetime
+    tiers: list[AlarmState] | None = None  # collect tier changes here (else write each)
     transitions: list[engine.Transition] = field(default_factory=list)
     changed: bool = False
 
@@ -212,15 +213,22 @@ class _Run:
             self.changed = True
         if transition is not None:
             self.transitions.append(transition)
-            _record_tier(self.info.station, row, code, new.tier)
+            tier = _tier_row(self.info.station, row, code, new.tier)
+            if self.tiers is None:
+                record_tiers([tier])
+            else:
+                self.tiers.append(tier)
             _emit(self.info, row, code, transition, self.now)
 
 
 def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
-             now: datetime) -> list[engine.Transition]:
+             now: datetime, tiers: list[AlarmState] | None = None
+             ) -> list[engine.Transition]:
     """Feed one upload's readings (and its arrival) to every rule that applies. ``states``
-    (the station's, from STATES.take) is updated in place."""
-    run = _Run(info, states, now)
+    (the station's, from STATES.take) is updated in place. Tier changes go to ``tiers``
+    for the caller to write with :func:`record_tiers` (a batch writes them in one
+    statement), or are written at once without it."""
+    run = _Run(info, states, now, tiers)
     for reading in sorted(readings, key=lambda r: r.time):
         rules = info.for_reading(reading.kind, reading.factor)
         if rules:
@@ -282,12 +290,20 @@ def check_silence(now: datetime) -> int:
     return count
 
 
-def _record_tier(station: Station, row: AlarmRule, code: str, tier: int) -> None:
+def _tier_row(station: Station, row: AlarmRule, code: str, tier: int) -> AlarmState:
     level = int(row.tiers[tier]["level"]) if 0 <= tier < len(row.tiers) else 0
-    AlarmState.objects.bulk_create(  # one upsert statement
-        [AlarmState(station=station, rule=row, factor_code=code, tier=tier, level=level)],
-        update_conflicts=True, unique_fields=["station", "rule", "factor_code"],
-        update_fields=["tier", "level", "updated_at"])
+    return AlarmState(station=station, rule=row, factor_code=code, tier=tier, level=level)
+
+
+def record_tiers(tiers: Sequence[AlarmState]) -> None:
+    """Upsert current tiers (for the map) in one statement; of several changes to one
+    station, rule and factor the last wins."""
+    latest = {(t.station_id, t.rule_id, t.factor_code): t for t in tiers}
+    if latest:
+        AlarmState.objects.bulk_create(
+            list(latest.values()), update_conflicts=True,
+            unique_fields=["station", "rule", "factor_code"],
+            update_fields=["tier", "level", "updated_at"])
 
 
 def _ts(moment: datetime) -> float:

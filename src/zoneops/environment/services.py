@@ -161,11 +161,13 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None
                 ignore_conflicts=True)
         infos = alarms.station_rules(totals)
         states = alarms.STATES.take(versions)
+        tiers: list = []
         for u in uploads:
             info = infos.get(u.station_id)
-            transitions = (alarms.evaluate(info, states[u.station_id], u.readings, now)
+            transitions = (alarms.evaluate(info, states[u.station_id], u.readings, now, tiers)
                            if info is not None else [])
             results.append(IngestResult(len(u.readings), transitions))
+        alarms.record_tiers(tiers)
         store.write_stations(
             [store.StationWrite(sid, t[0], t[1], t[2], alarms.dump(states[sid]))
              for sid, t in totals.items()], now)

@@ -129,11 +129,13 @@ def _notify_raised(alert: Alert) -> None:
            units=[alert.unit] if alert.unit else [])
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a caller's transaction, fails with it
 def resolve_alert(*, module: str, key: str, note: str = "",
                   now: datetime | None = None) -> Alert | None:
     """The module says the cause has cleared. The alert stays open for people to close it
-    (a cleared cause is not a handled case), but it is marked and the dispatchers are told."""
+    (a cleared cause is not a handled case), but it is marked and the dispatchers are told.
+    (No savepoint of its own: nothing here is retried, and a module clears causes on its
+    ingest path, where each statement counts.)"""
     alert = _open_alert_for_update(module, key)
     if alert is None or alert.cause_cleared_at is not None:
         return alert
