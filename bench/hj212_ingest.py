@@ -25,9 +25,11 @@ mg/m³) crosses the 预警 tier of the h2s-fenceline rule (0.03, GB 14554-93); t
 spread over the run. For a probe, the latency is from the moment its bytes were written to
 the socket to the earlier of (1) its 9014 arriving - the gateway answers only after the
 transaction that stored the readings and raised the alert has committed, so this is an upper
-bound of the commit - and (2) a separate poller (its own PostgreSQL connection, polling
-core_alert every 5 ms) first seeing the alert row. Both are upper bounds of "alert
-committed", so the figures are conservative. Every probe must have produced its alert.
+bound of the commit - and (2) a separate poller (its own process and PostgreSQL connection,
+polling core_alert every 5 ms; in its own process so that its queries do not stall the
+loggers' event loop, which stamps the sends and the 9014s) first seeing the alert row. Both
+are upper bounds of "alert committed", so the figures are conservative. Every probe must
+have produced its alert.
 
 The last line printed is (b)/(c); the goal is ≥ 0.5. Latency goal: p99 ≤ 250 ms.
 """
@@ -36,16 +38,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import random
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from _common import free_port
 
@@ -299,8 +302,30 @@ def bench_copy(rows: int) -> float:
 
 # --- latency ---------------------------------------------------------------------------------
 
-def bench_latency(port: int, seconds: float) -> tuple[list[float], int]:
+def poll_alerts(keys: list[str], stop: Any, answer: Any) -> None:
+    """In its own process (so its queries never hold up the loggers' event loop, whose
+    clock stamps the 9014s): when each alert key first appears in core_alert, by
+    time.perf_counter (CLOCK_MONOTONIC: the same clock in every process)."""
     import psycopg
+
+    seen: dict[str, float] = {}
+    with psycopg.connect(URL, autocommit=True) as conn:
+        # By key, not "id > last seen": ids are taken before commit, so a later id can
+        # commit first and an id-cursor would skip the earlier one.
+        pending = set(keys)
+        while pending:
+            final = stop.is_set()  # one more look after the senders are done
+            for (key,) in conn.execute("SELECT key FROM core_alert WHERE key = ANY(%s)",
+                                       (list(pending),)).fetchall():
+                seen.setdefault(key, time.perf_counter())
+                pending.discard(key)
+            if final:
+                break
+            time.sleep(0.005)
+    answer.send(seen)
+
+
+def bench_latency(port: int, seconds: float) -> tuple[list[float], int]:
 
     per_logger = int(seconds * 1000 / LOGGERS)
     rng = random.Random(4)
@@ -319,25 +344,10 @@ def bench_latency(port: int, seconds: float) -> tuple[list[float], int]:
                 probes[f"{mn(i)}:{PROBE}:h2s-fenceline"] = f"{mn(i)}:{qn}"
         plan.append(frames)
         pace.append(times)
-    seen: dict[str, float] = {}
-    stop = threading.Event()
-
-    def poll() -> None:
-        with psycopg.connect(URL, autocommit=True) as conn:
-            # By key, not "id > last seen": ids are taken before commit, so a later id can
-            # commit first and an id-cursor would skip the earlier one.
-            pending = set(probes)
-            while True:
-                final = stop.is_set()  # one more look after the senders are done
-                for (key,) in conn.execute("SELECT key FROM core_alert WHERE key = ANY(%s)",
-                                           (list(pending),)).fetchall():
-                    seen.setdefault(key, time.perf_counter())
-                    pending.discard(key)
-                if final:
-                    return
-                time.sleep(0.005)
-
-    poller = threading.Thread(target=poll, daemon=True)
+    stop = multiprocessing.get_context("fork").Event()
+    results, answer = multiprocessing.get_context("fork").Pipe(duplex=False)
+    poller = multiprocessing.get_context("fork").Process(
+        target=poll_alerts, args=(list(probes), stop, answer), daemon=True)
     poller.start()
 
     async def main() -> None:
@@ -354,6 +364,7 @@ def bench_latency(port: int, seconds: float) -> tuple[list[float], int]:
     asyncio.run(main())
     time.sleep(0.2)
     stop.set()
+    seen: dict[str, float] = results.recv() if results.poll(10) else {}
     poller.join(5)
     missing = [key for key in probes if key not in seen]
     if missing:
