@@ -350,7 +350,7 @@ def _emit(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
         "on": tier.get("on"), "source": data["source"]}
     raise_alert(module=MODULE, level=t.level, title=title[:200], detail=detail, key=key,
                 source=station, unit=station.unit, enterprise=station.enterprise, data=data,
-                now=now)
+                now=now, serialized=True)  # every caller holds the station's gateway row
 
 
 def _factor(code: str) -> Factor | None:

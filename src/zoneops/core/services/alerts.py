@@ -70,16 +70,23 @@ def _due_times(level: int, start: datetime) -> tuple[datetime | None, datetime |
 def raise_alert(*, module: str, level: int, title: str, detail: str = "",
                 source: models.Model | None = None, key: str = "", unit: Unit | None = None,
                 enterprise: Enterprise | None = None, data: dict[str, Any] | None = None,
-                now: datetime | None = None) -> Alert:
+                now: datetime | None = None, serialized: bool = False) -> Alert:
     """Raise an alert for a cause, or update the open one with the same module+key.
 
     Idempotent by (module, key): a second call while the alert is open raises its level if
     the new one is higher and refreshes title, detail and data; it never opens a duplicate,
-    even from two processes at once (a partial unique index settles the race).
+    even from two processes at once (a partial unique index settles the race: the loser
+    retries inside a savepoint). ``serialized=True`` says the caller already holds a lock
+    under which nobody else raises this cause (the environment module locks the station's
+    row): then there is no race to settle, and no savepoint to pay for on ingest's path.
     """
     if level not in Alert.Level.values:
         raise ValidationError({"level": f"unknown level {level}"})
     now = now or timezone.now()
+    if serialized:
+        with transaction.atomic(savepoint=False):
+            return _raise_or_update(module, level, title, detail, source, key, unit,
+                                    enterprise, data or {}, now)
     for attempt in range(2):
         try:
             with transaction.atomic():
