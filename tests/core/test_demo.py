@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
+
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.contenttypes.models import ContentType
@@ -189,3 +194,40 @@ def test_deterministic_and_idempotent():
     assert _counts() == counts
     assert _state() == first
     assert AuditEntry.objects.count() == audit
+
+
+def test_demo_stops_its_gateway_and_simulator_when_terminated(monkeypatch):
+    """`make demo` stopped with SIGTERM: uvicorn shuts down, then re-raises the signal; the
+    demo must still stop the children it started (it once left them running; without the
+    fix this signal kills the test process itself)."""
+    from django.core import management
+
+    from zoneops.core.management.commands import demo as command
+
+    children: list[subprocess.Popen] = []
+
+    def live_feed(stdout) -> list[subprocess.Popen]:
+        children.extend(subprocess.Popen(["sleep", "60"]) for _ in range(2))
+        return children
+
+    def call(name, *args, **kwargs):
+        if name == "serve":  # what uvicorn does once it has shut down on SIGTERM
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the signal arrives long before this ends
+            return None
+        return management.call_command(name, *args, **kwargs)
+
+    monkeypatch.setattr(command, "_start_live_feed", live_feed)
+    monkeypatch.setattr(command, "call_command", call)
+    # The zone itself is tested above; here only the stopping matters.
+    monkeypatch.setattr(demo, "load", lambda stdout: [
+        {"username": "duty", "password": "pw", "role": Role.DUTY_OFFICER,
+         "full_name": "值班员", "unit_or_enterprise": "生态环境局"}])
+    management.get_commands()  # (cached) found before the app list is emptied below
+    monkeypatch.setattr(command.apps, "get_app_configs", lambda: [])
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as stopped:
+        management.call_command("demo", port=0)
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert [child.poll() for child in children] == [-signal.SIGTERM, -signal.SIGTERM]
+    assert signal.getsignal(signal.SIGTERM) == before

@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 from importlib import import_module
@@ -56,9 +57,13 @@ class Command(BaseCommand):
             f"\nZoneOps is at http://{host}:{port}/  (log in with a demo account above; "
             "Ctrl-C stops it)\n"))
         children = _start_live_feed(self.stdout)
+        # uvicorn re-raises the SIGTERM it stopped on once it has shut down; by default that
+        # kills this process before the finally below could stop the gateway and simulator.
+        previous = signal.signal(signal.SIGTERM, _exit_on_signal)
         try:
             call_command("serve", host=host, port=port)
         finally:
+            signal.signal(signal.SIGTERM, previous)
             for child in children:  # stop the gateway and the simulator with the server
                 child.terminate()
             for child in children:
@@ -66,6 +71,10 @@ class Command(BaseCommand):
                     child.wait(5)
                 except subprocess.TimeoutExpired:
                     child.kill()
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _start_live_feed(stdout) -> list[subprocess.Popen]:
