@@ -24,7 +24,9 @@ def test_demo_lists(fixed_today):
     started = time.monotonic()
     demo.load()
     elapsed = time.monotonic() - started
-    assert elapsed < 20, elapsed
+    # A guard against a pathological slowdown, not a benchmark (those live in bench/): on
+    # a busy shared machine this load took 20-25 s (18 s of CPU), old code and new alike.
+    assert elapsed < 60, elapsed
     sizes = {lst.name: lst.items.count() for lst in SupervisionList.objects.all()}
     assert sizes == {"重点任务": 34, "改革突破": 28, "攻坚克难": 24}
     domains = Counter(Item.objects.filter(supervision_list__name="重点任务")
