@@ -100,7 +100,7 @@ class StationRules:
     def mast(self) -> Station | None:
         """The nearest weather mast (for the wind at an alarm), looked up once."""
         if not self._mast:
-            self._mast.append(nearest_weather_station(self.station, _weather_stations()))
+            self._mast.append(nearest_weather_station(self.station))
         return self._mast[0]
 
     def station_wide(self) -> list[tuple[AlarmRule, engine.Rule]]:
@@ -186,7 +186,7 @@ class _Run:
     info: StationRules
     states: States
     now: datetime
-    tiers: list[AlarmState] | None = None  # collect tier changes here (else write each)
+    tiers: list[AlarmState] = field(default_factory=list)  # for record_tiers, by the caller
     transitions: list[engine.Transition] = field(default_factory=list)
     changed: bool = False
 
@@ -213,21 +213,15 @@ class _Run:
             self.changed = True
         if transition is not None:
             self.transitions.append(transition)
-            tier = _tier_row(self.info.station, row, code, new.tier)
-            if self.tiers is None:
-                record_tiers([tier])
-            else:
-                self.tiers.append(tier)
+            self.tiers.append(_tier_row(self.info.station, row, code, new.tier))
             _emit(self.info, row, code, transition, self.now)
 
 
 def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
-             now: datetime, tiers: list[AlarmState] | None = None
-             ) -> list[engine.Transition]:
+             now: datetime, tiers: list[AlarmState]) -> list[engine.Transition]:
     """Feed one upload's readings (and its arrival) to every rule that applies. ``states``
-    (the station's, from STATES.take) is updated in place. Tier changes go to ``tiers``
-    for the caller to write with :func:`record_tiers` (a batch writes them in one
-    statement), or are written at once without it."""
+    (the station's, from STATES.take) is updated in place; tier changes are added to
+    ``tiers`` for the caller to write with :func:`record_tiers` (a batch, in one statement)."""
     run = _Run(info, states, now, tiers)
     for reading in sorted(readings, key=lambda r: r.time):
         rules = info.for_reading(reading.kind, reading.factor)
@@ -260,6 +254,7 @@ def evaluate_rejects(station_id: int, streak: int, now: datetime,
 
 def _store_one(run: _Run, station_id: int, versions: dict[int, int],
                states: dict[int, States]) -> None:
+    record_tiers(run.tiers)
     if run.changed:
         store.write_alarm_state(station_id, dump(run.states))
         versions = {station_id: versions[station_id] + 1}
@@ -340,7 +335,7 @@ def _emit(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
     }
     if factor is not None:
         data["readings"] = _readings_around(station, factor, row.reading_kind, when)
-    data["wind"] = wind_at(station, when, mast=info.mast)
+    data["wind"] = wind_at(info.mast, when)
     title = _("%(station)s: %(what)s %(tier)s") % {"station": station.name, "what": what,
                                                     "tier": t.name}
     detail = _("%(rule)s: measure %(value)s %(unit)s at %(time)s (threshold %(on)s; "
@@ -382,14 +377,11 @@ def _weather_stations() -> list[Station]:
     return masts
 
 
-def nearest_weather_station(station: Station, masts: Iterable[Station] | None = None
-                            ) -> Station | None:
+def nearest_weather_station(station: Station) -> Station | None:
     if station.kind == Station.Kind.WEATHER:
         return station
-    if masts is None:
-        masts = Station.objects.filter(kind=Station.Kind.WEATHER, is_active=True)
     best, best_d = None, math.inf
-    for other in masts:
+    for other in _weather_stations():
         d = _distance_m(station.latitude, station.longitude, other.latitude, other.longitude)
         if d < best_d:
             best, best_d = other, d
@@ -403,16 +395,11 @@ def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
-_LOOK_UP = object()
-
-
-def wind_at(station: Station, when: datetime, within_minutes: int = 30,
-            mast: Any = _LOOK_UP) -> dict[str, Any]:
-    """Wind speed (a01007) and direction (a01008) at the nearest weather station (``mast``
-    when the caller knows it, None for none), from its last reading at or before ``when``
-    (no older than ``within_minutes``); {} if none."""
-    if mast is _LOOK_UP:
-        mast = nearest_weather_station(station)
+def wind_at(mast: Station | None, when: datetime, within_minutes: int = 30
+            ) -> dict[str, Any]:
+    """Wind speed (a01007) and direction (a01008) at a weather station (the one nearest the
+    alarm, see StationRules.mast), from its last reading at or before ``when`` (no older
+    than ``within_minutes``); {} if none."""
     if mast is None:
         return {}
     out: dict[str, Any] = {"station": mast.mn, "station_name": mast.name}

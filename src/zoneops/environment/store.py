@@ -27,7 +27,7 @@ COPY_FROM_ROWS = 500  # smaller batches: the savepoint round trips cost more tha
 # (station id, factor id, time (aware UTC), kind, value, flag): a plain tuple, since a batch
 # holds thousands and building an object per row was a tenth of the gateway's Python time.
 ReadingRow = tuple[int, int, datetime, str, float | None, str]
-_COPY_COLUMNS = "(station_id, factor_id, time, kind, value, flag)"
+_READING_COLUMNS = "(station_id, factor_id, time, kind, value, flag)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ def insert_readings(rows: Sequence[ReadingRow]) -> None:
     with connection.cursor() as cur:
         adapt = connection.ops.adapt_datetimefield_value
         cur.executemany(
-            f"INSERT OR IGNORE INTO {table} {_COPY_COLUMNS} "  # noqa: S608
+            f"INSERT OR IGNORE INTO {table} {_READING_COLUMNS} "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s, %s)",
             [(station, factor, adapt(when), kind, value, flag)
              for station, factor, when, kind, value, flag in rows])
@@ -128,7 +128,7 @@ def _copied_unless_stored(table: str, rows: Sequence[ReadingRow]) -> bool:
 
     try:
         with transaction.atomic(), _pg_cursor() as cur, cur.copy(  # atomic: the savepoint
-                f"COPY {table} {_COPY_COLUMNS} FROM STDIN") as copy:
+                f"COPY {table} {_READING_COLUMNS} FROM STDIN") as copy:
             copy.write(copy_text(rows))
     except psycopg.errors.UniqueViolation:
         return False
@@ -155,7 +155,7 @@ def _insert_readings_skipping_stored(table: str, rows: Sequence[ReadingRow]) -> 
                                                                                strict=True))
     with _pg_cursor() as cur:
         cur.execute(
-            f"INSERT INTO {table} {_COPY_COLUMNS} "  # noqa: S608
+            f"INSERT INTO {table} {_READING_COLUMNS} "  # noqa: S608
             "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], "
             "%b::varchar[], %b::float8[], %b::varchar[]) "
             "ON CONFLICT (station_id, factor_id, time, kind) DO NOTHING",

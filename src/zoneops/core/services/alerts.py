@@ -83,17 +83,13 @@ def raise_alert(*, module: str, level: int, title: str, detail: str = "",
     if level not in Alert.Level.values:
         raise ValidationError({"level": f"unknown level {level}"})
     now = now or timezone.now()
-    if serialized:
-        with transaction.atomic(savepoint=False):
-            return _raise_or_update(module, level, title, detail, source, key, unit,
-                                    enterprise, data or {}, now)
     for attempt in range(2):
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=not serialized):
                 return _raise_or_update(module, level, title, detail, source, key, unit,
                                         enterprise, data or {}, now)
         except IntegrityError:
-            if attempt:
+            if attempt or serialized:  # without a savepoint the caller's transaction is lost
                 raise
     raise AssertionError("unreachable")
 
