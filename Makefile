@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 
 .PHONY: demo test lint install install-test messages screenshots clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py src/zoneops/hj212/_speedups.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e .

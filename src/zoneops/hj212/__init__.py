@@ -1,10 +1,11 @@
 """HJ 212: the Chinese national protocol environmental data loggers (数采仪) use to report to a
 monitoring platform - HJ/T 212-2005, HJ 212-2017 and what is known of HJ 212-2025.
 
-A pure-Python, standard-library-only implementation: framing and the HJ 212 CRC (which is not
-CRC-16/MODBUS), strict decoding with a machine-readable reason for every rejected frame, an
-incremental re-framer for TCP streams, answers (9011-9014), split-packet reassembly, the code
-tables, and a small logger simulator. No I/O, no clock, no framework.
+Pure Python and the standard library only (an optional compiled module, ``_speedups.c``,
+takes the CRC and plain data areas when it was built; see ``_accel``): framing and the HJ 212
+CRC (which is not CRC-16/MODBUS), strict decoding with a machine-readable reason for every
+rejected frame, an incremental re-framer for TCP streams, answers (9011-9014), split-packet
+reassembly, the code tables, and a small logger simulator. No I/O, no clock, no framework.
 
 Modules: ``codec`` (decode/encode whole frames), ``segment`` (the data segment), ``crc``,
 ``stream`` (Reframer), ``answers``, ``split``, ``codes`` (code tables), ``simulator``, ``cli``

@@ -11,7 +11,9 @@ from __future__ import annotations
 import sys
 from array import array
 
-__all__ = ["crc16", "crc16_bitwise", "crc16_hex"]
+from ._accel import speedups
+
+__all__ = ["crc16", "crc16_bitwise", "crc16_hex", "crc16_python"]
 
 
 def crc16_bitwise(data: bytes) -> int:
@@ -44,8 +46,8 @@ _PAIR: bytes = bytes(_HIGH[_HIGH[w & 0xFF] ^ (w >> 8)] for w in range(65536))
 _BIG_ENDIAN = sys.byteorder == "big"
 
 
-def crc16(data: bytes | bytearray | memoryview) -> int:
-    """HJ 212 CRC of ``data`` (the UTF-8 bytes of the data segment)."""
+def crc16_python(data: bytes | bytearray | memoryview) -> int:
+    """HJ 212 CRC of ``data`` (the UTF-8 bytes of the data segment), in Python."""
     n = len(data)
     if n == 0:
         return 0xFFFF
@@ -62,6 +64,10 @@ def crc16(data: bytes | bytearray | memoryview) -> int:
     if n - body == 2:
         state = _HIGH[state ^ data[body]]
     return _TABLE[state ^ data[n - 1]]
+
+
+# The compiled CRC (same table walk, byte by byte) when built: a fifth of decoding a frame.
+crc16 = speedups.crc16 if speedups is not None else crc16_python
 
 
 def crc16_hex(data: bytes | bytearray | memoryview) -> str:

@@ -30,6 +30,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NoReturn
 
+from ._accel import speedups
 from .errors import HJ212Error, show
 from .packet import NUMERIC_SUFFIXES, SUFFIX_FIELDS, DataArea, Measurement, Packet
 
@@ -309,6 +310,18 @@ def _classify(key: str) -> tuple[str, str, bool]:
 
 def parse_data_area(area: str) -> DataArea:
     """Parse the text between ``CP=&&`` and the closing ``&&``."""
+    if speedups is not None:
+        plain = speedups.parse_area(area)  # None unless plain (then the code below says why)
+        if plain is not None:
+            items, data_time, extras, raw_pairs = plain
+            return DataArea(items, None if data_time is None else parse_time(data_time),
+                            extras, raw_pairs)
+    return parse_data_area_python(area)
+
+
+def parse_data_area_python(area: str) -> DataArea:
+    """``parse_data_area`` in Python alone: everything the compiled plain path does not
+    take, and the reference it is tested against."""
     if "&&" in area:
         at = area.find("&&")
         raise HJ212Error(
