@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from zoneops.hj212 import (
+    HJ212Error,
     Packet,
     answer_for,
     build_frame,
@@ -48,6 +51,18 @@ def test_9014_carries_the_uploaded_qn_pw_mn() -> None:
     assert (answer.qn, answer.pw, answer.mn) == ("20240601093000777", "123456", MN)
     assert answer.cp.raw_pairs == []
     assert not answer.needs_ack
+
+
+@pytest.mark.parametrize("field,value", [("pw", "12;CN=9014"), ("mn", "A=B"), ("qn", "1;2"),
+                                         ("pw", " 123456")])
+def test_a_hand_made_packet_with_a_separator_is_refused_not_answered(field: str,
+                                                                    value: str) -> None:
+    """Answers of decoded packets skip the checking builder; a hand-made Packet whose PW, MN or
+    QN would split the answer into other fields still goes through it and is refused."""
+    upload = dataclasses.replace(packet(), **{field: value})
+    with pytest.raises(HJ212Error) as caught:
+        data_answer(upload)
+    assert caught.value.code == "field_syntax"
 
 
 @pytest.mark.parametrize("cn", sorted(DATA_UPLOAD_CNS))

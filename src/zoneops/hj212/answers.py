@@ -10,6 +10,8 @@ ingest absorbs.
 
 from __future__ import annotations
 
+import re
+
 from .codec import build_frame
 from .codes import DATA_UPLOAD_CNS, NOTICE_CNS
 from .packet import Packet
@@ -38,10 +40,19 @@ def answer_flag(packet: Packet) -> int:
 def _answer(packet: Packet, cn: str, cp: str) -> bytes:
     # Built without encode()'s decoder check: QN, PW and MN come from a packet the decoder
     # accepted and the rest is fixed, so the answer is valid by construction (a property test
-    # holds it to encode()), and the gateway writes one per upload.
-    return build_frame(format_data_segment(
-        st="91", cn=cn, pw=packet.pw, mn=packet.mn, qn=packet.qn, flag=answer_flag(packet), cp=cp
-    ))
+    # holds it to encode()), and the gateway writes one per upload. A decoded packet's PW and
+    # MN never hold a separator; a hand-made one that does goes through the checking builder.
+    pw, mn, qn = packet.pw, packet.mn, packet.qn
+    if _UNSAFE.search(pw) or _UNSAFE.search(mn) or (qn is not None and _UNSAFE.search(qn)):
+        return build_frame(format_data_segment(
+            st="91", cn=cn, pw=pw, mn=mn, qn=qn, flag=answer_flag(packet), cp=cp))
+    qn = "" if qn is None else f"QN={qn};"
+    return build_frame(f"{qn}ST=91;CN={cn};PW={pw};MN={mn};Flag={answer_flag(packet)};"
+                       f"CP=&&{cp}&&")
+
+
+# What format_data_segment refuses in a header value: a separator or an edge space.
+_UNSAFE = re.compile(r"[;=]|^[ \t]|[ \t]$")
 
 
 def request_answer(request: Packet, qn_rtn: int = 1) -> bytes:
