@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import NamedTuple
 
-from zoneops.hj212 import Packet
+from zoneops.hj212 import Measurement, Packet
 
 # HJ 212 DataTime is Beijing time; China has had no daylight saving since 1991.
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -49,12 +49,20 @@ def readings_from_packet(packet: Packet) -> list[ReadingIn]:
         return []
     kind, attr = kind_value
     when = beijing_to_utc(packet.cp.data_time)
+    index = _FIELD[attr]
     out = []
     for code, m in packet.cp.items.items():
-        value = getattr(m, attr)
+        value = m[index]
         if value is None and attr == "avg":  # some loggers send only -Rtd in period data
             value = m.rtd
-        if value is None and m.flag is None:
+        flag = m.flag
+        if value is None and flag is None:
             continue
-        out.append(ReadingIn(code, when, kind, value, (m.flag or "N")[:4]))
+        out.append(_new_tuple(ReadingIn, (code, when, kind, value,
+                                          "N" if flag is None else flag[:4])))
     return out
+
+
+# tuple.__new__ builds a NamedTuple without running its Python-level __new__: ten per upload.
+_new_tuple = tuple.__new__
+_FIELD = {name: i for i, name in enumerate(Measurement._fields)}

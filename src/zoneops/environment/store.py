@@ -142,12 +142,19 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 def copy_text(rows: Sequence[ReadingRow]) -> str:
     """The rows in COPY's text format, formatted here in one pass: psycopg's per-row
     ``write_row`` adapts value by value and was most of COPY's cost on our side. Floats are
-    written by ``repr`` (exact round trip); flags (from the device) are escaped."""
-    return "".join([
-        f"{station}\t{factor}\t{when.isoformat()}\t{kind}\t"
-        f"{_NULL if value is None else repr(value)}\t"
-        f"{flag if flag.isalnum() else flag.translate(_COPY_ESCAPES)}\n"
-        for station, factor, when, kind, value, flag in rows])
+    written by ``repr`` (exact round trip); flags (from the device) are escaped. An upload's
+    readings share one datetime object, whose ``isoformat`` (slow for an aware datetime) is
+    taken once."""
+    out: list[str] = []
+    append = out.append
+    last_when = when_text = None
+    for station, factor, when, kind, value, flag in rows:
+        if when is not last_when:
+            last_when, when_text = when, when.isoformat()
+        append(f"{station}\t{factor}\t{when_text}\t{kind}\t"
+               f"{_NULL if value is None else repr(value)}\t"
+               f"{flag if flag.isalnum() else flag.translate(_COPY_ESCAPES)}\n")
+    return "".join(out)
 
 
 def _insert_readings_skipping_stored(table: str, rows: Sequence[ReadingRow]) -> None:
