@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 from django.db import transaction
@@ -77,6 +78,9 @@ def applies(row: AlarmRule, station: Station) -> bool:
     return True
 
 
+_Keyed = tuple[AlarmRule, engine.Rule, str]  # a rule with its state key
+
+
 @dataclass
 class StationRules:
     """A station with the rules that apply to it, indexed for the hot path."""
@@ -84,13 +88,13 @@ class StationRules:
     station: Station
     rules: list[tuple[AlarmRule, engine.Rule]]
     _mast: list[Station | None] = field(default_factory=list)
-    _by_reading: dict[tuple[str, str], list[tuple[AlarmRule, engine.Rule]]] = field(
-        default_factory=dict)
+    _by_reading: dict[tuple[str, str], list[_Keyed]] = field(default_factory=dict)
 
-    def for_reading(self, kind: str, factor: str) -> list[tuple[AlarmRule, engine.Rule]]:
+    def for_reading(self, kind: str, factor: str) -> list[_Keyed]:
+        """The rules a reading of this kind and factor feeds, each with its state key."""
         found = self._by_reading.get((kind, factor))
         if found is None:
-            found = [(row, rule) for row, rule in self.rules
+            found = [(row, rule, state_key(row, factor)) for row, rule in self.rules
                      if rule.kind not in STATION_WIDE and row.reading_kind == kind
                      and (row.factor is None or row.factor.code == factor)]
             self._by_reading[(kind, factor)] = found
@@ -103,8 +107,18 @@ class StationRules:
             self._mast.append(nearest_weather_station(self.station))
         return self._mast[0]
 
-    def station_wide(self) -> list[tuple[AlarmRule, engine.Rule]]:
-        return [(row, rule) for row, rule in self.rules if rule.kind in STATION_WIDE]
+    def station_wide(self) -> list[_Keyed]:
+        found = self._by_reading.get(("", ""))
+        if found is None:
+            found = [(row, rule, state_key(row, "")) for row, rule in self.rules
+                     if rule.kind in STATION_WIDE]
+            self._by_reading[("", "")] = found
+        return found
+
+
+def state_key(row: AlarmRule, code: str) -> str:
+    """Where a rule's engine state for one factor ("" for station-wide rules) is kept."""
+    return f"{row.pk}:{code}"
 
 
 def station_rules(station_ids: Iterable[int]) -> dict[int, StationRules]:
@@ -190,9 +204,8 @@ class _Run:
     transitions: list[engine.Transition] = field(default_factory=list)
     changed: bool = False
 
-    def step(self, row: AlarmRule, rule: engine.Rule, code: str, sample: engine.Sample
-             ) -> None:
-        key = f"{row.pk}:{code}"
+    def step(self, row: AlarmRule, rule: engine.Rule, code: str, key: str,
+             sample: engine.Sample) -> None:
         old = self.states.get(key)
         if old is None:
             old = self.states[key] = engine.State()
@@ -200,7 +213,7 @@ class _Run:
         self._after(row, code, key, old, new, transition)
 
     def silence(self, row: AlarmRule, rule: engine.Rule, last_seen: float | None) -> None:
-        key = f"{row.pk}:"
+        key = state_key(row, "")
         old = self.states.get(key) or engine.State()
         new, transition = engine.silence(rule, old, _ts(self.now), last_seen,
                                          float(self.info.station.no_data_seconds))
@@ -223,16 +236,22 @@ def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
     (the station's, from STATES.take) is updated in place; tier changes are added to
     ``tiers`` for the caller to write with :func:`record_tiers` (a batch, in one statement)."""
     run = _Run(info, states, now, tiers)
-    for reading in sorted(readings, key=lambda r: r.time):
+    when = t = None
+    for reading in sorted(readings, key=_reading_time):
         rules = info.for_reading(reading.kind, reading.factor)
         if rules:
-            sample = engine.Sample(_ts(reading.time), reading.value, reading.flag)
-            for row, rule in rules:
-                run.step(row, rule, reading.factor, sample)
+            if reading.time is not when:  # an upload's readings share one datetime
+                when, t = reading.time, _ts(reading.time)
+            sample = engine.Sample(t, reading.value, reading.flag)
+            for row, rule, key in rules:
+                run.step(row, rule, reading.factor, key, sample)
     arrival = engine.Sample(_ts(now), 0.0)
-    for row, rule in info.station_wide():  # data arrived and was accepted: silence, rejects end
-        run.step(row, rule, "", arrival)
+    for row, rule, key in info.station_wide():  # data arrived and was accepted: silence ends
+        run.step(row, rule, "", key, arrival)
     return run.transitions
+
+
+_reading_time = attrgetter("time")
 
 
 def evaluate_rejects(station_id: int, streak: int, now: datetime,
@@ -245,9 +264,9 @@ def evaluate_rejects(station_id: int, streak: int, now: datetime,
     states = STATES.take(versions)
     run = _Run(info, states[station_id], now)
     sample = engine.Sample(_ts(now), float(streak))
-    for row, rule in info.rules:
+    for row, rule, key in info.station_wide():
         if rule.kind == "rejects":
-            run.step(row, rule, "", sample)
+            run.step(row, rule, "", key, sample)
     _store_one(run, station_id, versions, states)
     return run.transitions
 
