@@ -25,6 +25,7 @@ single process.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import subprocess
@@ -418,12 +419,24 @@ class Committer:
                 future.set_result(result)
 
 
+def tune_gc() -> None:
+    """Collect cyclic garbage rarely. With the default threshold (700 new objects) the
+    collector ran about a thousand times a second under load, each time walking the
+    thousands of uploads in flight and promoting them, and took about a third of the
+    gateway's CPU; gateway objects seldom form cycles. What is loaded at start-up (Django,
+    the rules) is frozen out of the collections altogether."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
+
+
 def run(config: GatewayConfig) -> None:
     """Run until interrupted (the `zoneops gateway` command)."""
     gateway = Gateway(config)
 
     async def main() -> None:
         await gateway.start()
+        tune_gc()
         try:
             await gateway.serve_forever()
         finally:
