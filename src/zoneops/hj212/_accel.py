@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from types import ModuleType
 
-from .packet import NUMERIC_SUFFIXES, SUFFIX_FIELDS, Measurement
+from .packet import NUMERIC_SUFFIXES, SUFFIX_FIELDS, DataArea, Measurement, Packet
 
 
 def _load() -> ModuleType | None:
@@ -21,7 +21,7 @@ def _load() -> ModuleType | None:
         return None
     _speedups.configure(Measurement, len(Measurement._fields), {
         suffix: (Measurement._fields.index(attr), suffix in NUMERIC_SUFFIXES)
-        for suffix, attr in SUFFIX_FIELDS.items()})
+        for suffix, attr in SUFFIX_FIELDS.items()}, DataArea, Packet)
     return _speedups
 
 

@@ -1,14 +1,17 @@
-/* Optional compiled fast paths for zoneops.hj212: the CRC and the plain data area.
+/* Optional compiled fast paths for zoneops.hj212: the CRC, the plain data segment and the
+ * plain data area.
  *
  * Nothing here decides anything the pure-Python code does not: crc16 is the same function
- * (tests hold it to crc16_bitwise), and parse_area handles only the plain case - no spaces,
- * every piece key=value with a valid key, numbers that are finite decimals, nothing twice.
- * For anything else it returns None and the Python parser runs, which tolerates what it
- * tolerates and raises with the exact reason. A hypothesis property holds the two equal.
- * DataTime comes back as text for the Python side to check.
+ * (tests hold it to crc16_bitwise), and the parsers take only the plain case - no spaces or
+ * control characters, every piece key=value with a valid key, ASCII digits where the
+ * standard wants digits, ASCII PW and MN, finite decimal numbers, a real DataTime, nothing
+ * twice, no split packet. For anything else they return None and the Python parser runs,
+ * which tolerates what it tolerates and raises with the exact reason. Hypothesis properties
+ * hold the two equal.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <datetime.h>
 #include <math.h>
 #include <string.h>
 
@@ -36,9 +39,11 @@ static PyObject *crc16(PyObject *self, PyObject *arg) {
     return PyLong_FromLong(r);
 }
 
-/* Set by configure(): the Measurement type, its field count, and the key suffixes. */
+/* Set by configure(): the result types, Measurement's field count, and the key suffixes. */
 #define MAX_SUFFIXES 32
 static PyObject *measurement_type = NULL;
+static PyObject *data_area_type = NULL;
+static PyObject *packet_type = NULL;
 static Py_ssize_t field_count = 0;
 static int n_suffixes = 0;
 static char suffix_text[MAX_SUFFIXES][16];
@@ -46,9 +51,11 @@ static int suffix_index[MAX_SUFFIXES];
 static int suffix_numeric[MAX_SUFFIXES];
 
 static PyObject *configure(PyObject *self, PyObject *args) {
-    PyObject *type, *suffixes;
+    PyObject *type, *suffixes, *area_type, *packet;
     Py_ssize_t fields;
-    if (!PyArg_ParseTuple(args, "OnO!", &type, &fields, &PyDict_Type, &suffixes)) return NULL;
+    if (!PyArg_ParseTuple(args, "OnO!O!O!", &type, &fields, &PyDict_Type, &suffixes,
+                          &PyType_Type, &area_type, &PyType_Type, &packet))
+        return NULL;
     if (PyDict_Size(suffixes) > MAX_SUFFIXES) {
         PyErr_SetString(PyExc_ValueError, "too many suffixes");
         return NULL;
@@ -77,6 +84,10 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     }
     Py_INCREF(type);
     Py_XSETREF(measurement_type, type);
+    Py_INCREF(area_type);
+    Py_XSETREF(data_area_type, area_type);
+    Py_INCREF(packet);
+    Py_XSETREF(packet_type, packet);
     field_count = fields;
     n_suffixes = n;
     Py_RETURN_NONE;
@@ -184,22 +195,9 @@ done:
     return status;
 }
 
-/* parse_area(area) -> (items, DataTime text or None, extras, raw_pairs) or None. */
-static PyObject *parse_area(PyObject *self, PyObject *arg) {
-    if (measurement_type == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "configure() first");
-        return NULL;
-    }
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "parse_area() takes a str");
-        return NULL;
-    }
-    Py_ssize_t n;
-    const char *s = PyUnicode_AsUTF8AndSize(arg, &n);
-    if (s == NULL) { /* lone surrogates: not plain */
-        PyErr_Clear();
-        Py_RETURN_NONE;
-    }
+/* The data area in s[0:n] (UTF-8) as (items, DataTime text or None, extras, raw_pairs);
+ * None if it is not plain; NULL on error. */
+static PyObject *area_parts(const char *s, Py_ssize_t n) {
     for (Py_ssize_t i = 0; i < n; i++)
         if (s[i] == ' ' || s[i] == '\t' || (s[i] == '&' && i + 1 < n && s[i + 1] == '&'))
             Py_RETURN_NONE;
@@ -242,10 +240,220 @@ static PyObject *parse_area(PyObject *self, PyObject *arg) {
     return result;
 }
 
+/* The str argument's UTF-8, or NULL with *plain = 0 for lone surrogates (not plain). */
+static const char *utf8_of(PyObject *arg, Py_ssize_t *n, int *plain) {
+    *plain = 1;
+    if (measurement_type == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "configure() first");
+        return NULL;
+    }
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "a str is needed");
+        return NULL;
+    }
+    const char *s = PyUnicode_AsUTF8AndSize(arg, n);
+    if (s == NULL && PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+        PyErr_Clear();
+        *plain = 0;
+    }
+    return s;
+}
+
+/* parse_area(area) -> (items, DataTime text or None, extras, raw_pairs) or None. */
+static PyObject *parse_area(PyObject *self, PyObject *arg) {
+    Py_ssize_t n;
+    int plain;
+    const char *s = utf8_of(arg, &n, &plain);
+    if (s == NULL) {
+        if (plain) return NULL;
+        Py_RETURN_NONE;
+    }
+    return area_parts(s, n);
+}
+
+static int all_digits(const char *s, Py_ssize_t n, Py_ssize_t max) {
+    if (n < 1 || n > max) return 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return 0;
+    return 1;
+}
+
+/* PW and MN: printable ASCII without '&' (spaces and controls are already ruled out). */
+static int plain_id(const char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] > 0x7e || s[i] == '&') return 0;
+    return 1;
+}
+
+/* A header value by key, as (pointer, length); 0 if absent. */
+typedef struct { const char *key; const char *value; Py_ssize_t len; int seen; } Field;
+
+static int digits_value(const char *s, Py_ssize_t n) {
+    int v = 0;
+    for (Py_ssize_t i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* DataTime text (14 or 17 ASCII digits, a real date) -> naive datetime; NULL and no error
+ * set when not plain. */
+static PyObject *plain_time(PyObject *text) {
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(text, &n);
+    if (s == NULL) return NULL;
+    if ((n != 14 && n != 17) || !all_digits(s, n, 17)) return NULL;
+    PyObject *when = PyDateTime_FromDateAndTime(
+        digits_value(s, 4), digits_value(s + 4, 2), digits_value(s + 6, 2),
+        digits_value(s + 8, 2), digits_value(s + 10, 2), digits_value(s + 12, 2),
+        n == 17 ? digits_value(s + 14, 3) * 1000 : 0);
+    if (when == NULL) PyErr_Clear(); /* not a real date: Python says so */
+    return when;
+}
+
+/* object.__new__(type) and its fields set as a frozen dataclass's __init__ sets them. */
+static PyObject *build(PyObject *type, const char **names, PyObject **values, int count) {
+    PyObject *empty = PyTuple_New(0);
+    PyObject *obj = empty ? PyBaseObject_Type.tp_new((PyTypeObject *)type, empty, NULL) : NULL;
+    Py_XDECREF(empty);
+    for (int i = 0; obj != NULL && i < count; i++) {
+        PyObject *name = PyUnicode_InternFromString(names[i]);
+        if (name == NULL || PyObject_GenericSetAttr(obj, name, values[i]) < 0) Py_CLEAR(obj);
+        Py_XDECREF(name);
+    }
+    return obj;
+}
+
+static PyObject *str_or_none(const Field *f) {
+    if (!f->seen) Py_RETURN_NONE;
+    return PyUnicode_DecodeUTF8(f->value, f->len, "strict");
+}
+
+enum { QN, ST, CN, PW, MN, FLAG, PNUM, PNO, KNOWN };
+
+/* parse_segment(text) -> Packet, or None if the data segment is not plain. */
+static PyObject *parse_segment(PyObject *self, PyObject *arg) {
+    Py_ssize_t n;
+    int plain;
+    const char *s = utf8_of(arg, &n, &plain);
+    if (s == NULL) {
+        if (plain) return NULL;
+        Py_RETURN_NONE;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c == 0x7f) Py_RETURN_NONE; /* controls, tab and space */
+        if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] <= 0x9f) Py_RETURN_NONE; /* C1 */
+    }
+    const char *cp = NULL;
+    for (Py_ssize_t i = 0; i + 5 <= n; i++)
+        if (memcmp(s + i, "CP=&&", 5) == 0) { cp = s + i; break; }
+    if (cp == NULL || (cp != s && cp[-1] != ';')) Py_RETURN_NONE;
+    const char *area = cp + 5, *end = s + n;
+    if (end - area < 2 || memcmp(end - 2, "&&", 2) != 0) Py_RETURN_NONE;
+
+    Field known[KNOWN] = {{"QN"}, {"ST"}, {"CN"}, {"PW"}, {"MN"}, {"Flag"}, {"PNUM"}, {"PNO"}};
+    PyObject *fields = PyDict_New();
+    if (fields == NULL) return NULL;
+    const char *p = s;
+    while (p < cp) {
+        const char *semi = memchr(p, ';', cp - p);
+        const char *stop = semi ? semi : cp;
+        Py_ssize_t len = stop - p;
+        if (len > 0) {
+            const char *eq = memchr(p, '=', len);
+            if (eq == NULL || eq == p || memchr(eq + 1, '=', stop - eq - 1)) goto not_plain;
+            for (const char *k = p; k < eq; k++)
+                if (!key_char((unsigned char)*k, k == p)) goto not_plain;
+            PyObject *key = PyUnicode_FromStringAndSize(p, eq - p);
+            PyObject *value = key ? PyUnicode_DecodeUTF8(eq + 1, stop - eq - 1, "strict")
+                                  : NULL;
+            int has = value ? PyDict_Contains(fields, key) : -1;
+            int stored = has == 0 ? PyDict_SetItem(fields, key, value) : -1;
+            Py_XDECREF(key);
+            Py_XDECREF(value);
+            if (has == 1) goto not_plain;
+            if (stored < 0) goto failed;
+            for (int f = 0; f < KNOWN; f++)
+                if ((Py_ssize_t)strlen(known[f].key) == eq - p &&
+                    memcmp(known[f].key, p, eq - p) == 0) {
+                    known[f].value = eq + 1;
+                    known[f].len = stop - eq - 1;
+                    known[f].seen = 1;
+                }
+        }
+        p = stop + 1;
+    }
+    if (!known[ST].seen || !all_digits(known[ST].value, known[ST].len, 6) ||
+        !known[CN].seen || !all_digits(known[CN].value, known[CN].len, 6) ||
+        !known[PW].seen || !plain_id(known[PW].value, known[PW].len) ||
+        !known[MN].seen || known[MN].len < 1 || known[MN].len > 24 ||
+        !plain_id(known[MN].value, known[MN].len) ||
+        (known[QN].seen && !all_digits(known[QN].value, known[QN].len, 20)) ||
+        (known[FLAG].seen && !all_digits(known[FLAG].value, known[FLAG].len, 5)) ||
+        known[PNUM].seen || known[PNO].seen)
+        goto not_plain;
+
+    PyObject *parts = area_parts(area, end - 2 - area);
+    if (parts == NULL) goto failed;
+    if (parts == Py_None) {
+        Py_DECREF(parts);
+        goto not_plain;
+    }
+    PyObject *when = Py_None;
+    Py_INCREF(when);
+    PyObject *time_text = PyTuple_GET_ITEM(parts, 1);
+    if (time_text != Py_None) {
+        Py_DECREF(when);
+        when = plain_time(time_text);
+        if (when == NULL) {
+            Py_DECREF(parts);
+            if (PyErr_Occurred()) goto failed;
+            goto not_plain;
+        }
+    }
+    const char *area_names[] = {"items", "data_time", "extras", "raw_pairs"};
+    PyObject *area_values[] = {PyTuple_GET_ITEM(parts, 0), when, PyTuple_GET_ITEM(parts, 2),
+                               PyTuple_GET_ITEM(parts, 3)};
+    PyObject *data_area = build(data_area_type, area_names, area_values, 4);
+    Py_DECREF(when);
+    Py_DECREF(parts);
+    if (data_area == NULL) goto failed;
+
+    PyObject *flag = known[FLAG].seen
+        ? PyLong_FromLong(digits_value(known[FLAG].value, known[FLAG].len)) : Py_NewRef(Py_None);
+    PyObject *qn = str_or_none(&known[QN]), *st = str_or_none(&known[ST]);
+    PyObject *cn = str_or_none(&known[CN]), *pw = str_or_none(&known[PW]);
+    PyObject *mn = str_or_none(&known[MN]);
+    PyObject *packet = NULL;
+    if (flag && qn && st && cn && pw && mn) {
+        const char *names[] = {"qn", "st", "cn", "pw", "mn", "flag", "pnum", "pno", "cp",
+                               "fields"};
+        PyObject *values[] = {qn, st, cn, pw, mn, flag, Py_None, Py_None, data_area, fields};
+        packet = build(packet_type, names, values, 10);
+    }
+    Py_XDECREF(flag);
+    Py_XDECREF(qn);
+    Py_XDECREF(st);
+    Py_XDECREF(cn);
+    Py_XDECREF(pw);
+    Py_XDECREF(mn);
+    Py_DECREF(data_area);
+    Py_DECREF(fields);
+    return packet;
+not_plain:
+    Py_DECREF(fields);
+    Py_RETURN_NONE;
+failed:
+    Py_DECREF(fields);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"crc16", crc16, METH_O, "HJ 212 CRC of a bytes-like object."},
     {"configure", configure, METH_VARARGS,
-     "configure(Measurement, field_count, {suffix: (field index, numeric)})"},
+     "configure(Measurement, field_count, {suffix: (field index, numeric)}, DataArea, "
+     "Packet)"},
+    {"parse_segment", parse_segment, METH_O,
+     "The plain data segment as a Packet, else None."},
     {"parse_area", parse_area, METH_O,
      "The plain data area as (items, DataTime text, extras, raw_pairs), else None."},
     {NULL, NULL, 0, NULL},
@@ -257,5 +465,7 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__speedups(void) {
     init_step();
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == NULL) return NULL;
     return PyModule_Create(&module);
 }

@@ -1,4 +1,8 @@
-"""What a decoded HJ 212 packet is: plain, immutable dataclasses with no parsing in them."""
+"""What a decoded HJ 212 packet is: plain, immutable dataclasses with no parsing in them.
+
+The compiled decoder (``_speedups.c``) builds DataArea and Packet as their own ``__init__``
+would (``object.__new__``, then every field): give them no ``__post_init__``.
+"""
 
 from __future__ import annotations
 

@@ -154,6 +154,16 @@ _CP_SEPARATORS = (";", ",", "=", "&&")
 
 def parse_data_segment(text: str) -> Packet:
     """Parse a data segment (the text between the length field and the CRC) into a Packet."""
+    if speedups is not None:
+        packet = speedups.parse_segment(text)  # None unless plain (then the code below says why)
+        if packet is not None:
+            return packet
+    return parse_data_segment_python(text)
+
+
+def parse_data_segment_python(text: str) -> Packet:
+    """``parse_data_segment`` in Python alone: everything the compiled plain path does not
+    take, and the reference it is tested against."""
     control = _CONTROL.search(text)
     if control is not None:
         at = control.start()
