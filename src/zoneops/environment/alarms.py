@@ -201,6 +201,7 @@ class _Run:
     states: States
     now: datetime
     tiers: list[AlarmState] = field(default_factory=list)  # for record_tiers, by the caller
+    alerts: list[_Alert] | None = None  # if given, alert work waits here for emit_alerts
     transitions: list[engine.Transition] = field(default_factory=list)
     changed: bool = False
 
@@ -227,15 +228,22 @@ class _Run:
         if transition is not None:
             self.transitions.append(transition)
             self.tiers.append(_tier_row(self.info.station, row, code, new.tier))
-            _emit(self.info, row, code, transition, self.now)
+            alert = (self.info, row, code, transition, self.now)
+            if self.alerts is None:
+                _emit(*alert)
+            else:
+                self.alerts.append(alert)
 
 
 def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
-             now: datetime, tiers: list[AlarmState]) -> list[engine.Transition]:
+             now: datetime, tiers: list[AlarmState], alerts: list[_Alert]
+             ) -> list[engine.Transition]:
     """Feed one upload's readings (and its arrival) to every rule that applies. ``states``
-    (the station's, from STATES.take) is updated in place; tier changes are added to
-    ``tiers`` for the caller to write with :func:`record_tiers` (a batch, in one statement)."""
-    run = _Run(info, states, now, tiers)
+    (the station's, from STATES.take) is updated in place. Nothing here uses the database:
+    tier changes are added to ``tiers`` for :func:`record_tiers` and the alerts to raise or
+    clear to ``alerts`` for :func:`emit_alerts`, both for the caller to run afterwards (a
+    batch evaluates while the server is still storing its readings)."""
+    run = _Run(info, states, now, tiers, alerts)
     when = t = None
     for reading in sorted(readings, key=_reading_time):
         rules = info.for_reading(reading.kind, reading.factor)
@@ -325,6 +333,15 @@ def _ts(moment: datetime) -> float:
 
 
 # --- alerts ------------------------------------------------------------------------------------
+
+_Alert = tuple["StationRules", AlarmRule, str, engine.Transition, datetime]
+
+
+def emit_alerts(alerts: Sequence[_Alert]) -> None:
+    """Raise, escalate or clear the core alerts of transitions :func:`evaluate` collected."""
+    for alert in alerts:
+        _emit(*alert)
+
 
 def alert_key(station: Station, row: AlarmRule, code: str) -> str:
     return f"{station.mn}:{code or '*'}:{row.code}"[:200]

@@ -154,19 +154,22 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None
     results = []
     with transaction.atomic():
         versions = store.lock_stations(list(totals))
-        store.insert_readings(rows)
+        infos = alarms.station_rules(totals)
+        states = alarms.STATES.take(versions)
+        tiers: list = []
+        alerts: list = []
+        with store.readings_inserted(rows):  # evaluation runs while the server stores them
+            for u in uploads:
+                info = infos.get(u.station_id)
+                transitions = (alarms.evaluate(info, states[u.station_id], u.readings, now,
+                                               tiers, alerts)
+                               if info is not None else [])
+                results.append(IngestResult(len(u.readings), transitions))
         if pairs:
             StationFactor.objects.bulk_create(
                 [StationFactor(station_id=s, factor_id=f) for s, f in pairs],
                 ignore_conflicts=True)
-        infos = alarms.station_rules(totals)
-        states = alarms.STATES.take(versions)
-        tiers: list = []
-        for u in uploads:
-            info = infos.get(u.station_id)
-            transitions = (alarms.evaluate(info, states[u.station_id], u.readings, now, tiers)
-                           if info is not None else [])
-            results.append(IngestResult(len(u.readings), transitions))
+        alarms.emit_alerts(alerts)
         alarms.record_tiers(tiers)
         store.write_stations(
             [store.StationWrite(sid, t[0], t[1], t[2], alarms.dump(states[sid]))

@@ -11,7 +11,8 @@ Nothing here decides anything: services.ingest_batch does.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -98,20 +99,48 @@ def load_alarm_states(station_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 
 
 def insert_readings(rows: Sequence[ReadingRow]) -> None:
-    """Insert readings; one already stored (same station, factor, time, kind) is skipped.
+    """Insert readings; one already stored (same station, factor, time, kind) is skipped."""
+    with readings_inserted(rows):
+        pass
 
-    On PostgreSQL a large batch is first COPYed, which costs the server about half of an
-    ``INSERT ... ON CONFLICT`` per row, inside a savepoint: only a batch holding a resent
-    reading (after a logger reconnects) fails that and takes the INSERT that skips it. A small
-    batch goes straight to that INSERT: one round trip instead of the savepoint's three."""
-    if not rows:
-        return
+
+@contextmanager
+def readings_inserted(rows: Sequence[ReadingRow]) -> Iterator[None]:
+    """Insert readings (as :func:`insert_readings`) around the with-block, whose body must
+    not use the database: on PostgreSQL it runs while the server stores a large batch.
+
+    There a large batch is COPYed, which costs the server about half of an
+    ``INSERT ... ON CONFLICT`` per row, inside a savepoint; only a batch holding a resent
+    reading (after a logger reconnects) fails that and then takes the INSERT that skips it. A
+    small batch goes straight to that INSERT: one round trip instead of the savepoint's
+    three. The block runs between sending the rows and ending the COPY, so the batch's
+    Python work (alarm evaluation) overlaps the server's."""
     from .models import Reading
 
     table = Reading._meta.db_table
+    if not rows or not _postgres() or len(rows) < COPY_FROM_ROWS:
+        if rows:
+            _insert_rows(table, rows)
+        yield
+        return
+    import psycopg
+
+    body_done = False
+    try:
+        with transaction.atomic(), _pg_cursor() as cur, cur.copy(  # atomic: the savepoint
+                f"COPY {table} {_READING_COLUMNS} FROM STDIN") as copy:
+            copy.write(copy_text(rows))
+            yield
+            body_done = True
+    except psycopg.errors.UniqueViolation:
+        if not body_done:
+            raise
+        _insert_readings_skipping_stored(table, rows)
+
+
+def _insert_rows(table: str, rows: Sequence[ReadingRow]) -> None:
     if _postgres():
-        if len(rows) < COPY_FROM_ROWS or not _copied_unless_stored(table, rows):
-            _insert_readings_skipping_stored(table, rows)
+        _insert_readings_skipping_stored(table, rows)
         return
     with connection.cursor() as cur:
         adapt = connection.ops.adapt_datetimefield_value
@@ -120,19 +149,6 @@ def insert_readings(rows: Sequence[ReadingRow]) -> None:
             "VALUES (%s, %s, %s, %s, %s, %s)",
             [(station, factor, adapt(when), kind, value, flag)
              for station, factor, when, kind, value, flag in rows])
-
-
-def _copied_unless_stored(table: str, rows: Sequence[ReadingRow]) -> bool:
-    """COPY the rows in a savepoint; False (and nothing written) if one was stored already."""
-    import psycopg
-
-    try:
-        with transaction.atomic(), _pg_cursor() as cur, cur.copy(  # atomic: the savepoint
-                f"COPY {table} {_READING_COLUMNS} FROM STDIN") as copy:
-            copy.write(copy_text(rows))
-    except psycopg.errors.UniqueViolation:
-        return False
-    return True
 
 
 _NULL = "\\N"
