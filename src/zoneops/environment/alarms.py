@@ -205,13 +205,17 @@ class _Run:
     transitions: list[engine.Transition] = field(default_factory=list)
     changed: bool = False
 
-    def step(self, row: AlarmRule, rule: engine.Rule, code: str, key: str,
-             sample: engine.Sample) -> None:
+    def step(self, row: AlarmRule, rule: engine.Rule, code: str, key: str, t: float,
+             value: float | None, flag: str | None = "N") -> None:
         old = self.states.get(key)
         if old is None:
             old = self.states[key] = engine.State()
-        new, transition = engine.step(rule, old, sample)
-        self._after(row, code, key, old, new, transition)
+        new, transition = engine.feed(rule, old, t, value, flag)
+        if new is not old:  # _after, inlined: a batch takes thousands of steps
+            self.states[key] = new
+            self.changed = True
+        if transition is not None:
+            self._transition(row, code, new, transition)
 
     def silence(self, row: AlarmRule, rule: engine.Rule, last_seen: float | None) -> None:
         key = state_key(row, "")
@@ -226,13 +230,17 @@ class _Run:
             self.states[key] = new
             self.changed = True
         if transition is not None:
-            self.transitions.append(transition)
-            self.tiers.append(_tier_row(self.info.station, row, code, new.tier))
-            alert = (self.info, row, code, transition, self.now)
-            if self.alerts is None:
-                _emit(*alert)
-            else:
-                self.alerts.append(alert)
+            self._transition(row, code, new, transition)
+
+    def _transition(self, row: AlarmRule, code: str, new: engine.State,
+                    transition: engine.Transition) -> None:
+        self.transitions.append(transition)
+        self.tiers.append(_tier_row(self.info.station, row, code, new.tier))
+        alert = (self.info, row, code, transition, self.now)
+        if self.alerts is None:
+            _emit(*alert)
+        else:
+            self.alerts.append(alert)
 
 
 def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
@@ -250,12 +258,11 @@ def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
         if rules:
             if reading.time is not when:  # an upload's readings share one datetime
                 when, t = reading.time, _ts(reading.time)
-            sample = engine.Sample(t, reading.value, reading.flag)
             for row, rule, key in rules:
-                run.step(row, rule, reading.factor, key, sample)
-    arrival = engine.Sample(_ts(now), 0.0)
+                run.step(row, rule, reading.factor, key, t, reading.value, reading.flag)
+    arrival = _ts(now)
     for row, rule, key in info.station_wide():  # data arrived and was accepted: silence ends
-        run.step(row, rule, "", key, arrival)
+        run.step(row, rule, "", key, arrival, 0.0)
     return run.transitions
 
 
@@ -271,10 +278,9 @@ def evaluate_rejects(station_id: int, streak: int, now: datetime,
         return []
     states = STATES.take(versions)
     run = _Run(info, states[station_id], now)
-    sample = engine.Sample(_ts(now), float(streak))
     for row, rule, key in info.station_wide():
         if rule.kind == "rejects":
-            run.step(row, rule, "", key, sample)
+            run.step(row, rule, "", key, _ts(now), float(streak))
     _store_one(run, station_id, versions, states)
     return run.transitions
 

@@ -37,6 +37,7 @@ __all__ = [
     "Tier",
     "Transition",
     "apply",
+    "feed",
     "silence",
     "step",
 ]
@@ -163,13 +164,20 @@ def _copy(state: State, n: int) -> State:
 
 def apply(rule: Rule, state: State, t: float, measure: float) -> tuple[State, Transition | None]:
     """Feed one measure observed at ``t``: the tier logic shared by every kind."""
-    tiers = rule.tiers
-    if state.tier < 0 and measure < tiers[0].on and not any(state.streaks):
-        # Below every tier with nothing pending (the usual case): only the clock moves. Same
-        # result as the general path below, without its work.
-        return State(-1, state.entered_at, [None] * len(tiers), state.last_t,
-                     state.last_value, state.bad, state.peak), None
+    if _quiet(rule, state, measure):
+        return _moved(state, len(rule.tiers), state.last_t, state.last_value, state.bad), None
     return _apply_general(rule, state, t, measure)
+
+
+def _quiet(rule: Rule, state: State, measure: float) -> bool:
+    """Below every tier with nothing pending (the usual case): the general path would only
+    move the clock, so :func:`_moved` gives its result without its work."""
+    return state.tier < 0 and measure < rule.tiers[0].on and not any(state.streaks)
+
+
+def _moved(state: State, n: int, last_t: float | None, last_value: float | None, bad: int
+           ) -> State:
+    return State(-1, state.entered_at, [None] * n, last_t, last_value, bad, state.peak)
 
 
 def _apply_general(rule: Rule, state: State, t: float, measure: float
@@ -217,33 +225,45 @@ def step(rule: Rule, state: State, sample: Sample) -> tuple[State, Transition | 
     Readings older than or as old as the last one seen are ignored: a resent packet must
     not replay history (ingest is idempotent, and so is this).
     """
-    if rule.kind == "no_data":
-        # Data arrived: the station is not silent. ``sample.t`` must be the arrival time.
-        return apply(rule, state, sample.t, 0.0)
-    if state.last_t is not None and sample.t <= state.last_t:
+    return feed(rule, state, sample.t, sample.value, sample.flag)
+
+
+def feed(rule: Rule, state: State, t: float, value: float | None, flag: str | None
+         ) -> tuple[State, Transition | None]:
+    """:func:`step` with the sample's fields as arguments (the hot path builds no Sample)."""
+    kind = rule.kind
+    if kind == "no_data":
+        # Data arrived: the station is not silent. ``t`` must be the arrival time.
+        return apply(rule, state, t, 0.0)
+    if state.last_t is not None and t <= state.last_t:
         return state, None
-    flag = (sample.flag or "N").upper()
-    if rule.kind == "quality":
+    if flag not in ALARMING_FLAGS:
+        flag = (flag or "N").upper()
+    if kind == "quality":
         bad = 0 if flag in ALARMING_FLAGS else state.bad + 1
-        new_state, transition = apply(rule, state, sample.t, float(bad))
-        new_state.bad, new_state.last_t = bad, sample.t
+        if _quiet(rule, state, bad):
+            return _moved(state, len(rule.tiers), t, state.last_value, bad), None
+        new_state, transition = apply(rule, state, t, float(bad))
+        new_state.bad, new_state.last_t = bad, t
         return new_state, transition
-    if rule.kind == "rejects":
-        new_state, transition = apply(rule, state, sample.t, float(sample.value or 0))
-        new_state.last_t = sample.t
+    if kind == "rejects":
+        new_state, transition = apply(rule, state, t, float(value or 0))
+        new_state.last_t = t
         return new_state, transition
-    if sample.value is None or flag not in ALARMING_FLAGS:
+    if value is None or flag not in ALARMING_FLAGS:
         return state, None  # a data-quality event, not pollution: the quality rule sees it
-    if rule.kind == "rate":
+    if kind == "level" and _quiet(rule, state, value):
+        return _moved(state, len(rule.tiers), t, value, state.bad), None
+    if kind == "rate":
         if state.last_value is None or state.last_t is None:
             new_state = _copy(state, len(rule.tiers))
-            new_state.last_t, new_state.last_value = sample.t, sample.value
+            new_state.last_t, new_state.last_value = t, value
             return new_state, None
-        per_minute = (sample.value - state.last_value) / (sample.t - state.last_t) * 60.0
-        new_state, transition = apply(rule, state, sample.t, per_minute)
+        per_minute = (value - state.last_value) / (t - state.last_t) * 60.0
+        new_state, transition = apply(rule, state, t, per_minute)
     else:
-        new_state, transition = apply(rule, state, sample.t, sample.value)
-    new_state.last_t, new_state.last_value = sample.t, sample.value
+        new_state, transition = apply(rule, state, t, value)
+    new_state.last_t, new_state.last_value = t, value
     return new_state, transition
 
 
