@@ -44,6 +44,10 @@ static PyObject *crc16(PyObject *self, PyObject *arg) {
 static PyObject *measurement_type = NULL;
 static PyObject *data_area_type = NULL;
 static PyObject *packet_type = NULL;
+static const char *AREA_FIELDS[] = {"items", "data_time", "extras", "raw_pairs"};
+static const char *PACKET_FIELDS[] = {"qn", "st", "cn", "pw", "mn", "flag", "pnum", "pno", "cp",
+                                      "fields"};
+static PyObject *area_names[4], *packet_names[10]; /* interned by configure() */
 static Py_ssize_t field_count = 0;
 static int n_suffixes = 0;
 static char suffix_text[MAX_SUFFIXES][16];
@@ -82,6 +86,13 @@ static PyObject *configure(PyObject *self, PyObject *args) {
         suffix_numeric[n] = numeric;
         n++;
     }
+    for (int i = 0; i < 4; i++)
+        if (!area_names[i] && !(area_names[i] = PyUnicode_InternFromString(AREA_FIELDS[i])))
+            return NULL;
+    for (int i = 0; i < 10; i++)
+        if (!packet_names[i] &&
+            !(packet_names[i] = PyUnicode_InternFromString(PACKET_FIELDS[i])))
+            return NULL;
     Py_INCREF(type);
     Py_XSETREF(measurement_type, type);
     Py_INCREF(area_type);
@@ -152,13 +163,15 @@ static int piece(const char *s, Py_ssize_t len, PyObject *slots, PyObject *extra
     if (suffix >= 0) {
         PyObject *code = PyUnicode_FromStringAndSize(s, dash);
         if (code == NULL) goto done;
+        /* The code's Measurement, filled here before anyone else can see it. */
         PyObject *slot = PyDict_GetItemWithError(slots, code);
         if (slot == NULL && !PyErr_Occurred()) {
-            slot = PyList_New(field_count);
+            PyTypeObject *type = (PyTypeObject *)measurement_type;
+            slot = type->tp_alloc(type, field_count);
             if (slot != NULL) {
                 for (Py_ssize_t i = 0; i < field_count; i++) {
                     Py_INCREF(Py_None);
-                    PyList_SET_ITEM(slot, i, Py_None);
+                    PyTuple_SET_ITEM(slot, i, Py_None);
                 }
                 int stored = PyDict_SetItem(slots, code, slot);
                 Py_DECREF(slot); /* the dict holds it */
@@ -168,7 +181,7 @@ static int piece(const char *s, Py_ssize_t len, PyObject *slots, PyObject *extra
         Py_DECREF(code);
         if (slot == NULL) goto done;
         int index = suffix_index[suffix];
-        if (PyList_GET_ITEM(slot, index) != Py_None) { status = NOT_PLAIN; goto done; }
+        if (PyTuple_GET_ITEM(slot, index) != Py_None) { status = NOT_PLAIN; goto done; }
         PyObject *value = text;
         if (suffix_numeric[suffix]) {
             value = plain_number(v, vlen);
@@ -176,8 +189,8 @@ static int piece(const char *s, Py_ssize_t len, PyObject *slots, PyObject *extra
         } else {
             Py_INCREF(value);
         }
-        PyObject *old = PyList_GET_ITEM(slot, index);
-        PyList_SET_ITEM(slot, index, value);
+        PyObject *old = PyTuple_GET_ITEM(slot, index);
+        PyTuple_SET_ITEM(slot, index, value);
         Py_DECREF(old);
     } else if (klen == 8 && memcmp(s, "DataTime", 8) == 0) {
         if (*data_time != NULL) { status = NOT_PLAIN; goto done; }
@@ -203,7 +216,7 @@ static PyObject *area_parts(const char *s, Py_ssize_t n) {
             Py_RETURN_NONE;
 
     PyObject *slots = PyDict_New(), *extras = PyDict_New(), *raw_pairs = PyList_New(0);
-    PyObject *items = NULL, *data_time = NULL, *result = NULL;
+    PyObject *data_time = NULL, *result = NULL;
     int status = (slots && extras && raw_pairs) ? PLAIN : FAILED;
     Py_ssize_t start = 0;
     for (Py_ssize_t i = 0; status == PLAIN && i <= n; i++) {
@@ -213,26 +226,11 @@ static PyObject *area_parts(const char *s, Py_ssize_t n) {
         start = i + 1;
     }
     if (status == PLAIN) {
-        items = PyDict_New();
-        Py_ssize_t pos = 0;
-        PyObject *code, *slot;
-        while (items != NULL && PyDict_Next(slots, &pos, &code, &slot)) {
-            /* tuple.__new__(Measurement, values): a NamedTuple without its Python __new__ */
-            PyObject *args = PyTuple_Pack(1, slot);
-            PyObject *m = args ? PyTuple_Type.tp_new((PyTypeObject *)measurement_type, args,
-                                                     NULL) : NULL;
-            Py_XDECREF(args);
-            if (m == NULL || PyDict_SetItem(items, code, m) < 0) Py_CLEAR(items);
-            Py_XDECREF(m);
-        }
-        if (items != NULL)
-            result = PyTuple_Pack(4, items, data_time ? data_time : Py_None, extras,
-                                  raw_pairs);
+        result = PyTuple_Pack(4, slots, data_time ? data_time : Py_None, extras, raw_pairs);
     } else if (status == NOT_PLAIN) {
         Py_INCREF(Py_None);
         result = Py_None;
     }
-    Py_XDECREF(items);
     Py_XDECREF(data_time);
     Py_XDECREF(slots);
     Py_XDECREF(extras);
@@ -310,15 +308,12 @@ static PyObject *plain_time(PyObject *text) {
 }
 
 /* object.__new__(type) and its fields set as a frozen dataclass's __init__ sets them. */
-static PyObject *build(PyObject *type, const char **names, PyObject **values, int count) {
+static PyObject *build(PyObject *type, PyObject **names, PyObject **values, int count) {
     PyObject *empty = PyTuple_New(0);
     PyObject *obj = empty ? PyBaseObject_Type.tp_new((PyTypeObject *)type, empty, NULL) : NULL;
     Py_XDECREF(empty);
-    for (int i = 0; obj != NULL && i < count; i++) {
-        PyObject *name = PyUnicode_InternFromString(names[i]);
-        if (name == NULL || PyObject_GenericSetAttr(obj, name, values[i]) < 0) Py_CLEAR(obj);
-        Py_XDECREF(name);
-    }
+    for (int i = 0; obj != NULL && i < count; i++)
+        if (PyObject_GenericSetAttr(obj, names[i], values[i]) < 0) Py_CLEAR(obj);
     return obj;
 }
 
@@ -410,7 +405,6 @@ static PyObject *parse_segment(PyObject *self, PyObject *arg) {
             goto not_plain;
         }
     }
-    const char *area_names[] = {"items", "data_time", "extras", "raw_pairs"};
     PyObject *area_values[] = {PyTuple_GET_ITEM(parts, 0), when, PyTuple_GET_ITEM(parts, 2),
                                PyTuple_GET_ITEM(parts, 3)};
     PyObject *data_area = build(data_area_type, area_names, area_values, 4);
@@ -425,10 +419,8 @@ static PyObject *parse_segment(PyObject *self, PyObject *arg) {
     PyObject *mn = str_or_none(&known[MN]);
     PyObject *packet = NULL;
     if (flag && qn && st && cn && pw && mn) {
-        const char *names[] = {"qn", "st", "cn", "pw", "mn", "flag", "pnum", "pno", "cp",
-                               "fields"};
         PyObject *values[] = {qn, st, cn, pw, mn, flag, Py_None, Py_None, data_area, fields};
-        packet = build(packet_type, names, values, 10);
+        packet = build(packet_type, packet_names, values, 10);
     }
     Py_XDECREF(flag);
     Py_XDECREF(qn);
