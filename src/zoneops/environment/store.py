@@ -73,14 +73,16 @@ def lock_stations(station_ids: Sequence[int]) -> dict[int, int]:
 
 
 def _locked_versions(ids: list[int]) -> dict[int, int]:
-    with connection.cursor() as cur:
-        if _postgres():
-            cur.execute(f"SELECT station_id, version FROM {_GS} WHERE station_id = ANY(%s) "  # noqa: S608 - table name from the model
-                        "ORDER BY station_id FOR UPDATE", [ids])
-        else:  # SQLite: the IMMEDIATE transaction already holds the only write lock
-            marks = ",".join("%s" for _ in ids)
-            cur.execute(f"SELECT station_id, version FROM {_GS} "  # noqa: S608
-                        f"WHERE station_id IN ({marks})", ids)
+    if _postgres():
+        with _pg_cursor() as cur:
+            cur.execute(f"SELECT station_id, version FROM {_GS} "  # noqa: S608 - table name from the model
+                        "WHERE station_id = ANY(%b::bigint[]) ORDER BY station_id FOR UPDATE",
+                        [ids])
+            return dict(cur.fetchall())
+    with connection.cursor() as cur:  # SQLite: the IMMEDIATE transaction holds the only lock
+        marks = ",".join("%s" for _ in ids)
+        cur.execute(f"SELECT station_id, version FROM {_GS} "  # noqa: S608
+                    f"WHERE station_id IN ({marks})", ids)
         return dict(cur.fetchall())
 
 
