@@ -252,14 +252,15 @@ def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
     clear to ``alerts`` for :func:`emit_alerts`, both for the caller to run afterwards (a
     batch evaluates while the server is still storing its readings)."""
     run = _Run(info, states, now, tiers, alerts)
-    when = t = None
-    for reading in sorted(readings, key=_reading_time):
-        rules = info.for_reading(reading.kind, reading.factor)
+    last = t = None
+    # Unpacked, not read by attribute: a NamedTuple's field lookup is a call per field.
+    for factor, when, kind, value, flag in sorted(readings, key=_reading_time):
+        rules = info.for_reading(kind, factor)
         if rules:
-            if reading.time is not when:  # an upload's readings share one datetime
-                when, t = reading.time, _ts(reading.time)
+            if when is not last:  # an upload's readings share one datetime
+                last, t = when, _ts(when)
             for row, rule, key in rules:
-                run.step(row, rule, reading.factor, key, t, reading.value, reading.flag)
+                run.step(row, rule, factor, key, t, value, flag)
     arrival = _ts(now)
     for row, rule, key in info.station_wide():  # data arrived and was accepted: silence ends
         run.step(row, rule, "", key, arrival, 0.0)

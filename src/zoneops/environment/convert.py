@@ -52,10 +52,10 @@ def readings_from_packet(packet: Packet) -> list[ReadingIn]:
     index = _FIELD[attr]
     out = []
     for code, m in packet.cp.items.items():
-        value = m[index]
+        value = m[index]  # by index: a NamedTuple's field lookup is a call per field
         if value is None and attr == "avg":  # some loggers send only -Rtd in period data
-            value = m.rtd
-        flag = m.flag
+            value = m[_RTD]
+        flag = m[_FLAG]
         if value is None and flag is None:
             continue
         out.append(_new_tuple(ReadingIn, (code, when, kind, value,
@@ -66,3 +66,4 @@ def readings_from_packet(packet: Packet) -> list[ReadingIn]:
 # tuple.__new__ builds a NamedTuple without running its Python-level __new__: ten per upload.
 _new_tuple = tuple.__new__
 _FIELD = {name: i for i, name in enumerate(Measurement._fields)}
+_RTD, _FLAG = _FIELD["rtd"], _FIELD["flag"]

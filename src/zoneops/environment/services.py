@@ -142,8 +142,8 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None
     now = now or timezone.now()
     ids = factor_ids({r.factor for u in uploads for r in u.readings})
     rows: list[store.ReadingRow] = [
-        (u.station_id, ids[r.factor], r.time, r.kind, r.value, r.flag)
-        for u in uploads for r in u.readings]
+        (u.station_id, ids[factor], when, kind, value, flag)
+        for u in uploads for factor, when, kind, value, flag in u.readings]
     pairs = {(row[0], row[1]) for row in rows} - _station_factors
     totals: dict[int, list] = {}  # station -> [packets, readings, last address]
     for u in uploads:
