@@ -177,7 +177,10 @@ def _quiet(rule: Rule, state: State, measure: float) -> bool:
 
 def _moved(state: State, n: int, last_t: float | None, last_value: float | None, bad: int
            ) -> State:
-    return State(-1, state.entered_at, [None] * n, last_t, last_value, bad, state.peak)
+    # Nothing is pending, so the streaks are all None: the list is shared when it has the
+    # right length (the engine changes only a fresh copy's list in place, see _copy).
+    streaks = state.streaks if len(state.streaks) == n else [None] * n
+    return State(-1, state.entered_at, streaks, last_t, last_value, bad, state.peak)
 
 
 def _apply_general(rule: Rule, state: State, t: float, measure: float
