@@ -11,7 +11,8 @@ it with ``zoneops migrate`` and registers 200 ambient stations with ten factors 
     tasks in this process, one TCP connection each over loopback) send pre-built 2011 uploads
     of ten factors with A=1, each keeping up to WINDOW uploads in flight and waiting for their
     9014. The gateway stores each upload, runs the alarm rules in the same transaction and
-    answers 9014 only after the commit. The clock runs from the first send to the last 9014;
+    answers 9014 only after the commit. The loggers connect first (real ones stay connected
+    for days); the clock runs from the first send to the last 9014;
     the figure is stored readings/s, and the stored row count is checked afterwards.
 
 (c) COPY: the same rows (station, factor, time, kind, value, flag) written with psycopg's
@@ -148,11 +149,18 @@ def start_gateway(port: int, workers: int | None, processes: int) -> subprocess.
 
 # --- (b) -------------------------------------------------------------------------------------
 
-async def _logger(port: int, frames: list[tuple[str, bytes]], sent: dict, answered: dict,
+async def _connect(port: int) -> list[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
+    """One connection per logger, all open before anything is sent (loggers stay connected)."""
+    return await asyncio.gather(*(asyncio.open_connection("127.0.0.1", port)
+                                  for _ in range(LOGGERS)))
+
+
+async def _logger(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter],
+                  frames: list[tuple[str, bytes]], sent: dict, answered: dict,
                   pace: list[float] | None = None) -> None:
     """Send frames (paced at the given monotonic times, else WINDOW in flight); record send
     and 9014 times by QN."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    reader, writer = connection
     window = asyncio.Semaphore(WINDOW if pace is None else 10**6)
     reframer = Reframer()
     done = asyncio.Event()
@@ -206,10 +214,11 @@ def run_loggers(port: int, plan: list[list[tuple[str, bytes]]],
     answered: dict[str, float] = {}
 
     async def main() -> float:
+        connections = await _connect(port)
         began = time.perf_counter()
         # QNs are only unique per station: key them by MN inside each logger.
         await asyncio.gather(*(
-            _logger(port, [(qn.split(":", 1)[1], data) for qn, data in frames],
+            _logger(connections[i], [(qn.split(":", 1)[1], data) for qn, data in frames],
                     _Prefixed(sent, frames[0][0].split(":")[0]),
                     _Prefixed(answered, frames[0][0].split(":")[0]),
                     pace[i] if pace else None)
@@ -351,11 +360,12 @@ def bench_latency(port: int, seconds: float) -> tuple[list[float], int]:
     poller.start()
 
     async def main() -> None:
+        connections = await _connect(port)
         loop = asyncio.get_running_loop()
         zero = loop.time()
         shifted = [[zero + t for t in times] for times in pace]
         await asyncio.gather(*(
-            _logger(port, [(qn.split(":", 1)[1], data) for qn, data in frames],
+            _logger(connections[i], [(qn.split(":", 1)[1], data) for qn, data in frames],
                     _Prefixed(sent, mn(i)), _Prefixed(answered, mn(i)), shifted[i])
             for i, frames in enumerate(plan)))
 
