@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from zoneops.environment.models import GatewayState, Reading, RejectCount
+from zoneops.environment.models import GatewayState, Reading, RejectCount, Station
 from zoneops.hj212.simulator import upload_frames
 
-from .conftest import Logger, frame
+from .conftest import GatewayThread, Logger, frame
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 T = datetime(2026, 3, 1, 16, 0)
@@ -46,6 +46,32 @@ def test_unknown_mn_and_wrong_pw_get_9011_and_nothing_is_stored(env, gateway):
     assert RejectCount.objects.get(station_id=env.plant.pk, code="bad_pw").count == 1
     assert gateway.gateway.stats.rejects == {"bad_pw": 1, "unknown_mn": 1}
     logger.close()
+
+
+def test_a_changed_password_reaches_a_connected_logger(env):
+    """A connection re-checks the MN + PW it accepted (here after 1 s): once the station's
+    password is changed, the old one gets 9011 QnRtn=3 on the same connection and nothing is
+    stored, and the new one is accepted."""
+    running = GatewayThread(recheck_credentials=1.0)
+    try:
+        logger = Logger(running.port)
+        logger.send(frame(env.plant, T, {"a21028": 0.01}))
+        assert logger.answers(1)[0].cn == "9014"
+        Station.objects.filter(pk=env.plant.pk).update(password="pw-rotated")
+        logger.send(frame(env.plant, T + timedelta(minutes=1), {"a21028": 0.01}))
+        assert logger.answers(1)[0].cn == "9014"  # still trusted: checked under 1 s ago
+        time.sleep(1.1)
+        logger.send(frame(env.plant, T + timedelta(minutes=2), {"a21028": 0.01}))
+        (refused,) = logger.answers(1)
+        assert (refused.cn, refused.cp.extras["QnRtn"]) == ("9011", "3")
+        assert Reading.objects.filter(station=env.plant).count() == 2
+        env.plant.password = "pw-rotated"
+        logger.send(frame(env.plant, T + timedelta(minutes=2), {"a21028": 0.01}))
+        assert logger.answers(1)[0].cn == "9014"
+        assert Reading.objects.filter(station=env.plant).count() == 3
+        logger.close()
+    finally:
+        running.stop()
 
 
 def test_partial_and_merged_reads_and_resend_stored_once(env, gateway):

@@ -14,7 +14,9 @@ tell the logger to forget data we did not store. The gateway therefore answers a
 from an unknown MN with 9011 QnRtn=4 ("MN error") and one with a wrong PW with 9011 QnRtn=3
 ("PW error"), echoing the QN, stores nothing and never sends 9014 for it: the logger keeps
 its data and resends, which is what is wanted once the registry is corrected. Every
-failure is logged and (for a known MN) counted on the station as ``bad_pw``.
+failure is logged and (for a known MN) counted on the station as ``bad_pw``. A connection
+trusts an MN + PW it has checked for ``recheck_credentials`` seconds (60), then checks it
+again: a changed password or a deactivated station takes effect on connected loggers too.
 
 Several gateway processes may listen on the same port (SO_REUSEPORT; ``--processes N``
 starts and watches them): ingest is idempotent, a batch locks its stations' rows, and each
@@ -61,6 +63,7 @@ class GatewayConfig:
     max_batch: int = 1000  # uploads committed together at most
     max_rejects_in_a_row: int = 20  # rejected frames with no good one between: close
     logged_rejects: int = 5  # rejects logged one by one per connection; the rest counted
+    recheck_credentials: float = 60.0  # seconds a connection trusts an MN + PW it checked
 
 
 @dataclass
@@ -233,7 +236,7 @@ class Gateway:
         cfg = self.config
         peer = _Peer(address)
         reframer = Reframer()
-        known: dict[tuple[str, str], int] = {}  # (MN, PW) already authenticated here
+        known: dict[tuple[str, str], tuple[int, float]] = {}  # (MN, PW) -> (station, when)
         frame_started: float | None = None
         try:
             while not self.stopping:
@@ -255,6 +258,7 @@ class Gateway:
                             await self._rejected(peer, frame.error, frame.raw)
                     return
                 frames = reframer.feed(data)
+                now = time.monotonic()
                 if reframer.buffered:
                     frame_started = frame_started or time.monotonic()
                 else:
@@ -270,14 +274,18 @@ class Gateway:
                     packet = frame.packet
                     assert packet is not None
                     self.stats.packets += 1
-                    sid = known.get((packet.mn, packet.pw))
-                    if sid is None:
-                        sid, reason = await self.db(_authenticate, packet.mn, packet.pw)
+                    credentials = (packet.mn, packet.pw)
+                    checked = known.get(credentials)
+                    if checked is None or now - checked[1] > cfg.recheck_credentials:
+                        sid, reason = await self.db(_authenticate, *credentials)
                         if sid is None:
+                            known.pop(credentials, None)
                             await self._answer(pending, writer)
                             await self._unauthenticated(packet, reason, address, writer)
                             continue
-                        known[(packet.mn, packet.pw)] = sid
+                        known[credentials] = (sid, now)
+                    else:
+                        sid = checked[0]
                     peer.station_id = sid
                     upload = None
                     if packet.cn in _UPLOADS:

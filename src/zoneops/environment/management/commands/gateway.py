@@ -18,11 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--silence-interval", type=float, default=30.0,
                             help="seconds between no-data checks (0: never)")
         parser.add_argument("--workers", type=int, default=None, help="database threads")
+        parser.add_argument("--recheck-credentials", type=float, default=60.0,
+                            help="seconds a connection trusts an MN + PW before checking again")
         parser.add_argument("--processes", type=int, default=1,
                             help="gateway processes sharing the port (e.g. one per core)")
 
     def handle(self, *args, host, port, idle_timeout, frame_timeout, silence_interval,
-               workers, processes, **options):
+               workers, processes, recheck_credentials, **options):
         logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         if processes > 1:
@@ -30,11 +32,11 @@ class Command(BaseCommand):
                 raise CommandError("--processes needs a fixed --port")
             argv = ["--host", host, "--port", str(port), "--idle-timeout", str(idle_timeout),
                     "--frame-timeout", str(frame_timeout), "--silence-interval",
-                    str(silence_interval)]
+                    str(silence_interval), "--recheck-credentials", str(recheck_credentials)]
             if workers:
                 argv += ["--workers", str(workers)]
             run_processes(processes, argv)
             return
         run(GatewayConfig(host=host, port=port, idle_timeout=idle_timeout,
                           frame_timeout=frame_timeout, silence_interval=silence_interval,
-                          workers=workers))
+                          workers=workers, recheck_credentials=recheck_credentials))
