@@ -38,7 +38,17 @@ class Upload:
 
 def beijing_to_utc(local: datetime) -> datetime:
     """A naive Beijing-time DataTime as an aware UTC datetime."""
-    return local.replace(tzinfo=BEIJING).astimezone(UTC)
+    utc = _UTC_OF.get(local)
+    if utc is None:
+        if len(_UTC_OF) >= 4096:
+            _UTC_OF.clear()
+        utc = _UTC_OF[local] = local.replace(tzinfo=BEIJING).astimezone(UTC)
+    return utc
+
+
+# Loggers report on the same clock grid, so a gateway converts the same DataTime for many
+# uploads: remembered (a bounded dict; datetimes are immutable) instead of converted each time.
+_UTC_OF: dict[datetime, datetime] = {}
 
 
 def readings_from_packet(packet: Packet) -> list[ReadingIn]:
