@@ -89,6 +89,7 @@ class StationRules:
     rules: list[tuple[AlarmRule, engine.Rule]]
     _mast: list[Station | None] = field(default_factory=list)
     _by_reading: dict[tuple[str, str], list[_Keyed]] = field(default_factory=dict)
+    _station_wide: list[_Keyed] | None = None
 
     def for_reading(self, kind: str, factor: str) -> list[_Keyed]:
         """The rules a reading of this kind and factor feeds, each with its state key."""
@@ -108,12 +109,11 @@ class StationRules:
         return self._mast[0]
 
     def station_wide(self) -> list[_Keyed]:
-        found = self._by_reading.get(("", ""))
-        if found is None:
-            found = [(row, rule, state_key(row, "")) for row, rule in self.rules
-                     if rule.kind in STATION_WIDE]
-            self._by_reading[("", "")] = found
-        return found
+        """The rules judged on the station as a whole (no data, rejects), with state keys."""
+        if self._station_wide is None:
+            self._station_wide = [(row, rule, state_key(row, "")) for row, rule in self.rules
+                                  if rule.kind in STATION_WIDE]
+        return self._station_wide
 
 
 def state_key(row: AlarmRule, code: str) -> str:
