@@ -260,7 +260,7 @@ class Gateway:
                 frames = reframer.feed(data)
                 now = time.monotonic()
                 if reframer.buffered:
-                    frame_started = frame_started or time.monotonic()
+                    frame_started = frame_started or now
                 else:
                     frame_started = None
                 # Uploads of one read go to the committer together; their answers are written

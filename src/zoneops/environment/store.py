@@ -100,16 +100,11 @@ def load_alarm_states(station_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
             for sid, blob in rows}
 
 
-def insert_readings(rows: Sequence[ReadingRow]) -> None:
-    """Insert readings; one already stored (same station, factor, time, kind) is skipped."""
-    with readings_inserted(rows):
-        pass
-
-
 @contextmanager
 def readings_inserted(rows: Sequence[ReadingRow]) -> Iterator[None]:
-    """Insert readings (as :func:`insert_readings`) around the with-block, whose body must
-    not use the database: on PostgreSQL it runs while the server stores a large batch.
+    """Insert readings around the with-block; one already stored (same station, factor,
+    time, kind) is skipped. The block must not use the database: on PostgreSQL it runs while
+    the server stores a large batch.
 
     There a large batch is COPYed, which costs the server about half of an
     ``INSERT ... ON CONFLICT`` per row, inside a savepoint; only a batch holding a resent

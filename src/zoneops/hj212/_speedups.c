@@ -238,9 +238,8 @@ static PyObject *area_parts(const char *s, Py_ssize_t n) {
     return result;
 }
 
-/* The str argument's UTF-8, or NULL with *plain = 0 for lone surrogates (not plain). */
-static const char *utf8_of(PyObject *arg, Py_ssize_t *n, int *plain) {
-    *plain = 1;
+/* parse(the str argument's UTF-8); None for lone surrogates (not plain). */
+static PyObject *on_utf8(PyObject *arg, PyObject *(*parse)(const char *, Py_ssize_t)) {
     if (measurement_type == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "configure() first");
         return NULL;
@@ -249,24 +248,19 @@ static const char *utf8_of(PyObject *arg, Py_ssize_t *n, int *plain) {
         PyErr_SetString(PyExc_TypeError, "a str is needed");
         return NULL;
     }
-    const char *s = PyUnicode_AsUTF8AndSize(arg, n);
-    if (s == NULL && PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(arg, &n);
+    if (s == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) return NULL;
         PyErr_Clear();
-        *plain = 0;
+        Py_RETURN_NONE;
     }
-    return s;
+    return parse(s, n);
 }
 
 /* parse_area(area) -> (items, DataTime text or None, extras, raw_pairs) or None. */
 static PyObject *parse_area(PyObject *self, PyObject *arg) {
-    Py_ssize_t n;
-    int plain;
-    const char *s = utf8_of(arg, &n, &plain);
-    if (s == NULL) {
-        if (plain) return NULL;
-        Py_RETURN_NONE;
-    }
-    return area_parts(s, n);
+    return on_utf8(arg, area_parts);
 }
 
 static int all_digits(const char *s, Py_ssize_t n, Py_ssize_t max) {
@@ -324,15 +318,8 @@ static PyObject *str_or_none(const Field *f) {
 
 enum { QN, ST, CN, PW, MN, FLAG, PNUM, PNO, KNOWN };
 
-/* parse_segment(text) -> Packet, or None if the data segment is not plain. */
-static PyObject *parse_segment(PyObject *self, PyObject *arg) {
-    Py_ssize_t n;
-    int plain;
-    const char *s = utf8_of(arg, &n, &plain);
-    if (s == NULL) {
-        if (plain) return NULL;
-        Py_RETURN_NONE;
-    }
+/* The data segment in s[0:n] (UTF-8) as a Packet; None if it is not plain. */
+static PyObject *segment_packet(const char *s, Py_ssize_t n) {
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c <= 0x20 || c == 0x7f) Py_RETURN_NONE; /* controls, tab and space */
@@ -437,6 +424,11 @@ not_plain:
 failed:
     Py_DECREF(fields);
     return NULL;
+}
+
+/* parse_segment(text) -> Packet, or None if the data segment is not plain. */
+static PyObject *parse_segment(PyObject *self, PyObject *arg) {
+    return on_utf8(arg, segment_packet);
 }
 
 static PyMethodDef methods[] = {
