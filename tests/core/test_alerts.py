@@ -140,6 +140,46 @@ def test_module_resolving_its_cause_marks_but_does_not_close(world):
     assert Alert.objects.get(pk=world.alert_a.pk).cause_cleared_at is None
 
 
+def test_a_batch_of_causes_acts_as_they_would_one_by_one(world):
+    raised_b = world.alert_b.raised_at
+    results = alerts.apply_causes([
+        alerts.Raise("test", Alert.Level.YELLOW, "丙告警", key="c", unit=world.unit_a),
+        alerts.Clear("test", "c", "已回落"),
+        alerts.Raise("test", Alert.Level.ORANGE, "丙告警 升级", key="c", unit=world.unit_a),
+        alerts.Raise("test", Alert.Level.RED, "乙单位告警 升级", key="b", unit=world.unit_b),
+        alerts.Clear("test", "a", "甲已回落"),
+        alerts.Clear("test", "nothing-open"),
+    ])
+    fresh = Alert.objects.get(module="test", key="c")
+    assert results[0] is results[2] and results[0].pk == fresh.pk
+    assert fresh.level == Alert.Level.ORANGE and fresh.cause_cleared_at is None
+    assert list(history_of(fresh).order_by("pk").values_list("action", flat=True)) == [
+        "raise", "cause cleared", "escalate level"]
+    escalated = Alert.objects.get(pk=world.alert_b.pk)
+    assert escalated.level == Alert.Level.RED and escalated.title == "乙单位告警 升级"
+    red = AlertPolicy.objects.get(level=Alert.Level.RED)
+    assert escalated.resolve_due_at == raised_b + timedelta(minutes=red.resolve_minutes)
+    assert history_of(escalated).filter(action="escalate level").count() == 1
+    cleared = Alert.objects.get(pk=world.alert_a.pk)
+    assert cleared.cause_cleared_at is not None and cleared.title == "甲单位告警"
+    assert history_of(cleared).get(action="cause cleared").reason == "甲已回落"
+    assert results[5] is None
+    staff_a, staff_b = world.users["staff_a"], world.users["staff_b"]
+    assert Notification.objects.filter(recipient=staff_a, link=f"/alerts/{fresh.pk}/"
+                                       ).count() == 2  # raised, escalated (clears: dispatchers)
+    assert Notification.objects.filter(recipient=staff_b, title__contains="乙单位告警 升级"
+                                       ).count() == 1
+    assert Notification.objects.filter(recipient=world.users["duty"],
+                                       link=f"/alerts/{fresh.pk}/").count() == 3
+
+
+def test_a_batch_with_a_bad_level_changes_nothing(world):
+    with pytest.raises(ValidationError):
+        alerts.apply_causes([alerts.Raise("test", 2, "好的", key="ok"),
+                             alerts.Raise("test", 9, "坏的", key="bad")])
+    assert not Alert.objects.filter(key__in=["ok", "bad"]).exists()
+
+
 def test_inboxes(world):
     duty, staff = world.users["duty"], world.users["staff_a"]
     assert set(alert_inbox(duty, "mine")) == {world.alert_a, world.alert_b}

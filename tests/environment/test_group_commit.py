@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from zoneops.core.models import Alert
+from zoneops.core.models import Alert, Notification
+from zoneops.core.selectors import history_of
 from zoneops.environment import alarms, services
 from zoneops.environment.convert import ReadingIn, Upload
 from zoneops.environment.gateway import Gateway, GatewayConfig
@@ -123,6 +124,45 @@ def test_an_alarm_costs_a_bounded_number_of_queries(env, django_assert_max_num_q
         services.ingest(env.plant.pk, [r("a21028", 0.001, 3)])
     alert = Alert.objects.get(module="environment")
     assert alert.cause_cleared_at is not None and alert.data["readings"]
+
+
+def test_alarms_at_many_stations_cost_the_queries_of_one(env):
+    """A release drifting over the park alarms at many stations in one batch. The core alert
+    work (open alerts, time limits, alerts, audit, people, notices) is done once for them
+    all; only the readings and wind attached to each alert are read per alert."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zoneops.environment.services import save_station
+
+    admin = env.world.users["admin"]
+    fences = [save_station(admin, {"mn": f"FENCE000{i}", "password": "pw", "name": f"厂界{i}",
+                                   "kind": "enterprise", "latitude": 30.705,
+                                   "longitude": 120.905, "unit": env.world.unit_a},
+                           factors=["a21028"]) for i in range(5)]
+    services.ingest_batch([Upload(s.pk, [r("a21028", 0.001, 1)]) for s in fences])
+
+    def queries(stations: list, value: float, minutes: int) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            services.ingest_batch([Upload(s.pk, [r("a21028", value, minutes)])
+                                   for s in stations])
+        return len(ctx.captured_queries)
+
+    queries(fences[:1], 0.04, 2)  # the first alert of a process loads the factor and masts
+    raise_one, raise_three = queries(fences[1:2], 0.04, 2), queries(fences[2:], 0.04, 2)
+    assert raise_three == raise_one + 2 * 2  # readings around it and the wind, per alert
+    clear_one, clear_three = queries(fences[1:2], 0.001, 3), queries(fences[2:], 0.001, 3)
+    assert clear_three == clear_one
+    alerts = Alert.objects.filter(module="environment", key__startswith="FENCE").exclude(
+        key__startswith=fences[0].mn)
+    assert alerts.count() == 4 and all(a.cause_cleared_at for a in alerts)
+    assert {len(a.data["readings"]) for a in alerts} == {2}
+    duty = env.world.users["duty"]
+    for alert in alerts:  # audited, and the dispatcher heard of the raise and the clear
+        assert list(history_of(alert).order_by("pk").values_list("action", flat=True)) == [
+            "raise", "cause cleared"]
+        assert Notification.objects.filter(recipient=duty, link=f"/alerts/{alert.pk}/"
+                                           ).count() == 2
 
 
 def test_a_large_batch_with_resent_readings_stores_only_the_new_ones(env):

@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zoneops.core.services.alerts import raise_alert, resolve_alert
+from zoneops.core.services.alerts import Clear, Raise, apply_causes
 
 from . import engine, store
 from .convert import BEIJING, ReadingIn
@@ -238,7 +238,7 @@ class _Run:
         self.tiers.append(_tier_row(self.info.station, row, code, new.tier))
         alert = (self.info, row, code, transition, self.now)
         if self.alerts is None:
-            _emit(*alert)
+            emit_alerts([alert])
         else:
             self.alerts.append(alert)
 
@@ -345,26 +345,25 @@ _Alert = tuple["StationRules", AlarmRule, str, engine.Transition, datetime]
 
 
 def emit_alerts(alerts: Sequence[_Alert]) -> None:
-    """Raise, escalate or clear the core alerts of transitions :func:`evaluate` collected."""
-    for alert in alerts:
-        _emit(*alert)
+    """Raise, escalate or clear the core alerts of transitions :func:`evaluate` collected,
+    all together (a batch's alerts share its ``now``)."""
+    if alerts:
+        apply_causes([_cause(*alert) for alert in alerts], now=alerts[0][4],
+                     serialized=True)  # every caller holds the stations' gateway rows
 
 
 def alert_key(station: Station, row: AlarmRule, code: str) -> str:
     return f"{station.mn}:{code or '*'}:{row.code}"[:200]
 
 
-def _emit(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
-          now: datetime) -> None:
+def _cause(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
+           now: datetime) -> Raise | Clear:
     station = info.station
     key = alert_key(station, row, code)
     when = datetime.fromtimestamp(t.t, UTC)
     if t.action == "clear":
-        resolve_alert(module=MODULE, key=key, now=now,
-                      note=_("%(rule)s cleared at %(station)s (measure %(value)s)") % {
-                          "rule": row.name, "station": station.name,
-                          "value": _fmt(t.measure)})
-        return
+        return Clear(MODULE, key, _("%(rule)s cleared at %(station)s (measure %(value)s)") % {
+            "rule": row.name, "station": station.name, "value": _fmt(t.measure)})
     factor = _factor(code) if code else None
     tier = row.tiers[t.tier] if 0 <= t.tier < len(row.tiers) else {}
     what = factor.name_zh if factor else row.name
@@ -386,9 +385,8 @@ def _emit(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
         "rule": row.name, "value": _fmt(t.measure), "unit": data["unit"],
         "time": when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
         "on": tier.get("on"), "source": data["source"]}
-    raise_alert(module=MODULE, level=t.level, title=title[:200], detail=detail, key=key,
-                source=station, unit=station.unit, enterprise=station.enterprise, data=data,
-                now=now, serialized=True)  # every caller holds the station's gateway row
+    return Raise(MODULE, t.level, title[:200], detail, station, key, station.unit,
+                 station.enterprise, data)
 
 
 def _factor(code: str) -> Factor | None:

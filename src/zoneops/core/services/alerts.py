@@ -7,13 +7,14 @@ and notified.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +22,8 @@ from django.utils.translation import gettext as _
 from .. import permissions as perm
 from ..models import Alert, AlertAttachment, AlertPolicy, Enterprise, Role, Unit, User
 from ..models.alerts import OPEN_STATUSES
-from .audit import record, snapshot
-from .notify import notify
+from .audit import entry, record, record_all, snapshot
+from .notify import Notice, notify, notify_roles
 
 Status = Alert.Status
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -41,16 +42,24 @@ def _link(alert: Alert) -> str:
     return reverse("alert-detail", args=[alert.pk])
 
 
+DISPATCH_ROLES = (Role.DUTY_OFFICER, Role.OFFICE)  # who hears of every alert
+
+
 def _dispatchers() -> models.QuerySet[User]:
-    return User.objects.filter(is_active=True, role__in=[Role.DUTY_OFFICER, Role.OFFICE])
+    return User.objects.filter(is_active=True, role__in=DISPATCH_ROLES)
 
 
-def _open_alert_for_update(module: str, key: str) -> Alert | None:
-    """The open alert of a cause, locked, without its attached data (raise replaces it,
-    resolve never reads it). (Joining what a snapshot names costs more than loading it:
-    measured 15 ms against 7 ms, so the rare full snapshot loads lazily.)"""
-    return (Alert.objects.select_for_update().defer("data")
-            .filter(module=module, key=key, status__in=OPEN_STATUSES).first())
+def _open_alerts_for_update(causes: set[tuple[str, str]]) -> dict[tuple[str, str], Alert]:
+    """The open alerts of these causes (module, key), locked in id order, without their
+    attached data (raise replaces it, clear never reads it). One query for a whole batch.
+    (Joining what a snapshot names costs more than loading it: the rare full snapshot, on
+    escalation, loads lazily.)"""
+    if not causes:
+        return {}
+    found = (Alert.objects.select_for_update().defer("data").order_by("pk")
+             .filter(status__in=OPEN_STATUSES, module__in={m for m, _k in causes},
+                     key__in={k for _m, k in causes}))
+    return {(a.module, a.key): a for a in found if (a.module, a.key) in causes}
 
 
 def _unit_staff(unit: Unit | None) -> models.QuerySet[User]:
@@ -59,12 +68,28 @@ def _unit_staff(unit: Unit | None) -> models.QuerySet[User]:
     return User.objects.filter(is_active=True, role=Role.UNIT_STAFF, unit=unit)
 
 
-def _due_times(level: int, start: datetime) -> tuple[datetime | None, datetime | None]:
-    policy = AlertPolicy.objects.filter(level=level).first()
-    if policy is None:
-        return None, None
-    return (start + timedelta(minutes=policy.acknowledge_minutes),
-            start + timedelta(minutes=policy.resolve_minutes))
+@dataclass(frozen=True, slots=True)
+class Raise:
+    """A module says a cause is present (see :func:`raise_alert`)."""
+
+    module: str
+    level: int
+    title: str
+    detail: str = ""
+    source: models.Model | None = None
+    key: str = ""
+    unit: Unit | None = None
+    enterprise: Enterprise | None = None
+    data: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Clear:
+    """A module says a cause has cleared (see :func:`resolve_alert`)."""
+
+    module: str
+    key: str
+    note: str = ""
 
 
 def raise_alert(*, module: str, level: int, title: str, detail: str = "",
@@ -80,76 +105,154 @@ def raise_alert(*, module: str, level: int, title: str, detail: str = "",
     under which nobody else raises this cause (the environment module locks the station's
     row): then there is no race to settle, and no savepoint to pay for on ingest's path.
     """
-    if level not in Alert.Level.values:
-        raise ValidationError({"level": f"unknown level {level}"})
-    now = now or timezone.now()
-    for attempt in range(2):
-        try:
-            with transaction.atomic(savepoint=not serialized):
-                return _raise_or_update(module, level, title, detail, source, key, unit,
-                                        enterprise, data or {}, now)
-        except IntegrityError:
-            if attempt or serialized:  # without a savepoint the caller's transaction is lost
-                raise
-    raise AssertionError("unreachable")
-
-
-def _raise_or_update(module, level, title, detail, source, key, unit, enterprise, data, now):
-    existing = None
-    if key:
-        existing = _open_alert_for_update(module, key)
-    if existing is not None:
-        escalated = level > existing.level
-        before = snapshot(existing) if escalated else None  # only an escalation is audited
-        existing.title, existing.detail, existing.data = title, detail, data
-        existing.cause_cleared_at = None
-        if escalated:
-            existing.level = level
-            existing.acknowledge_due_at, existing.resolve_due_at = _due_times(
-                level, existing.raised_at)
-        existing.save()
-        if escalated:
-            record("system", "escalate level", existing, before, snapshot(existing))
-            _notify_raised(existing)
-        return existing
-    alert = Alert(module=module, key=key, level=level, title=title, detail=detail,
-                  unit=unit, enterprise=enterprise, data=data, raised_at=now)
-    if source is not None:
-        alert.source_type = ContentType.objects.get_for_model(source)
-        alert.source_id = str(source.pk)
-    alert.acknowledge_due_at, alert.resolve_due_at = _due_times(level, now)
-    alert.save()
-    record("system", "raise", alert, None, snapshot(alert))
-    _notify_raised(alert)
+    alert = apply_causes([Raise(module, level, title, detail, source, key, unit, enterprise,
+                                data)], now=now, serialized=serialized)[0]
+    assert alert is not None
     return alert
 
 
-def _notify_raised(alert: Alert) -> None:
-    title = _("[%(level)s] %(title)s") % {"level": alert.get_level_display(),
-                                          "title": alert.title}
-    notify(title=title, body=alert.detail, link=_link(alert),
-           users=_dispatchers() | _unit_staff(alert.unit),  # one query
-           units=[alert.unit] if alert.unit else [])
-
-
-@transaction.atomic(savepoint=False)  # inside a caller's transaction, fails with it
 def resolve_alert(*, module: str, key: str, note: str = "",
                   now: datetime | None = None) -> Alert | None:
     """The module says the cause has cleared. The alert stays open for people to close it
     (a cleared cause is not a handled case), but it is marked and the dispatchers are told.
-    (No savepoint of its own: nothing here is retried, and a module clears causes on its
-    ingest path, where each statement counts.)"""
-    alert = _open_alert_for_update(module, key)
-    if alert is None or alert.cause_cleared_at is not None:
+    Inside a caller's transaction it fails with it (no savepoint: nothing here is retried)."""
+    return apply_causes([Clear(module, key, note)], now=now)[0]
+
+
+def apply_causes(causes: Sequence[Raise | Clear], *, now: datetime | None = None,
+                 serialized: bool = False) -> list[Alert | None]:
+    """Raise and clear many causes in order, as :func:`raise_alert` and
+    :func:`resolve_alert` would one by one, in a fixed handful of statements whatever their
+    number: an ingest batch that alarms at many stations at once (a release drifting over
+    the park) must not pay for each alert's half-dozen statements in turn while every
+    upload of the batch waits for its commit. Returns each cause's alert (None for a clear
+    with no open alert)."""
+    for cause in causes:
+        if isinstance(cause, Raise) and cause.level not in Alert.Level.values:
+            raise ValidationError({"level": f"unknown level {cause.level}"})
+    now = now or timezone.now()
+    # Only a raise can collide with another process's new alert (see raise_alert).
+    savepoint = not serialized and any(isinstance(c, Raise) for c in causes)
+    for attempt in range(2):
+        try:
+            with transaction.atomic(savepoint=savepoint):
+                return _Changes(now).apply(causes)
+        except IntegrityError:
+            if attempt or not savepoint:  # without a savepoint the caller's transaction is lost
+                raise
+    raise AssertionError("unreachable")
+
+
+class _Changes:
+    """One batch of causes: worked out in memory against the locked open alerts, then
+    written with one statement per kind of write."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.open: dict[tuple[str, str], Alert] = {}
+        self.policies: dict[int, AlertPolicy] = {}
+        self.created: list[Alert] = []
+        self.refreshed: dict[int, Alert] = {}  # existing alerts a raise rewrote
+        self.cleared: dict[int, Alert] = {}  # existing alerts only marked cleared
+        # (action, alert, before, after, reason, name then): new alerts' ids come at the end
+        self.audits: list[tuple[str, Alert, dict | None, dict, str, str]] = []
+        self.notices: list[tuple[str, str, Alert, bool]] = []  # title, body, alert, unit too
+
+    def apply(self, causes: Sequence[Raise | Clear]) -> list[Alert | None]:
+        self.open = _open_alerts_for_update({(c.module, c.key) for c in causes if c.key})
+        if any(isinstance(c, Raise) for c in causes):
+            self.policies = {p.level: p for p in AlertPolicy.objects.all()}
+        results = [self._raise(c) if isinstance(c, Raise) else self._clear(c) for c in causes]
+        self._write()
+        return results
+
+    def _due(self, level: int, start: datetime) -> tuple[datetime | None, datetime | None]:
+        policy = self.policies.get(level)
+        if policy is None:
+            return None, None
+        return (start + timedelta(minutes=policy.acknowledge_minutes),
+                start + timedelta(minutes=policy.resolve_minutes))
+
+    def _audit(self, action: str, alert: Alert, before: dict | None, after: dict,
+               reason: str = "") -> None:
+        self.audits.append((action, alert, before, after, reason, str(alert)))
+
+    def _raise(self, cause: Raise) -> Alert:
+        existing = self.open.get((cause.module, cause.key)) if cause.key else None
+        if existing is not None:
+            escalated = cause.level > existing.level
+            before = snapshot(existing) if escalated else None  # only an escalation is audited
+            existing.title, existing.detail = cause.title, cause.detail
+            existing.data, existing.cause_cleared_at = cause.data or {}, None
+            if escalated:
+                existing.level = cause.level
+                existing.acknowledge_due_at, existing.resolve_due_at = self._due(
+                    cause.level, existing.raised_at)
+            if existing.pk is not None:
+                self.refreshed[existing.pk] = existing
+            if escalated:
+                self._audit("escalate level", existing, before, snapshot(existing))
+                self._notify_raised(existing)
+            return existing
+        alert = Alert(module=cause.module, key=cause.key, level=cause.level, title=cause.title,
+                      detail=cause.detail, unit=cause.unit, enterprise=cause.enterprise,
+                      data=cause.data or {}, raised_at=self.now)
+        if cause.source is not None:
+            alert.source_type = ContentType.objects.get_for_model(cause.source)
+            alert.source_id = str(cause.source.pk)
+        alert.acknowledge_due_at, alert.resolve_due_at = self._due(cause.level, self.now)
+        self.created.append(alert)
+        if cause.key:
+            self.open[(cause.module, cause.key)] = alert
+        self._audit("raise", alert, None, snapshot(alert))
+        self._notify_raised(alert)
         return alert
-    alert.cause_cleared_at = now or timezone.now()
-    alert.save(update_fields=["cause_cleared_at"])
-    # Only that field changed: audit it alone (a module clears causes many times a day).
-    record("system", "cause cleared", alert, {"cause_cleared_at": None},
-           {"cause_cleared_at": alert.cause_cleared_at}, reason=note)
-    notify(title=_("Cause cleared: %(title)s") % {"title": alert.title}, body=note,
-           link=_link(alert), users=_dispatchers())
-    return alert
+
+    def _clear(self, cause: Clear) -> Alert | None:
+        alert = self.open.get((cause.module, cause.key)) if cause.key else None
+        if alert is None or alert.cause_cleared_at is not None:
+            return alert
+        alert.cause_cleared_at = self.now
+        if alert.pk is not None:
+            self.cleared[alert.pk] = alert
+        # Only that field changed: audit it alone (a module clears causes many times a day).
+        self._audit("cause cleared", alert, {"cause_cleared_at": None},
+                    {"cause_cleared_at": self.now}, cause.note)
+        self.notices.append((_("Cause cleared: %(title)s") % {"title": alert.title},
+                             cause.note, alert, False))
+        return alert
+
+    def _notify_raised(self, alert: Alert) -> None:
+        title = _("[%(level)s] %(title)s") % {"level": alert.get_level_display(),
+                                              "title": alert.title}
+        self.notices.append((title, alert.detail, alert, True))
+
+    def _write(self) -> None:
+        if self.created:
+            if connection.features.can_return_rows_from_bulk_insert:
+                Alert.objects.bulk_create(self.created)
+            else:
+                for alert in self.created:
+                    alert.save()
+        if self.refreshed:
+            Alert.objects.bulk_update(list(self.refreshed.values()), [
+                "title", "detail", "data", "cause_cleared_at", "level", "acknowledge_due_at",
+                "resolve_due_at"])
+        marked = [pk for pk in self.cleared if pk not in self.refreshed]
+        if marked:
+            Alert.objects.filter(pk__in=marked).update(cause_cleared_at=self.now)
+        if self.audits:
+            record_all([entry("system", action, alert, before, after, reason, text=text)
+                        for action, alert, before, after, reason, text in self.audits])
+        if self.notices:
+            self._send_notices()
+
+    def _send_notices(self) -> None:
+        """Dispatchers hear of every raise and clear; a raise's unit staff and channels of
+        theirs."""
+        notify_roles([Notice(title, body, _link(alert), alert.unit_id if with_unit else None)
+                      for title, body, alert, with_unit in self.notices],
+                     DISPATCH_ROLES, Role.UNIT_STAFF)
 
 
 def _transition(actor: User, alert: Alert, action: str, may: Callable[[User, Alert], bool],

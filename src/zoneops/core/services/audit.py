@@ -48,21 +48,36 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return data
 
 
-def record(actor, action: str, obj: models.Model, before: dict | None = None,
-           after: dict | None = None, reason: str = "") -> AuditEntry:
+def entry(actor, action: str, obj: models.Model, before: dict | None = None,
+          after: dict | None = None, reason: str = "", *, text: str | None = None
+          ) -> AuditEntry:
+    """An unsaved audit entry; ``text`` names the object as it was when it was changed (by
+    default its name now). :func:`record` saves one, :func:`record_all` many at once."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor_obj,
         actor_name=(str(actor_obj) if actor_obj else (actor if isinstance(actor, str)
                                                        else "system")),
         action=action,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_repr=(str(obj) if text is None else text)[:200],
         before=_plain(before) if before is not None else None,
         after=_plain(after) if after is not None else None,
         reason=reason,
     )
+
+
+def record(actor, action: str, obj: models.Model, before: dict | None = None,
+           after: dict | None = None, reason: str = "") -> AuditEntry:
+    audit = entry(actor, action, obj, before, after, reason)
+    audit.save()
+    return audit
+
+
+def record_all(entries: list[AuditEntry]) -> None:
+    """Save many entries in one statement (alerts raised by one ingest batch)."""
+    AuditEntry.objects.bulk_create(entries)
 
 
 def save_audited(actor, obj: models.Model, changes: dict[str, Any], reason: str = "",

@@ -14,8 +14,11 @@ import logging
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -32,8 +35,7 @@ log = logging.getLogger(__name__)
 def notify(*, title: str, body: str = "", link: str = "", users: Iterable[User] = (),
            units: Iterable[Unit] = ()) -> int:
     """In-app notice to each person once, plus a delivery to each enabled channel of each unit.
-    ``users`` may be a queryset: then the people are never loaded (alarms notify on the
-    ingest path)."""
+    ``users`` may be a queryset: then the people are never loaded."""
     now = timezone.now()
     if isinstance(users, models.QuerySet):
         count = _notify_selected(users, title[:200], body, link, now)
@@ -42,14 +44,22 @@ def notify(*, title: str, body: str = "", link: str = "", users: Iterable[User] 
                 for pk in dict.fromkeys(u.pk for u in users if u is not None)]  # once each
         Notification.objects.bulk_create(rows)
         count = len(rows)
-    unit_ids = {u.pk for u in units if u is not None}
-    if unit_ids:
-        Delivery.objects.bulk_create([
-            Delivery(channel=channel, title=title[:200], body=body, link=link,
-                     next_attempt_at=now)
-            for channel in NotificationChannel.objects.filter(unit_id__in=unit_ids, enabled=True)
-        ])
+    _deliver([(Notice(title, body, link), {u.pk for u in units if u is not None})], now)
     return count
+
+
+def _deliver(notices: Sequence[tuple[Notice, set[int]]], now: datetime) -> None:
+    """A delivery of each notice to each enabled channel of its units."""
+    unit_ids = {pk for _notice, units in notices for pk in units}
+    if not unit_ids:
+        return
+    channels: dict[int, list[NotificationChannel]] = defaultdict(list)
+    for channel in NotificationChannel.objects.filter(unit_id__in=unit_ids, enabled=True):
+        channels[channel.unit_id].append(channel)
+    Delivery.objects.bulk_create([
+        Delivery(channel=channel, title=n.title[:200], body=n.body, link=n.link,
+                 next_attempt_at=now)
+        for n, units in notices for pk in units for channel in channels[pk]])
 
 
 def _notify_selected(users: models.QuerySet[User], title: str, body: str, link: str,
@@ -66,6 +76,43 @@ def _notify_selected(users: models.QuerySet[User], title: str, body: str, link: 
             f"SELECT id, %s, %s, %s, %s, NULL FROM {people} WHERE id IN ({sql})",
             [title, body, link, connection.ops.adapt_datetimefield_value(now), *params])
         return cursor.rowcount
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A notice for :func:`notify_roles`."""
+
+    title: str
+    body: str = ""
+    link: str = ""
+    unit_id: int | None = None  # also to this unit's staff, and to its channels
+
+
+def notify_roles(notices: Sequence[Notice], roles: Sequence[str], staff_role: str) -> int:
+    """Each notice to every active person holding one of ``roles`` and, where it names a
+    unit, to that unit's active ``staff_role`` people and channels: one INSERT ... SELECT
+    (the people are never loaded) and at most two statements for deliveries, whatever the
+    number of notices (the alerts of one ingest batch). Returns the in-app notices written."""
+    if not notices:
+        return 0
+    table, people = Notification._meta.db_table, User._meta.db_table
+    now = timezone.now()
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(notices))
+    params: list[Any] = [value for n in notices
+                         for value in (n.title[:200], n.body, n.link, n.unit_id)]
+    # VALUES columns are column1.. on both SQLite and PostgreSQL; the unit is cast because a
+    # column of only NULLs would otherwise be text on PostgreSQL.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (recipient_id, title, body, link, created_at, read_at) "  # noqa: S608 - table names from the models
+            f"SELECT u.id, v.column1, v.column2, v.column3, %s, NULL FROM (VALUES {rows}) AS v "
+            f"JOIN {people} AS u ON u.is_active AND (u.role IN "
+            f"({', '.join(['%s'] * len(roles))}) OR (u.role = %s AND "
+            "u.unit_id = CAST(v.column4 AS INTEGER)))",
+            [connection.ops.adapt_datetimefield_value(now), *params, *roles, staff_role])
+        count = cursor.rowcount
+    _deliver([(n, {n.unit_id}) for n in notices if n.unit_id is not None], now)
+    return count
 
 
 def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
