@@ -204,3 +204,21 @@ def test_worker_command_runs_one_cycle(world, robot):
     out = StringIO()
     call_command("worker", once=True, stdout=out)
     assert "sent 1" in out.getvalue() and len(robot.received) == 1
+
+
+def test_notices_by_role_reach_exactly_their_people(world):
+    """notify_roles (the alerts of an ingest batch): every notice to the active holders of
+    the roles, a notice naming a unit also to that unit's active staff (not a child unit's,
+    not another unit's), and each person once per notice."""
+    from zoneops.core.models import Role
+
+    User.objects.filter(pk=world.users["office"].pk).update(is_active=False)
+    written = notify.notify_roles(
+        [notify.Notice("甲单位告警", "详情", "/notice-test/", world.unit_a.pk),
+         notify.Notice("诱因已消除", "", "/notice-test/")],
+        [Role.DUTY_OFFICER, Role.OFFICE], Role.UNIT_STAFF)
+    got = sorted(Notification.objects.filter(link="/notice-test/").values_list(
+        "recipient__username", "title"))
+    assert got == [("duty", "甲单位告警"), ("duty", "诱因已消除"), ("staff_a", "甲单位告警")]
+    assert written == 3
+    assert notify.notify_roles([], [Role.DUTY_OFFICER], Role.UNIT_STAFF) == 0
