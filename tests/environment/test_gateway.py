@@ -48,6 +48,28 @@ def test_unknown_mn_and_wrong_pw_get_9011_and_nothing_is_stored(env, gateway):
     logger.close()
 
 
+def test_a_park_reconnecting_at_once_is_authenticated_in_a_few_queries(env, gateway):
+    """After a restart every logger reconnects at once: the gateway checks the credentials
+    that arrive while one check runs together, and each connection still gets its own
+    answer (9014, or 9011 with the reason for a wrong PW or an unknown MN)."""
+    stations = [env.plant, env.edge, env.mast] * 12
+    loggers = [Logger(gateway.port) for _ in range(len(stations) + 2)]
+    for n, (logger, station) in enumerate(zip(loggers, stations, strict=False)):
+        logger.send(frame(station, T + timedelta(minutes=n), {"a21028": 0.001}))
+    wrong_pw = Station(mn=env.plant.mn, password="wrong")
+    unknown = Station(mn="NOBODY0001", password="pw")
+    loggers[-2].send(frame(wrong_pw, T, {"a21028": 0.001}))
+    loggers[-1].send(frame(unknown, T, {"a21028": 0.001}))
+    answers = [logger.answers(1)[0] for logger in loggers]
+    assert [a.cn for a in answers[:-2]] == ["9014"] * len(stations)
+    assert [(a.cn, a.cp.extras["QnRtn"]) for a in answers[-2:]] == [("9011", "3"),
+                                                                      ("9011", "4")]
+    assert Reading.objects.count() == len(stations)
+    assert gateway.gateway.authenticator.checks < len(loggers) // 2
+    for logger in loggers:
+        logger.close()
+
+
 def test_a_changed_password_reaches_a_connected_logger(env):
     """A connection re-checks the MN + PW it accepted (here after 1 s): once the station's
     password is changed, the old one gets 9011 QnRtn=3 on the same connection and nothing is

@@ -97,10 +97,11 @@ def _ingest_batch(uploads: list) -> list:
     return ingest_batch(uploads)
 
 
-def _authenticate(mn: str, pw: str) -> tuple[int | None, str]:
-    from .selectors import authenticate
+def _authenticate_all(credentials: list[tuple[str, str]]
+                      ) -> dict[tuple[str, str], tuple[int | None, str]]:
+    from .selectors import authenticate_all
 
-    return authenticate(mn, pw)
+    return authenticate_all(credentials)
 
 
 def _reject(station_id: int, code: str, message: str) -> None:
@@ -145,6 +146,7 @@ class Gateway:
         self.server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task] = set()
         self.committer = Committer(self)
+        self.authenticator = Authenticator(self)
         self.stopping = False
 
     async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -159,6 +161,7 @@ class Gateway:
             self._connection, cfg.host, cfg.port, reuse_port=cfg.reuse_port,
             limit=64 * 1024)
         self._spawn(self.committer.run())
+        self._spawn(self.authenticator.run())
         if cfg.silence_interval > 0:
             self._spawn(self._silence_loop())
         port = self.server.sockets[0].getsockname()[1]
@@ -277,7 +280,9 @@ class Gateway:
                     credentials = (packet.mn, packet.pw)
                     checked = known.get(credentials)
                     if checked is None or now - checked[1] > cfg.recheck_credentials:
-                        sid, reason = await self.db(_authenticate, *credentials)
+                        # Shielded: the check is shared with any connection asking the same.
+                        sid, reason = await asyncio.shield(
+                            self.authenticator.check(credentials))
                         if sid is None:
                             known.pop(credentials, None)
                             await self._answer(pending, writer)
@@ -367,6 +372,48 @@ class _Peer:
     rejects_in_a_row: int = 0
     logged: int = 0
     unlogged: int = 0
+
+
+class Authenticator:
+    """Group authentication: the credentials connections ask about while one check runs are
+    checked together, in one query. Loggers stay connected for days, but after a restart the
+    whole park reconnects at once, and one database job per logger then queued ahead of the
+    first batches' commits."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self.pending: dict[tuple[str, str], asyncio.Future] = {}
+        self.wake = asyncio.Event()
+        self.checks = 0
+
+    def check(self, credentials: tuple[str, str]) -> asyncio.Future:
+        """A future of (station id, "") or (None, reason); see selectors.authenticate."""
+        future = self.pending.get(credentials)
+        if future is None:
+            future = self.pending[credentials] = asyncio.get_running_loop().create_future()
+            self.wake.set()
+        return future
+
+    async def run(self) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            while self.pending:
+                batch, self.pending = self.pending, {}
+                self.checks += 1
+                try:
+                    results = await self.gateway.db(_authenticate_all, list(batch))
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - reported to each connection
+                    for future in batch.values():
+                        if not future.done():
+                            future.set_exception(exc)
+                            future.add_done_callback(_retrieve)
+                    continue
+                for credentials, future in batch.items():
+                    if not future.done():
+                        future.set_result(results[credentials])
 
 
 def _retrieve(future: asyncio.Future) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import hmac
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
 
@@ -27,17 +28,32 @@ def station_by_mn(mn: str) -> Station | None:
     return Station.objects.filter(mn=mn).first()
 
 
+Credentials = tuple[str, str]  # a logger's (MN, PW)
+
+
 def authenticate(mn: str, pw: str) -> tuple[int | None, str]:
     """A logger's MN and PW against the registry: (station id, "") or (None, reason) with
     reason "unknown_mn" (no such active station) or "bad_pw"."""
-    import hmac
+    return authenticate_all([(mn, pw)])[(mn, pw)]
 
-    row = Station.objects.filter(mn=mn, is_active=True).values_list("pk", "password").first()
-    if row is None:
-        return None, "unknown_mn"
-    if not hmac.compare_digest(row[1].encode(), pw.encode()):
-        return None, "bad_pw"
-    return row[0], ""
+
+def authenticate_all(credentials: Iterable[Credentials]
+                     ) -> dict[Credentials, tuple[int | None, str]]:
+    """:func:`authenticate` for many loggers in one query (the gateway checks the loggers
+    that connect while one check runs together: a whole park reconnects after a restart)."""
+    wanted = set(credentials)
+    stations = {mn: (pk, password) for mn, pk, password in Station.objects.filter(
+        mn__in={mn for mn, _pw in wanted}, is_active=True).values_list("mn", "pk", "password")}
+    out: dict[Credentials, tuple[int | None, str]] = {}
+    for mn, pw in wanted:
+        row = stations.get(mn)
+        if row is None:
+            out[mn, pw] = (None, "unknown_mn")
+        elif not hmac.compare_digest(row[1].encode(), pw.encode()):
+            out[mn, pw] = (None, "bad_pw")
+        else:
+            out[mn, pw] = (row[0], "")
+    return out
 
 
 def station_factors(station: Station) -> list[Factor]:
