@@ -236,6 +236,24 @@ def test_idle_and_slow_connections_time_out(env, gateway):
     assert gateway.gateway.stats.rejects.get("timeout_idle") == 1
 
 
+def test_a_logger_that_keeps_sending_is_never_idle_and_one_that_stops_is(env):
+    """The idle timer is moved only when it fires: a logger sending every 0.3 s across three
+    idle times of 0.8 s stays connected and answered; once it stops it is closed as idle."""
+    running = GatewayThread(idle_timeout=0.8, frame_timeout=0.5)
+    try:
+        logger = Logger(running.port)
+        for k in range(8):
+            logger.send(frame(env.plant, T + timedelta(minutes=k), {"a21028": 0.001}))
+            assert logger.answers(1)[0].cn == "9014"
+            time.sleep(0.3)
+        stopped = time.monotonic()
+        assert logger.closed_by_server()
+        assert 0.4 < time.monotonic() - stopped < 3
+        assert running.gateway.stats.rejects == {"timeout_idle": 1}
+    finally:
+        running.stop()
+
+
 def test_many_concurrent_loggers(env, gateway):
     from zoneops.environment.services import save_station
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import math
 import signal
 import subprocess
 import sys
@@ -240,20 +241,16 @@ class Gateway:
         peer = _Peer(address)
         reframer = Reframer()
         known: dict[tuple[str, str], tuple[int, float]] = {}  # (MN, PW) -> (station, when)
-        frame_started: float | None = None
+
+        def timed_out(why: str) -> None:
+            log.info("%s: %s connection timed out, closing", address, why)
+            self.stats.reject(f"timeout_{why}")
+
+        watch = _Watchdog(cfg, writer.transport, timed_out)
         try:
             while not self.stopping:
-                timeout = cfg.idle_timeout
-                if frame_started is not None:
-                    timeout = min(timeout, cfg.frame_timeout - (time.monotonic() - frame_started))
-                try:
-                    # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel.
-                    async with asyncio.timeout(max(timeout, 0.01)):
-                        data = await reader.read(4096)
-                except TimeoutError:
-                    why = "slow" if frame_started is not None else "idle"
-                    log.info("%s: %s connection timed out, closing", address, why)
-                    self.stats.reject(f"timeout_{why}")
+                data = await reader.read(4096)
+                if watch.expired:
                     return
                 if not data:
                     for frame in reframer.flush():
@@ -262,10 +259,7 @@ class Gateway:
                     return
                 frames = reframer.feed(data)
                 now = time.monotonic()
-                if reframer.buffered:
-                    frame_started = frame_started or now
-                else:
-                    frame_started = None
+                watch.saw_data(now, reframer.buffered)
                 # Uploads of one read go to the committer together; their answers are written
                 # in order once committed.
                 pending: list[tuple[asyncio.Future | None, Packet]] = []
@@ -303,6 +297,7 @@ class Gateway:
                                 peer.rejects_in_a_row)
                     return
         finally:
+            watch.stop()
             if peer.unlogged:
                 log.warning("%s: %s further rejected frames not logged one by one", address,
                             peer.unlogged)
@@ -328,8 +323,15 @@ class Gateway:
                 if upload is not None and not upload.done():
                     upload.add_done_callback(_retrieve)
             pending.clear()
-        async with asyncio.timeout(self.config.write_timeout):
-            await writer.drain()
+        await self._drain(writer)
+
+    async def _drain(self, writer: asyncio.StreamWriter) -> None:
+        """Wait (at most write_timeout) for a slow reader to take what is buffered. The
+        kernel usually takes an answer at once, and then there is nothing to wait for and no
+        timer to set (a timer per answer was a few per cent of the gateway's time)."""
+        if writer.transport.get_write_buffer_size():
+            async with asyncio.timeout(self.config.write_timeout):
+                await writer.drain()
 
     async def _rejected(self, peer: _Peer, error: HJ212Error | None, raw: bytes) -> None:
         """Count a rejected frame (on the station too, once the connection has named one).
@@ -356,8 +358,7 @@ class Gateway:
             if sid is not None:
                 await self.db(_reject, sid, reason, f"wrong PW from {address}")
         writer.write(request_answer(packet, 4 if reason == "unknown_mn" else 3))
-        async with asyncio.timeout(self.config.write_timeout):
-            await writer.drain()
+        await self._drain(writer)
 
 
 _UPLOADS = frozenset({"2011", "2051", "2061", "2031"})
@@ -414,6 +415,51 @@ class Authenticator:
                 for credentials, future in batch.items():
                     if not future.done():
                         future.set_result(results[credentials])
+
+
+class _Watchdog:
+    """Ends a connection that sends nothing for ``idle_timeout``, or leaves a frame unfinished
+    for ``frame_timeout`` (slow): tells ``timed_out`` why, then aborts the transport, so the
+    pending read returns and ``expired`` is set. One timer per connection, moved when it
+    fires or when a frame starts that must end sooner: a timer set and cancelled around
+    every read was a few per cent of the gateway's time."""
+
+    def __init__(self, config: GatewayConfig, transport: asyncio.BaseTransport,
+                 timed_out: Callable[[str], None]) -> None:
+        self.config, self.transport, self.timed_out = config, transport, timed_out
+        self.loop = asyncio.get_running_loop()
+        self.last_data = time.monotonic()  # the loop's clock
+        self.frame_started: float | None = None
+        self.expired: str | None = None
+        self.handle = self.loop.call_at(self.last_data + config.idle_timeout, self._check)
+
+    def saw_data(self, now: float, buffered: bool) -> None:
+        self.last_data = now
+        if not buffered:
+            self.frame_started = None
+        elif self.frame_started is None:
+            self.frame_started = now
+            if now + self.config.frame_timeout < self.handle.when():
+                self._arm(now + self.config.frame_timeout)
+
+    def _check(self) -> None:
+        now = time.monotonic()
+        idle_at = self.last_data + self.config.idle_timeout
+        slow_at = (self.frame_started + self.config.frame_timeout
+                   if self.frame_started is not None else math.inf)
+        if now >= slow_at or now >= idle_at:
+            self.expired = "slow" if now >= slow_at else "idle"
+            self.timed_out(self.expired)
+            self.transport.abort()
+        else:
+            self._arm(min(idle_at, slow_at))
+
+    def _arm(self, when: float) -> None:
+        self.handle.cancel()
+        self.handle = self.loop.call_at(when, self._check)
+
+    def stop(self) -> None:
+        self.handle.cancel()
 
 
 def _retrieve(future: asyncio.Future) -> None:
