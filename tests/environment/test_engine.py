@@ -138,3 +138,43 @@ def test_quiet_fast_path_matches_the_general_path(seq, measure, duration):
     t = len(seq) * 10.0 + 10
     assert engine.apply(rule, state, t, measure) == engine._apply_general(rule, state, t,
                                                                           measure)
+
+
+RULES = {
+    "level": H2S,
+    "quality": Rule("q", "quality", (Tier("关注", 1, 3.0), Tier("报警", 3, 6.0))),
+    "rejects": Rule("j", "rejects", (Tier("关注", 1, 5.0),)),
+    "no_data": Rule("n", "no_data", (Tier("关注", 1, 1.0),)),
+    "rate": Rule("r", "rate", (Tier("关注", 1, 0.01),)),
+}
+steps = st.lists(st.tuples(st.floats(-5, 20), st.one_of(st.none(), st.floats(0, 10)),
+                           st.sampled_from(["N", "N", "T", "D", "F", "n", None])),
+                 max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(RULES)), st.integers(1, 2), steps)
+def test_feeding_an_owned_state_in_place_matches_feeding_a_fresh_one(kind, duration, seq):
+    """`feed_owned` changes quiet states in place; every state and transition it gives must
+    equal `feed`'s, step by step, whatever came before (old readings, bad flags, tiers)."""
+    rule = Rule(RULES[kind].key, kind, RULES[kind].tiers, duration_readings=duration)
+    pure, owned = State(), State()
+    t = 0.0
+    for dt, value, flag in seq:
+        t += dt
+        pure, expected = engine.feed(rule, pure, t, value, flag)
+        owned, got = engine.feed_owned(rule, owned, t, value, flag)
+        assert got == expected
+        assert owned == pure
+
+
+def test_quiet_steps_of_an_owned_state_build_nothing():
+    for rule, value in ((H2S, 0.001), (RULES["quality"], 0.5), (RULES["rejects"], 0.0),
+                        (RULES["no_data"], 0.0)):
+        state, _ = engine.feed(rule, State(), 10.0, value, "N")
+        before = engine.feed(rule, state, 20.0, value, "N")[0]
+        same, transition = engine.feed_owned(rule, state, 20.0, value, "N")
+        assert same is state and transition is None
+        assert state == before  # and equal to what feed builds anew
+    rising, transition = engine.feed_owned(H2S, State(), 30.0, 0.05, "N")
+    assert transition is not None and rising.tier == 1  # not quiet: feed's own path

@@ -210,10 +210,12 @@ class _Run:
         old = self.states.get(key)
         if old is None:
             old = self.states[key] = engine.State()
-        new, transition = engine.feed(rule, old, t, value, flag)
+        # The run owns its states (STATES.take handed them out; a rolled-back batch's are
+        # dropped), so quiet steps may change them in place.
+        new, transition = engine.feed_owned(rule, old, t, value, flag)
+        self.changed = True  # in place or anew (a stale reading changes nothing: harmless)
         if new is not old:  # _after, inlined: a batch takes thousands of steps
             self.states[key] = new
-            self.changed = True
         if transition is not None:
             self._transition(row, code, new, transition)
 
