@@ -254,6 +254,33 @@ def test_a_logger_that_keeps_sending_is_never_idle_and_one_that_stops_is(env):
         running.stop()
 
 
+def test_a_logger_that_reads_no_answers_is_closed_after_the_write_timeout(env):
+    """Answers a logger never reads fill the kernel's buffers, then ours; after write_timeout
+    the connection is closed (counted, not logged as a failure) and the others go on."""
+    from zoneops.hj212 import encode
+
+    running = GatewayThread(write_timeout=0.5)
+    try:
+        deaf = socket.socket()
+        deaf.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)  # before connecting
+        deaf.connect(("127.0.0.1", running.port))
+        deaf.settimeout(5)
+        notice = encode(st=22, cn=2022, pw=env.plant.password, mn=env.plant.mn, flag=5,
+                        qn="20260301160000000")  # answered with 9013 at once, no database
+        began = time.monotonic()
+        with pytest.raises(OSError):  # the gateway aborts: our sends fail, or it resets
+            while time.monotonic() - began < 20:
+                deaf.sendall(notice * 50)
+        assert running.gateway.stats.rejects.get("timeout_write") == 1
+        other = Logger(running.port)  # everyone else is unaffected
+        other.send(frame(env.plant, T, {"a21028": 0.001}))
+        assert other.answers(1)[0].cn == "9014"
+        other.close()
+        deaf.close()
+    finally:
+        running.stop()
+
+
 def test_many_concurrent_loggers(env, gateway):
     from zoneops.environment.services import save_station
 

@@ -330,8 +330,16 @@ class Gateway:
         kernel usually takes an answer at once, and then there is nothing to wait for and no
         timer to set (a timer per answer was a few per cent of the gateway's time)."""
         if writer.transport.get_write_buffer_size():
-            async with asyncio.timeout(self.config.write_timeout):
-                await writer.drain()
+            try:
+                async with asyncio.timeout(self.config.write_timeout):
+                    await writer.drain()
+            except TimeoutError:
+                # A logger that reads no answers would hold them in our memory forever.
+                log.info("%s: answers not read for %s s, closing",
+                         writer.get_extra_info("peername"), self.config.write_timeout)
+                self.stats.reject("timeout_write")
+                writer.transport.abort()
+                raise ConnectionAbortedError("the logger reads no answers") from None
 
     async def _rejected(self, peer: _Peer, error: HJ212Error | None, raw: bytes) -> None:
         """Count a rejected frame (on the station too, once the connection has named one).
