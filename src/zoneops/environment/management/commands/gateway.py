@@ -15,6 +15,9 @@ class Command(BaseCommand):
                                                                             "8212")))
         parser.add_argument("--idle-timeout", type=float, default=300.0)
         parser.add_argument("--frame-timeout", type=float, default=30.0)
+        parser.add_argument("--write-timeout", type=float, default=10.0,
+                            help="seconds a logger may leave answers unread before it is "
+                                 "disconnected")
         parser.add_argument("--silence-interval", type=float, default=30.0,
                             help="seconds between no-data checks (0: never)")
         parser.add_argument("--workers", type=int, default=None, help="database threads")
@@ -23,20 +26,22 @@ class Command(BaseCommand):
         parser.add_argument("--processes", type=int, default=1,
                             help="gateway processes sharing the port (e.g. one per core)")
 
-    def handle(self, *args, host, port, idle_timeout, frame_timeout, silence_interval,
-               workers, processes, recheck_credentials, **options):
+    def handle(self, *args, host, port, idle_timeout, frame_timeout, write_timeout,
+               silence_interval, workers, processes, recheck_credentials, **options):
         logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         if processes > 1:
             if port == 0:
                 raise CommandError("--processes needs a fixed --port")
             argv = ["--host", host, "--port", str(port), "--idle-timeout", str(idle_timeout),
-                    "--frame-timeout", str(frame_timeout), "--silence-interval",
+                    "--frame-timeout", str(frame_timeout), "--write-timeout",
+                    str(write_timeout), "--silence-interval",
                     str(silence_interval), "--recheck-credentials", str(recheck_credentials)]
             if workers:
                 argv += ["--workers", str(workers)]
             run_processes(processes, argv)
             return
         run(GatewayConfig(host=host, port=port, idle_timeout=idle_timeout,
-                          frame_timeout=frame_timeout, silence_interval=silence_interval,
+                          frame_timeout=frame_timeout, write_timeout=write_timeout,
+                          silence_interval=silence_interval,
                           workers=workers, recheck_credentials=recheck_credentials))
