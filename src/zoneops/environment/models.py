@@ -115,8 +115,9 @@ class Reading(models.Model):
         verbose_name_plural = _("readings")
         constraints = [models.UniqueConstraint(fields=["station", "factor", "time", "kind"],
                                                name="one_reading_per_station_factor_time_kind")]
-        indexes = [models.Index(fields=["station", "time"], name="reading_station_time"),
-                   models.Index(fields=["time"], name="reading_time")]
+        # Every read is by station (charts, export, alarms' context, the wind); an index on
+        # time alone served none and cost every insert.
+        indexes = [models.Index(fields=["station", "time"], name="reading_station_time")]
 
     def __str__(self) -> str:
         return f"{self.station_id}/{self.factor_id}/{self.time:%Y-%m-%d %H:%M:%S}"
