@@ -76,7 +76,7 @@ class Equipment(models.Model):
         PIPELINE = "pipeline", _("Pipeline")
         OTHER = "other", _("Other")
 
-    unit = models.ForeignKey(HazardUnit, verbose_name=_("unit"), on_delete=models.CASCADE,
+    unit = models.ForeignKey(HazardUnit, verbose_name=_("hazard unit"), on_delete=models.CASCADE,
                              related_name="equipment")
     tag = models.CharField(_("tag"), max_length=50)
     name = models.CharField(_("name"), max_length=100, blank=True)
@@ -119,7 +119,7 @@ class Assessment(models.Model):
     inputs are incomplete (no population, a chemical without the category it needs) ``error``
     says why and the numbers are empty."""
 
-    unit = models.ForeignKey(HazardUnit, verbose_name=_("unit"), on_delete=models.CASCADE,
+    unit = models.ForeignKey(HazardUnit, verbose_name=_("hazard unit"), on_delete=models.CASCADE,
                              related_name="assessments")
     assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assessed by"),
@@ -127,7 +127,7 @@ class Assessment(models.Model):
                                     related_name="+")
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     inputs = models.JSONField(_("inputs"))
-    result = models.JSONField(_("result"), null=True, blank=True)
+    result = models.JSONField(_("assessment result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     s = models.DecimalField(_("S"), max_digits=16, decimal_places=6, null=True, blank=True)
     r = models.DecimalField(_("R"), max_digits=16, decimal_places=6, null=True, blank=True)
