@@ -24,8 +24,9 @@ class Chemical(models.Model):
     cas = models.CharField(_("CAS number"), max_length=12, blank=True)
     categories = models.JSONField(_("hazard categories"), default=list, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, blank=True)
-    molar_mass = models.DecimalField(_("molar mass (g/mol)"), max_digits=9, decimal_places=3,
-                                     null=True, blank=True)
+    molar_mass = models.DecimalField(
+        _("molar mass (g/mol)"), max_digits=9, decimal_places=3, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -44,23 +45,32 @@ class HazardUnit(models.Model):
         PRODUCTION = "production", _("Production unit")
         STORAGE = "storage", _("Storage unit")
 
-    enterprise = models.ForeignKey("core.Enterprise", verbose_name=_("enterprise"),
-                                   on_delete=models.PROTECT, related_name="hazard_units")
+    enterprise = models.ForeignKey(
+        "core.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="hazard_units",
+    )
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     # GeoJSON Polygon or MultiPolygon in WGS-84 longitude/latitude (as core places).
     geometry = models.JSONField(_("outline"), null=True, blank=True)
-    population_500m = models.PositiveIntegerField(_("residents within 500 m"), null=True,
-                                                  blank=True)
-    population_source = models.CharField(_("population source"), max_length=200,
-                                         default="entered", blank=True)
+    population_500m = models.PositiveIntegerField(
+        _("residents within 500 m"), null=True, blank=True
+    )
+    population_source = models.CharField(
+        _("population source"), max_length=200, default="entered", blank=True
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
         ordering = ["enterprise__name", "code"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "code"],
-                                               name="hazards_unit_code_per_enterprise")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "code"], name="hazards_unit_code_per_enterprise"
+            )
+        ]
         verbose_name = _("hazard unit")
         verbose_name_plural = _("hazard units")
 
@@ -76,16 +86,21 @@ class Equipment(models.Model):
         PIPELINE = "pipeline", _("Pipeline")
         OTHER = "other", _("Other")
 
-    unit = models.ForeignKey(HazardUnit, verbose_name=_("hazard unit"), on_delete=models.CASCADE,
-                             related_name="equipment")
+    unit = models.ForeignKey(
+        HazardUnit,
+        verbose_name=_("hazard unit"),
+        on_delete=models.CASCADE,
+        related_name="equipment",
+    )
     tag = models.CharField(_("tag"), max_length=50)
     name = models.CharField(_("name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
 
     class Meta:
         ordering = ["unit", "tag"]
-        constraints = [models.UniqueConstraint(fields=["unit", "tag"],
-                                               name="hazards_equipment_tag_per_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "tag"], name="hazards_equipment_tag_per_unit")
+        ]
         verbose_name = _("equipment")
         verbose_name_plural = _("equipment")
 
@@ -97,15 +112,20 @@ class Holding(models.Model):
     """A chemical in a piece of equipment, at its design maximum (设计最大量) in tonnes: the q of
     GB 18218."""
 
-    equipment = models.ForeignKey(Equipment, verbose_name=_("equipment"),
-                                  on_delete=models.CASCADE, related_name="holdings")
-    chemical = models.ForeignKey(Chemical, verbose_name=_("chemical"), on_delete=models.PROTECT,
-                                 related_name="holdings")
+    equipment = models.ForeignKey(
+        Equipment, verbose_name=_("equipment"), on_delete=models.CASCADE, related_name="holdings"
+    )
+    chemical = models.ForeignKey(
+        Chemical, verbose_name=_("chemical"), on_delete=models.PROTECT, related_name="holdings"
+    )
     design_max_t = models.DecimalField(_("design maximum (t)"), max_digits=14, decimal_places=4)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["equipment", "chemical"],
-                                               name="hazards_one_holding_per_chemical")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["equipment", "chemical"], name="hazards_one_holding_per_chemical"
+            )
+        ]
         verbose_name = _("holding")
         verbose_name_plural = _("holdings")
 
@@ -119,12 +139,21 @@ class Assessment(models.Model):
     inputs are incomplete (no population, a chemical without the category it needs) ``error``
     says why and the numbers are empty."""
 
-    unit = models.ForeignKey(HazardUnit, verbose_name=_("hazard unit"), on_delete=models.CASCADE,
-                             related_name="assessments")
+    unit = models.ForeignKey(
+        HazardUnit,
+        verbose_name=_("hazard unit"),
+        on_delete=models.CASCADE,
+        related_name="assessments",
+    )
     assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assessed by"),
-                                    null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     inputs = models.JSONField(_("inputs"))
     result = models.JSONField(_("assessment result"), null=True, blank=True)

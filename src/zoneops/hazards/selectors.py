@@ -40,8 +40,11 @@ def unit_input(unit: HazardUnit) -> dict:
     the unit's equipment (q of GB 18218 is per unit). Tonnes are decimal strings, so the stored
     inputs compare exactly with the next ones."""
     totals: dict[int, tuple[Chemical, object]] = {}
-    holdings = (Holding.objects.filter(equipment__unit=unit).select_related("chemical")
-                .order_by("chemical__name"))
+    holdings = (
+        Holding.objects.filter(equipment__unit=unit)
+        .select_related("chemical")
+        .order_by("chemical__name")
+    )
     for holding in holdings:
         chemical, total = totals.get(holding.chemical_id, (holding.chemical, 0))
         totals[holding.chemical_id] = (chemical, total + holding.design_max_t)
@@ -53,5 +56,9 @@ def unit_input(unit: HazardUnit) -> dict:
         if chemical.categories:
             entry["category"] = list(chemical.categories)
         chemicals.append(entry)
-    return {"kind": unit.kind, "population_500m": unit.population_500m,
-            "population_source": unit.population_source or "entered", "chemicals": chemicals}
+    return {
+        "kind": unit.kind,
+        "population_500m": unit.population_500m,
+        "population_source": unit.population_source or "entered",
+        "chemicals": chemicals,
+    }

@@ -4,6 +4,9 @@ kept only when the inputs really changed, so the rows are the unit's history of 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,10 +23,44 @@ from .gb18218 import AssessmentError, assess, is_valid_cas, load_tables, parse_u
 from .models import Assessment, Chemical, Equipment, HazardUnit, Holding
 from .selectors import current_assessment, unit_input
 
-UNIT_FIELDS = {"enterprise", "code", "name", "kind", "geometry", "population_500m",
-               "population_source", "description"}
+UNIT_FIELDS = {
+    "enterprise",
+    "code",
+    "name",
+    "kind",
+    "geometry",
+    "population_500m",
+    "population_source",
+    "description",
+}
 CHEMICAL_FIELDS = {"name", "cas", "categories", "state", "molar_mass"}
 EQUIPMENT_FIELDS = {"unit", "tag", "name", "kind"}
+
+
+# Units changed inside a ``batch()``: re-assessed once at its end, not after every row.
+_PENDING: ContextVar[dict[int, HazardUnit] | None] = ContextVar("hazards_pending", default=None)
+
+
+@contextmanager
+def batch(actor: User | None, reason: str) -> Iterator[None]:
+    """Several changes as one: each unit they touch is re-assessed once, when all are done, so
+    the history holds no half-entered states. Use inside the caller's transaction."""
+    pending: dict[int, HazardUnit] = {}
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+    for unit in pending.values():
+        reassess(actor, unit, reason)
+
+
+def _changed(actor: User | None, unit: HazardUnit, reason: str) -> None:
+    pending = _PENDING.get()
+    if pending is None:
+        reassess(actor, unit, reason)
+    else:
+        pending[unit.pk] = unit
 
 
 def _only(data: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
@@ -34,11 +71,14 @@ def _only(data: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
 
 
 def _require_edit(actor: User, enterprise: Enterprise) -> None:
-    core.require(perm.can_edit_enterprise_units(actor, enterprise),
-                 "only an administrator or the enterprise's own contact edits its units")
+    core.require(
+        perm.can_edit_enterprise_units(actor, enterprise),
+        "only an administrator or the enterprise's own contact edits its units",
+    )
 
 
 # ---- chemicals -----------------------------------------------------------------------------
+
 
 def _clean_chemical(data: dict[str, Any]) -> dict[str, Any]:
     if "cas" in data:
@@ -53,8 +93,9 @@ def _clean_chemical(data: dict[str, Any]) -> dict[str, Any]:
         cleaned = [str(c).strip().upper() for c in codes if str(c).strip()]
         unknown = [c for c in cleaned if c not in load_tables().categories]
         if unknown:
-            raise ValidationError({"categories": f"not GB 18218-2018 Table 2 codes: "
-                                                 f"{', '.join(unknown)}"})
+            raise ValidationError(
+                {"categories": f"not GB 18218-2018 Table 2 codes: {', '.join(unknown)}"}
+            )
         data["categories"] = list(dict.fromkeys(cleaned))
     return data
 
@@ -66,11 +107,12 @@ def save_chemical(actor: User, data: dict[str, Any], chemical: Chemical | None =
     save_audited(actor, chemical, _clean_chemical(_only(data, CHEMICAL_FIELDS)))
     units = HazardUnit.objects.filter(equipment__holdings__chemical=chemical).distinct()
     for unit in units:
-        reassess(actor, unit, f"chemical {chemical.name} changed")
+        _changed(actor, unit, f"chemical {chemical.name} changed")
     return chemical
 
 
 # ---- units ---------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def save_unit(actor: User, data: dict[str, Any], unit: HazardUnit | None = None) -> HazardUnit:
@@ -85,7 +127,7 @@ def save_unit(actor: User, data: dict[str, Any], unit: HazardUnit | None = None)
     if data.get("geometry") is not None:
         check_geometry(data["geometry"])
     save_audited(actor, unit, data)
-    reassess(actor, unit, "unit changed")
+    _changed(actor, unit, "unit changed")
     return unit
 
 
@@ -99,9 +141,11 @@ def delete_unit(actor: User, unit: HazardUnit, reason: str) -> None:
 
 # ---- equipment and what it holds -----------------------------------------------------------
 
+
 @transaction.atomic
-def save_equipment(actor: User, data: dict[str, Any],
-                   equipment: Equipment | None = None) -> Equipment:
+def save_equipment(
+    actor: User, data: dict[str, Any], equipment: Equipment | None = None
+) -> Equipment:
     data = _only(data, EQUIPMENT_FIELDS)
     equipment = equipment or Equipment()
     if equipment.pk:
@@ -112,9 +156,9 @@ def save_equipment(actor: User, data: dict[str, Any],
     _require_edit(actor, unit.enterprise)
     old_unit = equipment.unit if equipment.pk else None
     save_audited(actor, equipment, data)
-    reassess(actor, unit, f"equipment {equipment.tag} changed")
+    _changed(actor, unit, f"equipment {equipment.tag} changed")
     if old_unit is not None and old_unit.pk != unit.pk:
-        reassess(actor, old_unit, f"equipment {equipment.tag} moved out")
+        _changed(actor, old_unit, f"equipment {equipment.tag} moved out")
     return equipment
 
 
@@ -125,12 +169,13 @@ def delete_equipment(actor: User, equipment: Equipment, reason: str = "") -> Non
     for holding in equipment.holdings.all():
         delete_audited(actor, holding, reason)
     delete_audited(actor, equipment, reason)
-    reassess(actor, unit, f"equipment {equipment.tag} removed")
+    _changed(actor, unit, f"equipment {equipment.tag} removed")
 
 
 @transaction.atomic
-def set_holding(actor: User, equipment: Equipment, chemical: Chemical,
-                design_max_t: Any) -> Holding | None:
+def set_holding(
+    actor: User, equipment: Equipment, chemical: Chemical, design_max_t: Any
+) -> Holding | None:
     """Set the design maximum of a chemical in a piece of equipment; 0 removes it."""
     _require_edit(actor, equipment.unit.enterprise)
     try:
@@ -145,13 +190,17 @@ def set_holding(actor: User, equipment: Equipment, chemical: Chemical,
             delete_audited(actor, holding)
         result = None
     else:
-        result = save_audited(actor, holding or Holding(equipment=equipment, chemical=chemical),
-                              {"design_max_t": amount})
-    reassess(actor, equipment.unit, f"{chemical.name} in {equipment.tag} changed")
+        result = save_audited(
+            actor,
+            holding or Holding(equipment=equipment, chemical=chemical),
+            {"design_max_t": amount},
+        )
+    _changed(actor, equipment.unit, f"{chemical.name} in {equipment.tag} changed")
     return result
 
 
 # ---- assessment ----------------------------------------------------------------------------
+
 
 def reassess(actor: User | None, unit: HazardUnit, reason: str = "") -> Assessment | None:
     """Assess the unit from what the registry holds now; store a new row only when the inputs
@@ -162,10 +211,16 @@ def reassess(actor: User | None, unit: HazardUnit, reason: str = "") -> Assessme
     last = current_assessment(unit)
     if last is not None and last.inputs == inputs:
         return last
-    engine_input = {**inputs, "chemicals": [{**c, "tonnes": Decimal(c["tonnes"])}
-                                            for c in inputs["chemicals"]]}
-    row = Assessment(unit=unit, inputs=inputs, reason=reason[:200],
-                     assessed_by=actor if getattr(actor, "is_authenticated", False) else None)
+    engine_input = {
+        **inputs,
+        "chemicals": [{**c, "tonnes": Decimal(c["tonnes"])} for c in inputs["chemicals"]],
+    }
+    row = Assessment(
+        unit=unit,
+        inputs=inputs,
+        reason=reason[:200],
+        assessed_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     try:
         result = assess(parse_unit(engine_input))
     except AssessmentError as exc:
@@ -177,12 +232,16 @@ def reassess(actor: User | None, unit: HazardUnit, reason: str = "") -> Assessme
         row.major = result.major
         row.grade = result.grade
     row.save()
-    record(actor if actor is not None else "system", "assess", row, None,
-           {"s": row.s, "r": row.r, "grade": row.grade, "major": row.major, "error": row.error},
-           reason)
+    record(
+        actor if actor is not None else "system",
+        "assess",
+        row,
+        None,
+        {"s": row.s, "r": row.r, "grade": row.grade, "major": row.major, "error": row.error},
+        reason,
+    )
     return row
 
 
 def _decimal(value) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.000001"))
-
