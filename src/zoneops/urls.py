@@ -14,6 +14,7 @@ urlpatterns = [
     path("supervision/", include("zoneops.supervision.urls")),
     path("environment/", include("zoneops.environment.urls")),
     path("voting/", include("zoneops.voting.urls")),  # staff pages
+    path("hazards/", include("zoneops.hazards.urls")),
     path("vote/", include("zoneops.voting.public_urls")),  # residents: public, no login
     path("", include("zoneops.core.urls")),
 ]

@@ -1,0 +1,126 @@
+"""Demo major hazards in the demo chemical park: ten units (chlorine, ammonia, LPG, hydrogen,
+benzene, methanol, vinyl chloride, ethylene oxide, hydrogen sulfide, phosgene) at the park's
+chemical enterprises, each drawn as a small square beside its enterprise, registered through
+the services so each gets its GB 18218 assessment. The quantities, populations and hazard
+categories are fictional demo inputs, chosen to make every unit a major hazard. Idempotent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from zoneops.core.models import Enterprise, User
+
+from . import services
+from .models import Chemical, Equipment, HazardUnit
+
+# name, CAS, GB 18218 Table 2 categories (only where β needs them), state
+CHEMICALS = [
+    ("液氯", "7782-50-5", [], "liquefied_gas"),
+    ("液氨", "7664-41-7", [], "liquefied_gas"),
+    ("液化石油气", "68476-85-7", ["W2"], "liquefied_gas"),
+    ("氢", "1333-74-0", ["W2"], "gas"),
+    ("苯", "71-43-2", ["W5.3"], "liquid"),
+    ("甲醇", "67-56-1", ["W5.3"], "liquid"),
+    ("氯乙烯", "75-01-4", ["W2"], "liquefied_gas"),
+    ("环氧乙烷", "75-21-8", [], "liquefied_gas"),
+    ("硫化氢", "7783-06-4", [], "gas"),
+    ("光气", "75-44-5", [], "liquefied_gas"),
+]
+# unit code, name, kind, residents within 500 m, [(tag, equipment kind, chemical, tonnes)]
+UNITS = [
+    (
+        "HZ01",
+        "液氯储罐区",
+        "storage",
+        150,
+        [("V-101", "tank", "液氯", 30), ("V-102", "tank", "液氯", 30)],
+    ),
+    (
+        "HZ02",
+        "液氨储罐区",
+        "storage",
+        80,
+        [("V-201", "tank", "液氨", 75), ("V-202", "tank", "液氨", 75)],
+    ),
+    (
+        "HZ03",
+        "液化石油气球罐区",
+        "storage",
+        40,
+        [("S-301", "tank", "液化石油气", 200), ("S-302", "tank", "液化石油气", 200)],
+    ),
+    ("HZ04", "制氢装置", "production", 0, [("R-401", "vessel", "氢", 6)]),
+    ("HZ05", "苯罐区", "storage", 20, [("T-501", "tank", "苯", 300), ("T-502", "tank", "苯", 300)]),
+    (
+        "HZ06",
+        "甲醇罐区",
+        "storage",
+        35,
+        [("T-601", "tank", "甲醇", 1500), ("T-602", "tank", "甲醇", 1500)],
+    ),
+    (
+        "HZ07",
+        "氯乙烯合成装置",
+        "production",
+        60,
+        [("R-701", "vessel", "氯乙烯", 120), ("V-702", "tank", "氯乙烯", 180)],
+    ),
+    ("HZ08", "环氧乙烷装置", "production", 45, [("R-801", "vessel", "环氧乙烷", 40)]),
+    ("HZ09", "脱硫装置", "production", 10, [("C-901", "vessel", "硫化氢", 6)]),
+    ("HZ10", "光气合成装置", "production", 120, [("R-1001", "vessel", "光气", Decimal("1.5"))]),
+]
+SIDE_DEG = 0.0006  # about 60 m
+
+
+def _square(lon: float, lat: float, index: int) -> dict:
+    x0, y0 = lon + SIDE_DEG * (1.5 * (index % 2)), lat + SIDE_DEG * (1.5 * (index // 2 % 2))
+    ring = [
+        [x0, y0],
+        [x0 + SIDE_DEG, y0],
+        [x0 + SIDE_DEG, y0 + SIDE_DEG],
+        [x0, y0 + SIDE_DEG],
+        [x0, y0],
+    ]
+    return {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
+
+
+def load(stdout=None) -> None:
+    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+    companies = list(Enterprise.objects.filter(in_chemical_park=True).order_by("credit_code")[:5])
+    if admin is None or not companies:
+        return
+    chemicals = {}
+    for name, cas, categories, state in CHEMICALS:
+        chemical = Chemical.objects.filter(name=name).first()
+        chemicals[name] = chemical or services.save_chemical(
+            admin, {"name": name, "cas": cas, "categories": categories, "state": state}
+        )
+    created = 0
+    for index, (code, name, kind, population, equipment) in enumerate(UNITS):
+        company = companies[index % len(companies)]
+        if HazardUnit.objects.filter(enterprise=company, code=code).exists():
+            continue
+        lon, lat = float(company.longitude or 120.93), float(company.latitude or 30.68)
+        with services.batch(admin, "demo"):
+            unit = services.save_unit(
+                admin,
+                {
+                    "enterprise": company,
+                    "code": code,
+                    "name": name,
+                    "kind": kind,
+                    "geometry": _square(lon, lat, index),
+                    "population_500m": population,
+                    "population_source": "demo: entered",
+                },
+            )
+            for tag, equipment_kind, chemical, tonnes in equipment:
+                item = Equipment.objects.filter(
+                    unit=unit, tag=tag
+                ).first() or services.save_equipment(
+                    admin, {"unit": unit, "tag": tag, "kind": equipment_kind}
+                )
+                services.set_holding(admin, item, chemicals[chemical], tonnes)
+        created += 1
+    if stdout is not None and created:
+        stdout.write(f"major hazards: {created} demo units assessed")

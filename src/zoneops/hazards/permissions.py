@@ -1,0 +1,39 @@
+"""Who may see and change the major-hazard registry, in the core permission style: read-all
+roles see every unit, unit staff the units of the enterprises they supervise, an enterprise
+contact their own enterprise's units; administrators and the enterprise's own contact edit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from zoneops.core import permissions as core
+from zoneops.core.models import Role
+
+if TYPE_CHECKING:
+    from zoneops.core.models import Enterprise, User
+
+    from .models import HazardUnit
+
+
+def can_view_enterprise_units(user: User, enterprise: Enterprise) -> bool:
+    return core.can_view_enterprise(user, enterprise)
+
+
+def can_view_unit(user: User, unit: HazardUnit) -> bool:
+    return core.can_view_enterprise(user, unit.enterprise)
+
+
+def can_edit_enterprise_units(user: User, enterprise: Enterprise) -> bool:
+    role = core.role_of(user)
+    if role == Role.ADMIN:
+        return True
+    return role == Role.ENTERPRISE and enterprise.pk == user.enterprise_id
+
+
+def can_edit_unit(user: User, unit: HazardUnit) -> bool:
+    return can_edit_enterprise_units(user, unit.enterprise)
+
+
+def can_manage_chemicals(user: User) -> bool:
+    """The chemical catalogue is shared by every enterprise: a change re-grades their units."""
+    return core.is_admin(user)

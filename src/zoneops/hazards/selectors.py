@@ -1,0 +1,64 @@
+"""Reads of the major-hazard registry, scoped to who asks."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zoneops.core import permissions as core
+from zoneops.core.models import Role, User
+
+from .models import Assessment, Chemical, HazardUnit, Holding
+
+
+def units_for(user: User) -> QuerySet[HazardUnit]:
+    qs = HazardUnit.objects.select_related("enterprise")
+    role = core.role_of(user)
+    if role in core.READ_ALL:
+        return qs
+    if role == Role.UNIT_STAFF:
+        return qs.filter(enterprise__unit_id__in=core.unit_scope_ids(user))
+    if role == Role.ENTERPRISE and user.enterprise_id:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    return qs.none()
+
+
+def chemicals_for(user: User) -> QuerySet[Chemical]:
+    return Chemical.objects.all() if core.role_of(user) else Chemical.objects.none()
+
+
+def history_of(unit: HazardUnit) -> QuerySet[Assessment]:
+    """Every assessment of the unit, newest first."""
+    return unit.assessments.all()
+
+
+def current_assessment(unit: HazardUnit) -> Assessment | None:
+    return unit.assessments.first()
+
+
+def unit_input(unit: HazardUnit) -> dict:
+    """The engine's UNIT JSON for a unit: one entry per chemical, its design maxima summed over
+    the unit's equipment (q of GB 18218 is per unit). Tonnes are decimal strings, so the stored
+    inputs compare exactly with the next ones."""
+    totals: dict[int, tuple[Chemical, object]] = {}
+    holdings = (
+        Holding.objects.filter(equipment__unit=unit)
+        .select_related("chemical")
+        .order_by("chemical__name")
+    )
+    for holding in holdings:
+        chemical, total = totals.get(holding.chemical_id, (holding.chemical, 0))
+        totals[holding.chemical_id] = (chemical, total + holding.design_max_t)
+    chemicals = []
+    for chemical, total in totals.values():
+        entry: dict = {"name": chemical.name, "tonnes": str(total)}
+        if chemical.cas:
+            entry["cas"] = chemical.cas
+        if chemical.categories:
+            entry["category"] = list(chemical.categories)
+        chemicals.append(entry)
+    return {
+        "kind": unit.kind,
+        "population_500m": unit.population_500m,
+        "population_source": unit.population_source or "entered",
+        "chemicals": chemicals,
+    }
