@@ -8,7 +8,7 @@ afterwards the balance's own usual level and spread over the previous seven days
 steady bias is learned and what stands out is a change. A usual level beyond the instruments'
 tolerance is itself reported (a steady discharge, or a leak or a meter fault).
 
-Scores share one scale: 4 is a kind's reporting threshold, higher is further past it (for a
+Scores share one scale: 5 is a kind's reporting threshold, higher is further past it (for a
 balance episode it is the combined z, Σz/√n); data_quality scores 1, below every finding.
 """
 
@@ -26,7 +26,7 @@ from .explain import Candidate, rank
 from .limits import limits_for
 from .loads import LOAD_KG_H_PER_L_S_MG_L, Grid, first_complete_hour, hourly, shifted
 
-REPORT = 4.0
+REPORT = 5.0
 
 
 @dataclass(frozen=True)
