@@ -87,3 +87,13 @@ def test_shift_by_travel_time() -> None:
     assert spread[1:4].tolist() == [5.0, 5.0, 5.0]
     assert first_complete_hour(120) == 2 and first_complete_hour(30) == 1
     assert first_complete_hour(0) == 0
+
+
+def test_no_flow_is_a_known_zero_load_even_without_a_concentration() -> None:
+    rows = [row(0, 0.0, None), row(30, 10.0, 50.0)]
+    cod = grid_of(rows).pollutants["COD"]
+    assert cod.coverage[0, 0] == 1.0
+    assert cod.load[0, 0] == pytest.approx(0.9)  # half an hour of 1.8 kg/h
+    assert cod.conc[0, 0] == pytest.approx(50.0)
+    cod = grid_of([row(0, 0.0, None, flag="D"), row(30, 10.0, 50.0)]).pollutants["COD"]
+    assert math.isnan(cod.load[0, 0])  # a zero flow under a fault flag is no reading

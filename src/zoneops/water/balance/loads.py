@@ -9,7 +9,9 @@ stated in kg/h; with coverage below ``min_coverage`` the hour is a gap (NaN).
 Each reading covers Δt from its time on: Δt is the point's usual step (the median gap between
 its readings, at most an hour), so hourly data (HJ 212 CN 2061, time = start of the hour)
 covers its hour and ten-minute data six readings per hour. Readings flagged other than N or
-T (HJ 212-2017 Table 8), or with no value, are gaps: they cover nothing.
+T (HJ 212-2017 Table 8), or with no value, are gaps: they cover nothing. A measured flow of
+zero is a known zero load, even when the concentration is missing (a source that is not
+discharging).
 """
 
 from __future__ import annotations
@@ -98,7 +100,9 @@ def hourly(chain: Chain, min_coverage: float = 0.75) -> Grid:
         c = chain.values[column]
         c_ok = measured & ~np.isnan(c)
         both = c_ok & flow_ok
-        covered = total(np.where(both, dt, 0.0))
+        # No flow carries no load, whatever the analyser shows (or fails to show).
+        known = both | (flow_ok & (flow == 0))
+        covered = total(np.where(known, dt, 0.0))
         mass_mg = total(np.where(both, flow * c * dt, 0.0))
         flow_dt = total(np.where(both, flow * dt, 0.0))
         c_dt = total(np.where(c_ok, dt, 0.0))
@@ -110,7 +114,8 @@ def hourly(chain: Chain, min_coverage: float = 0.75) -> Grid:
         load_cov = np.minimum(covered / 3600.0, 1.0)
         load[load_cov < min_coverage] = np.nan
         mean_flow[load_cov < min_coverage] = np.nan
-        conc[np.minimum(c_dt / 3600.0, 1.0) < min_coverage] = np.nan
+        conc_cov = np.where(flow_dt > 0, load_cov, np.minimum(c_dt / 3600.0, 1.0))
+        conc[conc_cov < min_coverage] = np.nan
         censored = total((c_ok & censored_row).astype(np.float64)) > 0
         pollutants[name] = Pollutant(load, conc, mean_flow, load_cov, censored)
     return Grid(start, n_hours, monitored, bad_flag.reshape(shape), conductivity, pollutants)
