@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "zoneops.environment",
     "zoneops.voting",
     "zoneops.hazards",
+    "zoneops.water",
 ]
 
 MIDDLEWARE = [
