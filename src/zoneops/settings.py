@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "zoneops.supervision",
     "zoneops.environment",
     "zoneops.voting",
+    "zoneops.indicators",
 ]
 
 MIDDLEWARE = [

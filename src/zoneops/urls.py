@@ -15,5 +15,6 @@ urlpatterns = [
     path("environment/", include("zoneops.environment.urls")),
     path("voting/", include("zoneops.voting.urls")),  # staff pages
     path("vote/", include("zoneops.voting.public_urls")),  # residents: public, no login
+    path("indicators/", include("zoneops.indicators.urls")),
     path("", include("zoneops.core.urls")),
 ]
