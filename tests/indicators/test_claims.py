@@ -128,3 +128,16 @@ def test_sentence_is_kept_for_pages_but_not_in_json():
     claim = only(SEED)
     assert "工业总产值从2020年的565.4亿元" in claim.sentence
     assert "sentence" not in claim.as_dict()
+
+
+def test_a_stated_fall_is_explained_as_a_fall():
+    # 1.00 → 0.60 over 4 years is −12.0 % a year; "年均下降10%" is total fall ÷ 4.
+    claim = only("单位产值能耗从2020年的1.00吨降至2024年的0.60吨，年均下降10%。")
+    assert claim.stated_rate_pct == -10 and not claim.consistent
+    assert "降幅偏小2.0个百分点" in claim.why and "应写作年均下降12.0%" in claim.why
+
+
+def test_a_month_after_the_year_is_allowed():
+    claim = only("贷款余额从2020年12月的300亿元增至2024年12月末的420亿元，年均增长8.8%。")
+    assert (claim.from_year, claim.to_year, claim.start, claim.end) == (2020, 2024, 300, 420)
+    assert claim.consistent  # (420/300)^(1/4) − 1 = 8.78 %

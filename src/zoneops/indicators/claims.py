@@ -30,7 +30,7 @@ _BASE_RE = "|".join(sorted(_BASES, key=len, reverse=True))
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNIT = rf"(?:(?:{_SCALE_RE})?(?:{_BASE_RE})|%|{_SCALE_RE})"
 _VALUE = rf"(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT})"
-_YEAR = r"(?P<year>(?:19|20)\d{2})\s*年(?:底|末|度)?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})\s*年(?:\d{1,2}\s*月)?(?:底|末|度|份)?"
 
 # A year followed closely by a level: "2020年的565.4亿元", "2024年达到869.5亿元",
 # "2020年全区工业总产值565.4亿元".
@@ -99,6 +99,11 @@ def _fmt(value: float, digits: int = 1) -> str:
     return "0.0" if text in ("-0.0", "-0") else text
 
 
+def _pct(value: float) -> str:
+    """A stated figure as written: 13.5 → "13.5", 10.0 → "10"."""
+    return _fmt(value, 2).rstrip("0").rstrip(".")
+
+
 def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
@@ -164,11 +169,15 @@ def _why(start: Decimal, end: Decimal, unit: str, years: int, stated: float, com
     s, e = _plain(start), _plain(end)
     formula = f"({e}÷{s})^(1/{years})−1 = {_fmt(compound)}%"
     if consistent:
-        return (f"按复合增长计算：{formula}，与所述{_fmt(stated, 2).rstrip('0').rstrip('.')}%"
-                f"一致（容差±{_fmt(tolerance, 2).rstrip('0').rstrip('.')}个百分点）。")
+        return (f"按复合增长计算：{formula}，与所述{_pct(stated)}%一致"
+                f"（容差±{_pct(tolerance)}个百分点）。")
     gap = stated - compound
-    head = (f"按复合增长计算：{formula}，所述{_fmt(stated, 2).rstrip('0').rstrip('.')}%"
-            f"{'偏高' if gap > 0 else '偏低'}{_fmt(abs(gap))}个百分点。")
+    if stated < 0:  # a stated fall: speak of its size, as the sentence does
+        head = (f"按复合增长计算：{formula}，所述年均下降{_pct(-stated)}%，降幅"
+                f"{'偏小' if gap > 0 else '偏大'}{_fmt(abs(gap))}个百分点。")
+    else:
+        head = (f"按复合增长计算：{formula}，所述{_pct(stated)}%"
+                f"{'偏高' if gap > 0 else '偏低'}{_fmt(abs(gap))}个百分点。")
     return head + _likely_mistake(s, e, years, stated, ratio, tolerance + 0.05)
 
 
@@ -182,7 +191,7 @@ def _likely_mistake(s: str, e: str, years: int, stated: float, ratio: float,
     candidates = [
         ((ratio - 1) / years * 100,
          f"所述数字接近总增长除以年数：({e}÷{s}−1)÷{years} = {{v}}%，即把{years}年总增长"
-         f"{_fmt(total)}%平均分摊到每年，未按复利计算；应写作年均增长{{c}}%。"),
+         f"{_fmt(total)}%平均分摊到每年，未按复利计算；应写作{{c}}。"),
         ((ratio ** (1 / (years + 1)) - 1) * 100,
          f"所述数字接近按{years + 1}年（首尾两年都计入）复合计算：({e}÷{s})^(1/{years + 1})−1"
          f" = {{v}}%；从起始年到终止年只有{years}个增长年度。"),
@@ -194,6 +203,8 @@ def _likely_mistake(s: str, e: str, years: int, stated: float, ratio: float,
     compound = (ratio ** (1 / years) - 1) * 100
     value, text = min(candidates, key=lambda c: abs(c[0] - stated))
     if abs(value - stated) <= within:
-        return text.format(v=_fmt(value), c=_fmt(compound))
+        should = (f"年均增长{_fmt(compound)}%" if compound >= 0
+                  else f"年均下降{_fmt(-compound)}%")
+        return text.format(v=_fmt(value), c=should)
     return (f"所述数字无法由这两个数值推出（总增长{_fmt(total)}%，"
             f"单利年均{_fmt((ratio - 1) / years * 100)}%），请核对原始数据。")
