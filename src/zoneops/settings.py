@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "zoneops.voting",
     "zoneops.hazards",
     "zoneops.water",
+    "zoneops.indicators",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns = [
     path("voting/", include("zoneops.voting.urls")),  # staff pages
     path("hazards/", include("zoneops.hazards.urls")),
     path("vote/", include("zoneops.voting.public_urls")),  # residents: public, no login
+    path("indicators/", include("zoneops.indicators.urls")),
     path("", include("zoneops.core.urls")),
 ]

@@ -14,7 +14,7 @@ from .conftest import login, screenshot
 pytestmark = pytest.mark.browser
 
 BASE_NAV = ["home", "alert-list", "map", "supervision:item-list", "supervision:dashboard",
-            "environment-watch", "unit-list", "enterprise-list"]
+            "environment-watch", "indicators-claims", "unit-list", "enterprise-list"]
 WITH_VOTING = BASE_NAV[:6] + ["voting-campaign-list"] + BASE_NAV[6:]
 NAV_BY_USER = {
     "admin": WITH_VOTING + ["user-list", "audit-list"],

@@ -1,0 +1,113 @@
+"""The indicator catalogue, annual targets and published values.
+
+A value stores what was published, as published: the level (cumulative 1–N月 or point) and
+the official year-on-year rate in its own field. Nothing here derives one from the other
+(see derived.py for the figures we compute beside them)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+QUARTER_ENDS = (3, 6, 9, 12)
+
+
+class Indicator(models.Model):
+    class Basis(models.TextChoices):
+        REAL = "real", _("Real (comparable prices)")
+        NOMINAL = "nominal", _("Nominal (current prices)")
+
+    class Accumulation(models.TextChoices):
+        CUMULATIVE = "cumulative", _("Cumulative (1–N months)")
+        POINT = "point", _("Point (end of period)")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(_("unit of measure"), max_length=20)
+    basis = models.CharField(_("growth basis"), max_length=10, choices=Basis.choices,
+                             default=Basis.NOMINAL)
+    accumulation = models.CharField(_("accumulation"), max_length=12,
+                                    choices=Accumulation.choices,
+                                    default=Accumulation.CUMULATIVE)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices,
+                                 default=Frequency.MONTHLY)
+    owner_unit = models.ForeignKey("core.Unit", verbose_name=_("owner unit"),
+                                   on_delete=models.PROTECT, related_name="indicators")
+    source = models.CharField(_("source"), max_length=200, blank=True,
+                              help_text=_("Who publishes it, e.g. the statistics bureau's "
+                                          "monthly sheet."))
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Target(models.Model):
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
+                                  on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(2000),
+                                                              MaxValueValidator(2100)])
+    value = models.DecimalField(_("target level"), max_digits=18, decimal_places=4, null=True,
+                                blank=True)
+    growth_pct = models.DecimalField(_("target growth (%)"), max_digits=7, decimal_places=2,
+                                     null=True, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "-year"]
+        verbose_name = _("annual target")
+        verbose_name_plural = _("annual targets")
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"],
+                                               name="indicators_one_target_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}"
+
+    def clean(self) -> None:
+        if self.value is None and self.growth_pct is None:
+            raise ValidationError({"value": _("Give a target level, a target growth, or both.")})
+
+
+class Value(models.Model):
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
+                                  on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(2000),
+                                                              MaxValueValidator(2100)])
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Last month of the period: 2 for 1–2月, 3 for the first quarter."))
+    level = models.DecimalField(_("level"), max_digits=18, decimal_places=4, null=True,
+                                blank=True)
+    official_rate_pct = models.DecimalField(
+        _("official year-on-year rate (%)"), max_digits=7, decimal_places=2, null=True,
+        blank=True, help_text=_("As published; never derived from the levels."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "year", "month"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [models.UniqueConstraint(fields=["indicator", "year", "month"],
+                                               name="indicators_one_value_a_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}-{self.month:02d}"
+
+    def clean(self) -> None:
+        if self.level is None and self.official_rate_pct is None:
+            raise ValidationError({"level": _("Give the level, the official rate, or both.")})
+        if (self.indicator_id and self.indicator.frequency == Indicator.Frequency.QUARTERLY
+                and self.month not in QUARTER_ENDS):
+            raise ValidationError({"month": _("A quarterly indicator is published for months "
+                                              "3, 6, 9 and 12.")})

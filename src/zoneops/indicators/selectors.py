@@ -1,0 +1,89 @@
+"""Reads the pages, the API and the checks share."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.db.models import QuerySet
+
+from zoneops.core.models import User
+
+from . import derived, permissions
+from .models import Indicator, Target, Value
+
+
+def indicators(user: User) -> QuerySet[Indicator]:
+    if not permissions.can_view_indicators(user):
+        return Indicator.objects.none()
+    return Indicator.objects.filter(is_active=True).select_related("owner_unit")
+
+
+def year_values(indicator: Indicator, year: int) -> dict[int, Value]:
+    return {v.month: v for v in Value.objects.filter(indicator=indicator, year=year)}
+
+
+def single_months(indicator: Indicator, year: int) -> list[derived.SingleMonth]:
+    """Single months of a cumulative indicator (falls flagged); empty for point indicators."""
+    if indicator.accumulation != Indicator.Accumulation.CUMULATIVE:
+        return []
+    levels = {m: v.level for m, v in year_values(indicator, year).items()}
+    return derived.single_months(levels)
+
+
+def progress(indicator: Indicator, year: int) -> derived.Progress | None:
+    """时序进度 of the latest cumulative value against the year's target level, if both exist."""
+    target = Target.objects.filter(indicator=indicator, year=year).first()
+    latest = (Value.objects.filter(indicator=indicator, year=year, level__isnull=False)
+              .order_by("-month").first())
+    if (target is None or target.value is None or latest is None
+            or indicator.accumulation != Indicator.Accumulation.CUMULATIVE):
+        return None
+    return derived.schedule_progress(latest.level, target.value, latest.month)
+
+
+@dataclass(frozen=True)
+class Row:
+    indicator: Indicator
+    latest: Value | None
+    label: str  # "1–N月" of the latest value, or its month
+    progress: derived.Progress | None
+    level_rate: float | None  # from this year's and last year's levels, beside the official one
+    rate_flagged: bool
+    falls: list[str]  # months where the cumulative series went down
+
+
+@cache
+def _checks() -> dict:
+    with (Path(__file__).with_name("data") / "checks.json").open(encoding="utf-8") as source:
+        return json.load(source)
+
+
+def overview(user: User, year: int) -> list[Row]:
+    """One row per indicator the user may see: the latest value of `year` with its checks."""
+    rows = []
+    threshold = _checks()["rate_gap_pp"]["value"]
+    for indicator in indicators(user):
+        values = year_values(indicator, year)
+        latest = values[max(values)] if values else None
+        level_rate, flagged = None, False
+        if latest is not None and latest.level is not None:
+            last = Value.objects.filter(indicator=indicator, year=year - 1, month=latest.month,
+                                        level__gt=0).first()
+            if last is not None:
+                if latest.official_rate_pct is not None:
+                    gap = derived.rate_gap(latest.official_rate_pct, latest.level, last.level,
+                                           threshold)
+                    level_rate, flagged = gap.from_levels_pct, gap.flagged
+                else:
+                    level_rate = round(derived.level_rate(latest.level, last.level), 2)
+        cumulative = indicator.accumulation == Indicator.Accumulation.CUMULATIVE
+        label = ""
+        if latest is not None:
+            label = (("1月" if latest.month == 1 else f"1–{latest.month}月") if cumulative
+                     else f"{latest.month}月")
+        rows.append(Row(indicator, latest, label, progress(indicator, year), level_rate, flagged,
+                        [m.label for m in single_months(indicator, year) if m.falls]))
+    return rows

@@ -1,0 +1,55 @@
+"""Every write to the catalogue, targets and values: transactional, permission-checked,
+audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from zoneops.core import permissions as perm
+from zoneops.core.models import User
+from zoneops.core.services.audit import save_audited
+
+from . import permissions
+from .models import Indicator, Target, Value
+
+INDICATOR_FIELDS = {"code", "name", "unit", "basis", "accumulation", "frequency", "owner_unit",
+                    "source", "sort_order", "is_active"}
+TARGET_FIELDS = {"value", "growth_pct"}
+VALUE_FIELDS = {"level", "official_rate_pct", "note"}
+
+
+def _only(data: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValidationError({name: "unknown field" for name in sorted(unknown)})
+    return data
+
+
+@transaction.atomic
+def save_indicator(actor: User, data: dict[str, Any],
+                   indicator: Indicator | None = None) -> Indicator:
+    perm.require(permissions.can_manage_catalogue(actor))
+    return save_audited(actor, indicator or Indicator(), _only(data, INDICATOR_FIELDS))
+
+
+@transaction.atomic
+def set_target(actor: User, indicator: Indicator, year: int, data: dict[str, Any]) -> Target:
+    perm.require(permissions.can_manage_catalogue(actor))
+    target = (Target.objects.select_for_update().filter(indicator=indicator, year=year).first()
+              or Target(indicator=indicator, year=year))
+    return save_audited(actor, target, _only(data, TARGET_FIELDS))
+
+
+@transaction.atomic
+def record_value(actor: User, indicator: Indicator, year: int, month: int,
+                 data: dict[str, Any]) -> Value:
+    """Store one period's published figures (create or correct). The owner unit's staff and
+    the office may record; the rate is kept exactly as given."""
+    perm.require(permissions.can_record_values(actor, indicator))
+    value = (Value.objects.select_for_update()
+             .filter(indicator=indicator, year=year, month=month).first()
+             or Value(indicator=indicator, year=year, month=month))
+    return save_audited(actor, value, _only(data, VALUE_FIELDS))
