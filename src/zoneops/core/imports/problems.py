@@ -62,6 +62,8 @@ class Problem:
         return (self.sheet, self.row or 0, len(self.column or ""), self.column or "")
 
     def __str__(self) -> str:
+        if not self.sheet and self.row is None:
+            return self.message
         if self.header:
             return translate("%(where)s (%(header)s): %(message)s") % {
                 "where": self.where, "header": self.header, "message": self.message}
