@@ -25,6 +25,7 @@ from django.utils.translation import gettext_noop as N_
 
 from zoneops.core import permissions as core_perm
 from zoneops.core.imports import Problem, Row, cell_text, one_line, section_name
+from zoneops.core.imports.units import unit_lookup
 from zoneops.core.models import Unit, User
 
 from . import permissions as perm
@@ -104,21 +105,6 @@ def kind_for(name: str) -> str:
         if word in name:
             return kind
     return SupervisionList.Kind.CUSTOM
-
-
-def unit_lookup() -> dict[str, Unit]:
-    """Every way a unit is written → the unit (names win over short names, those over
-    aliases). The one unit look-up every importer uses."""
-    found: dict[str, Unit] = {}
-    for unit in Unit.objects.prefetch_related("aliases"):
-        for alias in unit.aliases.all():
-            found.setdefault(alias.alias, unit)
-    for unit in Unit.objects.all():
-        if unit.short_name:
-            found[unit.short_name] = unit
-    for unit in Unit.objects.all():
-        found[unit.name] = unit
-    return found
 
 
 def nearest_unit(written: str, units: dict[str, Unit]) -> Unit | None:

@@ -80,3 +80,15 @@ class ReadError(Exception):
 
     def problem(self) -> Problem:
         return Problem(self.sheet, None, None, "", MESSAGES[self.code], self.params)
+
+
+class ProblemsError(ValueError):
+    """Every problem of a file, one per line; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.found = sorted(problems, key=Problem.sort_key)
+        super().__init__("\n".join(str(p) for p in self.found))
+
+    @property
+    def problems(self) -> list[str]:
+        return [str(p) for p in self.found]

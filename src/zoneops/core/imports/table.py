@@ -88,8 +88,8 @@ class Row:
         cell = self.cells.get(name)
         return cell.value if cell else None
 
-    def problem(self, name: str | None, template: str, **params: Any) -> Problem:
-        cell = self.cells.get(name) if name else None
+    def problem(self, field_name: str | None, template: str, **params: Any) -> Problem:
+        cell = self.cells.get(field_name) if field_name else None
         return Problem(self.sheet, self.row, cell.column if cell else None,
                        cell.header if cell else "", template, params)
 
