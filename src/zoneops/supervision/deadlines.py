@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Deadline", "DeadlineError", "ParsedNode", "parse_deadline", "parse_nodes",
+__all__ = ["Deadline", "DeadlineError", "ParsedNode", "has_deadline", "parse_deadline",
+           "parse_nodes",
            "chinese_number", "READINGS"]
 
 READINGS = {
@@ -147,6 +148,12 @@ def _from_match(m: re.Match, year: int) -> Deadline:
     if half in ("上半年", "年中"):
         return Deadline(date(year, 6, 30), text)
     return Deadline(date(year, 12, 31), text)
+
+
+def has_deadline(text: str) -> bool:
+    """Whether the text names any time this parser reads."""
+    m = _PATTERN.search(text or "")
+    return bool(m and m.group(0))
 
 
 def parse_deadline(text: str, year: int) -> Deadline:

@@ -30,7 +30,14 @@ from zoneops.core.models import Unit, User
 
 from . import permissions as perm
 from . import services
-from .deadlines import DeadlineError, ParsedNode, parse_deadline, parse_nodes, why
+from .deadlines import (
+    DeadlineError,
+    ParsedNode,
+    has_deadline,
+    parse_deadline,
+    parse_nodes,
+    why,
+)
 from .models import Item, SupervisionList
 from .sheets import QUARTERS, kind_of, read_list_workbook
 
@@ -189,8 +196,18 @@ def _codes(groups: list[list[Row]]) -> list[str]:
 
 def _nodes_of(row: Row, year: int, default: str, problems: list[Problem]) -> list[ParsedNode]:
     nodes: list[ParsedNode] = []
+    text, deadline_text = row.text("nodes"), row.text("deadline")
+    if text and not has_deadline(text) and has_deadline(deadline_text):
+        # a node's target beside its own deadline (节点目标 | 完成时限): one node
+        try:
+            when = parse_deadline(deadline_text, year).date
+        except DeadlineError:
+            when = None  # reported with the deadline column
+        if when is not None:
+            return [ParsedNode(when, one_line(text), deadline_text,
+                               why(deadline_text, when, year))]
     try:
-        nodes += parse_nodes(row.text("nodes"), year, default=default)
+        nodes += parse_nodes(text, year, default=default)
     except DeadlineError as exc:
         problems.append(_deadline_problem(row, "nodes", exc))
     for quarter in QUARTERS:
@@ -212,7 +229,7 @@ def plan_import(source: str | Path | IO[bytes], *, list_name: str, year: int,
                 name: str = "") -> ImportPlan:
     """One list from the workbook (every list sheet, or only `sheet`)."""
     result = read_list_workbook(source, sheet=sheet, name=name)
-    plan = _plan(list_name, year, result.rows, create_units)
+    plan = _plan(list_name, year, result.rows, create_units, result.nodes)
     plan.problems = result.problems + plan.problems
     if not result.rows and not result.problems:
         plan.problems.append(Problem("", None, None, "", N_("The workbook has no item rows.")))
@@ -236,14 +253,15 @@ def plan_workbook(source: str | Path | IO[bytes], *, year: int, create_units: bo
                 "--sheet %(sheet)s."), {"sheet": table.sheet}))
             continue
         list_name = table.sheet if kind_of(table.sheet) == kind else KIND_NAMES[kind]
-        plan = _plan(list_name, year, table.rows, create_units)
+        plan = _plan(list_name, year, table.rows, create_units, result.nodes)
         plan.sheet, plan.kind = table.sheet, kind
         plan.problems.sort(key=Problem.sort_key)
         plans.append(plan)
     return plans, problems
 
 
-def _plan(list_name: str, year: int, rows: list[Row], create_units: bool) -> ImportPlan:
+def _plan(list_name: str, year: int, rows: list[Row], create_units: bool,
+          node_sheet: dict | None = None) -> ImportPlan:
     plan = ImportPlan(list_name.strip(), year, kind=kind_for(list_name))
     if not plan.list_name:
         plan.problems.append(Problem("", None, None, "", N_("The list needs a name.")))
@@ -267,6 +285,10 @@ def _plan(list_name: str, year: int, rows: list[Row], create_units: bool) -> Imp
         planned = _plan_item(plan, group, code, units, unknown)
         if planned is None:
             continue
+        written = (node_sheet or {}).get((planned.code, planned.title))
+        if written:  # the export's node sheet: its nodes as they are
+            planned.nodes = [ParsedNode(when, deliverable, "", why(str(when), when, year))
+                             for when, deliverable in written]
         row = group[0]
         if planned.code in seen_codes:
             plan.problems.append(row.problem("code", N_(
@@ -340,13 +362,14 @@ def _plan_item(plan: ImportPlan, group: list[Row], code: str, units: dict[str, U
             unknown[written] = row.problem(column, N_(
                 "Unknown unit “%(unit)s”: not the name, short name or alias of a unit."),
                 unit=written)
-    default = values["target"] or DEFAULT_DELIVERABLE
+    default = values["target"] or values["title"] or DEFAULT_DELIVERABLE
     deadline_text = row.text("deadline")
     deadline: date | None = None
     nodes: list[ParsedNode] = []
     for member in group:
         text = member.text("deadline")
-        member_nodes = _nodes_of(member, plan.year, member.text("target") or default, problems)
+        member_nodes = _nodes_of(member, plan.year, one_line(member.text("target")) or default,
+                                 problems)
         if text:
             try:
                 parsed = parse_deadline(text, plan.year).date

@@ -8,6 +8,7 @@ which field, and which sheet holds which of the three lists.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO
 
@@ -17,6 +18,7 @@ from zoneops.core.imports import (
     Row,
     Table,
     TableSpec,
+    as_date,
     read_table,
     read_workbook,
 )
@@ -43,6 +45,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 QUARTERS = ("q1", "q2", "q3", "q4")
 SPEC = TableSpec(HEADERS, required=("title", "lead_unit"), anchors=("title",), min_fields=3)
+# The node sheet of the product's own export (exports.NODE_HEADER): one row per node.
+NODE_SPEC = TableSpec({"code": ("序号",), "title": ("任务名称",), "seq": ("节点",),
+                       "planned": ("计划时间",), "deliverable": ("节点目标",)},
+                      required=("code", "planned", "deliverable"),
+                      anchors=("code", "planned", "deliverable"), sections=False)
 # A sheet's name or title → the list it holds.
 KIND_WORDS = (("重点", "key_tasks"), ("改革", "reforms"), ("攻坚", "tough"))
 
@@ -61,6 +68,19 @@ class ReadResult:
     problems: list[Problem]
     sheets_read: list[str]
     tables: list[Table] = field(default_factory=list)
+    # (code, title) → [(planned date, deliverable)] from an export's node sheet
+    nodes: dict[tuple[str, str], list[tuple[date, str]]] = field(default_factory=dict)
+
+
+def _node_sheet(table: Table, result: ReadResult) -> None:
+    for row in table.rows:
+        when = as_date(row.value("planned"))
+        if when is None:
+            result.problems.append(row.problem("planned", "Not a date: “%(text)s”.",
+                                               text=row.text("planned")))
+            continue
+        result.nodes.setdefault((row.text("code"), row.text("title")), []).append(
+            (when, row.text("deliverable")))
 
 
 def read_list_workbook(source: str | Path | bytes | IO[bytes], *, sheet: str | None = None,
@@ -77,12 +97,24 @@ def read_list_workbook(source: str | Path | bytes | IO[bytes], *, sheet: str | N
         if not grids:
             return ReadResult([], [Problem(sheet, None, None, "", "No sheet named %(sheet)s.",
                                            {"sheet": sheet})], [])
-    tables = [t for t in (read_table(SPEC, g) for g in grids) if t is not None]
+    node_tables = []
+    tables = []
+    for grid in grids:
+        node_table = read_table(NODE_SPEC, grid)
+        if node_table is not None:
+            node_tables.append(node_table)
+            continue
+        table = read_table(SPEC, grid)
+        if table is not None:
+            tables.append(table)
     for table in tables:
         problems += table.problems
     if not tables:
         problems.append(Problem("", None, None, "", "No sheet has a header row with a task name "
                                 "and a lead unit."))
     tables = [t for t in tables if not t.problems]
-    return ReadResult([r for t in tables for r in t.rows], problems,
-                      [t.sheet for t in tables], tables)
+    result = ReadResult([r for t in tables for r in t.rows], problems,
+                        [t.sheet for t in tables], tables)
+    for node_table in node_tables:
+        _node_sheet(node_table, result)
+    return result
