@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -181,10 +182,13 @@ def _codes(groups: list[list[Row]]) -> list[str]:
     sections: dict[tuple[str, str], int] = {}
     for g in groups:
         sections.setdefault((g[0].sheet, g[0].section), len(sections) + 1)
-    repeats = {c for c in raw if c and raw.count(c) > 1}
-    restart = repeats and all(
-        len({g[0].section for g in groups if g[0].text("code") == c}) ==
-        sum(1 for g in groups if g[0].text("code") == c) for c in repeats)
+    counts = Counter(c for c in raw if c)
+    sections_of: dict[str, set[tuple[str, str]]] = {}
+    for g, code in zip(groups, raw, strict=True):
+        sections_of.setdefault(code, set()).add((g[0].sheet, g[0].section))
+    repeats = [c for c, n in counts.items() if n > 1]
+    # restarting numbering: every repeated code appears once per section
+    restart = bool(repeats) and all(len(sections_of[c]) == counts[c] for c in repeats)
     codes = []
     for index, (g, code) in enumerate(zip(groups, raw, strict=True), start=1):
         code = code or str(index)

@@ -166,22 +166,21 @@ def read_table(spec: TableSpec, grid: Grid) -> Table | None:
     visible = [c for c in range(max((len(r) for r in grid.rows), default=0))
                if c not in grid.hidden_columns]
     section = ""
+    headers = [(name, col, header) for name, (col, header) in mapping.items()]
+    repeat_needed = min(3, len(mapping))
     for r in range(index + span, len(grid.rows)):
         line = grid.rows[r]
-        texts = [cell_text(line[c]) if c < len(line) else "" for c in visible]
-        filled = [t for t in texts if t]
+        all_texts = [cell_text(v) for v in line]  # normalised once per cell
+        filled = [all_texts[c] for c in visible if c < len(all_texts) and all_texts[c]]
         if not filled:
             continue
         if normalise_header(filled[0]) in TOTAL_WORDS or any(
-                normalise_header(t) in TOTAL_WORDS for t in filled[:3]):
+                normalise_header(t) in TOTAL_WORDS for t in filled[1:3]):
             continue
-        mapped_texts = [cell_text(line[c]) if c < len(line) else "" for c, _ in
-                        mapping.values()]
-        if sum(1 for t, h in zip(mapped_texts, (h for _, h in mapping.values()), strict=True)
-               if t and t.replace("\n", "") == h) >= min(3, len(mapping)):
+        if sum(1 for _, col, h in headers if col < len(all_texts) and all_texts[col]
+               and all_texts[col].replace("\n", "") == h) >= repeat_needed:
             continue  # the header again (a vertically merged two-row header, a repeat)
-        distinct = set(filled)
-        if len(distinct) == 1 and spec.sections:
+        if spec.sections and len(set(filled)) == 1:
             only = filled[0]
             if only.startswith(NOTE_STARTS):
                 continue
@@ -190,9 +189,10 @@ def read_table(spec: TableSpec, grid: Grid) -> Table | None:
                 section = section_name(only)
                 continue
         row = Row(table.sheet, r + 1, section=section)
-        for name, (col, header) in mapping.items():
-            value = line[col] if col < len(line) else None
-            row.cells[name] = Cell(value, cell_text(value), column_letter(col), header)
+        for name, col, header in headers:
+            inside = col < len(line)
+            row.cells[name] = Cell(line[col] if inside else None,
+                                   all_texts[col] if inside else "", column_letter(col), header)
         table.rows.append(row)
     return table
 
