@@ -142,7 +142,7 @@ def test_a_corrected_sheet_updates_its_list_and_keeps_history(world, fixed_today
                            list_name="重点任务", year=2026, dry_run=True)
     assert corrected.ok and [p.code for p in corrected.new_items] == ["JJ-09"]
     assert corrected.updated_items[0].changes == [
-        "target: 全年完成投资5亿元 → 全年完成投资6亿元", "+node: 2026-09-30 封顶"]
+        "target: 全年完成投资5亿元 → 全年完成投资6亿元", "+node: 2026-09-30 封顶"]  # English
     assert Item.objects.count() == 3  # a dry run
     run_import(world.users["office"], BytesIO(messy_list(rows)), list_name="重点任务",
                year=2026)

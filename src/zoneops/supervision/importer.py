@@ -39,7 +39,7 @@ from .deadlines import (
     parse_nodes,
     why,
 )
-from .models import Item, SupervisionList
+from .models import Item, Node, SupervisionList
 from .sheets import QUARTERS, kind_of, read_list_workbook
 
 UNIT_SPLIT = re.compile(r"[、，,；;/／\s]+")
@@ -312,22 +312,26 @@ def _plan(list_name: str, year: int, rows: list[Row], create_units: bool,
 
 
 def _diff(item: Item, planned: PlannedItem) -> list[str]:
-    """What an update changes, field by field, for the dry run."""
+    """What an update changes, field by field (named in the user's language), for the dry
+    run."""
+    def label(name: str) -> str:
+        return str(Item._meta.get_field(name).verbose_name)
+
     changes = []
     for name in ("title", "domain", "target", "leader_name", "owner_name", "deadline"):
         before, after = getattr(item, name), getattr(planned, name)
         if (before or "") != (after or ""):
-            changes.append(f"{name}: {before or '—'} → {after or '—'}")
+            changes.append(f"{label(name)}: {before or '—'} → {after or '—'}")
     if item.lead_unit.name != planned.lead_unit:
-        changes.append(f"lead_unit: {item.lead_unit.name} → {planned.lead_unit}")
+        changes.append(f"{label('lead_unit')}: {item.lead_unit.name} → {planned.lead_unit}")
     co_before = sorted(u.name for u in item.co_units.all())
     if co_before != sorted(planned.co_units):
-        changes.append(f"co_units: {'、'.join(co_before) or '—'} → "
+        changes.append(f"{label('co_units')}: {'、'.join(co_before) or '—'} → "
                        f"{'、'.join(sorted(planned.co_units)) or '—'}")
     have = {(n.planned_date, n.deliverable) for n in item.nodes.all()}
     for node in planned.nodes:
         if (node.planned_date, node.deliverable) not in have:
-            changes.append(f"+node: {node.planned_date} {node.deliverable}")
+            changes.append(f"+{Node._meta.verbose_name}: {node.planned_date} {node.deliverable}")
     return changes
 
 

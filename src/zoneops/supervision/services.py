@@ -606,13 +606,13 @@ def import_items(actor: User, plan: Any) -> SupervisionList:
                                  for i, p in zip(items, plan.items, strict=True)
                                  for name in p.co_units], batch_size=1000)
     Node.objects.bulk_create([
-        Node(item=i, seq=seq, planned_date=n.planned_date, planned_text=n.text[:50],
+        Node(item_id=i.pk, seq=seq, planned_date=n.planned_date, planned_text=n.text[:50],
              deliverable=n.deliverable[:300])
         for i, p in zip(items, plan.items, strict=True)
         for seq, n in enumerate(p.nodes, start=1)], batch_size=1000)
     now = timezone.now()
     LightRecord.objects.bulk_create([
-        LightRecord(item=i, light=i.light, rule=i.light_rule, reason=i.light_reason,
+        LightRecord(item_id=i.pk, light=i.light, rule=i.light_rule, reason=i.light_reason,
                     inputs=i.light_inputs, on=on, at=now) for i in items], batch_size=500)
     item_type = ContentType.objects.get_for_model(Item)
     source = f"import {plan.list_name} {plan.year}"
