@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext_noop as N_
 
 from zoneops.core import permissions as core_perm
-from zoneops.core.imports import Problem, Row, cell_text, one_line, section_name
+from zoneops.core.imports import Problem, Row, one_line, section_name
 from zoneops.core.imports.units import unit_lookup
 from zoneops.core.models import Unit, User
 
@@ -47,8 +47,6 @@ ROLE_LABEL = re.compile(r"(牵头单位|责任单位|主办单位|配合单位|�
 LEAD_MARK = re.compile(r"[（(]?(?:牵头|主办|负责)[)）]?$")
 CO_MARK = re.compile(r"[（(]?(?:配合|协办|参与)[)）]?$")
 DEFAULT_DELIVERABLE = "完成目标任务"
-KIND_WORDS = [("重点", SupervisionList.Kind.KEY_TASKS), ("改革", SupervisionList.Kind.REFORMS),
-              ("攻坚", SupervisionList.Kind.TOUGH)]
 KIND_NAMES = {"key_tasks": "重点任务", "reforms": "改革突破", "tough": "攻坚项目"}
 LIMITS = {"code": 32, "title": 300, "domain": 50, "leader_name": 100, "owner_name": 100}
 QUARTER_ENDS = {"q1": (3, 31), "q2": (6, 30), "q3": (9, 30), "q4": (12, 31)}
@@ -109,10 +107,7 @@ class ImportPlan:
 
 
 def kind_for(name: str) -> str:
-    for word, kind in KIND_WORDS:
-        if word in name:
-            return kind
-    return SupervisionList.Kind.CUSTOM
+    return kind_of(name) or SupervisionList.Kind.CUSTOM
 
 
 def nearest_unit(written: str, units: dict[str, Unit]) -> Unit | None:
@@ -490,9 +485,5 @@ def run_workbook_import(actor: User, source: str | Path | IO[bytes], *, year: in
     return plans, problems
 
 
-def problem_text(problem: Problem) -> str:
-    return str(problem)
-
-
-__all__ = ["ImportPlan", "PlannedItem", "cell_text", "plan_import", "plan_workbook",
+__all__ = ["ImportPlan", "PlannedItem", "plan_import", "plan_workbook",
            "run_import", "run_workbook_import", "split_units", "unit_lookup"]
