@@ -170,3 +170,17 @@ def test_the_export_reads_back_to_the_same_items_and_nodes(world, fixed_today):
     after = {i.code: [(n.planned_date, n.deliverable) for n in i.nodes.all()]
              for i in Item.objects.prefetch_related("nodes")}
     assert after == before
+
+
+def test_a_failed_create_units_import_never_says_created(world, tmp_path, fixed_today):
+    """Issue #17 item 11: an office (not an administrator) asking for new units is refused,
+    and the command says what *would* have been created."""
+    path = tmp_path / "new.xlsx"
+    messy_list([["X-1", "新任务", "", "数据资源局", "", "", "年底前", "", ""]], path)
+    out, err = StringIO(), StringIO()
+    with pytest.raises(SystemExit):
+        call_command("supervision", "--user", "office", "import", str(path), "--list", "重点任务",
+                     "--year", "2026", "--create-units", "--lang", "en", stdout=out, stderr=err)
+    assert "would create unit: 数据资源局" in out.getvalue()
+    assert "created unit" not in out.getvalue().replace("would create unit", "")
+    assert "Only an administrator may create units: 数据资源局." in err.getvalue()
