@@ -30,10 +30,10 @@ def test_import_creates_and_updates_by_code(world, tmp_path):
 
 
 @pytest.mark.parametrize(("change", "words"), [
-    (lambda d: d["features"][0]["properties"].pop("name"), "feature 1 (NB): property 'name'"),
+    (lambda d: d["features"][0]["properties"].pop("name"), "feature 1（NB）：缺少属性“name”"),
     (lambda d: d["features"][0]["geometry"]["coordinates"][0].pop(), "must close"),
-    (lambda d: d["features"][0]["properties"].update(parent="NOPE"), "parent NOPE is unknown"),
-    (lambda d: d["features"][1]["properties"].update(kind="city"), "kind must be"),
+    (lambda d: d["features"][0]["properties"].update(parent="NOPE"), "上级 NOPE 不存在"),
+    (lambda d: d["features"][1]["properties"].update(kind="city"), "类型须为 zone、area 或 block"),
     (lambda d: d["features"][1]["geometry"]["coordinates"][0][1].__setitem__(1, 300),
      "not WGS-84"),
 ])
@@ -47,7 +47,7 @@ def test_bad_features_are_named_and_nothing_is_written(world, tmp_path, change, 
 
 
 def test_not_json_says_where(world, tmp_path):
-    with pytest.raises(CommandError, match="line 1 column"):
+    with pytest.raises(CommandError, match="第 1 行第"):
         call_command("places", "import", write(tmp_path, "{oops"), "--as", "admin")
 
 

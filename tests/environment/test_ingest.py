@@ -193,8 +193,8 @@ def test_import_all_or_nothing_with_row_and_column(world, tmp_path):
     with pytest.raises(ValidationError) as info:
         import_stations(world.users["admin"], str(bad))
     text = " | ".join(info.value.messages)
-    assert "row 3, column kind" in text and "row 4, column latitude" in text
-    assert "row 4, column enterprise" in text
+    assert "Sheet!D3（类型）：“volcano”不是" in text and "Sheet!E4（纬度）：须为" in text
+    assert "Sheet!G4（企业）：没有企业“无此企业”。" in text
     assert not Station.objects.exists()
     good = _xlsx(tmp_path, [
         ["S1", "p1", "一号站", "园区边界站", 30.7, 120.9, "", "经发局", "a21028、a24088"],

@@ -123,18 +123,42 @@ def test_unknown_units_are_created_only_on_request_and_by_an_administrator(world
     assert [u.name for u in item.co_units.all()] == ["大数据中心"]
 
 
-def test_codes_already_in_the_list_are_refused(world, fixed_today):
+def test_a_corrected_sheet_updates_its_list_and_keeps_history(world, fixed_today):
     run_import(world.users["office"], BytesIO(messy_list()), list_name="重点任务", year=2026)
-    again = run_import(world.users["office"], BytesIO(messy_list()), list_name="重点任务",
-                       year=2026)
-    assert not again.ok
-    assert {p.message for p in again.problems} == {
-        f"Code {c} is already in the list 2026 重点任务." for c in ("JJ-01", "JJ-02", "CS-01")}
+    jj1 = Item.objects.get(code="JJ-01")
+    node_ids = list(jj1.nodes.values_list("pk", flat=True))
+    history = AuditEntry.objects.filter(object_id=str(jj1.pk)).count()
+    same = run_import(world.users["office"], BytesIO(messy_list()), list_name="重点任务",
+                      year=2026, dry_run=True)
+    assert same.ok and len(same.updated_items) == 3 and not same.new_items
+    assert all(p.changes == [] for p in same.items)
+    rows = [
+        ["JJ-01", "推进汽车零部件产业园二期建设", "全年完成投资6亿元", "经发局", "建设局",
+         "周明远", "年底前", "3月底前完成立项；6月底前开工；12月底前主体结顶；9月底前封顶",
+         "经济发展"],
+        ["JJ-09", "新增任务", "", "建设局", "", "", "年底前", "", "城市建设"],
+    ]
+    corrected = run_import(world.users["office"], BytesIO(messy_list(rows)),
+                           list_name="重点任务", year=2026, dry_run=True)
+    assert corrected.ok and [p.code for p in corrected.new_items] == ["JJ-09"]
+    assert corrected.updated_items[0].changes == [
+        "target: 全年完成投资5亿元 → 全年完成投资6亿元", "+node: 2026-09-30 封顶"]  # English
+    assert Item.objects.count() == 3  # a dry run
+    run_import(world.users["office"], BytesIO(messy_list(rows)), list_name="重点任务",
+               year=2026)
+    jj1.refresh_from_db()
+    assert Item.objects.count() == 4 and jj1.target == "全年完成投资6亿元"
+    assert set(node_ids) <= set(jj1.nodes.values_list("pk", flat=True))  # nodes kept
+    assert jj1.nodes.count() == 4
+    assert AuditEntry.objects.filter(object_id=str(jj1.pk)).count() > history
 
 
 def test_not_a_workbook_and_no_header(world):
-    plan = plan_import(BytesIO(b"not excel"), list_name="重点任务", year=2026)
-    assert not plan.ok and "Not an Excel .xlsx workbook" in str(plan.problems[0])
+    plan = plan_import(BytesIO(b"\x00\x01not excel"), list_name="重点任务", year=2026)
+    assert not plan.ok and str(plan.problems[0]) == (
+        "Not a spreadsheet: expected .xlsx, .xls, .csv or a .docx with a table.")
+    plan = plan_import(BytesIO(b"PK\x03\x04 cut short"), list_name="重点任务", year=2026)
+    assert str(plan.problems[0]).startswith("Cannot read the file as zip")
     from openpyxl import Workbook
     buf = BytesIO()
     Workbook().save(buf)
@@ -167,7 +191,7 @@ def test_cli_exit_status_and_messages(world, tmp_path, fixed_today):
     from io import StringIO
     out = StringIO()
     call_command("supervision", "--user", "office", "import", str(good), "--list", "重点任务",
-                 "--year", "2026", "--dry-run", stdout=out)
+                 "--year", "2026", "--dry-run", "--lang", "en", stdout=out)
     assert "would import 3 items with 6 nodes" in out.getvalue()
     assert Item.objects.count() == 0
     call_command("supervision", "--user", "office", "import", str(good), "--list", "重点任务",
@@ -191,14 +215,17 @@ def test_cli_prints_each_problem_with_row_and_column(tmp_path):
     bad = tmp_path / "bad.xlsx"
     messy_list(BAD_ROWS, bad)
     result = subprocess.run([*run, "supervision", "import", str(bad), "--list", "重点任务",
-                             "--year", "2026", "--dry-run"], env=env, capture_output=True,
+                             "--year", "2026", "--dry-run", "--lang", "en"], env=env,
+                            capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     # No alias in this database: 经发局 is unknown too, named once at its first mention.
-    assert [line for line in lines if "经发局" in line][0].startswith(
-        "ERROR 重点工作!D6 (牵头单位)")
+    # …and offered as the nearest existing name.
+    assert [line for line in lines if "经发局" in line][0] == (
+        "ERROR 重点工作!D6 (牵头单位): Unknown unit “经发局”: did you mean “经济发展局”? "
+        "Add “经发局” as an alias of 经济发展局, or correct the cell.")
     assert [line for line in lines if "数据资源局" in line][0].startswith(
         "ERROR 重点工作!D9 (牵头单位)")
-    assert result.stderr.count("经发局") == 1
+    assert sum("经发局" in line for line in lines) == 1
     assert sum(line.startswith("ERROR 重点工作!") for line in lines) == 8

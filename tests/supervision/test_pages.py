@@ -167,6 +167,37 @@ def test_upload_page_dry_run_then_import(world, fixed_today):
     assert response.status_code == 302 and Item.objects.count() == 3
 
 
+def test_a_spreadsheet_bomb_posted_to_the_page_gets_a_clear_answer_at_once(world):
+    """Issue #17 item 5: a 5 KB xlsx with one cell at XFD1048576 once took 5.4 GB."""
+    import time
+
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.active["XFD1048576"] = 1
+    buf = BytesIO()
+    wb.save(buf)
+    started = time.perf_counter()
+    response = world.client("office").post("/supervision/import/", {
+        "file": _upload(buf.getvalue()), "list_name": "重点任务", "year": "2026", "check": "1"})
+    assert time.perf_counter() - started < 1
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "工作表声明有 1048576 行，最多可读取 200000 行。" in body
+    assert Item.objects.count() == 0
+
+
+def test_the_dry_run_page_shows_what_an_update_changes(world, fixed_today):
+    office = world.client("office")
+    office.post("/supervision/import/", {
+        "file": _upload(messy_list()), "list_name": "重点任务", "year": "2026", "commit": "1"})
+    rows = [["JJ-01", "推进汽车零部件产业园二期建设", "全年完成投资6亿元", "经发局", "建设局",
+             "周明远", "年底前", "3月底前完成立项；6月底前开工；12月底前主体结顶", "经济发展"]]
+    body = office.post("/supervision/import/", {
+        "file": _upload(messy_list(rows)), "list_name": "重点任务", "year": "2026",
+        "check": "1"}).content.decode()
+    assert "更新：目标任务: 全年完成投资5亿元 → 全年完成投资6亿元" in body
+
+
 def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
     return SimpleUploadedFile("list.xlsx", data)

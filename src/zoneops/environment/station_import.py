@@ -13,66 +13,58 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
+from django.utils.translation import gettext_noop as N_
 
-from zoneops.core.models import Enterprise, Unit, UnitAlias, User
+from zoneops.core.imports import Problem, ReadError, TableSpec, read_table, read_workbook
+from zoneops.core.imports.units import unit_lookup
+from zoneops.core.models import Enterprise, User
 
 from .models import Station
 from .services import save_station
 
-HEADERS = {
-    "mn": "mn", "pw": "password", "密码": "password", "password": "password",
-    "名称": "name", "name": "name", "类型": "kind", "kind": "kind", "纬度": "latitude",
-    "lat": "latitude", "latitude": "latitude", "经度": "longitude", "lon": "longitude",
-    "longitude": "longitude", "企业": "enterprise", "enterprise": "enterprise",
-    "责任单位": "unit", "unit": "unit", "监测因子": "factors", "factors": "factors",
-    "无数据时间": "no_data_seconds", "no_data_seconds": "no_data_seconds",
-}
-REQUIRED = ("mn", "password", "name", "kind", "latitude", "longitude")
+SPEC = TableSpec({
+    "mn": ("MN",), "password": ("密码", "PW", "password"), "name": ("名称", "name"),
+    "kind": ("类型", "kind"), "latitude": ("纬度", "lat", "latitude"),
+    "longitude": ("经度", "lon", "longitude"), "enterprise": ("企业", "enterprise"),
+    "unit": ("责任单位", "unit"), "factors": ("监测因子", "factors"),
+    "no_data_seconds": ("无数据时间", "no_data_seconds"),
+}, required=("mn", "password", "name", "kind", "latitude", "longitude"),
+    anchors=("mn", "name"), scan_rows=1, sections=False)
+REQUIRED = SPEC.required
 KIND_NAMES = {"环境空气站": "ambient", "园区边界站": "boundary", "企业厂界站": "enterprise",
               "气象站": "weather"}
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _unit(text: str) -> Unit | None:
-    return (Unit.objects.filter(code=text).first() or Unit.objects.filter(name=text).first()
-            or getattr(UnitAlias.objects.filter(alias=text).select_related("unit").first(),
-                       "unit", None))
-
-
 def parse(source: IO[bytes] | str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Rows as service input, and every error as 'row N, column C: ...'."""
+    """Rows as service input, and every problem as 工作表!单元格 (header): what."""
     try:
-        sheet = load_workbook(source, read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        return [], [f"not a readable .xlsx file: {exc}"]
-    rows = list(sheet.iter_rows(values_only=True))
-    if not rows:
-        return [], ["the sheet is empty"]
-    columns = [HEADERS.get(_text(h).lower()) for h in rows[0]]
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        return [], [f"row 1: missing column(s) {', '.join(missing)}"]
-    out, errors, seen = [], [], {}
-    for n, raw in enumerate(rows[1:], start=2):
-        cells = {col: _text(v) for col, v in zip(columns, raw, strict=False) if col}
-        if not any(cells.values()):
-            continue
+        grids = read_workbook(source).sheets
+    except ReadError as exc:
+        return [], [str(exc.problem())]
+    if not grids or not grids[0].rows:
+        return [], [str(Problem(grids[0].name if grids else "", None, None, "",
+                                N_("The sheet has no data rows.")))]
+    table = read_table(SPEC, grids[0])
+    if table is None:
+        return [], [str(Problem(grids[0].name, 1, None, "", N_("No column for %(column)s."),
+                                {"column": "MN/名称"}))]
+    if table.problems:
+        return [], [str(p) for p in table.problems]
+    units = unit_lookup(codes=True)
+    out: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        cells = {name: row.text(name) for name in row.cells}
         item: dict[str, Any] = {}
         for col in REQUIRED:
             if not cells.get(col):
-                errors.append(f"row {n}, column {col}: required")
+                problems.append(row.problem(col, N_("%(column)s is empty."),
+                                            column=row.cells[col].header))
         kind = KIND_NAMES.get(cells.get("kind", ""), cells.get("kind", ""))
         if kind and kind not in Station.Kind.values:
-            errors.append(f"row {n}, column kind: {kind!r} is not one of "
-                          f"{', '.join(Station.Kind.values)}")
+            problems.append(row.problem("kind", N_("“%(value)s” is not one of %(choices)s."),
+                                        value=kind, choices=", ".join(Station.Kind.values)))
         for col, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
             try:
                 value = float(cells.get(col, ""))
@@ -81,34 +73,36 @@ def parse(source: IO[bytes] | str) -> tuple[list[dict[str, Any]], list[str]]:
                 item[col] = value
             except ValueError:
                 if cells.get(col):
-                    errors.append(f"row {n}, column {col}: must be a number from {low} to "
-                                  f"{high}, got {cells[col]!r}")
+                    problems.append(row.problem(col, N_(
+                        "Must be a number from %(low)s to %(high)s, not “%(value)s”."),
+                        low=low, high=high, value=cells[col]))
         if cells.get("enterprise"):
             enterprise = (Enterprise.objects.filter(name=cells["enterprise"]).first()
                           or Enterprise.objects.filter(credit_code=cells["enterprise"]).first())
             if enterprise is None:
-                errors.append(f"row {n}, column enterprise: no enterprise "
-                              f"{cells['enterprise']!r}")
+                problems.append(row.problem("enterprise", N_("No enterprise “%(value)s”."),
+                                            value=cells["enterprise"]))
             item["enterprise"] = enterprise
-        unit = _unit(cells["unit"]) if cells.get("unit") else None
+        unit = units.get(cells["unit"]) if cells.get("unit") else None
         if cells.get("unit") and unit is None:
-            errors.append(f"row {n}, column unit: no unit {cells['unit']!r}")
+            problems.append(row.problem("unit", N_("No unit “%(value)s”."), value=cells["unit"]))
         item["unit"] = unit or getattr(item.get("enterprise"), "unit", None)
         if cells.get("no_data_seconds"):
             try:
                 item["no_data_seconds"] = int(cells["no_data_seconds"])
             except ValueError:
-                errors.append(f"row {n}, column no_data_seconds: must be a whole number")
+                problems.append(row.problem("no_data_seconds", N_("Must be a whole number.")))
         mn = cells.get("mn", "")
         if mn in seen:
-            errors.append(f"row {n}, column mn: {mn!r} already on row {seen[mn]}")
-        seen[mn] = n
+            problems.append(row.problem("mn", N_("“%(value)s” is already on row %(row)s."),
+                                        value=mn, row=seen[mn]))
+        seen[mn] = row.row
         item.update(mn=mn, password=cells.get("password", ""), name=cells.get("name", ""),
-                    kind=kind, row=n,
+                    kind=kind, row=row.row, sheet=row.sheet,
                     factors=[c.strip() for c in cells.get("factors", "").replace("、", ",")
                              .split(",") if c.strip()])
         out.append(item)
-    return out, errors
+    return out, [str(p) for p in sorted(problems, key=Problem.sort_key)]
 
 
 def import_stations(actor: User, source: IO[bytes] | str) -> list[Station]:
@@ -121,7 +115,7 @@ def import_stations(actor: User, source: IO[bytes] | str) -> list[Station]:
     with transaction.atomic():
         errors = []
         for item in items:
-            row = item.pop("row")
+            row, sheet = item.pop("row"), item.pop("sheet")
             factors = item.pop("factors")
             try:
                 with transaction.atomic():
@@ -131,7 +125,7 @@ def import_stations(actor: User, source: IO[bytes] | str) -> list[Station]:
             except ValidationError as exc:
                 details = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
                 for field, messages in details.items():
-                    errors.extend(f"row {row}, column {field}: {m}" for m in messages)
+                    errors.extend(str(Problem(sheet, row, None, field, m)) for m in messages)
         if errors:
             transaction.set_rollback(True)
             raise ValidationError(errors)

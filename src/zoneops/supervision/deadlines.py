@@ -13,15 +13,22 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Deadline", "DeadlineError", "ParsedNode", "parse_deadline", "parse_nodes",
+__all__ = ["Deadline", "DeadlineError", "ParsedNode", "has_deadline", "parse_deadline",
+           "parse_nodes",
            "chinese_number", "READINGS"]
 
 READINGS = {
     "上旬": "the 10th", "初": "the 10th", "中旬": "the 20th",
     "下旬/底/末": "the last day of the month", "N月前": "the last day of month N",
     "上半年": "30 June", "下半年/年底/年内/全年": "31 December",
-    "N季度": "the last day of the quarter", "长期/持续/常态化": "ongoing, no date",
+    "N季度/QN": "the last day of the quarter", "长期/持续/常态化": "ongoing, no date",
+    "每月": "twelve nodes, one at each month's end (or on day N for 每月N日前)",
+    "国庆前": "30 September", "五一前": "30 April", "七一前": "30 June",
 }
+# Days named by a holiday: the day before it. Only fixed-date holidays (春节 moves each year).
+HOLIDAYS = {"国庆": (9, 30), "五一": (4, 30), "七一": (6, 30)}
+# What is left of a clause once its time words are gone but says nothing of its own.
+FILLER = {"", "完成", "前完成", "底前完成", "完成任务", "完成目标任务", "完成目标"}
 
 
 class DeadlineError(ValueError):
@@ -46,6 +53,11 @@ class ParsedNode:
     planned_date: date
     deliverable: str
     text: str  # the deadline phrase as written
+    why: str = ""  # "‘国庆前’ → 09-30"
+
+
+def why(text: str, when: date, year: int) -> str:
+    return f"‘{text}’ → {when:%m-%d}" if when.year == year else f"‘{text}’ → {when.isoformat()}"
 
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -73,7 +85,10 @@ _YEAR = (r"(?:(?P<year>(?:19|20)[0-9]{2}|二〇[一二三四五六七八九〇�
          r"|(?P<next>次年|明年|下年度?))?")
 _BEFORE = r"(?:之前|以前|前)?"
 _PATTERN = re.compile(
-    r"(?P<iso>(?P<iy>(?:19|20)\d{2})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2}))"
+    r"(?P<iso>(?P<iy>(?:19|20)\d{2})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2}))" + _BEFORE
+    + r"|(?P<holiday>" + "|".join(HOLIDAYS) + r")节?(?:之前|以前|前)"
+    + rf"|(?P<monthly>每月|每个月)(?:(?P<md>{_N})[日号])?{_BEFORE}"
+    + r"|(?<![A-Za-z])[Qq](?P<qq>[1-4])(?:末|底)?" + _BEFORE
     + r"|(?P<ey>(?:19|20)[0-9]{2})年(?P<eh>底|末|内)" + _BEFORE
     + "|" + _YEAR + r"(?:"
     + rf"(?P<m1>{_N})月(?P<d1>{_N})[日号]{_BEFORE}"
@@ -93,6 +108,11 @@ def _from_match(m: re.Match, year: int) -> Deadline:
     text = m.group(0)
     if m.group("ongoing"):
         return Deadline(None, text, ongoing=True)
+    if m.group("holiday"):
+        month, day = HOLIDAYS[m.group("holiday")]
+        return Deadline(date(year, month, day), text)
+    if m.group("qq"):
+        return Deadline(_month_end(year, int(m.group("qq")) * 3), text)
     if m.group("iso"):
         try:
             return Deadline(date(int(m.group("iy")), int(m.group("im")), int(m.group("id"))),
@@ -130,6 +150,12 @@ def _from_match(m: re.Match, year: int) -> Deadline:
     return Deadline(date(year, 12, 31), text)
 
 
+def has_deadline(text: str) -> bool:
+    """Whether the text names any time this parser reads."""
+    m = _PATTERN.search(text or "")
+    return bool(m and m.group(0))
+
+
 def parse_deadline(text: str, year: int) -> Deadline:
     """One deadline phrase for `year` (a year written in the text wins)."""
     cleaned = (text or "").strip()
@@ -142,29 +168,60 @@ def parse_deadline(text: str, year: int) -> Deadline:
 
 
 # Separators between milestones in one cell: Chinese and ASCII semicolons, full stops, line
-# breaks, and list numbering such as "1." "（2）" "③".
+# breaks, and list numbering such as "1." "（2）" "③". A comma separates two milestones only
+# where each side carries a time ("上半年完成50%，年底前全面完成").
 _NUMBERING = r"(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])"
 _SPLIT = re.compile(r"[；;。\n\r]+|\s+(?=" + _NUMBERING + ")")
+_COMMA = re.compile(r"[，,]")
 _LEADING_NUMBER = re.compile(r"^\s*" + _NUMBERING)
 _STRIP = " \t，,：:、.．-—（）()"
 
 
-def parse_nodes(text: str, year: int) -> list[ParsedNode]:
+def _clauses(segment: str) -> list[str]:
+    """Split a segment on commas where every piece has a time; a piece without one stays
+    with the piece before it."""
+    pieces = [p for p in _COMMA.split(segment) if p.strip(_STRIP)]
+    if len(pieces) < 2 or not all(_PATTERN.search(p) for p in pieces):
+        return [segment]
+    return pieces
+
+
+def _monthly(m: re.Match, year: int) -> list[date]:
+    if m.group("md"):
+        day = chinese_number(m.group("md"))
+        return [date(year, month, min(day, calendar.monthrange(year, month)[1]))
+                for month in range(1, 13)]
+    return [_month_end(year, month) for month in range(1, 13)]
+
+
+def parse_nodes(text: str, year: int, default: str | None = None) -> list[ParsedNode]:
     """Prose → dated milestones, in the order written. Ongoing phrases (长期) carry no date
-    and so make no node; a segment without any deadline is an error naming the segment."""
+    and so make no node; a clause without any deadline is an error naming the clause. A
+    clause that is only a time ("6月底前") takes `default` as its deliverable when one is
+    given; 每月 makes twelve nodes, one at each month's end."""
     nodes: list[ParsedNode] = []
     for raw in _SPLIT.split(text or ""):
         segment = _LEADING_NUMBER.sub("", raw or "").strip(_STRIP)
         if not segment:
             continue
-        m = _PATTERN.search(segment)
-        if m is None:
-            raise DeadlineError(f"no deadline in “{segment}”", "no_deadline", segment)
-        deadline = _from_match(m, year)
-        if deadline.ongoing:
-            continue
-        deliverable = (segment[:m.start()] + segment[m.end():]).strip(_STRIP)
-        if not deliverable:
-            raise DeadlineError(f"no deliverable in “{segment}”", "no_deliverable", segment)
-        nodes.append(ParsedNode(deadline.date, deliverable, m.group(0)))
+        for clause in _clauses(segment):
+            clause = clause.strip(_STRIP)
+            m = _PATTERN.search(clause)
+            if m is None or not m.group(0):
+                raise DeadlineError(f"no deadline in “{clause}”", "no_deadline", clause)
+            deliverable = (clause[:m.start()] + clause[m.end():]).strip(_STRIP)
+            if deliverable in FILLER:
+                if default is None:
+                    raise DeadlineError(f"no deliverable in “{clause}”", "no_deliverable",
+                                        clause)
+                deliverable = default
+            if m.group("monthly"):
+                nodes += [ParsedNode(d, deliverable, m.group(0), why(m.group(0), d, year))
+                          for d in _monthly(m, year)]
+                continue
+            deadline = _from_match(m, year)
+            if deadline.ongoing:
+                continue
+            nodes.append(ParsedNode(deadline.date, deliverable, m.group(0),
+                                    why(m.group(0), deadline.date, year)))
     return nodes

@@ -1,21 +1,27 @@
-"""Reading list spreadsheets as they really look. Pure (openpyxl only, no Django).
+"""What a list's table looks like: the header wordings offices use. Pure.
 
-Real lists have title rows above the header, Chinese headers in varying order and wording,
-merged cells (a domain written once beside several rows), section rows ("一、经济发展（8项）")
-and notes at the bottom. `read_workbook` finds the header on each sheet, maps columns to
-fields by their wording, fills merged cells and yields one RawRow per item row with the
-sheet, row number and column letter of every value so errors can name them.
+Reading the file, finding the header (one or two rows, merged), sections, totals and blank rows
+is the import kit's work (zoneops.core.imports); this module only says which wordings name
+which field, and which sheet holds which of the three lists.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import IO, Any
+from datetime import date
+from pathlib import Path
+from typing import IO
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from zoneops.core.imports import (
+    Problem,
+    ReadError,
+    Row,
+    Table,
+    TableSpec,
+    as_date,
+    read_table,
+    read_workbook,
+)
 
 # Field → header wordings seen in real lists (compared without spaces and brackets).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -32,156 +38,83 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "nodes": ("时间节点", "节点安排", "进度安排", "推进节点", "节点目标", "计划节点",
               "时序进度"),
     "start_date": ("开始时间", "启动时间"),
+    "q1": ("一季度", "第一季度", "1季度", "q1"),
+    "q2": ("二季度", "第二季度", "2季度", "q2"),
+    "q3": ("三季度", "第三季度", "3季度", "q3"),
+    "q4": ("四季度", "第四季度", "4季度", "q4"),
 }
-REQUIRED = ("title", "lead_unit")
-HEADER_SCAN_ROWS = 20
-NOTE_STARTS = ("注", "备注", "说明", "填报", "制表", "审核")
-_NORMALISE = re.compile(r"[\s　（）()*＊:：]|（.*?）|\(.*?\)")
-_SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|"
-                      r"第[一二三四五六七八九十]+[部分类]+)\s*(?P<name>.+?)\s*(?:[（(]\s*\d+\s*项?\s*[)）])?\s*$")
+QUARTERS = ("q1", "q2", "q3", "q4")
+SPEC = TableSpec(HEADERS, required=("title", "lead_unit"), anchors=("title",), min_fields=3)
+# The node sheet of the product's own export (exports.NODE_HEADER): one row per node.
+NODE_SPEC = TableSpec({"code": ("序号",), "title": ("任务名称",), "seq": ("节点",),
+                       "planned": ("计划时间",), "deliverable": ("节点目标",)},
+                      required=("code", "planned", "deliverable"),
+                      anchors=("code", "planned", "deliverable"), sections=False)
+# A sheet's name or title → the list it holds.
+KIND_WORDS = (("重点", "key_tasks"), ("改革", "reforms"), ("攻坚", "tough"))
 
 
-def normalise_header(text: Any) -> str:
-    return _NORMALISE.sub("", str(text or ""))
-
-
-def field_for(header: Any) -> str | None:
-    text = normalise_header(header)
-    if not text:
-        return None
-    for name, words in HEADERS.items():
-        if text in words:
-            return name
-    # Longer wordings containing a known one ("牵头责任单位（部门）", "主要目标任务").
-    for name, words in HEADERS.items():
-        if any(len(word) >= 2 and word in text for word in words):
-            return name
+def kind_of(*texts: str) -> str | None:
+    for text in texts:
+        for word, kind in KIND_WORDS:
+            if word in (text or ""):
+                return kind
     return None
-
-
-@dataclass
-class Cell:
-    value: Any
-    column: str   # letter
-    header: str   # as written
-
-
-@dataclass
-class RawRow:
-    sheet: str
-    row: int
-    cells: dict[str, Cell] = field(default_factory=dict)
-    section: str = ""  # the domain from the nearest section row above, if any
-
-    def text(self, name: str) -> str:
-        cell = self.cells.get(name)
-        if cell is None or cell.value is None:
-            return ""
-        value = cell.value
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, datetime):
-            value = value.date()
-        if isinstance(value, date):
-            return value.isoformat()
-        return str(value).strip()
-
-
-@dataclass
-class SheetProblem:
-    sheet: str
-    row: int | None
-    column: str | None
-    message: str   # English; `kind` and `detail` let a caller say it in another language
-    kind: str = ""
-    detail: str = ""
 
 
 @dataclass
 class ReadResult:
-    rows: list[RawRow]
-    problems: list[SheetProblem]
+    rows: list[Row]
+    problems: list[Problem]
     sheets_read: list[str]
+    tables: list[Table] = field(default_factory=list)
+    # (code, title) → [(planned date, deliverable)] from an export's node sheet
+    nodes: dict[tuple[str, str], list[tuple[date, str]]] = field(default_factory=dict)
 
 
-def _merged_values(ws) -> dict[tuple[int, int], Any]:
-    """Every cell inside a merged range → the value of its top-left cell."""
-    filled: dict[tuple[int, int], Any] = {}
-    for rng in ws.merged_cells.ranges:
-        value = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                filled[(r, c)] = value
-    return filled
-
-
-def _find_header(grid: list[list[Any]]) -> tuple[int, dict[int, str]] | None:
-    for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        mapping: dict[int, str] = {}
-        for col, value in enumerate(row):
-            name = field_for(value)
-            if name and name not in mapping.values():
-                mapping[col] = name
-        if "title" in mapping.values() and len(mapping) >= 3:
-            return index, mapping
-    return None
-
-
-def read_workbook(source: str | IO[bytes]) -> ReadResult:
-    try:
-        wb = load_workbook(source, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        return ReadResult([], [SheetProblem("", None, None, f"not an Excel .xlsx workbook: {exc}",
-                                            "not_xlsx", str(exc))], [])
-    rows: list[RawRow] = []
-    problems: list[SheetProblem] = []
-    read: list[str] = []
-    for ws in wb.worksheets:
-        merged = _merged_values(ws)
-        grid = [[merged.get((r, c), cell.value) for c, cell in enumerate(line, start=1)]
-                for r, line in enumerate(ws.iter_rows(), start=1)]
-        found = _find_header(grid)
-        if found is None:
-            continue  # an instructions sheet, a chart…
-        read.append(ws.title)
-        header_index, mapping = found
-        headers = grid[header_index]
-        missing = [name for name in REQUIRED if name not in mapping.values()]
-        for name in missing:
-            wordings = "/".join(HEADERS[name][:3])
-            problems.append(SheetProblem(ws.title, header_index + 1, None,
-                                         f"no column for {wordings}", "no_column", wordings))
-        if missing:
+def _node_sheet(table: Table, result: ReadResult) -> None:
+    for row in table.rows:
+        when = as_date(row.value("planned"))
+        if when is None:
+            result.problems.append(row.problem("planned", "Not a date: “%(text)s”.",
+                                               text=row.text("planned")))
             continue
-        section = ""
-        start = header_index + 1
-        # A second header line (merged two-row headers) repeats the header words: skip it.
-        if start < len(grid) and sum(1 for v in grid[start] if field_for(v)) >= 3:
-            start += 1
-        for r in range(start, len(grid)):
-            values = grid[r]
-            filled = [v for v in values if v not in (None, "")]
-            if not filled:
-                continue
-            texts = {str(v).strip() for v in filled}
-            if len(texts) == 1:
-                only = next(iter(texts))
-                m = _SECTION.match(only)
-                if m:
-                    section = m.group("name")
-                    continue
-                # A note or signature line merged across the table is not an item; a row with
-                # one lonely value is (and will be reported as incomplete).
-                if len(filled) > 1 or only.startswith(NOTE_STARTS):
-                    continue
-            row = RawRow(ws.title, r + 1, section=section)
-            for col, name in mapping.items():
-                value = values[col] if col < len(values) else None
-                row.cells[name] = Cell(value, get_column_letter(col + 1),
-                                       str(headers[col]).strip())
-            rows.append(row)
-    if not read:
-        problems.append(SheetProblem("", None, None,
-                                     "no sheet has a header row with 任务名称 and 牵头单位",
-                                     "no_header"))
-    return ReadResult(rows, problems, read)
+        result.nodes.setdefault((row.text("code"), row.text("title")), []).append(
+            (when, row.text("deliverable")))
+
+
+def read_list_workbook(source: str | Path | bytes | IO[bytes], *, sheet: str | None = None,
+                       name: str = "") -> ReadResult:
+    """Every sheet holding a list table (or only `sheet`), its rows and its problems."""
+    try:
+        workbook = read_workbook(source, name=name)
+    except ReadError as exc:
+        return ReadResult([], [exc.problem()], [])
+    grids = workbook.sheets
+    problems: list[Problem] = []
+    if sheet is not None:
+        grids = [g for g in grids if g.name == sheet]
+        if not grids:
+            return ReadResult([], [Problem(sheet, None, None, "", "No sheet named %(sheet)s.",
+                                           {"sheet": sheet})], [])
+    node_tables = []
+    tables = []
+    for grid in grids:
+        node_table = read_table(NODE_SPEC, grid)
+        if node_table is not None:
+            node_tables.append(node_table)
+            continue
+        table = read_table(SPEC, grid)
+        if table is not None:
+            tables.append(table)
+    for table in tables:
+        problems += table.problems
+    if not tables:
+        problems.append(Problem("", None, None, "", "No sheet has a header row with a task name "
+                                "and a lead unit."))
+    tables = [t for t in tables if not t.problems]
+    result = ReadResult([r for t in tables for r in t.rows], problems,
+                        [t.sheet for t in tables], tables)
+    for node_table in node_tables:
+        _node_sheet(node_table, result)
+    return result

@@ -12,8 +12,18 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from django.db.models import Q
+from django.utils.translation import gettext_noop as N_
 
+from zoneops.core.imports import (
+    Limits,
+    Problem,
+    ProblemsError,
+    ReadError,
+    TableSpec,
+    read_table,
+    read_workbook,
+)
+from zoneops.core.imports.units import unit_lookup
 from zoneops.core.models import Unit
 
 from . import idcard
@@ -27,90 +37,50 @@ HEADERS = {
     "subdistrict": ("街道", "sub-district", "subdistrict"),
 }
 REQUIRED = ("name", "id_number", "household", "community")
+SPEC = TableSpec(HEADERS, required=REQUIRED, anchors=("name",), scan_rows=1, sections=False)
 MAX_ROWS = 200_000
 
 
-class RollFileError(ValueError):
+class RollFileError(ProblemsError):
     """Every problem in the file, one per line."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a number typed into a cell; ID numbers lose digits, caught below
-    return str(value).strip()
-
-
-def _subdistrict(name: str) -> Unit | None:
-    return Unit.objects.filter(kind=Unit.Kind.SUBDISTRICT).filter(
-        Q(name=name) | Q(short_name=name) | Q(aliases__alias=name)).distinct().first()
 
 
 def parse(source: str | Path | bytes | io.IOBase) -> list[RollRow]:
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
-    if isinstance(source, bytes):
-        source = io.BytesIO(source)
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise RollFileError([f"not an Excel (.xlsx) workbook: {exc}"]) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        text = _cell_text(title).lower()
-        for key, names in HEADERS.items():
-            if text in names and key not in columns:
-                columns[key] = index
-    missing = [HEADERS[k][0] for k in REQUIRED if k not in columns]
-    if missing:
-        raise RollFileError([f"sheet {sheet.title}, row 1: missing column(s) "
-                             + "、".join(missing)])
-    letter = {k: get_column_letter(i + 1) for k, i in columns.items()}
-    problems: list[str] = []
+        grids = read_workbook(source, limits=Limits(max_rows=MAX_ROWS + 1)).sheets
+    except ReadError as exc:
+        raise RollFileError([exc.problem()]) from exc
+    table = read_table(SPEC, grids[0]) if grids else None
+    if table is None:
+        raise RollFileError([Problem(grids[0].name if grids else "", 1, None, "",
+                                     N_("No column for %(column)s."),
+                                     {"column": "、".join(HEADERS[k][0] for k in REQUIRED)})])
+    if table.problems:
+        raise RollFileError(table.problems)
+    subdistricts = unit_lookup(Unit.objects.filter(kind=Unit.Kind.SUBDISTRICT))
+    problems: list[Problem] = []
     result: list[RollRow] = []
-    units: dict[str, Unit | None] = {}
-    for number, values in enumerate(rows, start=2):
-        if number > MAX_ROWS:
-            problems.append(f"sheet {sheet.title}: more than {MAX_ROWS} rows")
-            break
-        cells = {k: _cell_text(values[i]) if i < len(values) else "" for k, i in columns.items()}
-        if not any(cells.values()):
-            continue
-
-        def bad(key: str, message: str, row: int = number) -> None:
-            problems.append(f"sheet {sheet.title}, row {row}, column {letter[key]} "
-                            f"({HEADERS[key][0]}): {message}")
-
+    for row in table.rows:
+        cells = {k: row.text(k) for k in row.cells}
         for key in REQUIRED:
             if not cells[key]:
-                bad(key, "is empty")
+                problems.append(row.problem(key, N_("%(column)s is empty."),
+                                            column=row.cells[key].header))
         if cells["id_number"]:
             why = idcard.problem(cells["id_number"])
             if why:
-                bad("id_number", why)
+                problems.append(row.problem("id_number", why))
         for key, limit in (("name", 50), ("household", 200), ("community", 100)):
             if len(cells[key]) > limit:
-                bad(key, f"longer than {limit} characters")
+                problems.append(row.problem(key, N_("Longer than %(n)s characters."), n=limit))
         unit = None
         if cells.get("subdistrict"):
-            name = cells["subdistrict"]
-            if name not in units:
-                units[name] = _subdistrict(name)
-            unit = units[name]
+            unit = subdistricts.get(cells["subdistrict"])
             if unit is None:
-                bad("subdistrict", f"no sub-district called “{name}”")
-        result.append(RollRow(number, cells["name"], idcard.normalize(cells["id_number"]),
+                problems.append(row.problem("subdistrict", N_(
+                    "No sub-district called “%(name)s”."), name=cells["subdistrict"]))
+        result.append(RollRow(row.row, cells["name"], idcard.normalize(cells["id_number"]),
                               cells["household"], cells["community"], unit))
-    workbook.close()
     if problems:
         raise RollFileError(problems)
     return result

@@ -19,10 +19,15 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="admin",
                             help="the person the command acts for (default: admin)")
         sub = parser.add_subparsers(dest="action", required=True)
-        imp = sub.add_parser("import", help="import a list from an Excel workbook")
+        imp = sub.add_parser("import", help="import lists from a workbook (xlsx, xls, csv, docx): "
+                             "each sheet into its list, or --list NAME [--sheet SHEET]")
         imp.add_argument("file")
-        imp.add_argument("--list", required=True, dest="list_name")
+        imp.add_argument("--list", dest="list_name", default=None,
+                         help="import into this list (all list sheets, or only --sheet)")
+        imp.add_argument("--sheet", default=None, help="with --list: only this sheet")
         imp.add_argument("--year", required=True, type=int)
+        imp.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"],
+                         help="language of the messages (default zh-hans)")
         imp.add_argument("--dry-run", action="store_true", help="check only, change nothing")
         imp.add_argument("--create-units", action="store_true",
                          help="create units the workbook names but the zone does not have")
@@ -50,26 +55,57 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
 
-    def do_import(self, actor, *, file, list_name, year, dry_run, create_units, **_):
-        from ...importer import run_import
+    def do_import(self, actor, *, file, list_name, sheet, year, dry_run, create_units, lang,
+                  **_):
+        from django.utils import translation
+
+        with translation.override(lang):
+            self._import(actor, file=file, list_name=list_name, sheet=sheet, year=year,
+                         dry_run=dry_run, create_units=create_units)
+
+    def _import(self, actor, *, file, list_name, sheet, year, dry_run, create_units):
+        from django.utils.translation import gettext as _
+
+        from ...importer import run_import, run_workbook_import
 
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"no such file: {file}")
-        with path.open("rb") as handle:
-            plan = run_import(actor, handle, list_name=list_name, year=year, dry_run=dry_run,
-                              create_units=create_units)
-        for problem in plan.problems:
-            self.stderr.write(f"ERROR {problem}")
-        for name in plan.units_to_create:
-            self.stdout.write(f"{'would create' if dry_run else 'created'} unit: {name}")
-        nodes = sum(len(i.nodes) for i in plan.items)
-        if not plan.ok:
-            self.stderr.write(f"{len(plan.problems)} problem(s); nothing was imported.")
+            raise CommandError(_("No such file: %(file)s") % {"file": file})
+        if sheet and not list_name:
+            raise CommandError(_("--sheet needs --list NAME."))
+        if list_name:
+            plans = [run_import(actor, path, list_name=list_name, year=year, dry_run=dry_run,
+                                create_units=create_units, sheet=sheet)]
+            problems = []
+        else:
+            plans, problems = run_workbook_import(actor, path, year=year, dry_run=dry_run,
+                                                  create_units=create_units)
+        problems = problems + [p for plan in plans for p in plan.problems]
+        for problem in problems:
+            self.stderr.write(_("ERROR %(problem)s") % {"problem": problem})
+        committed = bool(plans) and all(p.committed for p in plans)
+        for plan in plans:
+            for name in plan.units_to_create:
+                self.stdout.write((_("created unit: %(name)s") if committed
+                                   else _("would create unit: %(name)s")) % {"name": name})
+        if problems or not plans:
+            self.stderr.write(_("%(n)s problem(s); nothing was imported.")
+                              % {"n": len(problems)})
             sys.exit(1)
-        verb = "would import" if dry_run else "imported"
-        self.stdout.write(f"{verb} {len(plan.items)} items with {nodes} nodes into "
-                          f"{plan.year} {plan.list_name}")
+        for plan in plans:
+            for item in plan.updated_items:
+                for change in item.changes:
+                    self.stdout.write(_("update %(code)s: %(change)s")
+                                      % {"code": item.code, "change": change})
+            verb = (_("would import %(items)s items with %(nodes)s nodes into %(list)s")
+                    if dry_run else
+                    _("imported %(items)s items with %(nodes)s nodes into %(list)s"))
+            self.stdout.write(verb % {
+                "items": len(plan.items), "nodes": sum(len(i.nodes) for i in plan.items),
+                "list": f"{plan.year} {plan.list_name}"} + (
+                _(" (sheet %(sheet)s; %(new)s new, %(updated)s updated)") % {
+                    "sheet": plan.sheet or "*", "new": len(plan.new_items),
+                    "updated": len(plan.updated_items)}))
 
     def do_export(self, actor, *, list_name, year, out, **_):
         from ...exports import export_items
