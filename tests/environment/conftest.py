@@ -55,10 +55,10 @@ def frame(station: Station, when: datetime, values: dict, **kw) -> bytes:
 
 
 class GatewayThread:
-    def __init__(self, **config) -> None:
+    def __init__(self, clock=None, **config) -> None:
         self.loop = asyncio.new_event_loop()
         self.gateway = Gateway(GatewayConfig(**{"host": "127.0.0.1", "port": 0,
-                                                "silence_interval": 0, **config}))
+                                                "silence_interval": 0, **config}), clock)
         started = threading.Event()
 
         def main() -> None:

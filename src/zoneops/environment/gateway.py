@@ -45,6 +45,7 @@ from django.db import close_old_connections
 
 from zoneops.hj212 import HJ212Error, Packet, Reframer, answer_for, request_answer
 
+from .clock import SYSTEM, Clock
 from .convert import Upload, readings_from_packet
 
 log = logging.getLogger("zoneops.gateway")
@@ -92,10 +93,10 @@ def _db_job(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         connections.close_all()
 
 
-def _ingest_batch(uploads: list) -> list:
+def _ingest_batch(uploads: list, now: Any) -> list:
     from .services import ingest_batch
 
-    return ingest_batch(uploads)
+    return ingest_batch(uploads, now=now)
 
 
 def _authenticate_all(credentials: list[tuple[str, str]]
@@ -105,10 +106,10 @@ def _authenticate_all(credentials: list[tuple[str, str]]
     return authenticate_all(credentials)
 
 
-def _reject(station_id: int, code: str, message: str) -> None:
+def _reject(station_id: int, code: str, message: str, now: Any) -> None:
     from .services import record_reject
 
-    record_reject(station_id, code, message)
+    record_reject(station_id, code, message, now=now)
 
 
 def _bad_pw_station(mn: str) -> int | None:
@@ -128,15 +129,19 @@ def _warm_up() -> None:
     active_rules()
 
 
-def _check_silence() -> int:
+def _check_silence(now: Any) -> int:
     from .services import check_silence
 
-    return check_silence()
+    return check_silence(now)
 
 
 class Gateway:
-    def __init__(self, config: GatewayConfig | None = None) -> None:
+    def __init__(self, config: GatewayConfig | None = None, clock: Clock | None = None
+                 ) -> None:
         self.config = config or GatewayConfig()
+        # Wall time for judging readings, and the interval clock of credential re-checks
+        # (injectable: tests move it instead of sleeping).
+        self.clock = clock or SYSTEM
         workers = self.config.workers
         if workers is None:
             sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
@@ -149,6 +154,7 @@ class Gateway:
         self.committer = Committer(self)
         self.authenticator = Authenticator(self)
         self.stopping = False
+        self.silence_checks = 0  # completed no-data checks (tests wait on it)
 
     async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -199,7 +205,8 @@ class Gateway:
         while True:
             await asyncio.sleep(self.config.silence_interval)
             try:
-                await self.db(_check_silence)
+                await self.db(_check_silence, self.clock.now())
+                self.silence_checks += 1
             except Exception:  # noqa: BLE001 - the check must keep running
                 log.exception("no-data check failed")
 
@@ -258,8 +265,8 @@ class Gateway:
                             await self._rejected(peer, frame.error, frame.raw)
                     return
                 frames = reframer.feed(data)
-                now = time.monotonic()
-                watch.saw_data(now, reframer.buffered)
+                watch.saw_data(time.monotonic(), reframer.buffered)
+                now = self.clock.monotonic()
                 # Uploads of one read go to the committer together; their answers are written
                 # in order once committed.
                 pending: list[tuple[asyncio.Future | None, Packet]] = []
@@ -354,7 +361,7 @@ class Gateway:
         else:
             peer.unlogged += 1
         if peer.station_id is not None:
-            await self.db(_reject, peer.station_id, code, str(error)[:300])
+            await self.db(_reject, peer.station_id, code, str(error)[:300], self.clock.now())
 
     async def _unauthenticated(self, packet: Packet, reason: str, address: str,
                                writer: asyncio.StreamWriter) -> None:
@@ -364,7 +371,8 @@ class Gateway:
         if reason == "bad_pw":
             sid = await self.db(_bad_pw_station, packet.mn)
             if sid is not None:
-                await self.db(_reject, sid, reason, f"wrong PW from {address}")
+                await self.db(_reject, sid, reason, f"wrong PW from {address}",
+                              self.clock.now())
         writer.write(request_answer(packet, 4 if reason == "unknown_mn" else 3))
         await self._drain(writer)
 
@@ -505,7 +513,8 @@ class Committer:
     async def _commit(self, batch: list[tuple[Upload, asyncio.Future]]) -> None:
         self.batches += 1
         try:
-            results = await self.gateway.db(_ingest_batch, [u for u, _f in batch])
+            now = self.gateway.clock.now()
+            results = await self.gateway.db(_ingest_batch, [u for u, _f in batch], now)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - find the culprit below
@@ -513,7 +522,7 @@ class Committer:
                         exc_info=True)
             for upload, future in batch:
                 try:
-                    result = (await self.gateway.db(_ingest_batch, [upload]))[0]
+                    result = (await self.gateway.db(_ingest_batch, [upload], now))[0]
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - reported to its connection
