@@ -95,6 +95,7 @@ def test_a_station_or_factor_with_readings_cannot_be_deleted(env):
     assert not Factor.objects.filter(pk=unused.pk).exists()
 
 
+@pytest.mark.usefixtures("instant_rules")
 def test_threshold_alarm_becomes_core_alert_with_readings_and_wind(env):
     services.ingest(env.mast.pk, [r("a01007", 3.2), r("a01008", 135.0)])
     services.ingest(env.plant.pk, [r("a21028", 0.01, 1)])
@@ -124,6 +125,7 @@ def test_bad_flags_never_raise_pollution_but_raise_quality(env):
     assert keys == {"PLANT0001:a21028:data-quality"}
 
 
+@pytest.mark.usefixtures("instant_rules")
 def test_scope_by_kind(env):
     # The in-plant NMHC rule (GB 37822) is scoped to enterprise stations only.
     services.ingest(env.plant.pk, [r("a24088", 35.0)])

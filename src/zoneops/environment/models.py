@@ -51,6 +51,12 @@ class Station(models.Model):
     no_data_seconds = models.PositiveIntegerField(
         _("silent after (seconds)"), default=600,
         help_text=_("A no-data alarm is raised when nothing arrives for this long."))
+    # A reading dated further ahead of the gateway's clock than this is stored but flagged
+    # (Reading.qc), judged at its arrival time, and raises the station's clock alarm.
+    max_clock_skew_seconds = models.PositiveIntegerField(
+        _("clock skew allowed (seconds)"), default=300,
+        help_text=_("Readings dated further ahead of the platform's clock are flagged and "
+                    "raise a data-quality alarm."))
     is_active = models.BooleanField(_("active"), default=True)
     factors = models.ManyToManyField(Factor, through="StationFactor", related_name="stations")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -109,6 +115,11 @@ class Reading(models.Model):
     kind = models.CharField(_("kind"), max_length=4, choices=ReadingKind.choices)
     value = models.FloatField(_("value"), null=True)
     flag = models.CharField(_("data flag"), max_length=4, default="N")
+    # The platform's own quality marks (bits, see QC_*), apart from the device's flag. Left
+    # to its database default on the hot path; set afterwards for the rare flagged upload.
+    qc = models.PositiveSmallIntegerField(_("platform quality marks"), default=0, db_default=0)
+
+    QC_CLOCK_AHEAD = 1  # dated ahead of the gateway's clock by more than the station allows
 
     class Meta:
         verbose_name = _("reading")
@@ -179,6 +190,7 @@ class AlarmRule(models.Model):
         NO_DATA = "no_data", _("No data")
         QUALITY = "quality", _("Data quality")
         REJECTS = "rejects", _("Rejected packets")
+        CLOCK = "clock", _("Logger clock ahead")
 
     class Scope(models.TextChoices):
         ALL = "all", _("All stations")
@@ -201,6 +213,9 @@ class AlarmRule(models.Model):
     tiers = models.JSONField(_("tiers"), default=list)
     duration_readings = models.PositiveIntegerField(_("persist for readings"), default=1)
     duration_seconds = models.PositiveIntegerField(_("persist for seconds"), default=0)
+    clear_seconds = models.PositiveIntegerField(
+        _("clear after (seconds)"), default=0,
+        help_text=_("A lower tier or a clear waits for the measure to stay down this long."))
     source = models.CharField(_("source"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

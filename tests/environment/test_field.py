@@ -1,0 +1,126 @@
+"""Gas watch with packets field loggers really send, through the real gateway on 127.0.0.1
+and the shipped rules, with the gateway's clock injected (moved, never slept through):
+fast logger clocks, backfill, alarms that come back, tiers in titles, limits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from zoneops.core.models import Alert, Notification
+from zoneops.environment.clock import FakeClock
+from zoneops.environment.convert import BEIJING
+from zoneops.environment.models import Reading
+
+from .conftest import GatewayThread, Logger, frame
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+NH3 = "PLANT0001:a21001:nh3-fenceline"
+
+
+class Field:
+    """One logger on a gateway whose clock the test moves: ``send`` dates the upload at the
+    gateway's clock plus ``ahead`` seconds (a logger's clock error) or at ``at``."""
+
+    def __init__(self, station) -> None:
+        self.station = station
+        self.clock = FakeClock(START)
+        self.running = GatewayThread(self.clock, idle_timeout=30, frame_timeout=5)
+        self.logger = Logger(self.running.port)
+
+    def send(self, values: dict, ahead: float = 0.0, at: datetime | None = None) -> str:
+        when = at or self.clock.now() + timedelta(seconds=ahead)
+        self.logger.send(frame(self.station, when.astimezone(BEIJING).replace(tzinfo=None),
+                               values))
+        return self.logger.answers(1)[0].cn
+
+    def readings(self, values: list[float], every: float = 60.0) -> None:
+        for value in values:
+            self.clock.advance(every)
+            assert self.send({"a21001": value}) == "9014"
+
+    def close(self) -> None:
+        self.logger.close()
+        self.running.stop()
+
+
+@pytest.fixture
+def field(env):
+    running = Field(env.plant)
+    yield running
+    running.close()
+
+
+def test_a_fast_logger_clock_is_flagged_alarmed_and_cannot_silence_alarms(field):
+    # One upload 3 h fast, then one dated 2099 (a flat clock battery): both stored and
+    # answered, flagged, and the clock alarm says by how much.
+    assert field.send({"a21001": 0.1}, ahead=3 * 3600) == "9014"
+    clock_alert = Alert.objects.get(key="PLANT0001:*:logger-clock")
+    assert "3 h" in clock_alert.title or "3 小时" in clock_alert.title
+    assert clock_alert.data["ahead_seconds"] == pytest.approx(3 * 3600, abs=1)
+    field.clock.advance(60)
+    assert field.send({"a21001": 0.1}, at=datetime(2099, 1, 1, tzinfo=UTC)) == "9014"
+    assert set(Reading.objects.values_list("qc", flat=True)) == {Reading.QC_CLOCK_AHEAD}
+    # Correctly dated NH3 at 8x the limit after that: alarmed (the engine's newest-seen time
+    # never moved into the future), and the clock alarm clears.
+    field.readings([8.0, 8.0])
+    alert = Alert.objects.get(key=NH3)
+    assert alert.level == 4 and not alert.data["late"]
+    assert Reading.objects.filter(qc=0).count() == 2
+    clock_alert.refresh_from_db()
+    assert clock_alert.cause_cleared_at is not None
+
+
+def test_backfill_is_judged_in_its_own_window_and_marked_late_resends_are_not(field):
+    field.readings([0.1, 0.1, 0.1])
+    live_now = field.clock.now()
+    # A resend of a reading just judged (the logger missed our answer): ignored again.
+    assert field.send({"a21001": 5.0}, at=live_now - timedelta(seconds=60)) == "9014"
+    assert not Alert.objects.filter(key__startswith=NH3).exists()
+    # Two hours later the logger sends what it stored while its line was down: two NH3
+    # readings at 5x the limit from an hour ago. Judged as that past hour, marked late.
+    field.clock.advance(2 * 3600)
+    past = live_now - timedelta(hours=1)
+    assert field.send({"a21001": 5.0}, at=past) == "9014"
+    assert field.send({"a21001": 5.0}, at=past + timedelta(minutes=1)) == "9014"
+    late = Alert.objects.get(key=NH3 + ":late")
+    assert late.data["late"] and late.level == 4
+    assert late.data["time"] == (past + timedelta(minutes=1)).isoformat()
+    assert late.title.startswith(("[late]", "【补报】"))
+    assert not Alert.objects.filter(key=NH3).exists()  # the present is not in alarm
+
+
+def test_an_alarm_that_returns_after_clearing_is_a_new_notified_alert(field, env):
+    duty = env.world.users["duty"]
+    field.readings([0.5, 1.6, 1.6])  # two readings in a row above the limit
+    first = Alert.objects.get(key=NH3)
+    assert first.level == 4
+    heard = Notification.objects.filter(recipient=duty).count()
+    field.readings([0.5] * 6)  # down for 300 s: the cause clears
+    first.refresh_from_db()
+    assert first.cause_cleared_at is not None and first.is_open
+    field.readings([1.6, 1.6])
+    second = Alert.objects.get(key=NH3 + "#2")
+    assert second.pk != first.pk and second.cause_cleared_at is None and second.level == 4
+    titles = list(Notification.objects.filter(recipient=duty).order_by("pk")
+                  .values_list("title", flat=True))[heard:]
+    assert any(second.title in t for t in titles[1:])  # the return was notified as a raise
+
+
+def test_one_dip_clears_nothing_and_a_lower_tier_keeps_the_peak_in_its_title(field):
+    field.readings([1.6, 1.6, 0.5, 1.6])  # one dip: no clear, no new alert
+    alert = Alert.objects.get(key=NH3)
+    assert alert.cause_cleared_at is None
+    assert Alert.objects.filter(module="environment").count() == 1
+    field.readings([1.1] * 6)  # below 报警's off (1.2), above 预警's: de-escalates after 300 s
+    alert.refresh_from_db()
+    assert "预警" in alert.title and "报警" in alert.title and alert.level == 4
+
+
+def test_a_value_at_the_limit_complies_and_flapping_around_it_is_one_alarm(field):
+    field.readings([1.0, 1.0, 1.0])  # GB 14554 grade 1 is 1.0: equal complies
+    assert not Alert.objects.filter(key__startswith=NH3).exists()
+    field.readings([1.01, 0.99, 1.01, 0.99, 1.01, 0.99])  # flapping around the limit
+    assert Alert.objects.filter(key__startswith=NH3).count() <= 1
