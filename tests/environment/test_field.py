@@ -4,6 +4,7 @@ fast logger clocks, backfill, alarms that come back, tiers in titles, limits."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -124,3 +125,80 @@ def test_a_value_at_the_limit_complies_and_flapping_around_it_is_one_alarm(field
     assert not Alert.objects.filter(key__startswith=NH3).exists()
     field.readings([1.01, 0.99, 1.01, 0.99, 1.01, 0.99])  # flapping around the limit
     assert Alert.objects.filter(key__startswith=NH3).count() <= 1
+
+
+def _segment_frame(segment: str) -> bytes:
+    from zoneops.hj212.codec import build_frame
+
+    return build_frame(segment)
+
+
+def test_a_2005_logger_is_filed_under_2017_factors_and_alarms(field, env):
+    # HJ/T 212-2005 style: "05" is H2S, "10" NH3; the raw code is kept on the station.
+    for _ in range(2):
+        field.clock.advance(60)
+        local = field.clock.now().astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
+        field.logger.send(_segment_frame(
+            f"QN={local}000;ST=22;CN=2011;PW={env.plant.password};MN={env.plant.mn};"
+            f"Flag=1;CP=&&DataTime={local};05-Rtd=0.2,05-Flag=N;10-Rtd=3.0,10-Flag=N&&"))
+        assert field.logger.answers(1)[0].cn == "9014"
+    codes = set(Reading.objects.values_list("factor__code", flat=True))
+    assert codes == {"a21028", "a21001"}
+    assert dict(env.plant.station_factors.filter(device_code__gt="")
+                .values_list("factor__code", "device_code")) == {"a21028": "05",
+                                                                  "a21001": "10"}
+    assert Alert.objects.filter(key=NH3, level=4).exists()
+    assert Alert.objects.filter(key="PLANT0001:a21028:h2s-fenceline", level=4).exists()
+
+
+def test_split_parts_without_their_own_datatime_are_filed_under_part_ones(field, env):
+    local = field.clock.now().astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
+    head = f"ST=22;CN=2011;PW={env.plant.password};MN={env.plant.mn};Flag=7;PNUM=3"
+    parts = [f"QN={local}001;{head};PNO=1;CP=&&DataTime={local};a21028-Rtd=0.01&&",
+             f"QN={local}002;{head};PNO=2;CP=&&a21001-Rtd=0.2&&",
+             f"QN={local}003;{head};PNO=3;CP=&&a24088-Rtd=1.5&&"]
+    for part in parts:  # one at a time, each answered before the next (as loggers wait)
+        field.logger.send(_segment_frame(part))
+        assert field.logger.answers(1)[0].cn == "9014"
+    times = set(Reading.objects.values_list("time", flat=True))
+    assert Reading.objects.count() == 3 and times == {field.clock.now()}
+    # A later part whose part 1 never came has no time to be filed under: rejected and
+    # counted, not answered (the logger resends the record).
+    field.logger.send(_segment_frame(parts[1].replace("002", "009")))
+    field.logger.send(_segment_frame(parts[0].replace("001", "010")))
+    (answer,) = field.logger.answers(1)
+    assert answer.qn.endswith("010")  # only the good part 1 was answered
+    assert env.plant.reject_counts.get(code="split_mismatch").count == 1
+
+
+def test_an_upload_without_datatime_is_answered_and_counted(field, env):
+    field.logger.send(_segment_frame(
+        f"QN=20260301160000000;ST=22;CN=2011;PW={env.plant.password};MN={env.plant.mn};"
+        "Flag=5;CP=&&a21028-Rtd=0.01&&"))
+    assert field.logger.answers(1)[0].cn == "9014"
+    assert not Reading.objects.exists()
+    assert env.plant.reject_counts.get(code="no_data_time").count == 1
+    assert field.running.gateway.stats.rejects == {"no_data_time": 1}
+
+
+def test_bad_frames_of_a_connection_never_authenticated_reach_the_rejects_rule(field, env):
+    good = frame(env.plant, datetime(2026, 3, 1, 16, 0), {"a21028": 0.01})
+    bad = good.replace(good[-6:-2], b"0000")  # a wrong CRC
+    for _ in range(5):
+        field.logger.send(bad)
+    gateway = field.running.gateway
+    assert _until(lambda: gateway.stats.rejects.get("crc_mismatch") == 5)
+    asyncio.run_coroutine_threadsafe(gateway.flush_rejects(), field.running.loop).result(10)
+    assert env.plant.reject_counts.get(code="crc_mismatch").count == 5
+    assert Alert.objects.filter(key="PLANT0001:*:rejects").exists()  # 5 in a row
+
+
+def _until(predicate, seconds: float = 10.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False

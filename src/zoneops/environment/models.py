@@ -73,6 +73,9 @@ class Station(models.Model):
 class StationFactor(models.Model):
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="station_factors")
     factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="+")
+    # The code the device sends for this factor when it is not the 2017 one (an HJ/T
+    # 212-2005 logger's "05" for a21028): readings are filed under the 2017 factor.
+    device_code = models.CharField(_("code sent by the device"), max_length=16, blank=True)
 
     class Meta:
         ordering = ["station", "factor__code"]

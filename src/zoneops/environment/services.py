@@ -121,6 +121,7 @@ class IngestResult:
 
 
 _station_factors: set[tuple[int, int]] = set()  # pairs known to be registered
+_device_codes: set[tuple[int, int, str]] = set()  # (station, factor, 2005 code) recorded
 
 
 def ingest(station_id: int, readings: Sequence[ReadingIn], *, address: str = "",
@@ -176,6 +177,11 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None
             StationFactor.objects.bulk_create(
                 [StationFactor(station_id=s, factor_id=f) for s, f in pairs],
                 ignore_conflicts=True)
+        legacy = {(u.station_id, ids[new], old) for u in uploads if u.raw_codes
+                  for new, old in u.raw_codes.items()} - _device_codes
+        for station_id, factor_id, old in legacy:  # rare: 2005 loggers, once per process
+            StationFactor.objects.filter(station_id=station_id, factor_id=factor_id).exclude(
+                device_code=old).update(device_code=old)
         alarms.emit_alerts(alerts)
         alarms.record_tiers(tiers)
         store.write_stations(
@@ -183,21 +189,23 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None
              for sid, t in totals.items()], now)
         alarms.STATES.put_after_commit(states, {sid: v + 1 for sid, v in versions.items()})
         transaction.on_commit(lambda: _station_factors.update(pairs))
+        if legacy:
+            transaction.on_commit(lambda: _device_codes.update(legacy))
     return results
 
 
 def record_reject(station_id: int, code: str, message: str = "",
-                  now: datetime | None = None) -> int:
-    """Count a rejected packet of a known station by reason; returns the rejects in a row
-    (which the ``rejects`` alarm rules judge)."""
+                  now: datetime | None = None, count: int = 1) -> int:
+    """Count ``count`` rejected packets of a known station by reason; returns the rejects in
+    a row (which the ``rejects`` alarm rules judge)."""
     now = now or timezone.now()
     with transaction.atomic():
         versions = store.lock_stations([station_id])
         GatewayState.objects.filter(station_id=station_id).update(
-            rejects=F("rejects") + 1, reject_streak=F("reject_streak") + 1)
+            rejects=F("rejects") + count, reject_streak=F("reject_streak") + count)
         streak = GatewayState.objects.values_list("reject_streak", flat=True).get(
             station_id=station_id)
-        changes = {"count": F("count") + 1, "last_at": now, "last_message": message[:300]}
+        changes = {"count": F("count") + count, "last_at": now, "last_message": message[:300]}
         if not RejectCount.objects.filter(station_id=station_id, code=code).update(**changes):
             RejectCount.objects.bulk_create([RejectCount(station_id=station_id, code=code)],
                                             ignore_conflicts=True)
