@@ -202,3 +202,23 @@ def _until(predicate, seconds: float = 10.0) -> bool:
             return True
         time.sleep(0.02)
     return False
+
+
+def test_send_raw_replays_bytes_as_given_and_send_is_in_the_help(field, env):
+    import io
+    import subprocess
+    import sys
+
+    from zoneops.environment.management.commands.hj212 import send_raw
+
+    good = frame(env.plant, datetime(2026, 3, 1, 16, 0), {"a21028": 0.01})
+    bad_crc = good.replace(good[-6:-2], b"0000")  # a bad frame, sent as it is
+    lowercase = good[:-6] + good[-6:-2].lower() + b"\r\n"  # lower-case CRC, not re-encoded
+    out = io.StringIO()
+    missing = send_raw("127.0.0.1", field.running.port, bad_crc + lowercase, out)
+    answers = [line for line in out.getvalue().splitlines() if line]
+    assert missing == 0 and len(answers) == 1 and '"cn": "9014"' in answers[0]
+    assert field.running.gateway.stats.rejects == {"crc_mismatch": 1}
+    result = subprocess.run([sys.executable, "-m", "zoneops.cli", "hj212", "--help"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "send [--raw] HOST PORT" in result.stdout

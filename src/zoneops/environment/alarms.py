@@ -12,6 +12,7 @@ are written only when a tier changes.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -26,9 +27,9 @@ from django.utils.translation import gettext as _
 
 from zoneops.core.services.alerts import Clear, Raise, apply_causes
 
-from . import engine, store
+from . import engine, store, units
 from .convert import BEIJING, ReadingIn
-from .models import AlarmRule, AlarmState, Factor, GatewayState, Reading, Station
+from .models import AlarmRule, AlarmState, Factor, GatewayState, Reading, Station, StationFactor
 
 MODULE = "environment"
 STATION_WIDE = ("no_data", "rejects", "clock")
@@ -61,7 +62,7 @@ def active_rules() -> list[tuple[AlarmRule, engine.Rule]]:
             for row in rows]
         fingerprint = [(row.pk, row.kind, row.reading_kind, row.factor_id, row.scope,
                         row.scope_kind, row.scope_station_id, row.tiers, row.duration_readings,
-                        row.duration_seconds, row.clear_seconds) for row in rows]
+                        row.duration_seconds, row.clear_seconds, row.unit) for row in rows]
         with _lock:
             if fingerprint != _cache["fingerprint"]:
                 # Rules changed: states kept in memory were shaped by the old ones.
@@ -83,6 +84,8 @@ def applies(row: AlarmRule, station: Station) -> bool:
 
 
 _Keyed = tuple[AlarmRule, engine.Rule, str]  # a rule with its state key
+_Scaled = tuple[AlarmRule, engine.Rule, str, float]  # ... and the unit conversion factor
+log = logging.getLogger("zoneops.alarms")
 
 
 @dataclass
@@ -91,17 +94,30 @@ class StationRules:
 
     station: Station
     rules: list[tuple[AlarmRule, engine.Rule]]
+    units: dict[str, str] = field(default_factory=dict)  # factor code -> device unit
     _mast: list[Station | None] = field(default_factory=list)
-    _by_reading: dict[tuple[str, str], list[_Keyed]] = field(default_factory=dict)
+    _by_reading: dict[tuple[str, str], list[_Scaled]] = field(default_factory=dict)
     _station_wide: list[_Keyed] | None = None
 
-    def for_reading(self, kind: str, factor: str) -> list[_Keyed]:
-        """The rules a reading of this kind and factor feeds, each with its state key."""
+    def for_reading(self, kind: str, factor: str) -> list[_Scaled]:
+        """The rules a reading of this kind and factor feeds, each with its state key and
+        the factor turning the station's unit into the rule's (a rule that cannot convert -
+        ppm of a mixture against a mass limit - is left out, and logged)."""
         found = self._by_reading.get((kind, factor))
         if found is None:
-            found = [(row, rule, state_key(row, factor)) for row, rule in self.rules
-                     if rule.kind not in STATION_WIDE and row.reading_kind == kind
-                     and (row.factor is None or row.factor.code == factor)]
+            found = []
+            for row, rule in self.rules:
+                if (rule.kind in STATION_WIDE or row.reading_kind != kind
+                        or (row.factor is not None and row.factor.code != factor)):
+                    continue
+                scale = 1.0
+                if rule.kind in engine.STRICT_KINDS:  # values; counts have no unit
+                    try:
+                        scale = units.conversion(factor, self.units.get(factor, ""), row.unit)
+                    except units.UnitError as exc:
+                        log.error("station %s, rule %s: %s", self.station.mn, row.code, exc)
+                        continue
+                found.append((row, rule, state_key(row, factor), scale))
             self._by_reading[(kind, factor)] = found
         return found
 
@@ -132,10 +148,16 @@ def station_rules(station_ids: Iterable[int]) -> dict[int, StationRules]:
     wanted = set(station_ids)
     missing = wanted - stations.keys()
     if missing:
+        device_units: dict[int, dict[str, str]] = {}
+        for sid, code, unit in (StationFactor.objects.filter(station_id__in=missing)
+                                .exclude(unit="").values_list("station_id", "factor__code",
+                                                              "unit")):
+            device_units.setdefault(sid, {})[code] = unit
         for station in Station.objects.filter(pk__in=missing).select_related("unit",
                                                                              "enterprise"):
             stations[station.pk] = StationRules(
-                station, [(row, rule) for row, rule in rules if applies(row, station)])
+                station, [(row, rule) for row, rule in rules if applies(row, station)],
+                device_units.get(station.pk, {}))
     return {sid: stations[sid] for sid in wanted if sid in stations}
 
 
@@ -300,14 +322,16 @@ def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
                         ahead.append(when)
                 t = arrival
         rules = info.for_reading(kind, factor)
-        for row, rule, key in rules:  # _Run.step inlined: a batch takes thousands
+        for row, rule, key, scale in rules:  # _Run.step inlined: a batch takes thousands
+            # In the rule's unit (the station's device may report another).
+            measure = value * scale if scale != 1.0 and value is not None else value
             old = states.get(key) or states.setdefault(key, fresh())
             seen = old.last_t
             if seen is not None and t <= seen:
                 if arrival - t - PERIOD_SECONDS[kind] > late_after:
-                    run.late(row, rule, factor, key, t, value, flag)
+                    run.late(row, rule, factor, key, t, measure, flag)
                 continue  # a resend: judged already
-            new, transition = feed(rule, old, t, value, flag)
+            new, transition = feed(rule, old, t, measure, flag)
             if new is not old:
                 states[key] = new
             if transition is not None:
@@ -432,7 +456,8 @@ def _cause(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
     data: dict[str, Any] = {
         "station": station.mn, "station_name": station.name, "station_id": station.pk,
         "factor": code, "factor_name": factor.name_zh if factor else "",
-        "unit": factor.unit if factor else "", "rule": row.code, "rule_name": row.name,
+        "unit": (row.unit or factor.unit) if factor else "", "rule": row.code,
+        "rule_name": row.name,
         "rule_kind": row.kind, "tier": t.name, "action": t.action, "measure": t.measure,
         "peak": t.peak, "time": when.isoformat(), "source": tier.get("source") or row.source,
         "threshold": tier.get("on"), "episode": t.episode, "late": late,

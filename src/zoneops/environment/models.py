@@ -76,6 +76,9 @@ class StationFactor(models.Model):
     # The code the device sends for this factor when it is not the 2017 one (an HJ/T
     # 212-2005 logger's "05" for a21028): readings are filed under the 2017 factor.
     device_code = models.CharField(_("code sent by the device"), max_length=16, blank=True)
+    # The unit the device reports this factor in ("" = the factor's own unit, mg/m³ for
+    # gases); rules convert to theirs (units.py).
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["station", "factor__code"]
@@ -216,6 +219,8 @@ class AlarmRule(models.Model):
     tiers = models.JSONField(_("tiers"), default=list)
     duration_readings = models.PositiveIntegerField(_("persist for readings"), default=1)
     duration_seconds = models.PositiveIntegerField(_("persist for seconds"), default=0)
+    # The unit of the tiers' values ("" = the factor's own unit); readings are converted.
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
     clear_seconds = models.PositiveIntegerField(
         _("clear after (seconds)"), default=0,
         help_text=_("A lower tier or a clear waits for the measure to stay down this long."))

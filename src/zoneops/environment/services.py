@@ -20,7 +20,7 @@ from zoneops.core.models import User
 from zoneops.core.services.audit import record, save_audited
 from zoneops.hj212.codes import pollutant
 
-from . import alarms, store
+from . import alarms, store, units
 from . import permissions as env_perm
 from .convert import ReadingIn, Upload
 from .models import (
@@ -81,8 +81,11 @@ def _check_station(data: dict[str, Any], station: Station) -> None:
 
 
 def save_station(actor: User, data: dict[str, Any], station: Station | None = None,
-                 factors: Sequence[str] | None = None) -> Station:
-    """Create or change a station (admin only, audited). ``factors`` are HJ 212 codes."""
+                 factors: Sequence[str] | None = None,
+                 factor_units: dict[str, str] | None = None) -> Station:
+    """Create or change a station (admin only, audited). ``factors`` are HJ 212 codes;
+    ``factor_units`` the unit the device reports some of them in (code -> mg/m³, µg/m³,
+    ppm or ppb; "" for the factor's own)."""
     perm.require(env_perm.can_manage_stations(actor), "only an administrator manages stations")
     station = station or Station()
     data = {k: v for k, v in data.items() if k in STATION_FIELDS}
@@ -92,8 +95,31 @@ def save_station(actor: User, data: dict[str, Any], station: Station | None = No
         GatewayState.objects.get_or_create(station=station)
         if factors is not None:
             _set_factors(actor, station, factors)
+        if factor_units:
+            _set_factor_units(actor, station, factor_units)
     alarms.clear_cache()
     return station
+
+
+def _set_factor_units(actor: User, station: Station, wanted: dict[str, str]) -> None:
+    try:
+        clean = {code: units.normalise(unit) for code, unit in wanted.items()}
+    except units.UnitError as exc:
+        raise ValidationError({"factor_units": str(exc)}) from exc
+    rows = {sf.factor.code: sf for sf in StationFactor.objects.filter(
+        station=station, factor__code__in=clean).select_related("factor")}
+    missing = sorted(set(clean) - rows.keys())
+    if missing:
+        raise ValidationError({"factor_units": f"not a factor of this station: "
+                                               f"{', '.join(missing)}"})
+    before = {code: rows[code].unit for code in sorted(clean)}
+    for code, unit in clean.items():
+        if rows[code].unit != unit:
+            rows[code].unit = unit
+            rows[code].save(update_fields=["unit"])
+    after = {code: clean[code] for code in sorted(clean)}
+    if before != after:
+        record(actor, "set factor units", station, {"units": before}, {"units": after})
 
 
 def _set_factors(actor: User, station: Station, codes: Sequence[str]) -> None:
@@ -244,6 +270,13 @@ def load_rules(actor: User | str, path: Path | str = DEFAULT_RULES) -> int:
     return count
 
 
+def _rule_unit(unit: str) -> str:
+    try:
+        return units.normalise(unit)
+    except units.UnitError as exc:
+        raise ValidationError(f"unit: {exc}") from exc
+
+
 def _load_rule(actor: User | str, item: dict[str, Any]) -> AlarmRule:
     from .engine import Rule
 
@@ -274,6 +307,7 @@ def _load_rule(actor: User | str, item: dict[str, Any]) -> AlarmRule:
                 "duration_readings": int(item.get("duration_readings") or 1),
                 "duration_seconds": int(item.get("duration_seconds") or 0),
                 "clear_seconds": int(item.get("clear_seconds") or 0),
+                "unit": _rule_unit(item.get("unit") or ""),
                 "source": item.get("source") or "", "is_active": item.get("active", True)}
     try:
         Rule.from_dict(code, {**(vars(existing) if existing else {}), **data,
