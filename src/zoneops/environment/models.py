@@ -28,9 +28,16 @@ class Factor(models.Model):
 
 class Station(models.Model):
     class Kind(models.TextChoices):
+        """What a station measures, in the standards' terms (each limit applies to one):
+        GB 3095 ambient air; the park's own boundary; an enterprise's boundary (厂界: GB
+        14554, GB 31571 Table 7); inside a plant (厂区内: GB 37822 Table A.1); weather.
+        (The stored names of the two boundaries are kept from before, for importers and
+        deployments: "boundary" is the park's, "enterprise" an enterprise's.)"""
+
         AMBIENT = "ambient", _("Ambient air station")
         BOUNDARY = "boundary", _("Park boundary station")
         ENTERPRISE = "enterprise", _("Enterprise fence-line monitor")
+        IN_PLANT = "in_plant", _("In-plant monitor (inside the plant area)")
         WEATHER = "weather", _("Weather mast")
 
     mn = models.CharField(_("MN (device id)"), max_length=64, unique=True)
