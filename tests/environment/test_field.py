@@ -222,3 +222,48 @@ def test_send_raw_replays_bytes_as_given_and_send_is_in_the_help(field, env):
     result = subprocess.run([sys.executable, "-m", "zoneops.cli", "hj212", "--help"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "send [--raw] HOST PORT" in result.stdout
+
+
+def test_hourly_mean_needs_45_minutes_of_valid_readings():
+    from zoneops.environment.hourly import hourly_mean
+
+    every_minute = [(60.0 * i, 2.0, "N") for i in range(45)]
+    assert hourly_mean(every_minute, 0.0) == 2.0
+    assert hourly_mean(every_minute[:44], 0.0) is None  # 44 minutes: not valid
+    every_5_minutes = [(300.0 * i, 1.0 + i % 2, "N") for i in range(12)]
+    assert hourly_mean(every_5_minutes, 0.0) == 1.5
+    faulty = [(60.0 * i, 9.0, "D" if i % 3 else "N") for i in range(60)]
+    assert hourly_mean(faulty, 0.0) is None  # D is not a valid value: 20 minutes left
+
+
+def test_the_platform_computes_hourly_means_from_real_time_data_and_judges_them(field, env):
+    """A logger that sends only CN 2011: NMHC at the enterprise boundary at 5.0 mg/m³ for 50
+    minutes (GB 31571 Table 7: 1-hour mean 4.0). When its data moves into the next hour the
+    platform stores the mean (marked computed) and the 1-hour rule alarms."""
+    field.clock.set(START - timedelta(minutes=1))
+    for _ in range(50):
+        field.clock.advance(60)
+        assert field.send({"a24088": 5.0}) == "9014"
+    assert not Reading.objects.filter(kind="hour").exists()
+    field.clock.set(START + timedelta(hours=1, minutes=1))
+    assert field.send({"a24088": 1.0}) == "9014"
+    mean = Reading.objects.get(kind="hour")
+    assert (mean.time, mean.value, mean.qc) == (START, 5.0, Reading.QC_COMPUTED)
+    alert = Alert.objects.get(key="PLANT0001:a24088:nmhc-boundary-hour")
+    assert alert.level == 4 and alert.data["time"] == START.isoformat()
+
+
+def test_flags_of_hourly_data_reach_data_quality(field, env):
+    from zoneops.hj212.simulator import hourly_upload
+
+    for hours in (3, 2):
+        field.logger.send(hourly_upload(
+            mn=env.plant.mn, pw=env.plant.password,
+            data_time=_local_naive(START - timedelta(hours=hours)),
+            values={"a24088": (1.0, "D")}))
+        assert field.logger.answers(1)[0].cn == "9014"
+    assert Alert.objects.filter(key="PLANT0001:a24088:data-quality-hour").exists()
+
+
+def _local_naive(moment: datetime) -> datetime:
+    return moment.astimezone(BEIJING).replace(tzinfo=None)

@@ -289,7 +289,8 @@ class _Run:
 
 def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
              now: datetime, tiers: list[AlarmState], alerts: list[_Alert],
-             ahead: list[datetime] | None = None) -> list[engine.Transition]:
+             ahead: list[datetime] | None = None, station_wide: bool = True
+             ) -> list[engine.Transition]:
     """Feed one upload's readings (and its arrival) to every rule that applies. ``states``
     (the station's, from STATES.take) is updated in place. Nothing here uses the database:
     tier changes are added to ``tiers`` for :func:`record_tiers` and the alerts to raise or
@@ -337,7 +338,8 @@ def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
             if transition is not None:
                 run._transition(row, factor, new, transition,
                                 late=arrival - t - PERIOD_SECONDS[kind] > late_after)
-    for row, rule, key in info.station_wide():  # data arrived and was accepted: silence ends
+    for row, rule, key in (info.station_wide() if station_wide else ()):
+        # data arrived and was accepted: silence ends
         measure = (fastest / skew if skew > 0 else 0.0) if rule.kind == "clock" else 0.0
         run.step(row, rule, "", key, arrival, measure)
     return run.transitions

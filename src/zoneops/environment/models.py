@@ -133,6 +133,7 @@ class Reading(models.Model):
     qc = models.PositiveSmallIntegerField(_("platform quality marks"), default=0, db_default=0)
 
     QC_CLOCK_AHEAD = 1  # dated ahead of the gateway's clock by more than the station allows
+    QC_COMPUTED = 2  # a mean the platform computed from real-time readings (hourly.py)
 
     class Meta:
         verbose_name = _("reading")

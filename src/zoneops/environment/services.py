@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from zoneops.core.models import User
 from zoneops.core.services.audit import record, save_audited
 from zoneops.hj212.codes import pollutant
 
-from . import alarms, store, units
+from . import alarms, hourly, store, units
 from . import permissions as env_perm
 from .convert import ReadingIn, Upload
 from .models import (
@@ -199,6 +199,9 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None
                 results.append(IngestResult(len(u.readings), transitions))
         if ahead:  # rare: flagged after the insert, so the hot path's rows stay as they are
             store.mark_readings(ahead, Reading.QC_CLOCK_AHEAD)
+        closed = _hours_closed(uploads, states, now)
+        if closed:  # once an hour per station: its real-time readings' 1-hour means
+            _store_hourly_means(closed, infos, states, now, tiers, alerts)
         if pairs:
             StationFactor.objects.bulk_create(
                 [StationFactor(station_id=s, factor_id=f) for s, f in pairs],
@@ -218,6 +221,66 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None
         if legacy:
             transaction.on_commit(lambda: _device_codes.update(legacy))
     return results
+
+
+_OPEN_HOUR = "~hour"  # station state key: the hour its real-time readings are in
+
+
+def _hours_closed(uploads: Sequence[Upload], states: dict, now: datetime
+                  ) -> list[tuple[int, datetime]]:
+    """Stations whose real-time readings moved into a later hour: (station, the hour they
+    left). One look at each upload's first reading (an upload is one CN and one time)."""
+    closed = []
+    for u in uploads:
+        if not u.readings or u.readings[0][2] != "rtd":
+            continue
+        when = min(u.readings[0][1], now)
+        hour = when.timestamp() // 3600 * 3600
+        mine = states[u.station_id]
+        open_hour = mine.get(_OPEN_HOUR)
+        if open_hour is None:
+            mine[_OPEN_HOUR] = alarms.engine.State(last_t=hour)
+        elif hour > (open_hour.last_t or 0):
+            closed.append((u.station_id, datetime.fromtimestamp(open_hour.last_t or 0, UTC)))
+            mine[_OPEN_HOUR] = alarms.engine.State(last_t=hour)
+    return closed
+
+
+def _store_hourly_means(closed: list[tuple[int, datetime]], infos: dict, states: dict,
+                        now: datetime, tiers: list, alerts: list) -> None:
+    """Compute, store (marked Reading.QC_COMPUTED) and judge the 1-hour means of the hours
+    the stations' real-time data left. A factor whose logger sent its own hourly value for
+    that hour keeps it."""
+    from datetime import timedelta
+
+    codes = dict(Factor.objects.values_list("id", "code"))
+    rows: list[store.ReadingRow] = []
+    marks: list[tuple[int, datetime]] = []
+    for station_id, start in closed:
+        end = start + timedelta(hours=1)
+        sent = set(Reading.objects.filter(station_id=station_id, kind="hour", time=start)
+                   .values_list("factor_id", flat=True))
+        by_factor: dict[int, list] = {}
+        for factor_id, when, value, flag in Reading.objects.filter(
+                station_id=station_id, kind="rtd", time__gte=start, time__lt=end).values_list(
+                "factor_id", "time", "value", "flag"):
+            if factor_id not in sent:
+                by_factor.setdefault(factor_id, []).append((when.timestamp(), value, flag))
+        means = []
+        for factor_id, values in sorted(by_factor.items()):
+            mean = hourly.hourly_mean(values, start.timestamp())
+            if mean is not None:
+                rows.append((station_id, factor_id, start, "hour", mean, "N"))
+                means.append(ReadingIn(codes[factor_id], start, "hour", mean, "N"))
+        if means:
+            marks.append((station_id, start))
+            info = infos.get(station_id)
+            if info is not None:
+                alarms.evaluate(info, states[station_id], means, now, tiers, alerts,
+                                station_wide=False)
+    if rows:
+        store.insert_readings(rows)
+        store.mark_readings(marks, Reading.QC_COMPUTED, kind="hour")
 
 
 def record_reject(station_id: int, code: str, message: str = "",
