@@ -73,7 +73,7 @@ from zoneops.hj212 import Reframer, decode  # noqa: E402
 from zoneops.hj212.simulator import make_qn, realtime_upload  # noqa: E402
 
 SERVER = "postgres://postgres@127.0.0.1:5432"
-DB = "zo_bench"
+DB = os.environ.get("ZONEOPS_BENCH_DB", "zo_bench")  # a database of your own, dropped
 URL = f"{SERVER}/{DB}"
 LOGGERS = 200
 WINDOW = 8
@@ -92,6 +92,9 @@ for i in range(__LOGGERS__):
     save_station(admin, {"mn": f"BENCH{i:04d}", "password": "pw", "name": f"站{i}",
                          "kind": "ambient", "latitude": 30.7, "longitude": 120.9},
                  factors=__FACTORS__)
+# A probe is one upload; the shipped rule wants two readings in a row above the tier.
+from zoneops.environment.models import AlarmRule
+AlarmRule.objects.filter(code="h2s-fenceline").update(duration_readings=1)
 """.replace("__LOGGERS__", str(LOGGERS)).replace("__FACTORS__", repr(list(FACTORS)))
 
 
@@ -279,7 +282,10 @@ def count_readings() -> int:
     import psycopg
 
     with psycopg.connect(URL) as conn:
-        return conn.execute("SELECT count(*) FROM environment_reading").fetchone()[0]
+        # Real-time rows: the hourly means the platform computes when data crosses an hour
+        # (round 3) are extra rows, their cost part of the figure.
+        return conn.execute("SELECT count(*) FROM environment_reading "
+                            "WHERE kind = 'rtd'").fetchone()[0]
 
 
 def bench_ingest(gateway: subprocess.Popen, port: int, per_logger: int, round_: int

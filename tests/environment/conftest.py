@@ -49,16 +49,28 @@ def env(world) -> Env:
     return Env(world, plant, edge, mast)
 
 
+@pytest.fixture
+def instant_rules(env):
+    """The shipped level rules without their persistence and clear delay (2 readings in a
+    row, 300 s down): for tests of ingest mechanics that raise and clear with one reading
+    each. The shipped defaults themselves are tested in test_field.py."""
+    from zoneops.environment.models import AlarmRule
+
+    AlarmRule.objects.filter(kind="level").update(duration_readings=1, clear_seconds=0)
+    alarms.clear_cache()
+    return env
+
+
 def frame(station: Station, when: datetime, values: dict, **kw) -> bytes:
     return realtime_upload(mn=station.mn, pw=station.password, data_time=when, values=values,
                            **kw)
 
 
 class GatewayThread:
-    def __init__(self, **config) -> None:
+    def __init__(self, clock=None, **config) -> None:
         self.loop = asyncio.new_event_loop()
         self.gateway = Gateway(GatewayConfig(**{"host": "127.0.0.1", "port": 0,
-                                                "silence_interval": 0, **config}))
+                                                "silence_interval": 0, **config}), clock)
         started = threading.Event()
 
         def main() -> None:

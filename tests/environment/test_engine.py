@@ -28,7 +28,7 @@ def test_escalates_deescalates_clears_and_rearms():
 
 def test_hysteresis_holds_between_off_and_on():
     rule = Rule("r", "level", (Tier("报警", 4, 1.0, 0.8),))
-    _, out = run(rule, samples([1.0, 0.9, 0.85, 0.99, 0.79]))
+    _, out = run(rule, samples([1.01, 0.9, 0.85, 0.99, 0.8]))
     assert [t.action for t in out] == ["raise", "clear"]
 
 
@@ -124,7 +124,7 @@ def test_transitions_are_consistent(seq):
     state, _ = run(plain, [Sample(i, v, f) for i, (v, f) in enumerate(seq)])
     valid = [v for v, f in seq if f in engine.ALARMING_FLAGS]
     if valid:
-        expected = max((i for i, t in enumerate(plain.tiers) if valid[-1] >= t.on), default=-1)
+        expected = max((i for i, t in enumerate(plain.tiers) if valid[-1] > t.on), default=-1)
         assert state.tier == expected
 
 
@@ -178,3 +178,39 @@ def test_quiet_steps_of_an_owned_state_build_nothing():
         assert state == before  # and equal to what feed builds anew
     rising, transition = engine.feed_owned(H2S, State(), 30.0, 0.05, "N")
     assert transition is not None and rising.tier == 1  # not quiet: feed's own path
+
+
+def test_exceeds_means_strictly_above_for_limits_and_at_least_for_counts():
+    limit = Rule("r", "level", (Tier("报警", 4, 0.06, 0.05),))
+    assert run(limit, samples([0.06, 0.06]))[1] == []  # equal to the limit complies
+    _, out = run(limit, samples([0.0601, 0.051, 0.05]))
+    assert [t.action for t in out] == ["raise", "clear"]  # held above off, cleared at it
+    counted = Rule("q", "quality", (Tier("数据异常", 1, 3),))
+    assert [t.t for t in run(counted, [Sample(i, 1.0, "D") for i in range(3)])[1]] == [2]
+
+
+def test_a_drop_waits_for_the_clear_delay():
+    rule = Rule("r", "level", (Tier("预警", 2, 1.0, 0.8), Tier("报警", 4, 2.0, 1.6)),
+                clear_seconds=300)
+    # one dip (60 s) ends nothing; staying down 300 s de-escalates, then clears
+    _, out = run(rule, samples([2.5, 0.1, 2.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.1, 0.1,
+                                0.1, 0.1, 0.1, 0.1]))
+    assert [(t.action, t.name, t.t) for t in out] == [
+        ("raise", "报警", 0.0), ("deescalate", "预警", 480.0), ("clear", "预警", 840.0)]
+
+
+def test_each_return_after_a_clear_is_a_new_episode_and_top_is_kept():
+    rule = Rule("nh3", "level", (Tier("预警", 2, 1.0), Tier("报警", 4, 1.5)))
+    state, out = run(rule, samples([0.5, 1.6, 1.2, 0.5, 1.6]))
+    assert [(t.action, t.episode, t.top) for t in out] == [
+        ("raise", 1, 1), ("deescalate", 1, 1), ("clear", 1, 1), ("raise", 2, 1)]
+    saved = State.from_dict(json.loads(json.dumps(state.to_dict())), rule)
+    assert (saved.episode, saved.top) == (2, 1)
+
+
+def test_clock_kind_counts_multiples_of_the_allowed_skew():
+    rule = Rule("c", "clock", (Tier("时钟异常", 1, 1.0),))
+    state, t = engine.feed(rule, State(), 10.0, 36.0, "N")  # 3 h fast with 300 s allowed
+    assert t.action == "raise" and t.measure == 36.0
+    state, t = engine.feed(rule, state, 20.0, 0.0, "N")
+    assert t.action == "clear"

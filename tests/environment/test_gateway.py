@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from zoneops.environment.clock import FakeClock
 from zoneops.environment.models import GatewayState, Reading, RejectCount, Station
 from zoneops.hj212.simulator import upload_frames
 
@@ -71,18 +72,20 @@ def test_a_park_reconnecting_at_once_is_authenticated_in_a_few_queries(env, gate
 
 
 def test_a_changed_password_reaches_a_connected_logger(env):
-    """A connection re-checks the MN + PW it accepted (here after 1 s): once the station's
-    password is changed, the old one gets 9011 QnRtn=3 on the same connection and nothing is
-    stored, and the new one is accepted."""
-    running = GatewayThread(recheck_credentials=1.0)
+    """A connection re-checks the MN + PW it accepted (here after 60 s of the gateway's
+    clock, moved by the test): once the station's password is changed, the old one gets 9011
+    QnRtn=3 on the same connection and nothing is stored, and the new one is accepted."""
+    clock = FakeClock()
+    running = GatewayThread(clock, recheck_credentials=60.0)
     try:
         logger = Logger(running.port)
         logger.send(frame(env.plant, T, {"a21028": 0.01}))
         assert logger.answers(1)[0].cn == "9014"
         Station.objects.filter(pk=env.plant.pk).update(password="pw-rotated")
+        clock.advance(59)
         logger.send(frame(env.plant, T + timedelta(minutes=1), {"a21028": 0.01}))
-        assert logger.answers(1)[0].cn == "9014"  # still trusted: checked under 1 s ago
-        time.sleep(1.1)
+        assert logger.answers(1)[0].cn == "9014"  # still trusted: checked under 60 s ago
+        clock.advance(2)
         logger.send(frame(env.plant, T + timedelta(minutes=2), {"a21028": 0.01}))
         (refused,) = logger.answers(1)
         assert (refused.cn, refused.cp.extras["QnRtn"]) == ("9011", "3")

@@ -95,6 +95,7 @@ def test_a_station_or_factor_with_readings_cannot_be_deleted(env):
     assert not Factor.objects.filter(pk=unused.pk).exists()
 
 
+@pytest.mark.usefixtures("instant_rules")
 def test_threshold_alarm_becomes_core_alert_with_readings_and_wind(env):
     services.ingest(env.mast.pk, [r("a01007", 3.2), r("a01008", 135.0)])
     services.ingest(env.plant.pk, [r("a21028", 0.01, 1)])
@@ -124,12 +125,19 @@ def test_bad_flags_never_raise_pollution_but_raise_quality(env):
     assert keys == {"PLANT0001:a21028:data-quality"}
 
 
+@pytest.mark.usefixtures("instant_rules")
 def test_scope_by_kind(env):
-    # The in-plant NMHC rule (GB 37822) is scoped to enterprise stations only.
-    services.ingest(env.plant.pk, [r("a24088", 35.0)])
-    services.ingest(env.edge.pk, [r("a24088", 35.0)])
+    # GB 37822 Table A.1 (in-plant NMHC) applies inside the plant only - not to an
+    # enterprise's fence-line monitor nor to the park boundary; GB 31571 Table 7 (boundary
+    # NMHC 4.0, 1-hour mean) to the enterprise boundary only.
+    inside = services.save_station(env.world.users["admin"], {
+        "mn": "INSIDE0001", "password": "pw", "name": "甲化工厂区内", "kind": "in_plant",
+        "latitude": 30.705, "longitude": 120.905, "unit": env.world.unit_a})
+    for station in (inside, env.plant, env.edge):
+        services.ingest(station.pk, [r("a24088", 35.0), r("a24088", 4.5, kind="hour")])
     keys = set(Alert.objects.filter(module="environment").values_list("key", flat=True))
-    assert keys == {"PLANT0001:a24088:nmhc-in-plant-single"}
+    assert keys == {"INSIDE0001:a24088:nmhc-in-plant-single",
+                    "PLANT0001:a24088:nmhc-boundary-hour"}
 
 
 def test_silent_station_raises_no_data_and_clears_on_data(env):

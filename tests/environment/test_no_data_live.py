@@ -4,12 +4,13 @@ check (not a direct call), and data arriving again clears it."""
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.db import OperationalError
 
 from zoneops.core.models import Alert
+from zoneops.environment.clock import FakeClock
 from zoneops.environment.services import save_station
 
 from .conftest import GatewayThread, Logger, frame
@@ -31,14 +32,20 @@ def _wait_for(predicate, seconds: float = 10.0) -> bool:
 
 
 def test_silent_station_alarm_raised_by_the_periodic_check(env):
-    station = save_station(env.world.users["admin"], {"no_data_seconds": 1}, env.plant)
-    running = GatewayThread(idle_timeout=30, frame_timeout=5, silence_interval=0.3)
+    """The check runs on its real interval; the silence is measured on the gateway's clock,
+    which the test moves past the station's no-data time (no sleeping through it)."""
+    station = save_station(env.world.users["admin"], {"no_data_seconds": 600}, env.plant)
+    clock = FakeClock(datetime(2026, 3, 1, 8, 0, 30, tzinfo=UTC))
+    running = GatewayThread(clock, idle_timeout=30, frame_timeout=5, silence_interval=0.05)
     try:
         logger = Logger(running.port)
         logger.send(frame(station, datetime(2026, 3, 1, 16, 0), {"a21028": 0.001}))
         assert logger.answers(1)[0].cn == "9014"
         key = "PLANT0001:*:no-data"
+        checks = running.gateway.silence_checks
+        assert _wait_for(lambda: running.gateway.silence_checks >= checks + 2)
         assert not Alert.objects.filter(key=key).exists()  # not silent yet
+        clock.advance(601)
         assert _wait_for(lambda: Alert.objects.filter(key=key).exists())
         alert = Alert.objects.get(key=key)
         assert alert.level == 2 and alert.cause_cleared_at is None

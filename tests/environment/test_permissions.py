@@ -34,6 +34,7 @@ def test_anonymous_is_sent_to_login_or_refused(alarmed):
     assert client.get("/api/environment/stations").status_code == 401
 
 
+@pytest.mark.usefixtures("instant_rules")
 @pytest.mark.parametrize("who", ALL)
 def test_watch_status_and_api_are_scoped(alarmed, who):
     client = alarmed.world.client(who)

@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 
 import zoneops.hj212
-from zoneops.hj212 import decode
+from zoneops.hj212 import decode, encode
 from zoneops.hj212.cli import decode_lines, decode_stream, encode_args, main
 
 EXAMPLE = (
     "##0101QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;"
     "Flag=5;CP=&&RtdInterval=30&&1C80"
 )
-KEYS = {"ok", "error", "code", "qn", "st", "cn", "pw", "mn", "flag", "version", "cp"}
+KEYS = {"ok", "error", "code", "qn", "st", "cn", "pw", "mn", "flag", "version", "pnum", "pno",
+        "cp", "cp_groups"}
 
 
 def records(text: str) -> list[dict]:
@@ -96,3 +97,15 @@ def test_python_dash_m() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["cn"] == "1062"
+
+
+def test_decode_shows_pnum_pno_and_every_repeated_cp_group():
+    frame = encode(st="22", cn="3020", pw="123456", mn="M1", flag=7, qn="20240101120000000",
+                   pnum=2, pno=1,
+                   cp="DataTime=20240101120000;PolId=a21026;a21026-Info=1;"
+                      "PolId=a21004;a21004-Info=2")
+    out = io.StringIO()
+    decode_lines([frame], out)
+    record = json.loads(out.getvalue())
+    assert (record["pnum"], record["pno"]) == (2, 1)
+    assert [g.get("PolId") for g in record["cp_groups"]] == ["a21026", "a21004"]

@@ -12,6 +12,7 @@ are written only when a tier changes.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -26,12 +27,15 @@ from django.utils.translation import gettext as _
 
 from zoneops.core.services.alerts import Clear, Raise, apply_causes
 
-from . import engine, store
+from . import engine, store, units
 from .convert import BEIJING, ReadingIn
-from .models import AlarmRule, AlarmState, Factor, GatewayState, Reading, Station
+from .models import AlarmRule, AlarmState, Factor, GatewayState, Reading, Station, StationFactor
 
 MODULE = "environment"
-STATION_WIDE = ("no_data", "rejects")
+STATION_WIDE = ("no_data", "rejects", "clock")
+# How long after its DataTime a reading's period ends (DataTime is the period's start).
+PERIOD_SECONDS = {"rtd": 0.0, "min": 60.0, "hour": 3600.0, "day": 86400.0}
+LATE = "~late"  # state-key suffix of a rule's stream of backfilled (late) readings
 _CACHE_SECONDS = 5.0
 _lock = threading.Lock()
 _cache: dict[str, Any] = {"at": 0.0, "rules": [], "fingerprint": None, "stations": {},
@@ -54,10 +58,11 @@ def active_rules() -> list[tuple[AlarmRule, engine.Rule]]:
         rows = list(AlarmRule.objects.filter(is_active=True).select_related("factor"))
         rules = [(row, engine.Rule.from_dict(row.code, {
             "kind": row.kind, "tiers": row.tiers, "duration_readings": row.duration_readings,
-            "duration_seconds": row.duration_seconds})) for row in rows]
+            "duration_seconds": row.duration_seconds, "clear_seconds": row.clear_seconds}))
+            for row in rows]
         fingerprint = [(row.pk, row.kind, row.reading_kind, row.factor_id, row.scope,
                         row.scope_kind, row.scope_station_id, row.tiers, row.duration_readings,
-                        row.duration_seconds) for row in rows]
+                        row.duration_seconds, row.clear_seconds, row.unit) for row in rows]
         with _lock:
             if fingerprint != _cache["fingerprint"]:
                 # Rules changed: states kept in memory were shaped by the old ones.
@@ -79,6 +84,8 @@ def applies(row: AlarmRule, station: Station) -> bool:
 
 
 _Keyed = tuple[AlarmRule, engine.Rule, str]  # a rule with its state key
+_Scaled = tuple[AlarmRule, engine.Rule, str, float]  # ... and the unit conversion factor
+log = logging.getLogger("zoneops.alarms")
 
 
 @dataclass
@@ -87,17 +94,30 @@ class StationRules:
 
     station: Station
     rules: list[tuple[AlarmRule, engine.Rule]]
+    units: dict[str, str] = field(default_factory=dict)  # factor code -> device unit
     _mast: list[Station | None] = field(default_factory=list)
-    _by_reading: dict[tuple[str, str], list[_Keyed]] = field(default_factory=dict)
+    _by_reading: dict[tuple[str, str], list[_Scaled]] = field(default_factory=dict)
     _station_wide: list[_Keyed] | None = None
 
-    def for_reading(self, kind: str, factor: str) -> list[_Keyed]:
-        """The rules a reading of this kind and factor feeds, each with its state key."""
+    def for_reading(self, kind: str, factor: str) -> list[_Scaled]:
+        """The rules a reading of this kind and factor feeds, each with its state key and
+        the factor turning the station's unit into the rule's (a rule that cannot convert -
+        ppm of a mixture against a mass limit - is left out, and logged)."""
         found = self._by_reading.get((kind, factor))
         if found is None:
-            found = [(row, rule, state_key(row, factor)) for row, rule in self.rules
-                     if rule.kind not in STATION_WIDE and row.reading_kind == kind
-                     and (row.factor is None or row.factor.code == factor)]
+            found = []
+            for row, rule in self.rules:
+                if (rule.kind in STATION_WIDE or row.reading_kind != kind
+                        or (row.factor is not None and row.factor.code != factor)):
+                    continue
+                scale = 1.0
+                if rule.kind in engine.STRICT_KINDS:  # values; counts have no unit
+                    try:
+                        scale = units.conversion(factor, self.units.get(factor, ""), row.unit)
+                    except units.UnitError as exc:
+                        log.error("station %s, rule %s: %s", self.station.mn, row.code, exc)
+                        continue
+                found.append((row, rule, state_key(row, factor), scale))
             self._by_reading[(kind, factor)] = found
         return found
 
@@ -128,10 +148,16 @@ def station_rules(station_ids: Iterable[int]) -> dict[int, StationRules]:
     wanted = set(station_ids)
     missing = wanted - stations.keys()
     if missing:
+        device_units: dict[int, dict[str, str]] = {}
+        for sid, code, unit in (StationFactor.objects.filter(station_id__in=missing)
+                                .exclude(unit="").values_list("station_id", "factor__code",
+                                                              "unit")):
+            device_units.setdefault(sid, {})[code] = unit
         for station in Station.objects.filter(pk__in=missing).select_related("unit",
                                                                              "enterprise"):
             stations[station.pk] = StationRules(
-                station, [(row, rule) for row, rule in rules if applies(row, station)])
+                station, [(row, rule) for row, rule in rules if applies(row, station)],
+                device_units.get(station.pk, {}))
     return {sid: stations[sid] for sid in wanted if sid in stations}
 
 
@@ -234,11 +260,27 @@ class _Run:
         if transition is not None:
             self._transition(row, code, new, transition)
 
+    def late(self, row: AlarmRule, rule: engine.Rule, code: str, key: str, t: float,
+             value: float | None, flag: str | None) -> None:
+        """A backfilled reading (older than the newest the rule has seen): judged in the
+        rule's own stream of late readings, so it is evaluated against its own time window
+        without replaying the live state; what it raises is marked late."""
+        late_key = key + LATE
+        old = self.states.get(late_key) or engine.State()
+        new, transition = engine.feed(rule, old, t, value, flag)
+        if new is not old:
+            self.states[late_key] = new
+            self.changed = True
+        if transition is not None:
+            self._transition(row, code, new, transition, late=True, live=False)
+
     def _transition(self, row: AlarmRule, code: str, new: engine.State,
-                    transition: engine.Transition) -> None:
+                    transition: engine.Transition, late: bool = False,
+                    live: bool = True) -> None:
         self.transitions.append(transition)
-        self.tiers.append(_tier_row(self.info.station, row, code, new.tier))
-        alert = (self.info, row, code, transition, self.now)
+        if live:  # the map shows the present; a late stream's tier is history
+            self.tiers.append(_tier_row(self.info.station, row, code, new.tier))
+        alert = (self.info, row, code, transition, self.now, late, live)
         if self.alerts is None:
             emit_alerts([alert])
         else:
@@ -246,32 +288,60 @@ class _Run:
 
 
 def evaluate(info: StationRules, states: States, readings: Sequence[ReadingIn],
-             now: datetime, tiers: list[AlarmState], alerts: list[_Alert]
+             now: datetime, tiers: list[AlarmState], alerts: list[_Alert],
+             ahead: list[datetime] | None = None, station_wide: bool = True
              ) -> list[engine.Transition]:
     """Feed one upload's readings (and its arrival) to every rule that applies. ``states``
     (the station's, from STATES.take) is updated in place. Nothing here uses the database:
     tier changes are added to ``tiers`` for :func:`record_tiers` and the alerts to raise or
     clear to ``alerts`` for :func:`emit_alerts`, both for the caller to run afterwards (a
-    batch evaluates while the server is still storing its readings)."""
+    batch evaluates while the server is still storing its readings).
+
+    Clock sanity: a reading is judged at its DataTime but never later than its arrival
+    (``now``), so no rule's newest-seen time moves into the future; a DataTime more than the
+    station's allowed skew ahead is added to ``ahead`` (the caller flags those rows) and feeds
+    the station's ``clock`` rules. A reading older than what a rule has already seen is a
+    resend (ignored) unless it arrives later than the station's no-data time after its
+    period ended: then it is backfill, judged in the rule's late stream (:meth:`_Run.late`);
+    an alarm raised for a period that ended that long ago is marked late too."""
     run = _Run(info, states, now, tiers, alerts)
     feed, fresh = engine.feed_owned, engine.State
+    station = info.station
+    arrival = _ts(now)
+    skew = float(station.max_clock_skew_seconds)
+    late_after = float(station.no_data_seconds)
+    fastest = 0.0
     last = t = None
     # Unpacked, not read by attribute: a NamedTuple's field lookup is a call per field.
     for factor, when, kind, value, flag in sorted(readings, key=_reading_time):
+        if when is not last:  # an upload's readings share one datetime
+            last, t = when, _ts(when)
+            if t > arrival:
+                if t - arrival > skew:
+                    fastest = max(fastest, t - arrival)
+                    if ahead is not None:
+                        ahead.append(when)
+                t = arrival
         rules = info.for_reading(kind, factor)
-        if rules:
-            if when is not last:  # an upload's readings share one datetime
-                last, t = when, _ts(when)
-            for row, rule, key in rules:  # _Run.step inlined: a batch takes thousands
-                old = states.get(key) or states.setdefault(key, fresh())
-                new, transition = feed(rule, old, t, value, flag)
-                if new is not old:
-                    states[key] = new
-                if transition is not None:
-                    run._transition(row, factor, new, transition)
-    arrival = _ts(now)
-    for row, rule, key in info.station_wide():  # data arrived and was accepted: silence ends
-        run.step(row, rule, "", key, arrival, 0.0)
+        for row, rule, key, scale in rules:  # _Run.step inlined: a batch takes thousands
+            # In the rule's unit (the station's device may report another).
+            measure = value * scale if scale != 1.0 and value is not None else value
+            old = states.get(key) or states.setdefault(key, fresh())
+            seen = old.last_t
+            if seen is not None and t <= seen:
+                if arrival - t - PERIOD_SECONDS[kind] > late_after:
+                    run.late(row, rule, factor, key, t, measure, flag)
+                continue  # a resend: judged already
+            new, transition = feed(rule, old, t, measure, flag)
+            if new is not old:
+                states[key] = new
+            if transition is not None:
+                run._transition(row, factor, new, transition,
+                                late=arrival - t - PERIOD_SECONDS[kind] > late_after)
+    for row, rule, key in (info.station_wide() if station_wide else ()):
+        # data arrived and was accepted: silence ends
+        measure = (fastest / skew if skew > 0 else 0.0) if rule.kind == "clock" else 0.0
+        run.step(row, rule, "", key, arrival, measure)
     return run.transitions
 
 
@@ -349,7 +419,8 @@ def _ts(moment: datetime) -> float:
 
 # --- alerts ------------------------------------------------------------------------------------
 
-_Alert = tuple["StationRules", AlarmRule, str, engine.Transition, datetime]
+# (station and rules, rule, factor code, transition, now, late, live stream)
+_Alert = tuple["StationRules", AlarmRule, str, engine.Transition, datetime, bool, bool]
 
 
 def emit_alerts(alerts: Sequence[_Alert]) -> None:
@@ -360,14 +431,23 @@ def emit_alerts(alerts: Sequence[_Alert]) -> None:
                      serialized=True)  # every caller holds the stations' gateway rows
 
 
-def alert_key(station: Station, row: AlarmRule, code: str) -> str:
-    return f"{station.mn}:{code or '*'}:{row.code}"[:200]
+def alert_key(station: Station, row: AlarmRule, code: str, episode: int = 1,
+              live: bool = True) -> str:
+    """The alert of one episode of a rule at a station (and factor). An alarm that returns
+    after its cause cleared is a new episode, hence a new alert, raised and notified as
+    such (the first episode keeps the plain key). Backfilled readings' alarms are apart."""
+    key = f"{station.mn}:{code or '*'}:{row.code}"
+    if not live:
+        key += ":late"
+    if episode > 1:
+        key += f"#{episode}"
+    return key[:200]
 
 
 def _cause(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
-           now: datetime) -> Raise | Clear:
+           now: datetime, late: bool = False, live: bool = True) -> Raise | Clear:
     station = info.station
-    key = alert_key(station, row, code)
+    key = alert_key(station, row, code, t.episode, live)
     when = datetime.fromtimestamp(t.t, UTC)
     if t.action == "clear":
         return Clear(MODULE, key, _("%(rule)s cleared at %(station)s (measure %(value)s)") % {
@@ -378,16 +458,31 @@ def _cause(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
     data: dict[str, Any] = {
         "station": station.mn, "station_name": station.name, "station_id": station.pk,
         "factor": code, "factor_name": factor.name_zh if factor else "",
-        "unit": factor.unit if factor else "", "rule": row.code, "rule_name": row.name,
+        "unit": (row.unit or factor.unit) if factor else "", "rule": row.code,
+        "rule_name": row.name,
         "rule_kind": row.kind, "tier": t.name, "action": t.action, "measure": t.measure,
         "peak": t.peak, "time": when.isoformat(), "source": tier.get("source") or row.source,
-        "threshold": tier.get("on"),
+        "threshold": tier.get("on"), "episode": t.episode, "late": late,
     }
+    if late:
+        data["arrived"] = now.isoformat()
     if factor is not None:
         data["readings"] = _readings_around(station, factor, row.reading_kind, when)
     data["wind"] = wind_at(info.mast, when)
-    title = _("%(station)s: %(what)s %(tier)s") % {"station": station.name, "what": what,
-                                                    "tier": t.name}
+    top = row.tiers[t.top] if t.tier < t.top < len(row.tiers) else None
+    if row.kind == AlarmRule.Kind.CLOCK:
+        ahead = t.measure * station.max_clock_skew_seconds
+        data["ahead_seconds"] = ahead
+        title = _("%(station)s: logger clock %(ahead)s fast") % {
+            "station": station.name, "ahead": _duration(ahead)}
+    elif top is not None:  # de-escalated: the current tier, and how bad it was
+        title = _("%(station)s: %(what)s %(tier)s (peak %(top)s)") % {
+            "station": station.name, "what": what, "tier": t.name, "top": top["name"]}
+    else:
+        title = _("%(station)s: %(what)s %(tier)s") % {"station": station.name,
+                                                        "what": what, "tier": t.name}
+    if late:
+        title = _("[late] %(title)s") % {"title": title}
     detail = _("%(rule)s: measure %(value)s %(unit)s at %(time)s (threshold %(on)s; "
                "source: %(source)s)") % {
         "rule": row.name, "value": _fmt(t.measure), "unit": data["unit"],
@@ -402,6 +497,16 @@ def _factor(code: str) -> Factor | None:
     if code not in factors:
         factors[code] = Factor.objects.filter(code=code).first()
     return factors[code]
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 2 * 86400:
+        return _("%(n)s d") % {"n": f"{seconds / 86400:.0f}"}
+    if seconds >= 3600:
+        return _("%(n)s h") % {"n": f"{seconds / 3600:.3g}"}
+    if seconds >= 60:
+        return _("%(n)s min") % {"n": f"{seconds / 60:.3g}"}
+    return _("%(n)s s") % {"n": f"{seconds:.3g}"}
 
 
 def _fmt(value: float | None) -> str:

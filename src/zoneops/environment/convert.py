@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import NamedTuple
 
 from zoneops.hj212 import Measurement, Packet
+from zoneops.hj212.codes import POLLUTANTS, POLLUTANTS_BY_2005_CODE
 
 # HJ 212 DataTime is Beijing time; China has had no daylight saving since 1991.
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -34,6 +35,8 @@ class Upload:
     station_id: int
     readings: list[ReadingIn]
     address: str = ""
+    # 2017 code -> the HJ/T 212-2005 code the device sent for it (kept on StationFactor)
+    raw_codes: dict[str, str] | None = None
 
 
 def beijing_to_utc(local: datetime) -> datetime:
@@ -51,17 +54,36 @@ def beijing_to_utc(local: datetime) -> datetime:
 _UTC_OF: dict[datetime, datetime] = {}
 
 
-def readings_from_packet(packet: Packet) -> list[ReadingIn]:
+# HJ/T 212-2005 codes ("05" H2S, "10" NH3, ...) -> their 2017 codes (HJ 212-2017 Appendix B,
+# via hj212.codes). No 2005 code is also a 2017 code (those start with a letter and six
+# characters), so the mapping is unambiguous.
+LEGACY_CODES = {old: p.code for old, p in POLLUTANTS_BY_2005_CODE.items()
+                if old not in POLLUTANTS}
+
+
+def legacy_codes(packet: Packet) -> dict[str, str] | None:
+    """2017 code -> 2005 code for the items of a packet sent with 2005 codes, else None."""
+    old = LEGACY_CODES.keys() & packet.cp.items.keys()
+    return {LEGACY_CODES[code]: code for code in old} if old else None
+
+
+def readings_from_packet(packet: Packet, data_time: datetime | None = None
+                         ) -> list[ReadingIn]:
     """The readings of a data upload; [] for anything else (or an upload without DataTime,
-    which cannot be stored: there is no time to file it under)."""
+    which cannot be stored: there is no time to file it under). ``data_time`` is used when
+    the packet has none (a later part of a split packet: its group's DataTime). 2005 codes
+    are read as their 2017 factors (see :func:`legacy_codes` for the raw code)."""
     kind_value = _CN_KIND.get(packet.cn)
-    if kind_value is None or packet.cp.data_time is None:
+    local = packet.cp.data_time or data_time
+    if kind_value is None or local is None:
         return []
     kind, attr = kind_value
-    when = beijing_to_utc(packet.cp.data_time)
+    when = beijing_to_utc(local)
     index = _FIELD[attr]
+    legacy = LEGACY_CODES
     out = []
     for code, m in packet.cp.items.items():
+        code = legacy.get(code, code)
         value = m[index]  # by index: a NamedTuple's field lookup is a call per field
         if value is None and attr == "avg":  # some loggers send only -Rtd in period data
             value = m[_RTD]

@@ -20,6 +20,19 @@ What "the measure" is depends on the rule's kind:
 * ``rejects``: the caller's count of rejected packets in a row (passed as the value).
 * ``no_data``: how long the station has been silent, in multiples of its own no-data time
   (tier ``on`` = 1 means "silent for its no-data time"); see :func:`silence`.
+* ``clock``: how far the logger's clock runs ahead of the gateway's, in multiples of the
+  station's allowed skew (passed as the value, like ``rejects``).
+
+"Exceeds" means strictly above: for ``level`` and ``rate`` (limit values, where a value equal
+to the limit complies) a tier is entered when the measure is above ``on`` and held while it
+stays above ``off``. The counting kinds (quality, rejects, no_data, clock) compare with >=:
+"3 bad readings in a row" is reached at 3.
+
+A drop (de-escalation or clear) waits ``clear_seconds`` of the measure staying down, so one
+dip does not end an alarm. Each raise from the cleared state starts a new *episode*
+(``State.episode`` counts them): the caller raises a new alert for it, so an alarm that comes
+back after "cause cleared" is heard again. ``State.top`` is the highest tier of the episode
+(a de-escalated alarm still says how bad it was).
 """
 
 from __future__ import annotations
@@ -44,7 +57,8 @@ __all__ = [
 ]
 
 ALARMING_FLAGS = frozenset({"N", "T"})
-KINDS = ("level", "rate", "quality", "rejects", "no_data")
+KINDS = ("level", "rate", "quality", "rejects", "no_data", "clock")
+STRICT_KINDS = frozenset({"level", "rate"})  # limit values: equal to the limit complies
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +80,11 @@ class Rule:
     tiers: tuple[Tier, ...]
     duration_readings: int = 1
     duration_seconds: float = 0.0
+    clear_seconds: float = 0.0  # a drop waits this long with the measure down
+    strict: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "strict", self.kind in STRICT_KINDS)
         if self.kind not in KINDS:
             raise ValueError(f"rule {self.key}: unknown kind {self.kind!r}")
         if not self.tiers:
@@ -82,6 +99,8 @@ class Rule:
                                  f"{tier.clear_below}, above its on level {tier.on}")
         if self.duration_readings < 1:
             raise ValueError(f"rule {self.key}: duration_readings must be at least 1")
+        if self.clear_seconds < 0 or self.duration_seconds < 0:
+            raise ValueError(f"rule {self.key}: durations cannot be negative")
 
     @classmethod
     def from_dict(cls, key: str, data: Mapping[str, Any]) -> Rule:
@@ -89,7 +108,8 @@ class Rule:
                            None if t.get("off") is None else float(t["off"]))
                       for t in data["tiers"])
         return cls(key, str(data["kind"]), tiers, int(data.get("duration_readings") or 1),
-                   float(data.get("duration_seconds") or 0))
+                   float(data.get("duration_seconds") or 0),
+                   float(data.get("clear_seconds") or 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +129,9 @@ class State:
     last_value: float | None = None  # last valid value (rate)
     bad: int = 0  # non-alarming flags in a row (quality)
     peak: float | None = None  # highest measure while in a tier
+    episode: int = 0  # raises from the cleared state so far (each is a new alert)
+    top: int = -1  # highest tier of the current (or last) episode
+    drop_since: float | None = None  # since when a drop has been waiting (clear_seconds)
 
     def to_dict(self) -> dict[str, Any]:
         """Only what differs from a fresh state (from_dict fills in the rest): a station's
@@ -128,6 +151,12 @@ class State:
             out["bad"] = self.bad
         if self.peak is not None:
             out["peak"] = self.peak
+        if self.episode:
+            out["episode"] = self.episode
+        if self.top != -1:
+            out["top"] = self.top
+        if self.drop_since is not None:
+            out["drop_since"] = self.drop_since
         return out
 
     @classmethod
@@ -136,11 +165,13 @@ class State:
         state = cls(int(data.get("tier", -1)), data.get("entered_at"),
                     [list(s) if s else None for s in data.get("streaks") or []],
                     data.get("last_t"), data.get("last_value"), int(data.get("bad", 0)),
-                    data.get("peak"))
+                    data.get("peak"), int(data.get("episode", 0)), int(data.get("top", -1)),
+                    data.get("drop_since"))
         if rule is not None:  # the rule may have been edited since the state was saved
             n = len(rule.tiers)
             state.streaks = (state.streaks + [None] * n)[:n]
             state.tier = min(state.tier, n - 1)
+            state.top = min(state.top, n - 1)
         return state
 
 
@@ -154,13 +185,15 @@ class Transition:
     measure: float
     t: float
     peak: float | None
+    episode: int = 0  # the episode this transition belongs to
+    top: int = -1  # highest tier of the episode so far
 
 
 def _copy(state: State, n: int) -> State:
     streaks = [list(s) if s else None for s in state.streaks]
     streaks = (streaks + [None] * n)[:n]
     return State(state.tier, state.entered_at, streaks, state.last_t, state.last_value,
-                 state.bad, state.peak)
+                 state.bad, state.peak, state.episode, state.top, state.drop_since)
 
 
 def apply(rule: Rule, state: State, t: float, measure: float) -> tuple[State, Transition | None]:
@@ -173,7 +206,9 @@ def apply(rule: Rule, state: State, t: float, measure: float) -> tuple[State, Tr
 def _quiet(rule: Rule, state: State, measure: float) -> bool:
     """Below every tier with nothing pending (the usual case): the general path would only
     move the clock, so :func:`_moved` gives its result without its work."""
-    return state.tier < 0 and measure < rule.tiers[0].on and not any(state.streaks)
+    on = rule.tiers[0].on
+    return (state.tier < 0 and (measure <= on if rule.strict else measure < on)
+            and not any(state.streaks))
 
 
 def _moved(state: State, n: int, last_t: float | None, last_value: float | None, bad: int
@@ -181,7 +216,8 @@ def _moved(state: State, n: int, last_t: float | None, last_value: float | None,
     # Nothing is pending, so the streaks are all None: the list is shared when it has the
     # right length (the engine changes only a fresh copy's list in place, see _copy).
     streaks = state.streaks if len(state.streaks) == n else [None] * n
-    return State(-1, state.entered_at, streaks, last_t, last_value, bad, state.peak)
+    return State(-1, state.entered_at, streaks, last_t, last_value, bad, state.peak,
+                 state.episode, state.top, None)
 
 
 def _apply_general(rule: Rule, state: State, t: float, measure: float
@@ -189,8 +225,9 @@ def _apply_general(rule: Rule, state: State, t: float, measure: float
     tiers = rule.tiers
     new_state = _copy(state, len(tiers))
     streaks = new_state.streaks
+    strict = rule.strict
     for i, tier in enumerate(tiers):
-        if measure >= tier.on:
+        if measure > tier.on if strict else measure >= tier.on:
             run = streaks[i] or [0, t]
             streaks[i] = [run[0] + 1, run[1]]
         else:
@@ -201,10 +238,16 @@ def _apply_general(rule: Rule, state: State, t: float, measure: float
             up = i
     hold = -1
     for j in range(state.tier + 1):
-        if measure >= tiers[j].clear_below:
+        off = tiers[j].clear_below
+        if measure > off if strict else measure >= off:
             hold = j
     new = max(up, hold)
     old = state.tier
+    new_state.drop_since = None
+    if new < old and rule.clear_seconds > 0:  # a drop waits for the measure to stay down
+        since = t if state.drop_since is None else state.drop_since
+        if t - since < rule.clear_seconds:
+            new, new_state.drop_since = old, since
     new_state.tier = new
     if new >= 0:
         new_state.peak = measure if new_state.peak is None else max(new_state.peak, measure)
@@ -212,11 +255,15 @@ def _apply_general(rule: Rule, state: State, t: float, measure: float
         return new_state, None
     if new > old:
         action = "raise" if old < 0 else "escalate"
+        if old < 0:
+            new_state.episode, new_state.top = state.episode + 1, new
+        else:
+            new_state.top = max(new_state.top, new)
     else:
         action = "clear" if new < 0 else "deescalate"
     shown = tiers[new] if new >= 0 else tiers[old]
     transition = Transition(action, new, old, shown.level, shown.name, measure, t,
-                            new_state.peak)
+                            new_state.peak, new_state.episode, new_state.top)
     new_state.entered_at = t if new >= 0 else None
     if new < 0:
         new_state.peak = None
@@ -250,7 +297,7 @@ def feed(rule: Rule, state: State, t: float, value: float | None, flag: str | No
         new_state, transition = apply(rule, state, t, float(bad))
         new_state.bad, new_state.last_t = bad, t
         return new_state, transition
-    if kind == "rejects":
+    if kind == "rejects" or kind == "clock":
         new_state, transition = apply(rule, state, t, float(value or 0))
         new_state.last_t = t
         return new_state, transition
@@ -289,10 +336,10 @@ def feed_owned(rule: Rule, state: State, t: float, value: float | None, flag: st
                     state.last_t, state.bad = t, 0
                     return state, None
             elif kind == "level":
-                if flag in ALARMING_FLAGS and value is not None and value < on:
+                if flag in ALARMING_FLAGS and value is not None and value <= on:
                     state.last_t, state.last_value = t, value
                     return state, None
-            elif kind == "rejects":
+            elif kind == "rejects" or kind == "clock":
                 if float(value or 0) < on:
                     state.last_t = t
                     return state, None

@@ -30,6 +30,7 @@ import asyncio
 import gc
 import logging
 import math
+import re
 import signal
 import subprocess
 import sys
@@ -44,8 +45,10 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from zoneops.hj212 import HJ212Error, Packet, Reframer, answer_for, request_answer
+from zoneops.hj212.split import SplitAssembler
 
-from .convert import Upload, readings_from_packet
+from .clock import SYSTEM, Clock
+from .convert import Upload, legacy_codes, readings_from_packet
 
 log = logging.getLogger("zoneops.gateway")
 
@@ -65,6 +68,7 @@ class GatewayConfig:
     max_rejects_in_a_row: int = 20  # rejected frames with no good one between: close
     logged_rejects: int = 5  # rejects logged one by one per connection; the rest counted
     recheck_credentials: float = 60.0  # seconds a connection trusts an MN + PW it checked
+    reject_flush_interval: float = 1.0  # how often unauthenticated rejects are written
 
 
 @dataclass
@@ -92,10 +96,10 @@ def _db_job(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         connections.close_all()
 
 
-def _ingest_batch(uploads: list) -> list:
+def _ingest_batch(uploads: list, now: Any) -> list:
     from .services import ingest_batch
 
-    return ingest_batch(uploads)
+    return ingest_batch(uploads, now=now)
 
 
 def _authenticate_all(credentials: list[tuple[str, str]]
@@ -105,10 +109,10 @@ def _authenticate_all(credentials: list[tuple[str, str]]
     return authenticate_all(credentials)
 
 
-def _reject(station_id: int, code: str, message: str) -> None:
+def _reject(station_id: int, code: str, message: str, now: Any, count: int = 1) -> None:
     from .services import record_reject
 
-    record_reject(station_id, code, message)
+    record_reject(station_id, code, message, now=now, count=count)
 
 
 def _bad_pw_station(mn: str) -> int | None:
@@ -128,15 +132,19 @@ def _warm_up() -> None:
     active_rules()
 
 
-def _check_silence() -> int:
+def _check_silence(now: Any) -> int:
     from .services import check_silence
 
-    return check_silence()
+    return check_silence(now)
 
 
 class Gateway:
-    def __init__(self, config: GatewayConfig | None = None) -> None:
+    def __init__(self, config: GatewayConfig | None = None, clock: Clock | None = None
+                 ) -> None:
         self.config = config or GatewayConfig()
+        # Wall time for judging readings, and the interval clock of credential re-checks
+        # (injectable: tests move it instead of sleeping).
+        self.clock = clock or SYSTEM
         workers = self.config.workers
         if workers is None:
             sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
@@ -149,6 +157,11 @@ class Gateway:
         self.committer = Committer(self)
         self.authenticator = Authenticator(self)
         self.stopping = False
+        self.silence_checks = 0  # completed no-data checks (tests wait on it)
+        # (station, reason) -> [count, last message] of frames from unauthenticated peers
+        self.unauthenticated_rejects: dict[tuple[int, str], list] = {}
+        self._mn_cache: dict[str, int | None] = {}
+        self._mn_cache_at = 0.0
 
     async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -165,6 +178,7 @@ class Gateway:
         self._spawn(self.authenticator.run())
         if cfg.silence_interval > 0:
             self._spawn(self._silence_loop())
+        self._spawn(self._flush_loop())
         port = self.server.sockets[0].getsockname()[1]
         log.info("HJ 212 gateway listening on %s:%s", cfg.host, port)
         return port
@@ -199,7 +213,8 @@ class Gateway:
         while True:
             await asyncio.sleep(self.config.silence_interval)
             try:
-                await self.db(_check_silence)
+                await self.db(_check_silence, self.clock.now())
+                self.silence_checks += 1
             except Exception:  # noqa: BLE001 - the check must keep running
                 log.exception("no-data check failed")
 
@@ -258,8 +273,8 @@ class Gateway:
                             await self._rejected(peer, frame.error, frame.raw)
                     return
                 frames = reframer.feed(data)
-                now = time.monotonic()
-                watch.saw_data(now, reframer.buffered)
+                watch.saw_data(time.monotonic(), reframer.buffered)
+                now = self.clock.monotonic()
                 # Uploads of one read go to the committer together; their answers are written
                 # in order once committed.
                 pending: list[tuple[asyncio.Future | None, Packet]] = []
@@ -288,8 +303,20 @@ class Gateway:
                     peer.station_id = sid
                     upload = None
                     if packet.cn in _UPLOADS:
-                        upload = self.committer.submit(
-                            Upload(sid, readings_from_packet(packet), address))
+                        fallback = None
+                        if packet.is_split:
+                            try:
+                                fallback = self._split_part(peer, packet)
+                            except HJ212Error as exc:
+                                await self._answer(pending, writer)
+                                await self._rejected(peer, exc, b"")
+                                continue
+                        if packet.cp.data_time is None and fallback is None:
+                            await self._no_data_time(peer, packet)
+                        else:
+                            upload = self.committer.submit(Upload(
+                                sid, readings_from_packet(packet, fallback), address,
+                                legacy_codes(packet)))
                     pending.append((upload, packet))
                 await self._answer(pending, writer)
                 if peer.rejects_in_a_row >= cfg.max_rejects_in_a_row:
@@ -354,7 +381,83 @@ class Gateway:
         else:
             peer.unlogged += 1
         if peer.station_id is not None:
-            await self.db(_reject, peer.station_id, code, str(error)[:300])
+            await self.db(_reject, peer.station_id, code, str(error)[:300], self.clock.now())
+            return
+        # Never authenticated here: counted on the station the frame names, if registered,
+        # so its rejects rule sees a logger that never gets one frame through. Anyone can
+        # send such frames, so they cost no database work of their own: the MN look-up is
+        # cached and the counts are added up and written once a second (_flush_loop).
+        if not peer.guessed:
+            peer.guessed = True
+            mn = _mn_in(raw)
+            if mn:
+                peer.guessed_station = await self._station_of(mn)
+        if peer.guessed_station is not None:
+            counted = self.unauthenticated_rejects.setdefault(
+                (peer.guessed_station, code), [0, ""])
+            counted[0] += 1
+            counted[1] = f"{peer.address} (not authenticated): {error}"[:300]
+
+    async def _station_of(self, mn: str) -> int | None:
+        """A station id by MN, from a small per-process cache refreshed every minute."""
+        now = self.clock.monotonic()
+        if now - self._mn_cache_at > 60 or len(self._mn_cache) > 4096:
+            self._mn_cache, self._mn_cache_at = {}, now
+        if mn not in self._mn_cache:
+            self._mn_cache[mn] = await self.db(_bad_pw_station, mn)
+        return self._mn_cache[mn]
+
+    async def flush_rejects(self) -> None:
+        """Write the counted rejects of unauthenticated connections (one job per station and
+        reason since the last flush)."""
+        counts, self.unauthenticated_rejects = self.unauthenticated_rejects, {}
+        for (station_id, code), (count, message) in counts.items():
+            await self.db(_reject, station_id, code, message, self.clock.now(), count)
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.reject_flush_interval)
+            try:
+                await self.flush_rejects()
+            except Exception:  # noqa: BLE001 - counting must keep running
+                log.exception("counting rejects failed")
+
+    def _split_part(self, peer: _Peer, packet: Packet) -> Any:
+        """Reassemble a split upload as its parts arrive (PNUM/PNO, in sequence per MN and
+        CN). Each part is stored and answered as it comes - a logger may wait for one part's
+        9014 before sending the next - and a part without a DataTime of its own is filed
+        under its group's (part 1's). Returns that DataTime (None when the part has its own
+        or is part 1). A part out of sequence that has no DataTime cannot be filed: raises
+        HJ212Error("split_mismatch"), and the caller rejects it (no answer: the logger
+        resends the record)."""
+        if peer.split is None:
+            peer.split = SplitAssembler(max_groups=8)
+        first = peer.split.first_part(packet.mn, packet.cn) if packet.pno != 1 else None
+        try:
+            peer.split.add(packet)
+        except HJ212Error:
+            if packet.cp.data_time is None:
+                raise
+            return None  # out of sequence, but it names its own time: store it
+        if packet.cp.data_time is None and first is not None:
+            return first.cp.data_time
+        if packet.cp.data_time is None and packet.pno != 1:
+            raise HJ212Error("split_mismatch", f"part {packet.pno}/{packet.pnum} has no "
+                             "DataTime and no part 1 before it")
+        return None
+
+    async def _no_data_time(self, peer: _Peer, packet: Packet) -> None:
+        """An upload without DataTime has no time to be filed under: nothing is stored, the
+        reject is counted on the station with its reason (so the rejects rule sees it), and
+        the upload is still answered (9014 if it asked): a resend could not bring the time,
+        and without an answer the logger would resend it forever."""
+        self.stats.reject("no_data_time")
+        if peer.logged < self.config.logged_rejects:
+            peer.logged += 1
+            log.warning("%s: upload CN %s QN %s without DataTime: not stored", peer.address,
+                        packet.cn, packet.qn)
+        await self.db(_reject, peer.station_id, "no_data_time",
+                      f"CN {packet.cn} QN {packet.qn}: no DataTime", self.clock.now())
 
     async def _unauthenticated(self, packet: Packet, reason: str, address: str,
                                writer: asyncio.StreamWriter) -> None:
@@ -364,7 +467,8 @@ class Gateway:
         if reason == "bad_pw":
             sid = await self.db(_bad_pw_station, packet.mn)
             if sid is not None:
-                await self.db(_reject, sid, reason, f"wrong PW from {address}")
+                await self.db(_reject, sid, reason, f"wrong PW from {address}",
+                              self.clock.now())
         writer.write(request_answer(packet, 4 if reason == "unknown_mn" else 3))
         await self._drain(writer)
 
@@ -381,6 +485,18 @@ class _Peer:
     rejects_in_a_row: int = 0
     logged: int = 0
     unlogged: int = 0
+    split: SplitAssembler | None = None  # split uploads being reassembled
+    guessed: bool = False  # looked for the MN of a bad frame before any good one
+    guessed_station: int | None = None
+
+
+_MN = re.compile(rb"MN=([^;&\r\n]{1,64});")
+
+
+def _mn_in(raw: bytes) -> str | None:
+    """The MN a (rejected) frame names, if it names one."""
+    found = _MN.search(raw)
+    return found.group(1).decode("utf-8", "replace") if found else None
 
 
 class Authenticator:
@@ -505,7 +621,8 @@ class Committer:
     async def _commit(self, batch: list[tuple[Upload, asyncio.Future]]) -> None:
         self.batches += 1
         try:
-            results = await self.gateway.db(_ingest_batch, [u for u, _f in batch])
+            now = self.gateway.clock.now()
+            results = await self.gateway.db(_ingest_batch, [u for u, _f in batch], now)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - find the culprit below
@@ -513,7 +630,7 @@ class Committer:
                         exc_info=True)
             for upload, future in batch:
                 try:
-                    result = (await self.gateway.db(_ingest_batch, [upload]))[0]
+                    result = (await self.gateway.db(_ingest_batch, [upload], now))[0]
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - reported to its connection

@@ -28,9 +28,16 @@ class Factor(models.Model):
 
 class Station(models.Model):
     class Kind(models.TextChoices):
+        """What a station measures, in the standards' terms (each limit applies to one):
+        GB 3095 ambient air; the park's own boundary; an enterprise's boundary (厂界: GB
+        14554, GB 31571 Table 7); inside a plant (厂区内: GB 37822 Table A.1); weather.
+        (The stored names of the two boundaries are kept from before, for importers and
+        deployments: "boundary" is the park's, "enterprise" an enterprise's.)"""
+
         AMBIENT = "ambient", _("Ambient air station")
         BOUNDARY = "boundary", _("Park boundary station")
         ENTERPRISE = "enterprise", _("Enterprise fence-line monitor")
+        IN_PLANT = "in_plant", _("In-plant monitor (inside the plant area)")
         WEATHER = "weather", _("Weather mast")
 
     mn = models.CharField(_("MN (device id)"), max_length=64, unique=True)
@@ -51,6 +58,12 @@ class Station(models.Model):
     no_data_seconds = models.PositiveIntegerField(
         _("silent after (seconds)"), default=600,
         help_text=_("A no-data alarm is raised when nothing arrives for this long."))
+    # A reading dated further ahead of the gateway's clock than this is stored but flagged
+    # (Reading.qc), judged at its arrival time, and raises the station's clock alarm.
+    max_clock_skew_seconds = models.PositiveIntegerField(
+        _("clock skew allowed (seconds)"), default=300,
+        help_text=_("Readings dated further ahead of the platform's clock are flagged and "
+                    "raise a data-quality alarm."))
     is_active = models.BooleanField(_("active"), default=True)
     factors = models.ManyToManyField(Factor, through="StationFactor", related_name="stations")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -67,6 +80,12 @@ class Station(models.Model):
 class StationFactor(models.Model):
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="station_factors")
     factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="+")
+    # The code the device sends for this factor when it is not the 2017 one (an HJ/T
+    # 212-2005 logger's "05" for a21028): readings are filed under the 2017 factor.
+    device_code = models.CharField(_("code sent by the device"), max_length=16, blank=True)
+    # The unit the device reports this factor in ("" = the factor's own unit, mg/m³ for
+    # gases); rules convert to theirs (units.py).
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["station", "factor__code"]
@@ -109,6 +128,12 @@ class Reading(models.Model):
     kind = models.CharField(_("kind"), max_length=4, choices=ReadingKind.choices)
     value = models.FloatField(_("value"), null=True)
     flag = models.CharField(_("data flag"), max_length=4, default="N")
+    # The platform's own quality marks (bits, see QC_*), apart from the device's flag. Left
+    # to its database default on the hot path; set afterwards for the rare flagged upload.
+    qc = models.PositiveSmallIntegerField(_("platform quality marks"), default=0, db_default=0)
+
+    QC_CLOCK_AHEAD = 1  # dated ahead of the gateway's clock by more than the station allows
+    QC_COMPUTED = 2  # a mean the platform computed from real-time readings (hourly.py)
 
     class Meta:
         verbose_name = _("reading")
@@ -179,6 +204,7 @@ class AlarmRule(models.Model):
         NO_DATA = "no_data", _("No data")
         QUALITY = "quality", _("Data quality")
         REJECTS = "rejects", _("Rejected packets")
+        CLOCK = "clock", _("Logger clock ahead")
 
     class Scope(models.TextChoices):
         ALL = "all", _("All stations")
@@ -201,6 +227,11 @@ class AlarmRule(models.Model):
     tiers = models.JSONField(_("tiers"), default=list)
     duration_readings = models.PositiveIntegerField(_("persist for readings"), default=1)
     duration_seconds = models.PositiveIntegerField(_("persist for seconds"), default=0)
+    # The unit of the tiers' values ("" = the factor's own unit); readings are converted.
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    clear_seconds = models.PositiveIntegerField(
+        _("clear after (seconds)"), default=0,
+        help_text=_("A lower tier or a clear waits for the measure to stay down this long."))
     source = models.CharField(_("source"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -14,8 +14,9 @@ from zoneops.core.models import Alert, User
 from zoneops.core.models.alerts import OPEN_STATUSES
 from zoneops.core.selectors import alerts_for, scoped_by_unit
 
+from . import units
 from .convert import BEIJING
-from .models import AlarmRule, AlarmState, Factor, Reading, Station
+from .models import AlarmRule, AlarmState, Factor, Reading, Station, StationFactor
 
 
 def stations_for(user: User) -> QuerySet[Station]:
@@ -60,6 +61,19 @@ def station_factors(station: Station) -> list[Factor]:
     return list(Factor.objects.filter(stations=station).order_by("code"))
 
 
+def station_factor_rows(station: Station) -> list[StationFactor]:
+    """The station's factors with the unit and code its device uses (station page)."""
+    return list(StationFactor.objects.filter(station=station).select_related("factor")
+                .order_by("factor__code"))
+
+
+def station_units(station: Station) -> dict[str, str]:
+    """Factor code -> the unit this station's device reports it in (the factor's own unit
+    unless the station says otherwise)."""
+    return {code: own or unit for code, own, unit in StationFactor.objects.filter(
+        station=station).values_list("factor__code", "unit", "factor__unit")}
+
+
 def readings(station: Station, start: datetime | None = None, end: datetime | None = None,
              kinds: tuple[str, ...] | None = None, factor: str | None = None
              ) -> QuerySet[Reading]:
@@ -81,8 +95,10 @@ EXPORT_HEADER = ["MN", "station", "factor", "factor_name", "unit", "kind",
 
 def export_rows(station: Station, start: datetime | None, end: datetime | None
                 ) -> Iterator[list[Any]]:
+    own = station_units(station)
     for r in readings(station, start, end).iterator(chunk_size=2000):
-        yield [station.mn, station.name, r.factor.code, r.factor.name_zh, r.factor.unit, r.kind,
+        yield [station.mn, station.name, r.factor.code, r.factor.name_zh,
+               own.get(r.factor.code) or r.factor.unit, r.kind,
                r.time.isoformat(), r.time.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
                "" if r.value is None else repr(r.value), r.flag]
 
@@ -126,10 +142,17 @@ def rules_for_station(station: Station) -> list[AlarmRule]:
 def limits_by_factor(station: Station) -> dict[str, list[dict[str, Any]]]:
     """Tier lines to draw on each factor's chart."""
     out: dict[str, list[dict[str, Any]]] = {}
+    own = station_units(station)
     for rule in rules_for_station(station):
         if rule.kind == "level" and rule.factor is not None:
+            code = rule.factor.code
+            try:  # drawn in the station's unit, as its readings are
+                scale = units.conversion(code, own.get(code, ""), rule.unit)
+            except units.UnitError:
+                continue
             for tier in rule.tiers:
-                out.setdefault(rule.factor.code, []).append(
-                    {"name": tier["name"], "level": tier["level"], "value": tier["on"],
-                     "kind": rule.reading_kind})
+                out.setdefault(code, []).append(
+                    {"name": tier["name"], "level": tier["level"],
+                     "value": float(tier["on"]) / scale, "kind": rule.reading_kind,
+                     "unit": own.get(code) or rule.factor.unit})
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +20,21 @@ from zoneops.core.models import User
 from zoneops.core.services.audit import record, save_audited
 from zoneops.hj212.codes import pollutant
 
-from . import alarms, store
+from . import alarms, hourly, store, units
 from . import permissions as env_perm
 from .convert import ReadingIn, Upload
 from .models import (
     AlarmRule,
     Factor,
     GatewayState,
+    Reading,
     RejectCount,
     Station,
     StationFactor,
 )
 
 STATION_FIELDS = ("mn", "password", "name", "kind", "latitude", "longitude", "enterprise",
-                  "unit", "no_data_seconds", "is_active")
+                  "unit", "no_data_seconds", "max_clock_skew_seconds", "is_active")
 DEFAULT_RULES = Path(__file__).parent / "data" / "alarm_rules.json"
 
 
@@ -80,8 +81,11 @@ def _check_station(data: dict[str, Any], station: Station) -> None:
 
 
 def save_station(actor: User, data: dict[str, Any], station: Station | None = None,
-                 factors: Sequence[str] | None = None) -> Station:
-    """Create or change a station (admin only, audited). ``factors`` are HJ 212 codes."""
+                 factors: Sequence[str] | None = None,
+                 factor_units: dict[str, str] | None = None) -> Station:
+    """Create or change a station (admin only, audited). ``factors`` are HJ 212 codes;
+    ``factor_units`` the unit the device reports some of them in (code -> mg/m³, µg/m³,
+    ppm or ppb; "" for the factor's own)."""
     perm.require(env_perm.can_manage_stations(actor), "only an administrator manages stations")
     station = station or Station()
     data = {k: v for k, v in data.items() if k in STATION_FIELDS}
@@ -91,8 +95,31 @@ def save_station(actor: User, data: dict[str, Any], station: Station | None = No
         GatewayState.objects.get_or_create(station=station)
         if factors is not None:
             _set_factors(actor, station, factors)
+        if factor_units:
+            _set_factor_units(actor, station, factor_units)
     alarms.clear_cache()
     return station
+
+
+def _set_factor_units(actor: User, station: Station, wanted: dict[str, str]) -> None:
+    try:
+        clean = {code: units.normalise(unit) for code, unit in wanted.items()}
+    except units.UnitError as exc:
+        raise ValidationError({"factor_units": str(exc)}) from exc
+    rows = {sf.factor.code: sf for sf in StationFactor.objects.filter(
+        station=station, factor__code__in=clean).select_related("factor")}
+    missing = sorted(set(clean) - rows.keys())
+    if missing:
+        raise ValidationError({"factor_units": f"not a factor of this station: "
+                                               f"{', '.join(missing)}"})
+    before = {code: rows[code].unit for code in sorted(clean)}
+    for code, unit in clean.items():
+        if rows[code].unit != unit:
+            rows[code].unit = unit
+            rows[code].save(update_fields=["unit"])
+    after = {code: clean[code] for code in sorted(clean)}
+    if before != after:
+        record(actor, "set factor units", station, {"units": before}, {"units": after})
 
 
 def _set_factors(actor: User, station: Station, codes: Sequence[str]) -> None:
@@ -120,6 +147,7 @@ class IngestResult:
 
 
 _station_factors: set[tuple[int, int]] = set()  # pairs known to be registered
+_device_codes: set[tuple[int, int, str]] = set()  # (station, factor, 2005 code) recorded
 
 
 def ingest(station_id: int, readings: Sequence[ReadingIn], *, address: str = "",
@@ -158,17 +186,31 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None
         states = alarms.STATES.take(versions)
         tiers: list = []
         alerts: list = []
+        ahead: list[tuple[int, datetime]] = []  # (station, DataTime) ahead of our clock
         with store.readings_inserted(rows):  # evaluation runs while the server stores them
             for u in uploads:
                 info = infos.get(u.station_id)
+                fast: list[datetime] = []
                 transitions = (alarms.evaluate(info, states[u.station_id], u.readings, now,
-                                               tiers, alerts)
+                                               tiers, alerts, fast)
                                if info is not None else [])
+                if fast:
+                    ahead.extend((u.station_id, when) for when in fast)
                 results.append(IngestResult(len(u.readings), transitions))
+        if ahead:  # rare: flagged after the insert, so the hot path's rows stay as they are
+            store.mark_readings(ahead, Reading.QC_CLOCK_AHEAD)
+        closed = _hours_closed(uploads, states, now)
+        if closed:  # once an hour per station: its real-time readings' 1-hour means
+            _store_hourly_means(closed, infos, states, now, tiers, alerts)
         if pairs:
             StationFactor.objects.bulk_create(
                 [StationFactor(station_id=s, factor_id=f) for s, f in pairs],
                 ignore_conflicts=True)
+        legacy = {(u.station_id, ids[new], old) for u in uploads if u.raw_codes
+                  for new, old in u.raw_codes.items()} - _device_codes
+        for station_id, factor_id, old in legacy:  # rare: 2005 loggers, once per process
+            StationFactor.objects.filter(station_id=station_id, factor_id=factor_id).exclude(
+                device_code=old).update(device_code=old)
         alarms.emit_alerts(alerts)
         alarms.record_tiers(tiers)
         store.write_stations(
@@ -176,21 +218,83 @@ def ingest_batch(uploads: Sequence[Upload], *, now: datetime | None = None
              for sid, t in totals.items()], now)
         alarms.STATES.put_after_commit(states, {sid: v + 1 for sid, v in versions.items()})
         transaction.on_commit(lambda: _station_factors.update(pairs))
+        if legacy:
+            transaction.on_commit(lambda: _device_codes.update(legacy))
     return results
 
 
+_OPEN_HOUR = "~hour"  # station state key: the hour its real-time readings are in
+
+
+def _hours_closed(uploads: Sequence[Upload], states: dict, now: datetime
+                  ) -> list[tuple[int, datetime]]:
+    """Stations whose real-time readings moved into a later hour: (station, the hour they
+    left). One look at each upload's first reading (an upload is one CN and one time)."""
+    closed = []
+    for u in uploads:
+        if not u.readings or u.readings[0][2] != "rtd":
+            continue
+        when = min(u.readings[0][1], now)
+        hour = when.timestamp() // 3600 * 3600
+        mine = states[u.station_id]
+        open_hour = mine.get(_OPEN_HOUR)
+        if open_hour is None:
+            mine[_OPEN_HOUR] = alarms.engine.State(last_t=hour)
+        elif hour > (open_hour.last_t or 0):
+            closed.append((u.station_id, datetime.fromtimestamp(open_hour.last_t or 0, UTC)))
+            mine[_OPEN_HOUR] = alarms.engine.State(last_t=hour)
+    return closed
+
+
+def _store_hourly_means(closed: list[tuple[int, datetime]], infos: dict, states: dict,
+                        now: datetime, tiers: list, alerts: list) -> None:
+    """Compute, store (marked Reading.QC_COMPUTED) and judge the 1-hour means of the hours
+    the stations' real-time data left. A factor whose logger sent its own hourly value for
+    that hour keeps it."""
+    from datetime import timedelta
+
+    codes = dict(Factor.objects.values_list("id", "code"))
+    rows: list[store.ReadingRow] = []
+    marks: list[tuple[int, datetime]] = []
+    for station_id, start in closed:
+        end = start + timedelta(hours=1)
+        sent = set(Reading.objects.filter(station_id=station_id, kind="hour", time=start)
+                   .values_list("factor_id", flat=True))
+        by_factor: dict[int, list] = {}
+        for factor_id, when, value, flag in Reading.objects.filter(
+                station_id=station_id, kind="rtd", time__gte=start, time__lt=end).values_list(
+                "factor_id", "time", "value", "flag"):
+            if factor_id not in sent:
+                by_factor.setdefault(factor_id, []).append((when.timestamp(), value, flag))
+        means = []
+        for factor_id, values in sorted(by_factor.items()):
+            mean = hourly.hourly_mean(values, start.timestamp())
+            if mean is not None:
+                rows.append((station_id, factor_id, start, "hour", mean, "N"))
+                means.append(ReadingIn(codes[factor_id], start, "hour", mean, "N"))
+        if means:
+            marks.append((station_id, start))
+            info = infos.get(station_id)
+            if info is not None:
+                alarms.evaluate(info, states[station_id], means, now, tiers, alerts,
+                                station_wide=False)
+    if rows:
+        store.insert_readings(rows)
+        store.mark_readings(marks, Reading.QC_COMPUTED, kind="hour")
+
+
 def record_reject(station_id: int, code: str, message: str = "",
-                  now: datetime | None = None) -> int:
-    """Count a rejected packet of a known station by reason; returns the rejects in a row
-    (which the ``rejects`` alarm rules judge)."""
+                  now: datetime | None = None, count: int = 1) -> int:
+    """Count ``count`` rejected packets of a known station by reason; returns the rejects in
+    a row (which the ``rejects`` alarm rules judge)."""
     now = now or timezone.now()
     with transaction.atomic():
         versions = store.lock_stations([station_id])
         GatewayState.objects.filter(station_id=station_id).update(
-            rejects=F("rejects") + 1, reject_streak=F("reject_streak") + 1)
+            rejects=F("rejects") + count, reject_streak=F("reject_streak") + count)
         streak = GatewayState.objects.values_list("reject_streak", flat=True).get(
             station_id=station_id)
-        changes = {"count": F("count") + 1, "last_at": now, "last_message": message[:300]}
+        changes = {"count": F("count") + count, "last_at": now, "last_message": message[:300]}
         if not RejectCount.objects.filter(station_id=station_id, code=code).update(**changes):
             RejectCount.objects.bulk_create([RejectCount(station_id=station_id, code=code)],
                                             ignore_conflicts=True)
@@ -229,6 +333,13 @@ def load_rules(actor: User | str, path: Path | str = DEFAULT_RULES) -> int:
     return count
 
 
+def _rule_unit(unit: str) -> str:
+    try:
+        return units.normalise(unit)
+    except units.UnitError as exc:
+        raise ValidationError(f"unit: {exc}") from exc
+
+
 def _load_rule(actor: User | str, item: dict[str, Any]) -> AlarmRule:
     from .engine import Rule
 
@@ -258,6 +369,8 @@ def _load_rule(actor: User | str, item: dict[str, Any]) -> AlarmRule:
                 "scope_station": station, "tiers": item.get("tiers") or [],
                 "duration_readings": int(item.get("duration_readings") or 1),
                 "duration_seconds": int(item.get("duration_seconds") or 0),
+                "clear_seconds": int(item.get("clear_seconds") or 0),
+                "unit": _rule_unit(item.get("unit") or ""),
                 "source": item.get("source") or "", "is_active": item.get("active", True)}
     try:
         Rule.from_dict(code, {**(vars(existing) if existing else {}), **data,

@@ -182,6 +182,29 @@ def _insert_readings_skipping_stored(table: str, rows: Sequence[ReadingRow]) -> 
             [station, factor, when, kind, value, flag])
 
 
+def mark_readings(readings: Sequence[tuple[int, datetime]], bit: int, kind: str = ""
+                  ) -> None:
+    """Set a platform quality bit (Reading.QC_*) on every reading of these stations at these
+    times (all factors; all kinds, or only ``kind``)."""
+    from .models import Reading
+
+    table = Reading._meta.db_table
+    adapt = (lambda when: when) if _postgres() else connection.ops.adapt_datetimefield_value
+    only = " AND kind = %s" if kind else ""
+    with connection.cursor() as cur:
+        cur.executemany(f"UPDATE {table} SET qc = qc | %s "  # noqa: S608 - model's table
+                        f"WHERE station_id = %s AND time = %s{only}",
+                        [(bit, sid, adapt(when), *([kind] if kind else []))
+                         for sid, when in sorted(set(readings))])
+
+
+def insert_readings(rows: Sequence[ReadingRow]) -> None:
+    """Insert readings, skipping any already stored (off the hot path: computed means)."""
+    from .models import Reading
+
+    _insert_rows(Reading._meta.db_table, rows)
+
+
 def write_stations(writes: Sequence[StationWrite], now: datetime) -> None:
     """Add to each station's counters, mark it seen now (ending its reject streak), store its
     alarm-engine state and bump its version (which tells other gateways their copy is old)."""

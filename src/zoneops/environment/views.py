@@ -89,6 +89,7 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "station": station, "state": getattr(station, "gateway_state", None),
         "rejects": RejectCount.objects.filter(station=station),
         "factors": selectors.station_factors(station),
+        "factor_rows": selectors.station_factor_rows(station),
         "rules": selectors.rules_for_station(station),
         "alerts": selectors.environment_alerts(request.user).filter(
             key__startswith=f"{station.mn}:")[:20],
@@ -116,7 +117,8 @@ def series(request: HttpRequest, pk: int) -> JsonResponse:
             stride = len(points) // MAX_POINTS + 1
             by_factor[code] = points[::stride] + ([points[-1]] if len(points) % stride != 1
                                                   else [])
-    factors = {f.code: {"name": f.name_zh, "unit": f.unit}
+    own = selectors.station_units(station)
+    factors = {f.code: {"name": f.name_zh, "unit": own.get(f.code) or f.unit}
                for f in selectors.station_factors(station)}
     return JsonResponse({"series": by_factor, "factors": factors,
                          "limits": selectors.limits_by_factor(station),

@@ -20,21 +20,34 @@ from .stream import Reframer
 __all__ = ["decode_lines", "decode_stream", "encode_args", "main", "result_json"]
 
 _EMPTY = {"qn": None, "st": None, "cn": None, "pw": None, "mn": None, "flag": None,
-          "version": None, "cp": None}
+          "version": None, "pnum": None, "pno": None, "cp": None, "cp_groups": None}
 
 
 def result_json(packet: Packet | None, error: HJ212Error | None = None) -> dict[str, Any]:
-    """One output record: ``ok``, ``error``, ``code``, the header fields and ``cp`` (every
-    key and value as sent, in order)."""
+    """One output record: ``ok``, ``error``, ``code``, the header fields (PNUM/PNO of a split
+    packet too), ``cp`` (every key and value as sent, in order; a repeated key shows its
+    last value) and ``cp_groups`` (the same pairs cut into groups wherever a key repeats, so
+    CN 3020's two ``PolId`` groups are both there)."""
     if packet is None:
         assert error is not None
         return {"ok": False, "error": error.message, "code": error.code, **_EMPTY}
     return {
         "ok": True, "error": None, "code": None,
         "qn": packet.qn, "st": packet.st, "cn": packet.cn, "pw": packet.pw, "mn": packet.mn,
-        "flag": packet.flag, "version": packet.version,
-        "cp": dict(packet.cp.raw_pairs),
+        "flag": packet.flag, "version": packet.version, "pnum": packet.pnum,
+        "pno": packet.pno, "cp": dict(packet.cp.raw_pairs),
+        "cp_groups": cp_groups(packet.cp.raw_pairs),
     }
+
+
+def cp_groups(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """The data area's pairs in order, a new group starting where a key repeats."""
+    groups: list[dict[str, str]] = [{}]
+    for key, value in pairs:
+        if key in groups[-1]:
+            groups.append({})
+        groups[-1][key] = value
+    return groups if groups[0] else []
 
 
 def _write(out_stream: TextIO, record: dict[str, Any]) -> None:

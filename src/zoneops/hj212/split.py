@@ -92,6 +92,12 @@ class SplitAssembler:
         """Number of unfinished groups."""
         return len(self._groups)
 
+    def first_part(self, mn: str, cn: str) -> Packet | None:
+        """Part 1 of the unfinished group of (MN, CN), if any (its header and DataTime name
+        the whole record)."""
+        parts = self._groups.get((mn, cn))
+        return parts[0] if parts else None
+
     def add(self, packet: Packet) -> Reassembled | None:
         """Add a packet; a whole packet comes back at once, a split one when its last part
         arrives. Raises HJ212Error("split_mismatch") and drops the group on a bad sequence."""
