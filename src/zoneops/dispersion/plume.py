@@ -31,6 +31,8 @@ def vertical_term(z, height, sigma_z, mixing_height: float | None = None) -> np.
     if not mixing_height:
         return total
     h = float(mixing_height)
+    if float(np.max(sz)) < h / 4:
+        return total  # image terms are below exp(-8) of the direct ones: skip the work
     for n in range(1, IMAGE_TERMS + 1):
         for s in (-1, 1):
             shift = 2 * n * h * s
