@@ -89,9 +89,10 @@ class PlumeModel:
                                          obukhov_length_m=self.obukhov_length_m), MIN_WIND_M_S)
 
     def unit_concentration(self, src_x, src_y, height, rx, ry, rz, *,
-                           direction_offset_deg=0.0, sigma_scale=1.0) -> np.ndarray:
+                           direction_offset_deg=0.0, sigma_scale=1.0,
+                           sigma_z_scale=1.0) -> np.ndarray:
         """Concentration (g/m^3) per g/s; arguments broadcast (sources against receptors,
-        wind-direction offsets, sigma scales)."""
+        wind-direction offsets, sigma scales; ``sigma_z_scale`` scales sigma_z further)."""
         from_deg = self.wind_from_deg + np.asarray(direction_offset_deg, dtype=float)
         to = np.radians(from_deg + 180.0)
         ex, ey = np.sin(to), np.cos(to)
@@ -100,7 +101,7 @@ class PlumeModel:
         y = dx * ey - dy * ex
         xd = np.maximum(x, MIN_DISTANCE_M)
         sy, sz = self.sigmas(xd)
-        sy, sz = sy * sigma_scale, sz * sigma_scale
+        sy, sz = sy * sigma_scale, sz * sigma_scale * sigma_z_scale
         u = self.transport_speed(height, sz)
         c = (np.exp(-(y * y) / (2 * sy * sy)) * vertical_term(rz, height, sz, self.mixing_height_m)
              / (2 * math.pi * u * sy * sz))
