@@ -57,6 +57,7 @@ class PlumeModel:
     obukhov_length_m: float | None = None
     mixing_height_m: float | None = None
     profile_transport: bool = False
+    stability_method: str = "given"
     warnings: list[str] = field(default_factory=list)
 
     @property
