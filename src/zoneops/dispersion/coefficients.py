@@ -41,8 +41,9 @@ SIGMA_THETA_LOWER_DEG: tuple[tuple[str, float], ...] = (
 
 #: Golder (1972) nomogram, as the straight-line fit 1/L = a + b * log10(z0) for the
 #: centre of each class (z0 in metres).  Source: Seinfeld & Pandis (2006) "Atmospheric
-#: Chemistry and Physics", 2nd ed., Table 18.? after Golder, D. (1972) Boundary-Layer
-#: Meteorology 3, 47-58.  A class is chosen as the line nearest to the measured 1/L.
+#: Chemistry and Physics", 2nd ed., ch. 18 (the table relating Pasquill classes to L; its
+#: number was not confirmed here), after Golder, D. (1972) Boundary-Layer Meteorology 3,
+#: 47-58.  A class is chosen as the line nearest to the measured 1/L.
 GOLDER_INV_L: dict[str, tuple[float, float]] = {
     "A": (-0.096, 0.029),
     "B": (-0.037, 0.029),

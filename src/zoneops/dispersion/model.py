@@ -47,8 +47,7 @@ def resolve_met(met: MetInput, averaging_time_s: float, *, sigma_mode: str = "br
         averaging_time_s=averaging_time_s, wind_height_m=met.wind_height_m,
         roughness_m=met.roughness_m, obukhov_length_m=met.obukhov_length_m,
         mixing_height_m=met.mixing_height_m, profile_transport=profile_transport,
-        warnings=warnings)
-    model.stability_method = method  # type: ignore[attr-defined]
+        stability_method=method, warnings=warnings)
     return model
 
 

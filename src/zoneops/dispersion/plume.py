@@ -31,6 +31,8 @@ def vertical_term(z, height, sigma_z, mixing_height: float | None = None) -> np.
     if not mixing_height:
         return total
     h = float(mixing_height)
+    if float(np.max(sz)) < h / 4:
+        return total  # image terms are below exp(-8) of the direct ones: skip the work
     for n in range(1, IMAGE_TERMS + 1):
         for s in (-1, 1):
             shift = 2 * n * h * s
@@ -55,6 +57,7 @@ class PlumeModel:
     obukhov_length_m: float | None = None
     mixing_height_m: float | None = None
     profile_transport: bool = False
+    stability_method: str = "given"
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -87,9 +90,10 @@ class PlumeModel:
                                          obukhov_length_m=self.obukhov_length_m), MIN_WIND_M_S)
 
     def unit_concentration(self, src_x, src_y, height, rx, ry, rz, *,
-                           direction_offset_deg=0.0, sigma_scale=1.0) -> np.ndarray:
+                           direction_offset_deg=0.0, sigma_scale=1.0,
+                           sigma_z_scale=1.0) -> np.ndarray:
         """Concentration (g/m^3) per g/s; arguments broadcast (sources against receptors,
-        wind-direction offsets, sigma scales)."""
+        wind-direction offsets, sigma scales; ``sigma_z_scale`` scales sigma_z further)."""
         from_deg = self.wind_from_deg + np.asarray(direction_offset_deg, dtype=float)
         to = np.radians(from_deg + 180.0)
         ex, ey = np.sin(to), np.cos(to)
@@ -98,7 +102,7 @@ class PlumeModel:
         y = dx * ey - dy * ex
         xd = np.maximum(x, MIN_DISTANCE_M)
         sy, sz = self.sigmas(xd)
-        sy, sz = sy * sigma_scale, sz * sigma_scale
+        sy, sz = sy * sigma_scale, sz * sigma_scale * sigma_z_scale
         u = self.transport_speed(height, sz)
         c = (np.exp(-(y * y) / (2 * sy * sy)) * vertical_term(rz, height, sz, self.mixing_height_m)
              / (2 * math.pi * u * sy * sz))
