@@ -44,7 +44,7 @@ class Indicator(models.Model):
                                  default=Frequency.MONTHLY)
     owner_unit = models.ForeignKey("core.Unit", verbose_name=_("owner unit"),
                                    on_delete=models.PROTECT, related_name="indicators")
-    source = models.CharField(_("source"), max_length=200, blank=True,
+    source = models.CharField(_("data source"), max_length=200, blank=True,
                               help_text=_("Who publishes it, e.g. the statistics bureau's "
                                           "monthly sheet."))
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -90,7 +90,7 @@ class Value(models.Model):
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("Last month of the period: 2 for 1–2月, 3 for the first quarter."))
-    level = models.DecimalField(_("level"), max_digits=18, decimal_places=4, null=True,
+    level = models.DecimalField(_("published level"), max_digits=18, decimal_places=4, null=True,
                                 blank=True)
     official_rate_pct = models.DecimalField(
         _("official year-on-year rate (%)"), max_digits=7, decimal_places=2, null=True,
