@@ -10,3 +10,20 @@ class ClaimCheckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12, "data-testid": "draft"}),
         help_text=_("Paste a draft; every sentence stating an average yearly growth between two "
                     "years is checked against the compound rate."))
+
+
+class ValueForm(forms.Form):
+    """One period's published figures; the service validates the rest (quarter months, at
+    least one figure) and the errors come back on the fields."""
+
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=_("month"), min_value=1, max_value=12,
+                               help_text=_("Last month of the period: 2 for 1–2月, 3 for the "
+                                           "first quarter."))
+    level = forms.DecimalField(label=_("published level"), required=False, max_digits=18,
+                               decimal_places=4)
+    official_rate_pct = forms.DecimalField(label=_("official year-on-year rate (%)"),
+                                           required=False, max_digits=7, decimal_places=2,
+                                           help_text=_("As published; never derived from the "
+                                                       "levels."))
+    note = forms.CharField(label=_("note"), required=False, max_length=200)

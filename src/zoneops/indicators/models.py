@@ -14,6 +14,11 @@ from django.utils.translation import gettext_lazy as _
 QUARTER_ENDS = (3, 6, 9, 12)
 
 
+def _year_field() -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(_("year"), validators=[MinValueValidator(2000),
+                                                              MaxValueValidator(2100)])
+
+
 class Indicator(models.Model):
     class Basis(models.TextChoices):
         REAL = "real", _("Real (comparable prices)")
@@ -39,7 +44,7 @@ class Indicator(models.Model):
                                  default=Frequency.MONTHLY)
     owner_unit = models.ForeignKey("core.Unit", verbose_name=_("owner unit"),
                                    on_delete=models.PROTECT, related_name="indicators")
-    source = models.CharField(_("source"), max_length=200, blank=True,
+    source = models.CharField(_("data source"), max_length=200, blank=True,
                               help_text=_("Who publishes it, e.g. the statistics bureau's "
                                           "monthly sheet."))
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -57,8 +62,7 @@ class Indicator(models.Model):
 class Target(models.Model):
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
                                   on_delete=models.CASCADE, related_name="targets")
-    year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(2000),
-                                                              MaxValueValidator(2100)])
+    year = _year_field()
     value = models.DecimalField(_("target level"), max_digits=18, decimal_places=4, null=True,
                                 blank=True)
     growth_pct = models.DecimalField(_("target growth (%)"), max_digits=7, decimal_places=2,
@@ -82,12 +86,11 @@ class Target(models.Model):
 class Value(models.Model):
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
                                   on_delete=models.CASCADE, related_name="values")
-    year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(2000),
-                                                              MaxValueValidator(2100)])
+    year = _year_field()
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("Last month of the period: 2 for 1–2月, 3 for the first quarter."))
-    level = models.DecimalField(_("level"), max_digits=18, decimal_places=4, null=True,
+    level = models.DecimalField(_("published level"), max_digits=18, decimal_places=4, null=True,
                                 blank=True)
     official_rate_pct = models.DecimalField(
         _("official year-on-year rate (%)"), max_digits=7, decimal_places=2, null=True,

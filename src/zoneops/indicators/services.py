@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from zoneops.core import permissions as perm
 from zoneops.core.models import User
 from zoneops.core.services.audit import save_audited
+from zoneops.core.services.org import _only  # the house's whitelist of writable fields
 
 from . import permissions
 from .models import Indicator, Target, Value
@@ -19,13 +19,6 @@ INDICATOR_FIELDS = {"code", "name", "unit", "basis", "accumulation", "frequency"
                     "source", "sort_order", "is_active"}
 TARGET_FIELDS = {"value", "growth_pct"}
 VALUE_FIELDS = {"level", "official_rate_pct", "note"}
-
-
-def _only(data: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
-    unknown = set(data) - allowed
-    if unknown:
-        raise ValidationError({name: "unknown field" for name in sorted(unknown)})
-    return data
 
 
 @transaction.atomic

@@ -4,5 +4,6 @@ from . import views
 
 urlpatterns = [
     path("", views.overview, name="indicators-overview"),
+    path("<int:pk>/", views.indicator_detail, name="indicators-detail"),
     path("claims/", views.claims, name="indicators-claims"),
 ]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from . import permissions, selectors
+from . import permissions, selectors, services
 from .claims import TOLERANCE_PP, check_text
-from .forms import ClaimCheckForm
+from .forms import ClaimCheckForm, ValueForm
+from .models import Indicator
 
 
 def claims(request: HttpRequest) -> HttpResponse:
@@ -32,13 +35,57 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The catalogue with each indicator's latest value of a year and its checks."""
     if not permissions.can_view_indicators(request.user):
         raise PermissionDenied
-    this_year = timezone.localdate().year  # Beijing time (settings.TIME_ZONE)
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        return HttpResponseBadRequest("year: not a year")
-    if not 2000 <= year <= 2100:
-        return HttpResponseBadRequest("year: out of 2000–2100")
+    year = _year(request)
+    if year is None:
+        return HttpResponseBadRequest("year: not a year in 2000–2100")
     return render(request, "indicators/overview.html", {
         "rows": selectors.overview(request.user, year), "year": year,
     })
+
+
+def _year(request: HttpRequest) -> int | None:
+    """?year=, default this year in Beijing time (settings.TIME_ZONE); None when unusable."""
+    try:
+        year = int(request.GET.get("year", timezone.localdate().year))
+    except ValueError:
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One indicator's values of a year, with single months and 时序进度; the office and the
+    owner unit's staff record a period here."""
+    if not permissions.can_view_indicators(request.user):
+        raise PermissionDenied
+    indicator = get_object_or_404(selectors.indicators(request.user), pk=pk)
+    year = _year(request)
+    if year is None:
+        return HttpResponseBadRequest("year: not a year in 2000–2100")
+    can_record = permissions.can_record_values(request.user, indicator)
+    form = ValueForm(initial={"year": year})
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        form = ValueForm(request.POST)
+        if form.is_valid() and _record(request, indicator, form):
+            messages.success(request, _("Saved."))
+            return redirect(f"{request.path}?year={form.cleaned_data['year']}")
+    return render(request, "indicators/indicator_detail.html", {
+        "indicator": indicator, "year": year, "form": form, "can_record": can_record,
+        "values": sorted(selectors.year_values(indicator, year).values(),
+                         key=lambda v: v.month),
+        "single_months": selectors.single_months(indicator, year),
+        "progress": selectors.progress(indicator, year),
+    })
+
+
+def _record(request: HttpRequest, indicator: Indicator, form: ValueForm) -> bool:
+    data = dict(form.cleaned_data)
+    year, month = data.pop("year"), data.pop("month")
+    try:
+        services.record_value(request.user, indicator, year, month, data)
+    except ValidationError as exc:
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return False
+    return True
