@@ -33,12 +33,13 @@ def main() -> None:
         print(f"simulated {points} points, {readings} readings "
               f"({chain.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
         del doc
-        times = []
+        times, cpu = [], []
         for _ in range(3):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             result = run(json.loads(chain.read_text(encoding="utf-8")))
             out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
     kinds: dict[str, int] = {}
     for a in result["anomalies"]:
         kinds[a["kind"]] = kinds.get(a["kind"], 0) + 1
@@ -46,9 +47,11 @@ def main() -> None:
     for a in result["anomalies"][:5]:
         print(f"  {a['score']:>8.1f} {a['kind']:<17} {a['point']:<6} {a['pollutant']:<5} "
               f"{a['start']} – {a['end']}")
-    print(f"runs: {', '.join(f'{t:.2f}' for t in times)} s")
+    print(f"runs: {', '.join(f'{t:.2f}' for t in times)} s "
+          f"(CPU {', '.join(f'{t:.2f}' for t in cpu)} s)")
+    # The CPU time says what a busy shared machine hides: wall time waits for other work.
     print(f"water balance, {points} points × {readings // points} h: {min(times):.2f} s "
-          f"(goal ≤ 10 s)")
+          f"(CPU {min(cpu):.2f} s; goal ≤ 10 s)")
 
 
 if __name__ == "__main__":
