@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import override
 from openpyxl import Workbook
 
 from zoneops.core.models import Alert, AuditEntry
@@ -78,16 +79,17 @@ def test_import_a_chain_from_a_sheet(world, tmp_path) -> None:
 def test_a_bad_sheet_reports_every_problem_and_saves_nothing(world, tmp_path) -> None:
     path = sheet(tmp_path, [["S1", "纳管口", "泵站", "N9", "half", "Z", None],
                             ["S1", "", "source", None, None, None, None]])
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught, override("en"):
         import_points(world.users["admin"], path)
-    messages = caught.value.messages
-    assert "row 2, column kind: '泵站' is not one of source, network, plant_inlet, " \
-           "plant_outlet, outfall, river" in messages
-    assert "row 2, column travel_minutes: not a number" in messages
-    assert "row 2, column unit: no unit 'Z'" in messages
-    assert "row 2, column downstream: no point 'N9'" in messages
-    assert "row 3, column name: required" in messages
-    assert "row 3, column code: 'S1' is already row 2" in messages
+    with override("en"):
+        messages = caught.value.messages
+    assert "Sheet!C2 (类型): “泵站” is not one of source, network, plant_inlet, " \
+           "plant_outlet, outfall, river." in messages
+    assert "Sheet!E2 (流经时间): Must be a number." in messages
+    assert "Sheet!F2 (责任单位): No unit “Z”." in messages
+    assert "Sheet!D2 (下游): No point “N9”." in messages
+    assert "Sheet!B3 (名称): 名称 is empty." in messages
+    assert "Sheet!A3 (编号): “S1” is already on row 2." in messages
     loop = sheet(tmp_path, [["A", "甲", "network", "B"], ["B", "乙", "network", "A"]])
     with pytest.raises(ValidationError, match="loops back"):
         import_points(world.users["admin"], loop)

@@ -14,50 +14,56 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
+from django.utils.translation import gettext_noop as N_
 
+from zoneops.core.imports import Problem, ReadError, TableSpec, read_table, read_workbook
+from zoneops.core.imports.units import unit_lookup
 from zoneops.core.models import Enterprise, User
 from zoneops.environment.models import Station
-from zoneops.environment.station_import import _text, _unit
 
 from .models import WaterPoint
 from .services import check_chain, save_point
 
-HEADERS = {
-    "编号": "code", "code": "code", "名称": "name", "name": "name", "类型": "kind",
-    "kind": "kind", "下游": "downstream", "downstream": "downstream",
-    "流经时间": "travel_minutes", "travel_minutes": "travel_minutes", "监测站": "station",
-    "station": "station", "企业": "enterprise", "enterprise": "enterprise",
-    "责任单位": "unit", "unit": "unit", "目标类别": "target_class",
-    "target_class": "target_class", "限值标准": "limit_set", "limit_set": "limit_set",
-}
-REQUIRED = ("code", "name", "kind")
+SPEC = TableSpec({
+    "code": ("编号", "code"), "name": ("名称", "name"), "kind": ("类型", "kind"),
+    "downstream": ("下游", "downstream"), "travel_minutes": ("流经时间", "travel_minutes"),
+    "station": ("监测站", "station"), "enterprise": ("企业", "enterprise"),
+    "unit": ("责任单位", "unit"), "target_class": ("目标类别", "target_class"),
+    "limit_set": ("限值标准", "limit_set"),
+}, required=("code", "name", "kind"), anchors=("code", "name"), scan_rows=1, sections=False)
 KIND_NAMES = {"排放源": "source", "管网": "network", "进水口": "plant_inlet",
               "出水口": "plant_outlet", "排污口": "outfall", "断面": "river"}
 
 
-def _row(n: int, cells: dict[str, str], errors: list[str]) -> dict[str, Any]:
+def _row(row: Any, units: dict, problems: list[Problem]) -> dict[str, Any]:
+    cells = {name: row.text(name) for name in row.cells}
     item: dict[str, Any] = {"code": cells.get("code", ""), "name": cells.get("name", "")}
-    for col in REQUIRED:
+    for col in SPEC.required:
         if not cells.get(col):
-            errors.append(f"row {n}, column {col}: required")
+            problems.append(row.problem(col, N_("%(column)s is empty."),
+                                        column=SPEC.label(col)))
     kind = KIND_NAMES.get(cells.get("kind", ""), cells.get("kind", ""))
     if kind and kind not in WaterPoint.Kind.values:
-        errors.append(f"row {n}, column kind: {kind!r} is not one of "
-                      f"{', '.join(WaterPoint.Kind.values)}")
+        problems.append(row.problem("kind", N_("“%(value)s” is not one of %(choices)s."),
+                                    value=kind, choices=", ".join(WaterPoint.Kind.values)))
     item["kind"] = kind
     try:
         item["travel_minutes"] = float(cells.get("travel_minutes") or 0)
     except ValueError:
-        errors.append(f"row {n}, column travel_minutes: not a number")
-    for col, find in (("station", lambda t: Station.objects.filter(mn=t).first()),
-                      ("enterprise", lambda t: Enterprise.objects.filter(credit_code=t).first()
-                       or Enterprise.objects.filter(name=t).first()),
-                      ("unit", _unit)):
+        problems.append(row.problem("travel_minutes", N_("Must be a number.")))
+    finders = (
+        ("station", N_("No station “%(value)s”."),
+         lambda t: Station.objects.filter(mn=t).first()),
+        ("enterprise", N_("No enterprise “%(value)s”."),
+         lambda t: Enterprise.objects.filter(credit_code=t).first()
+         or Enterprise.objects.filter(name=t).first()),
+        ("unit", N_("No unit “%(value)s”."), units.get),
+    )
+    for col, message, find in finders:
         text = cells.get(col, "")
         item[col] = find(text) if text else None
         if text and item[col] is None:
-            errors.append(f"row {n}, column {col}: no {col} {text!r}")
+            problems.append(row.problem(col, message, value=text))
     item["target_class"] = cells.get("target_class", "")
     item["limit_set"] = cells.get("limit_set", "")
     item["downstream_code"] = cells.get("downstream", "")
@@ -65,36 +71,40 @@ def _row(n: int, cells: dict[str, str], errors: list[str]) -> dict[str, Any]:
 
 
 def parse(source: IO[bytes] | str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Rows as service input, and every error as 'row N, column C: ...'."""
+    """Rows as service input, and every problem as 工作表!单元格 (header): what."""
     try:
-        sheet = load_workbook(source, read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        return [], [f"not a readable .xlsx file: {exc}"]
-    rows = list(sheet.iter_rows(values_only=True))
-    if not rows:
-        return [], ["the sheet is empty"]
-    columns = [HEADERS.get(_text(h).lower()) for h in rows[0]]
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        return [], [f"row 1: missing column(s) {', '.join(missing)}"]
-    items, errors, seen = [], [], {}
-    for n, raw in enumerate(rows[1:], start=2):
-        cells = {col: _text(v) for col, v in zip(columns, raw, strict=False) if col}
-        if not any(cells.values()):
-            continue
-        item = _row(n, cells, errors)
+        grids = read_workbook(source).sheets
+    except ReadError as exc:
+        return [], [str(exc.problem())]
+    if not grids or not grids[0].rows:
+        return [], [str(Problem(grids[0].name if grids else "", None, None, "",
+                                N_("The sheet has no data rows.")))]
+    table = read_table(SPEC, grids[0])
+    if table is None:
+        return [], [str(Problem(grids[0].name, 1, None, "", N_("No column for %(column)s."),
+                                {"column": "编号/名称"}))]
+    if table.problems:
+        return [], [str(p) for p in table.problems]
+    units = unit_lookup(codes=True)
+    items: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    rows = {}
+    for row in table.rows:
+        item = _row(row, units, problems)
         if item["code"] in seen:
-            errors.append(f"row {n}, column code: {item['code']!r} is already row "
-                          f"{seen[item['code']]}")
-        seen[item["code"]] = n
-        item["row"] = n
+            problems.append(row.problem("code", N_("“%(value)s” is already on row %(row)s."),
+                                        value=item["code"], row=seen[item["code"]]))
+        seen[item["code"]] = row.row
+        rows[row.row] = row
+        item["row"] = row.row
         items.append(item)
     known = set(seen) | set(WaterPoint.objects.values_list("code", flat=True))
     for item in items:
         if item["downstream_code"] and item["downstream_code"] not in known:
-            errors.append(f"row {item['row']}, column downstream: no point "
-                          f"{item['downstream_code']!r}")
-    return items, errors
+            problems.append(rows[item["row"]].problem(
+                "downstream", N_("No point “%(value)s”."), value=item["downstream_code"]))
+    return items, [str(p) for p in sorted(problems, key=Problem.sort_key)]
 
 
 def import_points(actor: User, source: IO[bytes] | str) -> list[WaterPoint]:
