@@ -86,8 +86,10 @@ def test_live_watch_updates_without_reload_and_alarm_is_acknowledged(page, site,
     assert page.locator(f"#alarm-list li:has-text('{station['name']}')").count() == 0
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
 
-    # H2S above the highest tier of the fence-line rule (GB 14554-93).
+    # H2S above the highest tier of the fence-line rule (GB 14554-93), in two readings in a
+    # row (the shipped rule's persistence).
     send(gateway, station, {**normal, "a21028": 0.08}, now - timedelta(minutes=1))
+    send(gateway, station, {**normal, "a21028": 0.08}, now)
 
     page.wait_for_selector(f"{row}:not([data-level='0'])", timeout=15_000)
     level = page.locator(row).get_attribute("data-level")
@@ -112,7 +114,7 @@ def test_live_watch_updates_without_reload_and_alarm_is_acknowledged(page, site,
     # The station page: its state, charts, and the alarm.
     page.goto(f"/environment/stations/{station['id']}/")
     assert station["name"] in page.locator("[data-testid=station-name]").inner_text()
-    assert page.locator("[data-testid=packets]").inner_text() == "2"
+    assert page.locator("[data-testid=packets]").inner_text() == "3"
     page.wait_for_selector("#charts[data-loaded]")
     assert page.locator(f"a[href='/alerts/{alert_id}/']").count() >= 1
     screenshot(page, "environment-station")

@@ -227,13 +227,11 @@ def test_send_raw_replays_bytes_as_given_and_send_is_in_the_help(field, env):
 def test_hourly_mean_needs_45_minutes_of_valid_readings():
     from zoneops.environment.hourly import hourly_mean
 
-    every_minute = [(60.0 * i, 2.0, "N") for i in range(45)]
-    assert hourly_mean(every_minute, 0.0) == 2.0
-    assert hourly_mean(every_minute[:44], 0.0) is None  # 44 minutes: not valid
-    every_5_minutes = [(300.0 * i, 1.0 + i % 2, "N") for i in range(12)]
-    assert hourly_mean(every_5_minutes, 0.0) == 1.5
-    faulty = [(60.0 * i, 9.0, "D" if i % 3 else "N") for i in range(60)]
-    assert hourly_mean(faulty, 0.0) is None  # D is not a valid value: 20 minutes left
+    assert hourly_mean(45, 45, 2.0, 44 * 60.0) == 2.0  # every minute, 45 of them
+    assert hourly_mean(44, 44, 2.0, 43 * 60.0) is None  # 44 minutes: not valid
+    assert hourly_mean(12, 12, 1.5, 11 * 300.0) == 1.5  # every 5 minutes covers the hour
+    assert hourly_mean(60, 20, 9.0, 59 * 60.0) is None  # two in three flagged D: 20 min
+    assert hourly_mean(2, 2, 1.0, 30 * 60.0) is None  # sparse: a reading covers <= 300 s
 
 
 def test_the_platform_computes_hourly_means_from_real_time_data_and_judges_them(field, env):

@@ -1,24 +1,21 @@
 """Hourly means computed by the platform from real-time readings, so the 1-hour rules (GB
 3095, GB 31571 Table 7, GB 37822 Table A.1) work with loggers that send only CN 2011.
 
-The pure part (:func:`hourly_mean`) takes one hour's readings of one factor: only valid ones
-(flags N and T, HJ 212-2017 Table 8) count, and the mean exists only when they cover at
-least the minutes GB 3095-2012 §7 requires (data/averaging.json). A reading covers the
-minutes up to the next reading (valid or not), at most the logger's usual interval (the
-median gap, capped: data/averaging.json), so a logger reporting every 5 minutes covers the
-hour as one reporting every 30 s does, and a faulty stretch covers nothing.
+The pure part (:func:`hourly_mean`) judges one hour of one factor from a summary the database
+computes (counts, mean, first and last time): only valid readings (flags N and T, HJ
+212-2017 Table 8) count, and the mean exists only when they cover at least the minutes GB
+3095-2012 §7 requires (data/averaging.json). Each valid reading covers the logger's interval
+(the hour's mean gap between readings, capped: data/averaging.json), so a logger reporting
+every 5 minutes covers the hour as one reporting every 30 s does, and faulty readings cover
+nothing. (The mean gap, not the median: the database gives it without sending the rows.)
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from statistics import median
-
-from .engine import ALARMING_FLAGS
 
 DATA = Path(__file__).parent / "data" / "averaging.json"
 HOUR = 3600.0
@@ -37,26 +34,19 @@ def max_cover() -> float:
     return float(_data()["reading_covers_at_most_seconds"]["value"])
 
 
-def hourly_mean(readings: Sequence[tuple[float, float | None, str]], hour_start: float
+def hourly_mean(count: int, valid: int, mean: float | None, span_seconds: float
                 ) -> float | None:
-    """The mean of one factor's real-time readings (t, value, flag) in the hour starting at
-    ``hour_start`` (seconds), or None when the valid ones cover too little of it."""
-    inside = sorted((t, v, v is not None and (flag or "N")[:1].upper() in ALARMING_FLAGS)
-                    for t, v, flag in readings if hour_start <= t < hour_start + HOUR)
-    valid = [v for _t, v, ok in inside if ok]
-    if not valid:
+    """The 1-hour mean of one factor from its hour's summary: ``count`` real-time readings
+    (any flag) spread over ``span_seconds`` (first to last), ``valid`` of them N/T with
+    ``mean`` their mean; None when the valid ones cover less than GB 3095's minutes. A
+    reading covers the logger's interval (the mean gap of the hour's readings, at most
+    data/averaging.json's cap; 60 s for a lone reading)."""
+    if not valid or mean is None:
         return None
-    times = [t for t, _v, _ok in inside]  # the logger's cadence, whatever the flags
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False) if b > a]
-    interval = min(median(gaps), max_cover()) if gaps else 60.0
-    covered = 0.0
-    for i, (t, _v, ok) in enumerate(inside):
-        if ok:  # a valid reading covers up to the next reading, at most one interval
-            end = times[i + 1] if i + 1 < len(times) else hour_start + HOUR
-            covered += min(end - t, interval)
-    if covered < min_minutes() * 60.0:
+    interval = min(span_seconds / (count - 1), max_cover()) if count > 1 else 60.0
+    if valid * interval < min_minutes() * 60.0:
         return None
-    return sum(valid) / len(valid)
+    return float(mean)
 
 
 def hour_start(moment: datetime) -> datetime:
