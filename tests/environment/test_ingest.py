@@ -207,9 +207,11 @@ def test_import_all_or_nothing_with_row_and_column(world, tmp_path):
     good = _xlsx(tmp_path, [
         ["S1", "p1", "一号站", "园区边界站", 30.7, 120.9, "", "经发局", "a21028、a24088"],
         ["S2", "p2", "二号站", "enterprise", 30.7, 120.9, world.enterprise_b.name, "", ""],
+        ["S3", "p3", "三号点", "厂区内监测点", 30.7, 120.9, world.enterprise_b.name, "", ""],
     ])
     call_command("environment", "station", "import", str(good))
-    s1, s2 = Station.objects.order_by("mn")
+    s1, s2, s3 = Station.objects.order_by("mn")
+    assert s3.kind == "in_plant"
     assert s1.kind == "boundary" and s1.unit == world.unit_a
     assert sorted(s1.factors.values_list("code", flat=True)) == ["a21028", "a24088"]
     assert s2.enterprise == world.enterprise_b and s2.unit == world.unit_b

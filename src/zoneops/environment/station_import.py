@@ -1,7 +1,8 @@
 """Importing stations from a spreadsheet: every row validated, then all saved or none.
 
 Columns (first row, Chinese or English headers): MN, 密码/PW, 名称/name, 类型/kind
-(ambient, boundary, enterprise, weather or 环境空气站/园区边界站/企业厂界站/气象站),
+(ambient, boundary, enterprise, in_plant, weather or 环境空气站/园区边界站/企业厂界站/
+厂区内监测点/气象站),
 纬度/lat, 经度/lon, 企业/enterprise (name or credit code, optional), 责任单位/unit (code,
 name or alias, optional), 监测因子/factors (HJ 212 codes separated by , or 、, optional),
 无数据时间/no_data_seconds (optional).
@@ -32,7 +33,7 @@ SPEC = TableSpec({
     anchors=("mn", "name"), scan_rows=1, sections=False)
 REQUIRED = SPEC.required
 KIND_NAMES = {"环境空气站": "ambient", "园区边界站": "boundary", "企业厂界站": "enterprise",
-              "气象站": "weather"}
+              "厂区内监测点": "in_plant", "气象站": "weather"}
 
 
 def parse(source: IO[bytes] | str) -> tuple[list[dict[str, Any]], list[str]]:
