@@ -59,6 +59,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -135,7 +136,7 @@ def admin_sql(sql: str) -> None:
 
 def env() -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": URL, "LOG_LEVEL": "warning",
-            "ZONEOPS_VAR_DIR": "/tmp/zo_bench"}
+            "ZONEOPS_VAR_DIR": os.path.join(tempfile.gettempdir(), f"zo_bench_{DB}")}
 
 
 def zoneops(*args: str) -> str:
