@@ -173,6 +173,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zoneops@localhost")
 # secret: without it a leaked database cannot be matched against a list of ID numbers.
 VOTING_ID_PEPPER = os.environ.get("VOTING_ID_PEPPER", "zoneops-development-pepper")
 
+# Live-update streams (/environment/events/): at most this many per web process and per person;
+# the others are told to come back later. Between polls a stream holds no database connection.
+ENVIRONMENT_SSE_MAX_STREAMS = int(os.environ.get("ENVIRONMENT_SSE_MAX_STREAMS", "200"))
+ENVIRONMENT_SSE_MAX_STREAMS_PER_USER = int(
+    os.environ.get("ENVIRONMENT_SSE_MAX_STREAMS_PER_USER", "4"))
+
 # An internal map tile server, if the intranet has one; without it maps draw the zone's own
 # GeoJSON on a plain background.
 ZONEOPS_TILE_URL = os.environ.get("ZONEOPS_TILE_URL", "")
