@@ -21,6 +21,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from zoneops.core.selectors import places_geojson
@@ -75,7 +76,10 @@ def watch(request: HttpRequest) -> HttpResponse:
     _require_watch(request)
     return render(request, "environment/watch.html", {
         "status": status_data(request.user), "places": places_geojson(),
-        "tile_url": settings.ZONEOPS_TILE_URL,
+        "watch_config": {
+            "tile_url": settings.ZONEOPS_TILE_URL, "status_url": reverse("environment-status"),
+            "events_url": reverse("environment-events"),
+            "kinds": {value: str(label) for value, label in Station.Kind.choices}},
     })
 
 

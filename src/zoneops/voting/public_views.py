@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..core import userfiles
 from ..core.selectors import places_geojson
-from . import codes, forms, selectors, services
+from . import codes, forms, photos, selectors, services
 from .models import Campaign, CandidatePhoto, Participation
 
 SESSION_KEY = "voting_verified"
@@ -72,7 +73,14 @@ def photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     item = _campaign(pk)
     picture = get_object_or_404(CandidatePhoto, pk=photo_pk, candidate__campaign=item,
                                 candidate__is_listed=True)
-    return FileResponse(picture.image.open("rb"))
+    stored = picture.image.open("rb")
+    kind = photos.media_type(stored.read(16))
+    stored.seek(0)
+    if kind is None:  # stored before photos were re-encoded, and not an image: never serve it
+        stored.close()
+        raise Http404
+    return userfiles.protect(FileResponse(stored), content_type=kind, disposition="inline",
+                             filename=f"photo-{picture.pk}.{kind.split('/')[1]}")
 
 
 def verify(request: HttpRequest, pk: int) -> HttpResponse:

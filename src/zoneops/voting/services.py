@@ -22,7 +22,7 @@ from zoneops.core.models import Unit, User
 from zoneops.core.services import audit
 from zoneops.supervision import projects as supervision_projects
 
-from . import codes, idcard, rules
+from . import codes, idcard, photos, rules
 from . import permissions as perm
 from .models import (
     Ballot,
@@ -159,26 +159,16 @@ def save_candidate(actor: User, campaign: Campaign, data: dict[str, Any],
     return audit.save_audited(actor, candidate, changes)
 
 
-def _image_kind(head: bytes) -> str | None:
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
 @transaction.atomic
 def add_photo(actor: User, candidate: Candidate, upload, caption: str = "") -> CandidatePhoto:
     perm.require(perm.can_manage(actor))
     if upload.size > PHOTO_MAX_BYTES:
         _fail("image", _("A photo may be at most 5 MB."))
-    head = upload.read(16)
-    upload.seek(0)
-    if _image_kind(head) is None:
+    try:
+        image = photos.reencode(upload)
+    except photos.NotAPhoto:
         _fail("image", _("Only JPEG, PNG or WebP photos are accepted."))
-    photo = CandidatePhoto(candidate=candidate, image=upload, caption=caption[:200])
+    photo = CandidatePhoto(candidate=candidate, image=image, caption=caption[:200])
     photo.save()
     audit.record(actor, "attach", candidate, None, {"attachment": photo.image.name})
     return photo
