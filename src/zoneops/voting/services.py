@@ -67,7 +67,17 @@ def code_hash(campaign: Campaign, community_id: int, household: str, code: str) 
 
 
 def receipt_digest(campaign: Campaign, receipt: str) -> str:
-    return codes.keyed_hash(pepper(), "receipt", campaign.id_salt, receipt)
+    """What a participation keeps of its ballot's receipt (see models.Participation)."""
+    return codes.receipt_hash(receipt)
+
+
+def _receipt_belongs(campaign: Campaign, took_part: Participation, receipt: str) -> bool:
+    stored = took_part.receipt_digest
+    if "$" in stored:
+        return codes.receipt_matches(stored, receipt)
+    # Digests written before receipts were hashed slowly: an HMAC under the pepper.
+    return bool(stored) and stored == codes.keyed_hash(pepper(), "receipt", campaign.id_salt,
+                                                       receipt)
 
 
 def _fail(field: str, message: str, code: str | None = None):
@@ -202,7 +212,10 @@ def advance_phase(actor: User, campaign: Campaign, to: str) -> Campaign:
         if not campaign.roll.exists():
             _fail("phase", _("Import the resident roll before voting opens."))
         changes["rules_frozen_at"] = timezone.now()
-    return audit.save_audited(actor, campaign, changes)
+    saved = audit.save_audited(actor, campaign, changes)
+    if to == Campaign.Phase.COUNTING:
+        seal_ballots(saved, everything=True)
+    return saved
 
 
 # --- the resident roll -------------------------------------------------------------------------
@@ -378,7 +391,8 @@ def cast_ballot(campaign: Campaign, roll_entry_id: int, candidate_ids: Iterable[
                 campaign=campaign, roll_entry_id=roll_entry_id,
                 channel=Participation.Channel.ONLINE,
                 receipt_digest=receipt_digest(campaign, ballot.receipt))
-            return ballot
+        _seal_when_a_batch_is_full(campaign)
+        return ballot
     except IntegrityError:
         pass
     # This identity has taken part before: only a withdrawn online ballot may be recast.
@@ -394,7 +408,47 @@ def cast_ballot(campaign: Campaign, roll_entry_id: int, candidate_ids: Iterable[
         took_part.withdrawn = False
         took_part.receipt_digest = receipt_digest(campaign, ballot.receipt)
         took_part.save(update_fields=["withdrawn", "receipt_digest"])
-        return ballot
+    _seal_when_a_batch_is_full(campaign)
+    return ballot
+
+
+def _seal_when_a_batch_is_full(campaign: Campaign) -> None:
+    batch = int(getattr(settings, "VOTING_SEAL_BATCH", 10))
+    if Ballot.objects.filter(campaign=campaign, channel=Participation.Channel.ONLINE,
+                             sealed=False).count() >= batch:
+        seal_ballots(campaign)
+
+
+def seal_ballots(campaign: Campaign, *, everything: bool = False) -> int:
+    """Rewrite the unsealed online ballots (with `everything`, all of the campaign's online
+    ballots) in shuffled order, in one transaction of their own: every rewritten row gets this
+    transaction's id (PostgreSQL `xmin`) and a place in the table that says nothing about when
+    it was cast, and the choices get new random ids. Keys, receipts and statuses stay.
+    Returns how many ballots were rewritten. Runs when a batch is full and, over everything,
+    when voting closes and before the count, so the last voters are not a small batch."""
+    with transaction.atomic():
+        rows = Ballot.objects.select_for_update().filter(
+            campaign=campaign, channel=Participation.Channel.ONLINE)
+        if not everything:
+            rows = rows.filter(sealed=False)
+        ballots = list(rows)
+        if not ballots:
+            return 0
+        picks = {b.pk: [] for b in ballots}
+        for ballot_id, candidate_id in BallotChoice.objects.filter(
+                ballot_id__in=list(picks)).values_list("ballot_id", "candidate_id"):
+            picks[ballot_id].append(candidate_id)
+        Ballot.objects.filter(pk__in=list(picks)).delete()  # choices go with them (CASCADE)
+        shuffle = random.SystemRandom().shuffle
+        shuffle(ballots)
+        for ballot in ballots:
+            ballot.sealed = True
+        Ballot.objects.bulk_create(ballots)
+        choices = [BallotChoice(ballot_id=b.pk, candidate_id=c) for b in ballots
+                   for c in picks[b.pk]]
+        shuffle(choices)
+        BallotChoice.objects.bulk_create(choices)
+        return len(ballots)
 
 
 @transaction.atomic
@@ -408,10 +462,12 @@ def withdraw_ballot(campaign: Campaign, roll_entry_id: int, receipt: str) -> Non
         campaign=campaign, roll_entry_id=roll_entry_id, withdrawn=False,
         channel=Participation.Channel.ONLINE).first()
     receipt = codes.normalize_code(receipt)
-    if took_part is None or took_part.receipt_digest != receipt_digest(campaign, receipt):
+    if took_part is None or not _receipt_belongs(campaign, took_part, receipt):
         _fail("receipt", _("This receipt does not belong to your current ballot."), "mismatch")
+    # Unsealed again: this write shares a transaction with the participation's, so the ballot
+    # goes back into the next shuffled batch.
     Ballot.objects.filter(campaign=campaign, receipt=receipt).update(
-        status=Ballot.Status.WITHDRAWN)
+        status=Ballot.Status.WITHDRAWN, sealed=False)
     took_part.withdrawn = True
     took_part.receipt_digest = ""
     took_part.save(update_fields=["withdrawn", "receipt_digest"])
@@ -522,6 +578,7 @@ def count_votes(actor: User, campaign: Campaign) -> list[Result]:
     if pending:
         _fail("__all__", _("%(n)s paper ballots still wait for the second officer's check.")
               % {"n": pending})
+    seal_ballots(campaign, everything=True)
     standings = tally(campaign)
     campaign.results.all().delete()
     results = Result.objects.bulk_create(

@@ -247,12 +247,21 @@ def _xlsx(title: str, header: list[str], rows: list[list], filename: str) -> Htt
     return response
 
 
+COUNTED_PHASES = (Campaign.Phase.RESULTS, Campaign.Phase.CONFIRMED)
+
+
 def export_ballots(request: HttpRequest, pk: int) -> HttpResponse:
-    """Counted ballots without anything that identifies a voter."""
+    """Counted ballots without anything that identifies a voter - and only once they have
+    been counted: while voting is open nobody, office and administrators included, reads
+    what was chosen (issue 17)."""
     _manager(request)
     campaign = _campaign(request, pk)
-    return _xlsx("选票", ["回执号", "方式", "日期", "所选项目编号"],
-                 selectors.ballot_export_rows(campaign), f"ballots-{campaign.pk}.xlsx")
+    counted = campaign.phase in COUNTED_PHASES or (
+        campaign.phase == Campaign.Phase.COUNTING and campaign.results.exists())
+    rows = selectors.ballot_export_rows(campaign) if counted else [
+        [_("Ballots can be read only after the votes have been counted.")]]
+    return _xlsx("选票", ["回执号", "方式", "日期", "所选项目编号"], rows,
+                 f"ballots-{campaign.pk}.xlsx")
 
 
 # --- paper ballots -----------------------------------------------------------------------------
