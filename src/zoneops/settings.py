@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zoneops.core.middleware.LoginRequiredMiddleware",
+    "zoneops.core.auth.AuditDenialsMiddleware",
 ]
 
 ROOT_URLCONF = "zoneops.urls"
@@ -112,6 +113,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Every login form (ours, the admin's) goes through the throttle in core/auth.py.
+AUTHENTICATION_BACKENDS = ["zoneops.core.auth.ThrottledModelBackend"]
+LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "300"))
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -123,8 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: this many failures for one user name or one address within the window
-# lock further attempts until the window has passed.
+# Login throttling: past this many failures for one account from one address (four times as
+# many for one address) within the window, each further attempt waits a doubling delay.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 

@@ -31,7 +31,7 @@ for name in ("watcher", "other"):
     user = save_user(None, {"username": name, "role": Role.DUTY_OFFICER}, password="x-Pass-2026!")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "zoneops.core.auth.ThrottledModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     keys.append(session.session_key)
