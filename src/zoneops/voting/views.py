@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zoneops.core import selectors as core_selectors
+from zoneops.core.cells import append_row
 from zoneops.core.views import apply_errors
 
 from . import codes, forms, selectors, services
@@ -238,7 +239,7 @@ def _xlsx(title: str, header: list[str], rows: list[list], filename: str) -> Htt
     sheet.title = title
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     data = io.BytesIO()
     book.save(data)
     response = HttpResponse(data.getvalue(), content_type=(
