@@ -37,7 +37,7 @@ def test_xlsx_cells_are_never_formulas():
     assert [c.data_type for c in cells[:6]] == ["s"] * 6
 
 
-def test_the_supervision_export_keeps_a_title_and_a_summary_as_text(world, sup):
+def test_the_supervision_export_keeps_a_title_and_a_summary_as_text(world, sup):  # noqa: F811
     Item.objects.filter(pk=sup.item_a.pk).update(title=ATTACKS[0])
     Report.objects.create(item=sup.item_a, period="2026-05", progress=10, summary=ATTACKS[0],
                           submitted_by=world.users["staff_a"], submitted_at=datetime.now(UTC))
