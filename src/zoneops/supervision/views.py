@@ -346,6 +346,9 @@ def monthly_download(request: HttpRequest, month: str, fmt: str) -> HttpResponse
         raise PermissionDenied
     if not services.PERIOD.match(month) or fmt not in ("xlsx", "docx"):
         raise Http404
+    if not 1900 <= int(month[:4]) <= 2999:  # the report reaches into the next month and year
+        return HttpResponse(_("month: the year must be between 1900 and 2999."), status=400,
+                            content_type="text/plain; charset=utf-8")
     data = build_monthly(request.user, month)
     if fmt == "xlsx":
         return _download(monthly_xlsx(data), f"supervision-monthly-{month}.xlsx", XLSX)
