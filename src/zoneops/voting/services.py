@@ -46,6 +46,7 @@ DEV_PEPPER = "zoneops-development-pepper"
 IDENTITY_FAILURES = 5
 ADDRESS_FAILURES = 30
 WINDOW = dt.timedelta(hours=1)
+VERIFY_DELAY_SECONDS = 60  # the first wait past a limit; it doubles with each further failure
 RULE_FIELDS = ("rule", "max_picks", "budget", "winners_wanted", "total_budget",
                "allow_recast", "live_results")
 CAMPAIGN_FIELDS = ("title", "description", *RULE_FIELDS)
@@ -312,19 +313,38 @@ def issue_codes(actor: User, campaign: Campaign, rng: random.Random | None = Non
 
 # --- verification and online ballots -----------------------------------------------------------
 
-def _throttled(campaign: Campaign, identity: str, address: str | None) -> bool:
-    since = timezone.now() - WINDOW
-    recent = VerifyAttempt.objects.filter(campaign=campaign, at__gte=since)
-    if recent.filter(identity=identity).count() >= IDENTITY_FAILURES:
-        return True
-    return bool(address) and recent.filter(address=address).count() >= ADDRESS_FAILURES
+def verify_wait_seconds(campaign: Campaign, identity: str, address: str | None,
+                        before_id: int | None = None) -> int:
+    """How long this address must wait before trying this identity again (0: now).
+
+    Failures count per identity *from one address* and per address, and past the limit each
+    further attempt waits a doubling delay (at most an hour): someone guessing from another
+    address can never keep a resident from verifying (issue 17)."""
+    now = timezone.now()
+    recent = VerifyAttempt.objects.filter(campaign=campaign, at__gte=now - WINDOW)
+    if before_id is not None:
+        recent = recent.filter(pk__lt=before_id)
+    keys = [(recent.filter(identity=identity, address=address), IDENTITY_FAILURES)]
+    if address:
+        keys.append((recent.filter(address=address), ADDRESS_FAILURES))
+    wait = 0.0
+    for rows, limit in keys:
+        times = list(rows.order_by("-at").values_list("at", flat=True)[:64])
+        if len(times) >= limit:
+            delay = min(WINDOW.total_seconds(), VERIFY_DELAY_SECONDS * 2 ** (len(times) - limit))
+            wait = max(wait, (times[0] - now).total_seconds() + delay)
+    return max(0, int(wait + 0.999))
 
 
 def verify(campaign: Campaign, id_number: str, code: str, address: str | None = None,
            ) -> RollEntry:
     """The resident's ID number and their household's printed code, checked against the roll.
-    Failures are counted per identity and per address; the message never tells which of the
-    two was wrong, nor whether the ID number is on the roll."""
+    Failures are counted per identity and address and per address; the message never tells
+    which of the two was wrong, nor whether the ID number is on the roll.
+
+    The attempt is recorded and counted under a lock on the campaign row before the code is
+    checked, so parallel attempts cannot all slip past the count (a 30-way race let 6 through,
+    issue 17); a successful check removes its own record, failures stay."""
     if campaign.phase != Campaign.Phase.VOTING:
         _fail("__all__", _("Voting is not open."), "closed")
     problem = idcard.problem(id_number)
@@ -332,16 +352,22 @@ def verify(campaign: Campaign, id_number: str, code: str, address: str | None = 
         _fail("id_number", _("The ID number is not valid: %(problem)s.")
               % {"problem": _(problem)}, "format")
     identity = identity_hash(campaign, id_number)
-    if _throttled(campaign, identity, address):
-        _fail("__all__", _("Too many failed attempts. Try again in an hour, or vote at your "
-                           "community office."), "throttled")
-    entry = RollEntry.objects.filter(campaign=campaign, id_hash=identity).first()
-    ok = entry is not None and HouseholdCode.objects.filter(
-        campaign=campaign, community_id=entry.community_id, household=entry.household,
-        code_hash=code_hash(campaign, entry.community_id, entry.household, code)).exists()
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).exists()
+        attempt = VerifyAttempt.objects.create(campaign=campaign, identity=identity,
+                                               address=address, at=timezone.now())
+        wait = verify_wait_seconds(campaign, identity, address, before_id=attempt.pk)
+        entry = None if wait else RollEntry.objects.filter(campaign=campaign,
+                                                           id_hash=identity).first()
+        ok = entry is not None and HouseholdCode.objects.filter(
+            campaign=campaign, community_id=entry.community_id, household=entry.household,
+            code_hash=code_hash(campaign, entry.community_id, entry.household, code)).exists()
+        if ok:
+            attempt.delete()
+    if wait:
+        _fail("__all__", _("Too many failed attempts. Try again in %(seconds)s seconds, or vote "
+                           "at your community office.") % {"seconds": wait}, "throttled")
     if not ok:
-        VerifyAttempt.objects.create(campaign=campaign, identity=identity, address=address,
-                                     at=timezone.now())
         _fail("__all__", _("The ID number and the voting code do not match the roll. Check "
                            "both and try again."), "mismatch")
     return entry
