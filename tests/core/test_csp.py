@@ -60,3 +60,19 @@ def test_a_tile_server_is_allowed_for_images(world, settings):
     settings.ZONEOPS_TILE_URL = "https://tiles.zone.internal/{z}/{x}/{y}.png"
     policy = ContentSecurityPolicyMiddleware(lambda r: None).template
     assert "img-src 'self' data: blob: https://tiles.zone.internal;" in policy
+
+
+def test_evidence_files_are_served_as_downloads_that_cannot_run(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zoneops.core.services import alerts
+
+    alert = alerts.assign(world.users["duty"], world.alert_a, unit=world.unit_a)
+    evidence = SimpleUploadedFile("evil.html", b"<script>alert(1)</script>", "text/html")
+    alert = alerts.handle(world.users["staff_a"], alert, "see attached", [evidence])
+    response = world.client("staff_a").get(
+        f"/alerts/{alert.pk}/attachments/{alert.attachments.get().pk}/")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert "script" not in response["Content-Security-Policy"]

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import auth, forms, selectors
+from . import auth, forms, selectors, userfiles
 from . import permissions as perm
 from .models import (
     Alert,
@@ -314,8 +314,8 @@ def alert_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileR
     """Evidence is served only to those who may see the alert (never from a public /media/)."""
     alert = _visible_alert(request, pk)
     attachment = get_object_or_404(alert.attachments, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.name)
+    return userfiles.protect(FileResponse(attachment.file.open("rb"), as_attachment=True,
+                                          filename=attachment.name))
 
 
 @require_POST

@@ -217,9 +217,12 @@ def _item_action(request: HttpRequest, item: Item, action: str, obj: int | None)
 def attachment(request: HttpRequest, pk: int, attachment_pk: int):
     from django.http import FileResponse
 
+    from zoneops.core import userfiles
+
     item = _visible_item(request, pk)
     found = get_object_or_404(item.attachments, pk=attachment_pk)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
+    return userfiles.protect(FileResponse(found.file.open("rb"), as_attachment=True,
+                                          filename=found.name))
 
 
 # --- review -------------------------------------------------------------------------------------
