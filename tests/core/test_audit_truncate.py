@@ -20,7 +20,7 @@ def test_truncate_is_refused_and_nothing_is_lost(world):
     assert AuditEntry.objects.count() == before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_test_suite_can_still_empty_the_database_between_tests(world):
     """pytest-django's flush after this test lifts the trigger for itself and puts it back."""
     assert AuditEntry.objects.exists()

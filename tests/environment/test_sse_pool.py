@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.net import free_port
+from tests.net import free_port, wait_for_healthz
 
 from .server import Server, database_for_server
 
@@ -55,14 +55,7 @@ def site(tmp_path_factory):
                                  str(port), "--no-worker"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                    break
-                except OSError:
-                    assert proc.poll() is None and time.monotonic() < deadline, "no server"
-                    time.sleep(0.2)
+            wait_for_healthz(f"http://127.0.0.1:{port}", proc)
             yield port, sessions
         finally:
             proc.terminate()
