@@ -100,8 +100,11 @@ def _flush_around_audit_triggers() -> None:
 
     from zoneops.core.migrations import _audit_sql
 
-    if connection.vendor != "sqlite":
-        return  # PostgreSQL's flush is TRUNCATE, which row triggers do not see
+    if connection.vendor == "sqlite":
+        lift, put_back = _audit_sql.SQLITE_DOWN, _audit_sql.SQLITE_UP
+    else:  # PostgreSQL's flush is TRUNCATE, which a statement trigger refuses
+        lift = _audit_sql.POSTGRES_NO_TRUNCATE_DOWN
+        put_back = _audit_sql.POSTGRES_NO_TRUNCATE_UP
     operations = type(connection.ops)
     original = operations.sql_flush
 
@@ -110,6 +113,6 @@ def _flush_around_audit_triggers() -> None:
                               allow_cascade=allow_cascade)
         if "core_auditentry" not in tables:
             return statements
-        return [*_audit_sql.SQLITE_DOWN, *statements, *_audit_sql.SQLITE_UP]
+        return [*lift, *statements, *put_back]
 
     operations.sql_flush = sql_flush

@@ -52,15 +52,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zoneops.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "zoneops.core.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zoneops.core.middleware.LoginRequiredMiddleware",
+    "zoneops.core.auth.AuditDenialsMiddleware",
 ]
 
 ROOT_URLCONF = "zoneops.urls"
@@ -114,6 +117,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Every login form (ours, the admin's) goes through the throttle in core/auth.py.
+AUTHENTICATION_BACKENDS = ["zoneops.core.auth.ThrottledModelBackend"]
+LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "300"))
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -125,8 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: this many failures for one user name or one address within the window
-# lock further attempts until the window has passed.
+# Login throttling: past this many failures for one account from one address (four times as
+# many for one address) within the window, each further attempt waits a doubling delay.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 
@@ -175,6 +181,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zoneops@localhost")
 # Mixed into every hashed resident ID number (voting roll). Set per deployment and keep it
 # secret: without it a leaked database cannot be matched against a list of ID numbers.
 VOTING_ID_PEPPER = os.environ.get("VOTING_ID_PEPPER", "zoneops-development-pepper")
+
+# Live-update streams (/environment/events/): at most this many per web process and per person;
+# the others are told to come back later. Between polls a stream holds no database connection.
+ENVIRONMENT_SSE_MAX_STREAMS = int(os.environ.get("ENVIRONMENT_SSE_MAX_STREAMS", "200"))
+ENVIRONMENT_SSE_MAX_STREAMS_PER_USER = int(
+    os.environ.get("ENVIRONMENT_SSE_MAX_STREAMS_PER_USER", "4"))
 
 # An internal map tile server, if the intranet has one; without it maps draw the zone's own
 # GeoJSON on a plain background.

@@ -6,13 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.net import free_port
+from tests.net import free_port, wait_for_healthz
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags for a root, offline, headless Chromium; without the background-networking ones it tries
@@ -78,16 +76,7 @@ def site(tmp_path_factory):
         [sys.executable, "-m", "zoneops.cli", "serve", "--port", str(port), "--no-worker"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{site.base_url}/healthz", timeout=1)
-                break
-            except OSError as exc:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("server did not start: "
-                                       + server.stderr.read().decode(errors="replace")) from exc
-                time.sleep(0.2)
+        wait_for_healthz(site.base_url, server)
         yield site
     finally:
         server.terminate()

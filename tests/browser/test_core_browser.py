@@ -129,3 +129,27 @@ def test_alert_from_raised_to_closed(page, site):
     assert actions[:5] == ["close", "attach", "handle", "assign", "acknowledge"]
     assert "办结" in page.locator(".history").inner_text()
     screenshot(page, "alert-closed")
+
+
+def test_no_page_breaks_the_content_security_policy(page):
+    """Issue 17: the site-wide policy forbids inline script without the request's nonce; each
+    main page must still work under it (no violation reported by the browser)."""
+    login(page, "admin", DEMO_PASSWORD)
+    violations = []
+    page.on("console", lambda m: violations.append(m.text)
+            if "Content Security Policy" in m.text else None)
+    page.goto("/environment/")
+    page.wait_for_selector("#station-rows a")
+    station = page.locator("#station-rows a").first.get_attribute("href")
+    for path in ["/", "/alerts/", "/map/", "/environment/", station, "/supervision/",
+                 "/supervision/dashboard/", "/voting/", "/audit/", "/admin/", "/api/docs",
+                 "/vote/"]:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        counted = page.evaluate("""() => new Promise(done => {
+            let n = 0;
+            document.addEventListener('securitypolicyviolation', () => { n += 1; });
+            setTimeout(() => done(n), 300); })""")
+        assert counted == 0 and violations == [], (path, violations)
+    page.goto("/environment/")
+    assert page.locator("#map").get_attribute("data-stations") not in (None, "0")

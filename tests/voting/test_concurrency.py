@@ -12,6 +12,7 @@ import threading
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from zoneops.voting import services
@@ -56,3 +57,38 @@ if ON_POSTGRESQL:
         assert Participation.objects.filter(roll_entry=entry).count() == 1
         assert Ballot.objects.filter(campaign=vw.campaign).count() == 1
         assert BallotChoice.objects.count() == 1
+
+
+if ON_POSTGRESQL:
+
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_thirty_parallel_wrong_codes_get_no_more_tries_than_the_limit(vw):
+        """Issue 17: counting before checking let 6 of 30 parallel attempts through a limit
+        of 5; the count is now taken under a lock with the attempt already recorded."""
+        vw.open_voting()
+        start = threading.Barrier(30)
+        outcomes: list[str] = []
+        lock = threading.Lock()
+
+        def attempt():
+            try:
+                start.wait()
+                try:
+                    services.verify(vw.campaign, next(iter(vw.codes)), "WRONGCODE2",
+                                    "10.7.7.7")
+                    outcome = "verified"
+                except ValidationError as exc:
+                    outcome = exc.error_dict["__all__"][0].code
+                with lock:
+                    outcomes.append(outcome)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=attempt) for _ in range(30)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert len(outcomes) == 30
+        assert outcomes.count("mismatch") == services.IDENTITY_FAILURES, outcomes
+        assert outcomes.count("throttled") == 30 - services.IDENTITY_FAILURES

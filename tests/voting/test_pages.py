@@ -253,3 +253,17 @@ def test_public_project_page_shows_its_place_on_the_zone_map(vw, client):
     # Only the zone outline and areas go to the public, never blocks.
     assert Place.objects.filter(kind="block").exists()
     assert '"kind": "block"' not in body and '"kind": "zone"' in body
+
+
+def test_anonymous_visits_create_no_session_row(vw):
+    """Issue 17: each anonymous visit to a campaign page stored a session (a shuffle seed)."""
+    from django.contrib.sessions.models import Session
+
+    vw.open_voting()
+    before = Session.objects.count()
+    for _ in range(5):
+        client = Client()
+        page = client.get(f"/vote/{vw.campaign.pk}/")
+        assert page.status_code == 200 and "vote_seed" in page.cookies
+        assert client.get(f"/vote/{vw.campaign.pk}/").status_code == 200
+    assert Session.objects.count() == before

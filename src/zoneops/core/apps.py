@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "zoneops.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import auth  # noqa: F401 - connects the login / failed-login audit signals

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import forms, selectors
+from . import auth, forms, selectors, userfiles
 from . import permissions as perm
 from .models import (
     Alert,
@@ -61,18 +61,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         address = client_address(request)
-        if people_services.login_locked(username, address):
-            minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
-            form.add_error(None, _("Too many failed attempts. Try again in %(minutes)s minutes.")
-                           % {"minutes": minutes})
+        wait = auth.wait_seconds(username, address)
+        if wait:
+            form.add_error(None, _("Too many failed attempts. Try again in %(seconds)s seconds.")
+                           % {"seconds": wait})
         else:
+            # Failures and successes are counted and audited by the signals in core/auth.py.
             user = django_authenticate(request, username=username,
                                        password=form.cleaned_data["password"])
             if user is None:
-                people_services.login_failed(username, address)
                 form.add_error(None, _("Wrong user name or password."))
             else:
-                people_services.login_succeeded(username)
                 login(request, user)
                 if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                     next_url = ""
@@ -315,8 +314,8 @@ def alert_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileR
     """Evidence is served only to those who may see the alert (never from a public /media/)."""
     alert = _visible_alert(request, pk)
     attachment = get_object_or_404(alert.attachments, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.name)
+    return userfiles.protect(FileResponse(attachment.file.open("rb"), as_attachment=True,
+                                          filename=attachment.name))
 
 
 @require_POST

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from django.db.models import Max, QuerySet
 
+from zoneops.core.cells import csv_row
 from zoneops.core.models import Alert, User
 from zoneops.core.models.alerts import OPEN_STATUSES
 from zoneops.core.selectors import alerts_for, scoped_by_unit
@@ -109,7 +110,7 @@ def write_csv(out: IO[str], station: Station, start: datetime | None,
     writer.writerow(EXPORT_HEADER)
     n = 0
     for row in export_rows(station, start, end):
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
         n += 1
     return n
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Max
 from django.http import (
     HttpRequest,
@@ -19,6 +21,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from zoneops.core.selectors import places_geojson
@@ -73,7 +76,10 @@ def watch(request: HttpRequest) -> HttpResponse:
     _require_watch(request)
     return render(request, "environment/watch.html", {
         "status": status_data(request.user), "places": places_geojson(),
-        "tile_url": settings.ZONEOPS_TILE_URL,
+        "watch_config": {
+            "tile_url": settings.ZONEOPS_TILE_URL, "status_url": reverse("environment-status"),
+            "events_url": reverse("environment-events"),
+            "kinds": {value: str(label) for value, label in Station.Kind.choices}},
     })
 
 
@@ -159,37 +165,96 @@ def _signature(user) -> tuple[int, str]:
     return readings, json.dumps([[a, b, c, bool(d)] for a, b, c, d in alerts])
 
 
+def _signature_then_release(user) -> tuple[int, str]:
+    """One poll, then the database connection goes back (to the pool on PostgreSQL): a stream
+    lives for minutes, and holding a pooled connection that long let a few open pages starve
+    every other request (issue 17). Inside a transaction (tests) the connection is the
+    caller's and stays."""
+    try:
+        return _signature(user)
+    finally:
+        if not connection.in_atomic_block:
+            connection.close()
+
+
+class StreamSlots:
+    """How many event streams this process serves, overall and per person. The streams of one
+    process share its event loop, so plain counters need no lock."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.by_user: dict[int, int] = {}
+
+    def take(self, user_id: int) -> bool:
+        overall = int(getattr(settings, "ENVIRONMENT_SSE_MAX_STREAMS", 200))
+        per_user = int(getattr(settings, "ENVIRONMENT_SSE_MAX_STREAMS_PER_USER", 4))
+        if self.total >= overall or self.by_user.get(user_id, 0) >= per_user:
+            return False
+        self.total += 1
+        self.by_user[user_id] = self.by_user.get(user_id, 0) + 1
+        return True
+
+    def give_back(self, user_id: int) -> None:
+        self.total -= 1
+        left = self.by_user.get(user_id, 1) - 1
+        if left > 0:
+            self.by_user[user_id] = left
+        else:
+            self.by_user.pop(user_id, None)
+
+
+STREAM_SLOTS = StreamSlots()
+# A browser told to come back waits this long (EventSource's `retry`), spread so that the
+# refused pages do not all return in the same second.
+BUSY_RETRY_MILLISECONDS = 30_000
+
+
+def _sse_response(body) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(body, content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
 async def events(request: HttpRequest) -> StreamingHttpResponse:
     """Server-Sent Events: `readings` when new readings were stored, `alerts` when the open
     alarms changed (the page then re-reads /environment/status.json). It polls the
     database, so it works with any number of gateway and web processes; a stream ends after
-    a few minutes and the browser's EventSource reconnects by itself."""
+    a few minutes and the browser's EventSource reconnects by itself.
+
+    A stream holds no database connection between polls, and a process serves a bounded
+    number of streams (overall and per person): the others get an `event: busy` and a long
+    `retry`, so the browser comes back later by itself while the page keeps working."""
     user = await request.auser()
     if not env_perm.can_watch(user):
         raise PermissionDenied
     poll = float(getattr(settings, "ENVIRONMENT_SSE_POLL_SECONDS", 1.5))
     lifetime = float(getattr(settings, "ENVIRONMENT_SSE_LIFETIME_SECONDS", 300))
-
     async def stream():
-        yield "retry: 2000\n\n"
-        last = await sync_to_async(_signature)(user)
-        loop = asyncio.get_running_loop()
-        ends = loop.time() + lifetime
-        while loop.time() < ends:
-            await asyncio.sleep(poll)
-            current = await sync_to_async(_signature)(user)
-            if current[0] != last[0]:
-                yield f"event: readings\ndata: {json.dumps({'max_id': current[0]})}\n\n"
-            if current[1] != last[1]:
-                yield f"event: alerts\ndata: {json.dumps({'changed': True})}\n\n"
-            if current == last:
-                yield ": keep-alive\n\n"
-            last = current
+        # The slot is taken when the body starts, so a response that is never sent holds none.
+        if not STREAM_SLOTS.take(user.pk):
+            retry = BUSY_RETRY_MILLISECONDS + secrets.randbelow(BUSY_RETRY_MILLISECONDS)
+            yield f"retry: {retry}\nevent: busy\ndata: {json.dumps({'retry_ms': retry})}\n\n"
+            return
+        try:
+            yield "retry: 2000\n\n"
+            last = await sync_to_async(_signature_then_release)(user)
+            loop = asyncio.get_running_loop()
+            ends = loop.time() + lifetime
+            while loop.time() < ends:
+                await asyncio.sleep(poll)
+                current = await sync_to_async(_signature_then_release)(user)
+                if current[0] != last[0]:
+                    yield f"event: readings\ndata: {json.dumps({'max_id': current[0]})}\n\n"
+                if current[1] != last[1]:
+                    yield f"event: alerts\ndata: {json.dumps({'changed': True})}\n\n"
+                if current == last:
+                    yield ": keep-alive\n\n"
+                last = current
+        finally:
+            STREAM_SLOTS.give_back(user.pk)
 
-    response = StreamingHttpResponse(stream(), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
-    return response
+    return _sse_response(stream())
 
 
 def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from zoneops.core.cells import append_row
+
 from .models import Item, Node, Report
 from .services import describe
 
@@ -24,7 +26,7 @@ REPORT_HEADER = ["清单", "序号", "任务名称", "报送期", "进度%", "�
 def _sheet(wb: Workbook, title: str, header: list[str], first: bool = False):
     ws = wb.active if first else wb.create_sheet()
     ws.title = title
-    ws.append(header)
+    append_row(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -42,7 +44,7 @@ def export_items(qs: QuerySet[Item]) -> bytes:
     wb = Workbook()
     ws = _sheet(wb, "清单", ITEM_HEADER, first=True)
     for i in items:
-        ws.append([str(i.supervision_list), i.code, i.domain, i.title, i.target, i.leader_name,
+        append_row(ws, [str(i.supervision_list), i.code, i.domain, i.title, i.target, i.leader_name,
                    i.lead_unit.name, "、".join(u.name for u in i.co_units.all()), i.owner_name,
                    i.deadline or i.deadline_text, i.progress, i.get_status_display(),
                    i.get_light_display(),
@@ -52,16 +54,17 @@ def export_items(qs: QuerySet[Item]) -> bytes:
     ws = _sheet(wb, "节点", NODE_HEADER)
     for n in (Node.objects.filter(item_id__in=ids).select_related("item", "item__supervision_list")
               .order_by("item__supervision_list_id", "item__code", "seq")):
-        ws.append([str(n.item.supervision_list), n.item.code, n.item.title, n.seq, n.planned_date,
-                   n.original_date, n.deliverable, n.actual_date, n.evidence])
+        append_row(ws, [str(n.item.supervision_list), n.item.code, n.item.title, n.seq,
+                        n.planned_date, n.original_date, n.deliverable, n.actual_date,
+                        n.evidence])
     ws = _sheet(wb, "进展", REPORT_HEADER)
     for r in (Report.objects.filter(item_id__in=ids)
               .select_related("item", "item__supervision_list", "submitted_by", "reviewed_by")
               .order_by("item__supervision_list_id", "item__code", "period")):
-        ws.append([str(r.item.supervision_list), r.item.code, r.item.title, r.period, r.progress,
-                   r.summary, r.difficulties, r.get_status_display(), r.return_reason,
-                   str(r.submitted_by), _local(r.submitted_at),
-                   str(r.reviewed_by or ""), _local(r.reviewed_at)])
+        append_row(ws, [str(r.item.supervision_list), r.item.code, r.item.title, r.period,
+                        r.progress, r.summary, r.difficulties, r.get_status_display(),
+                        r.return_reason, str(r.submitted_by), _local(r.submitted_at),
+                        str(r.reviewed_by or ""), _local(r.reviewed_at)])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

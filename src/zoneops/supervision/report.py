@@ -215,6 +215,8 @@ def monthly_xlsx(data: Monthly) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from zoneops.core.cells import append_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "概况"
@@ -227,7 +229,7 @@ def monthly_xlsx(data: Monthly) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            append_row(sheet, row)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

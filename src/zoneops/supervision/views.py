@@ -217,9 +217,12 @@ def _item_action(request: HttpRequest, item: Item, action: str, obj: int | None)
 def attachment(request: HttpRequest, pk: int, attachment_pk: int):
     from django.http import FileResponse
 
+    from zoneops.core import userfiles
+
     item = _visible_item(request, pk)
     found = get_object_or_404(item.attachments, pk=attachment_pk)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
+    return userfiles.protect(FileResponse(found.file.open("rb"), as_attachment=True,
+                                          filename=found.name))
 
 
 # --- review -------------------------------------------------------------------------------------
@@ -346,6 +349,9 @@ def monthly_download(request: HttpRequest, month: str, fmt: str) -> HttpResponse
         raise PermissionDenied
     if not services.PERIOD.match(month) or fmt not in ("xlsx", "docx"):
         raise Http404
+    if not 1900 <= int(month[:4]) <= 2999:  # the report reaches into the next month and year
+        return HttpResponse(_("month: the year must be between 1900 and 2999."), status=400,
+                            content_type="text/plain; charset=utf-8")
     data = build_monthly(request.user, month)
     if fmt == "xlsx":
         return _download(monthly_xlsx(data), f"supervision-monthly-{month}.xlsx", XLSX)

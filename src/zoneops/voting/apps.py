@@ -10,7 +10,7 @@ class VotingConfig(AppConfig):
     def ready(self) -> None:
         from zoneops.core.registry import add_dashboard_panel, add_nav
 
-        from . import permissions
+        from . import checks, permissions  # noqa: F401 - checks registers the deploy check
         from .views import dashboard_panel
 
         add_nav("voting-campaign-list", _("Public voting"), permissions.can_view, 40)

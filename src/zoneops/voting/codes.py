@@ -47,3 +47,20 @@ def pretty(code: str) -> str:
 def new_receipt() -> str:
     """A ballot receipt: 16 symbols (≈ 78 bits), unguessable, shown to the voter."""
     return "".join(secrets.choice(ALPHABET) for _ in range(16))
+
+
+RECEIPT_HASH_ITERATIONS = 100_000
+
+
+def receipt_hash(receipt: str, salt: str | None = None) -> str:
+    """A salted, deliberately slow hash of a receipt ("salt$hex"): checking one receipt is
+    cheap, matching every ballot against every participation is not."""
+    salt = salt or secrets.token_hex(16)
+    digest = hashlib.pbkdf2_hmac("sha256", normalize_code(receipt).encode(), salt.encode(),
+                                 RECEIPT_HASH_ITERATIONS)
+    return f"{salt}${digest.hex()}"
+
+
+def receipt_matches(stored: str, receipt: str) -> bool:
+    salt, sep, _digest = stored.partition("$")
+    return bool(sep) and hmac.compare_digest(stored, receipt_hash(receipt, salt))

@@ -4,9 +4,11 @@ Privacy design (see docs/user-guide/voting.md): who voted (`Participation`, one 
 identity per campaign, unique in the database) and what was chosen (`Ballot` + `BallotChoice`)
 are separate tables with no foreign key between them. Ballots have random UUID keys and a
 date, not a time, so neither key order nor timestamps line a ballot up with a participation.
-The only bridge is `Participation.receipt_digest`, an HMAC of the ballot's receipt under the
-deployment's secret pepper: it lets the voter (who holds the receipt) withdraw their own ballot,
-and nobody holding only the database can follow it.
+The only bridge is `Participation.receipt_digest`, a salted slow hash of the ballot's receipt:
+it lets the voter (who holds the receipt) withdraw their own ballot, and following it for every
+voter costs ballots x participations slow hashes. Online ballots are rewritten in shuffled
+batches by a transaction of their own (`Ballot.sealed`), so PostgreSQL's `xmin` and the
+physical row order do not join them to participations either (issue 17).
 """
 
 from __future__ import annotations
@@ -237,8 +239,10 @@ class Participation(models.Model):
                                    related_name="participations")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     withdrawn = models.BooleanField(default=False)
-    # HMAC(pepper, receipt) of the current online ballot; empty for paper.
-    receipt_digest = models.CharField(max_length=64, blank=True)
+    # A salted, deliberately slow hash of the current online ballot's receipt (empty for paper):
+    # the voter proves a ballot is theirs with the receipt, but matching all ballots against all
+    # participations costs ballots x participations slow hashes, even with the pepper.
+    receipt_digest = models.CharField(max_length=128, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "roll_entry"],
@@ -273,6 +277,11 @@ class Ballot(models.Model):
                                    on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("checked by"))
     paper_serial = models.CharField(_("paper ballot number"), max_length=40, blank=True)
+    # Online ballots are written in the voter's transaction (so that one participation always
+    # has exactly one ballot) and later rewritten, with others, in shuffled order by one
+    # transaction of their own (services.seal_ballots): after that, no transaction id,
+    # physical order or column joins a ballot to its participation.
+    sealed = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["receipt"]

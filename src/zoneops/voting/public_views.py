@@ -5,8 +5,11 @@ choice: the receipt is shown once on the confirmation page and kept by the voter
 
 from __future__ import annotations
 
+import functools
+import re
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..core import userfiles
 from ..core.selectors import places_geojson
-from . import codes, forms, selectors, services
+from . import codes, forms, photos, selectors, services
 from .models import Campaign, CandidatePhoto, Participation
 
 SESSION_KEY = "voting_verified"
@@ -25,10 +29,31 @@ def _campaign(pk: int) -> Campaign:
     return get_object_or_404(selectors.public_campaigns(), pk=pk)
 
 
+SEED_COOKIE = "vote_seed"
+SEED_PATTERN = re.compile(r"^[0-9a-f]{16}$")
+
+
 def _seed(request: HttpRequest) -> str:
-    if "vote_seed" not in request.session:
-        request.session["vote_seed"] = secrets.token_hex(8)
-    return request.session["vote_seed"]
+    """The visitor's shuffle seed, from a cookie: a stored session for every anonymous visit
+    would let anyone fill the session table (issue 17)."""
+    seed = request.COOKIES.get(SEED_COOKIE, "")
+    if not SEED_PATTERN.match(seed):
+        seed = getattr(request, "new_vote_seed", None) or secrets.token_hex(8)
+        request.new_vote_seed = seed
+    return seed
+
+
+def _keeps_seed(view):
+    """Send the seed cookie when the view made a new seed."""
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        seed = getattr(request, "new_vote_seed", None)
+        if seed:
+            response.set_cookie(SEED_COOKIE, seed, max_age=30 * 24 * 3600, httponly=True,
+                                samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+        return response
+    return wrapped
 
 
 def _verified_entry_id(request: HttpRequest, campaign: Campaign) -> int | None:
@@ -49,6 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
                   {"campaigns": selectors.public_campaigns()})
 
 
+@_keeps_seed
 def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     item = _campaign(pk)
     return render(request, "voting/public/campaign.html", {
@@ -72,7 +98,14 @@ def photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     item = _campaign(pk)
     picture = get_object_or_404(CandidatePhoto, pk=photo_pk, candidate__campaign=item,
                                 candidate__is_listed=True)
-    return FileResponse(picture.image.open("rb"))
+    stored = picture.image.open("rb")
+    kind = photos.media_type(stored.read(16))
+    stored.seek(0)
+    if kind is None:  # stored before photos were re-encoded, and not an image: never serve it
+        stored.close()
+        raise Http404
+    return userfiles.protect(FileResponse(stored), content_type=kind, disposition="inline",
+                             filename=f"photo-{picture.pk}.{kind.split('/')[1]}")
 
 
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
@@ -100,6 +133,7 @@ def _already(entry_id: int, campaign: Campaign) -> Participation | None:
                                         withdrawn=False).first()
 
 
+@_keeps_seed
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     item = _campaign(pk)
     entry_id = _verified_entry_id(request, item)

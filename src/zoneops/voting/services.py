@@ -22,7 +22,7 @@ from zoneops.core.models import Unit, User
 from zoneops.core.services import audit
 from zoneops.supervision import projects as supervision_projects
 
-from . import codes, idcard, rules
+from . import codes, idcard, photos, rules
 from . import permissions as perm
 from .models import (
     Ballot,
@@ -46,6 +46,7 @@ DEV_PEPPER = "zoneops-development-pepper"
 IDENTITY_FAILURES = 5
 ADDRESS_FAILURES = 30
 WINDOW = dt.timedelta(hours=1)
+VERIFY_DELAY_SECONDS = 60  # the first wait past a limit; it doubles with each further failure
 RULE_FIELDS = ("rule", "max_picks", "budget", "winners_wanted", "total_budget",
                "allow_recast", "live_results")
 CAMPAIGN_FIELDS = ("title", "description", *RULE_FIELDS)
@@ -67,7 +68,17 @@ def code_hash(campaign: Campaign, community_id: int, household: str, code: str) 
 
 
 def receipt_digest(campaign: Campaign, receipt: str) -> str:
-    return codes.keyed_hash(pepper(), "receipt", campaign.id_salt, receipt)
+    """What a participation keeps of its ballot's receipt (see models.Participation)."""
+    return codes.receipt_hash(receipt)
+
+
+def _receipt_belongs(campaign: Campaign, took_part: Participation, receipt: str) -> bool:
+    stored = took_part.receipt_digest
+    if "$" in stored:
+        return codes.receipt_matches(stored, receipt)
+    # Digests written before receipts were hashed slowly: an HMAC under the pepper.
+    return bool(stored) and stored == codes.keyed_hash(pepper(), "receipt", campaign.id_salt,
+                                                       receipt)
 
 
 def _fail(field: str, message: str, code: str | None = None):
@@ -159,26 +170,16 @@ def save_candidate(actor: User, campaign: Campaign, data: dict[str, Any],
     return audit.save_audited(actor, candidate, changes)
 
 
-def _image_kind(head: bytes) -> str | None:
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
 @transaction.atomic
 def add_photo(actor: User, candidate: Candidate, upload, caption: str = "") -> CandidatePhoto:
     perm.require(perm.can_manage(actor))
     if upload.size > PHOTO_MAX_BYTES:
         _fail("image", _("A photo may be at most 5 MB."))
-    head = upload.read(16)
-    upload.seek(0)
-    if _image_kind(head) is None:
+    try:
+        image = photos.reencode(upload)
+    except photos.NotAPhoto:
         _fail("image", _("Only JPEG, PNG or WebP photos are accepted."))
-    photo = CandidatePhoto(candidate=candidate, image=upload, caption=caption[:200])
+    photo = CandidatePhoto(candidate=candidate, image=image, caption=caption[:200])
     photo.save()
     audit.record(actor, "attach", candidate, None, {"attachment": photo.image.name})
     return photo
@@ -212,7 +213,10 @@ def advance_phase(actor: User, campaign: Campaign, to: str) -> Campaign:
         if not campaign.roll.exists():
             _fail("phase", _("Import the resident roll before voting opens."))
         changes["rules_frozen_at"] = timezone.now()
-    return audit.save_audited(actor, campaign, changes)
+    saved = audit.save_audited(actor, campaign, changes)
+    if to == Campaign.Phase.COUNTING:
+        seal_ballots(saved, everything=True)
+    return saved
 
 
 # --- the resident roll -------------------------------------------------------------------------
@@ -309,19 +313,38 @@ def issue_codes(actor: User, campaign: Campaign, rng: random.Random | None = Non
 
 # --- verification and online ballots -----------------------------------------------------------
 
-def _throttled(campaign: Campaign, identity: str, address: str | None) -> bool:
-    since = timezone.now() - WINDOW
-    recent = VerifyAttempt.objects.filter(campaign=campaign, at__gte=since)
-    if recent.filter(identity=identity).count() >= IDENTITY_FAILURES:
-        return True
-    return bool(address) and recent.filter(address=address).count() >= ADDRESS_FAILURES
+def verify_wait_seconds(campaign: Campaign, identity: str, address: str | None,
+                        before_id: int | None = None) -> int:
+    """How long this address must wait before trying this identity again (0: now).
+
+    Failures count per identity *from one address* and per address, and past the limit each
+    further attempt waits a doubling delay (at most an hour): someone guessing from another
+    address can never keep a resident from verifying (issue 17)."""
+    now = timezone.now()
+    recent = VerifyAttempt.objects.filter(campaign=campaign, at__gte=now - WINDOW)
+    if before_id is not None:
+        recent = recent.filter(pk__lt=before_id)
+    keys = [(recent.filter(identity=identity, address=address), IDENTITY_FAILURES)]
+    if address:
+        keys.append((recent.filter(address=address), ADDRESS_FAILURES))
+    wait = 0.0
+    for rows, limit in keys:
+        times = list(rows.order_by("-at").values_list("at", flat=True)[:64])
+        if len(times) >= limit:
+            delay = min(WINDOW.total_seconds(), VERIFY_DELAY_SECONDS * 2 ** (len(times) - limit))
+            wait = max(wait, (times[0] - now).total_seconds() + delay)
+    return max(0, int(wait + 0.999))
 
 
 def verify(campaign: Campaign, id_number: str, code: str, address: str | None = None,
            ) -> RollEntry:
     """The resident's ID number and their household's printed code, checked against the roll.
-    Failures are counted per identity and per address; the message never tells which of the
-    two was wrong, nor whether the ID number is on the roll."""
+    Failures are counted per identity and address and per address; the message never tells
+    which of the two was wrong, nor whether the ID number is on the roll.
+
+    The attempt is recorded and counted under a lock on the campaign row before the code is
+    checked, so parallel attempts cannot all slip past the count (a 30-way race let 6 through,
+    issue 17); a successful check removes its own record, failures stay."""
     if campaign.phase != Campaign.Phase.VOTING:
         _fail("__all__", _("Voting is not open."), "closed")
     problem = idcard.problem(id_number)
@@ -329,16 +352,22 @@ def verify(campaign: Campaign, id_number: str, code: str, address: str | None = 
         _fail("id_number", _("The ID number is not valid: %(problem)s.")
               % {"problem": _(problem)}, "format")
     identity = identity_hash(campaign, id_number)
-    if _throttled(campaign, identity, address):
-        _fail("__all__", _("Too many failed attempts. Try again in an hour, or vote at your "
-                           "community office."), "throttled")
-    entry = RollEntry.objects.filter(campaign=campaign, id_hash=identity).first()
-    ok = entry is not None and HouseholdCode.objects.filter(
-        campaign=campaign, community_id=entry.community_id, household=entry.household,
-        code_hash=code_hash(campaign, entry.community_id, entry.household, code)).exists()
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).exists()
+        attempt = VerifyAttempt.objects.create(campaign=campaign, identity=identity,
+                                               address=address, at=timezone.now())
+        wait = verify_wait_seconds(campaign, identity, address, before_id=attempt.pk)
+        entry = None if wait else RollEntry.objects.filter(campaign=campaign,
+                                                           id_hash=identity).first()
+        ok = entry is not None and HouseholdCode.objects.filter(
+            campaign=campaign, community_id=entry.community_id, household=entry.household,
+            code_hash=code_hash(campaign, entry.community_id, entry.household, code)).exists()
+        if ok:
+            attempt.delete()
+    if wait:
+        _fail("__all__", _("Too many failed attempts. Try again in %(seconds)s seconds, or vote "
+                           "at your community office.") % {"seconds": wait}, "throttled")
     if not ok:
-        VerifyAttempt.objects.create(campaign=campaign, identity=identity, address=address,
-                                     at=timezone.now())
         _fail("__all__", _("The ID number and the voting code do not match the roll. Check "
                            "both and try again."), "mismatch")
     return entry
@@ -388,7 +417,8 @@ def cast_ballot(campaign: Campaign, roll_entry_id: int, candidate_ids: Iterable[
                 campaign=campaign, roll_entry_id=roll_entry_id,
                 channel=Participation.Channel.ONLINE,
                 receipt_digest=receipt_digest(campaign, ballot.receipt))
-            return ballot
+        _seal_when_a_batch_is_full(campaign)
+        return ballot
     except IntegrityError:
         pass
     # This identity has taken part before: only a withdrawn online ballot may be recast.
@@ -404,7 +434,47 @@ def cast_ballot(campaign: Campaign, roll_entry_id: int, candidate_ids: Iterable[
         took_part.withdrawn = False
         took_part.receipt_digest = receipt_digest(campaign, ballot.receipt)
         took_part.save(update_fields=["withdrawn", "receipt_digest"])
-        return ballot
+    _seal_when_a_batch_is_full(campaign)
+    return ballot
+
+
+def _seal_when_a_batch_is_full(campaign: Campaign) -> None:
+    batch = int(getattr(settings, "VOTING_SEAL_BATCH", 10))
+    if Ballot.objects.filter(campaign=campaign, channel=Participation.Channel.ONLINE,
+                             sealed=False).count() >= batch:
+        seal_ballots(campaign)
+
+
+def seal_ballots(campaign: Campaign, *, everything: bool = False) -> int:
+    """Rewrite the unsealed online ballots (with `everything`, all of the campaign's online
+    ballots) in shuffled order, in one transaction of their own: every rewritten row gets this
+    transaction's id (PostgreSQL `xmin`) and a place in the table that says nothing about when
+    it was cast, and the choices get new random ids. Keys, receipts and statuses stay.
+    Returns how many ballots were rewritten. Runs when a batch is full and, over everything,
+    when voting closes and before the count, so the last voters are not a small batch."""
+    with transaction.atomic():
+        rows = Ballot.objects.select_for_update().filter(
+            campaign=campaign, channel=Participation.Channel.ONLINE)
+        if not everything:
+            rows = rows.filter(sealed=False)
+        ballots = list(rows)
+        if not ballots:
+            return 0
+        picks = {b.pk: [] for b in ballots}
+        for ballot_id, candidate_id in BallotChoice.objects.filter(
+                ballot_id__in=list(picks)).values_list("ballot_id", "candidate_id"):
+            picks[ballot_id].append(candidate_id)
+        Ballot.objects.filter(pk__in=list(picks)).delete()  # choices go with them (CASCADE)
+        shuffle = random.SystemRandom().shuffle
+        shuffle(ballots)
+        for ballot in ballots:
+            ballot.sealed = True
+        Ballot.objects.bulk_create(ballots)
+        choices = [BallotChoice(ballot_id=b.pk, candidate_id=c) for b in ballots
+                   for c in picks[b.pk]]
+        shuffle(choices)
+        BallotChoice.objects.bulk_create(choices)
+        return len(ballots)
 
 
 @transaction.atomic
@@ -418,10 +488,12 @@ def withdraw_ballot(campaign: Campaign, roll_entry_id: int, receipt: str) -> Non
         campaign=campaign, roll_entry_id=roll_entry_id, withdrawn=False,
         channel=Participation.Channel.ONLINE).first()
     receipt = codes.normalize_code(receipt)
-    if took_part is None or took_part.receipt_digest != receipt_digest(campaign, receipt):
+    if took_part is None or not _receipt_belongs(campaign, took_part, receipt):
         _fail("receipt", _("This receipt does not belong to your current ballot."), "mismatch")
+    # Unsealed again: this write shares a transaction with the participation's, so the ballot
+    # goes back into the next shuffled batch.
     Ballot.objects.filter(campaign=campaign, receipt=receipt).update(
-        status=Ballot.Status.WITHDRAWN)
+        status=Ballot.Status.WITHDRAWN, sealed=False)
     took_part.withdrawn = True
     took_part.receipt_digest = ""
     took_part.save(update_fields=["withdrawn", "receipt_digest"])
@@ -532,6 +604,7 @@ def count_votes(actor: User, campaign: Campaign) -> list[Result]:
     if pending:
         _fail("__all__", _("%(n)s paper ballots still wait for the second officer's check.")
               % {"n": pending})
+    seal_ballots(campaign, everything=True)
     standings = tally(campaign)
     campaign.results.all().delete()
     results = Result.objects.bulk_create(

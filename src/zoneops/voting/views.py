@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zoneops.core import selectors as core_selectors
+from zoneops.core.cells import append_row
 from zoneops.core.views import apply_errors
 
 from . import codes, forms, selectors, services
@@ -238,7 +239,7 @@ def _xlsx(title: str, header: list[str], rows: list[list], filename: str) -> Htt
     sheet.title = title
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     data = io.BytesIO()
     book.save(data)
     response = HttpResponse(data.getvalue(), content_type=(
@@ -247,12 +248,21 @@ def _xlsx(title: str, header: list[str], rows: list[list], filename: str) -> Htt
     return response
 
 
+COUNTED_PHASES = (Campaign.Phase.RESULTS, Campaign.Phase.CONFIRMED)
+
+
 def export_ballots(request: HttpRequest, pk: int) -> HttpResponse:
-    """Counted ballots without anything that identifies a voter."""
+    """Counted ballots without anything that identifies a voter - and only once they have
+    been counted: while voting is open nobody, office and administrators included, reads
+    what was chosen (issue 17)."""
     _manager(request)
     campaign = _campaign(request, pk)
-    return _xlsx("选票", ["回执号", "方式", "日期", "所选项目编号"],
-                 selectors.ballot_export_rows(campaign), f"ballots-{campaign.pk}.xlsx")
+    counted = campaign.phase in COUNTED_PHASES or (
+        campaign.phase == Campaign.Phase.COUNTING and campaign.results.exists())
+    rows = selectors.ballot_export_rows(campaign) if counted else [
+        [_("Ballots can be read only after the votes have been counted.")]]
+    return _xlsx("选票", ["回执号", "方式", "日期", "所选项目编号"], rows,
+                 f"ballots-{campaign.pk}.xlsx")
 
 
 # --- paper ballots -----------------------------------------------------------------------------

@@ -19,3 +19,12 @@ POSTGRES_UP = [
 ]
 POSTGRES_DOWN = ["DROP TRIGGER IF EXISTS core_auditentry_append_only ON core_auditentry;",
                  "DROP FUNCTION IF EXISTS core_auditentry_refuse();"]
+
+# TRUNCATE bypasses row triggers (issue 17): a statement trigger refuses it. SQLite has no
+# TRUNCATE (its "DELETE FROM" without WHERE fires the row trigger above), so nothing to add.
+POSTGRES_NO_TRUNCATE_UP = [
+    """CREATE TRIGGER core_auditentry_no_truncate BEFORE TRUNCATE ON core_auditentry
+       FOR EACH STATEMENT EXECUTE FUNCTION core_auditentry_refuse();""",
+]
+POSTGRES_NO_TRUNCATE_DOWN = [
+    "DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry;"]
