@@ -206,3 +206,11 @@ def test_every_write_is_audited(world, sup):
     problem = item.problems.get()
     services.solve_problem(world.users["staff_a"], problem, "已争取省级指标")
     assert list(history_of(problem).values_list("action", flat=True)) == ["solve", "create"]
+
+
+def test_item_scope_agrees_with_itself(world, sup):
+    from tests.core.test_scope import assert_agrees
+    from zoneops.supervision import permissions as perm
+
+    items = list(Item.objects.prefetch_related("co_units"))
+    assert_agrees(perm.ITEMS, list(world.users.values()), items)

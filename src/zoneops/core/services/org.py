@@ -10,6 +10,7 @@ from django.db import transaction
 from .. import credit_code
 from .. import permissions as perm
 from ..models import Enterprise, Place, Unit, UnitAlias, User
+from ..scope import descendant_unit_ids
 from .audit import record, save_audited
 
 UNIT_FIELDS = {"code", "name", "short_name", "kind", "parent", "leader", "is_active", "sort_order"}
@@ -33,7 +34,6 @@ def save_unit(actor: User, data: dict[str, Any], unit: Unit | None = None,
     data = _only(data, UNIT_FIELDS)
     parent = data.get("parent", unit.parent if unit.pk else None)
     if unit.pk and parent is not None:
-        from ..selectors import descendant_unit_ids
         if parent.pk in descendant_unit_ids(unit.pk):
             raise ValidationError({"parent": "a unit cannot sit below itself"})
     save_audited(actor, unit, data)
