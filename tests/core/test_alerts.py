@@ -90,6 +90,46 @@ def test_reopen_needs_a_reason_and_returns_to_the_assignee(world):
     assert history_of(alert).get(action="reopen").reason == "现场仍有异味"
 
 
+def test_the_dispatcher_who_handled_an_alert_cannot_close_it(world):
+    """Verification by a different dispatcher: assigning the alert to oneself and handling it
+    does not let one close it; another dispatcher closes, and is recorded."""
+    duty, office = world.users["duty"], world.users["office"]
+    alert = alerts.assign(duty, world.alert_a, user=duty)
+    alert = alerts.handle(duty, alert, "自己处置")
+    assert alert.handled_by == duty
+    with pytest.raises(PermissionDenied):
+        alerts.close(duty, alert, "自己复核")
+    assert Alert.objects.get(pk=alert.pk).status == "handled"
+    assert not history_of(alert).filter(action="close").exists()
+    page = world.client("duty").get(f"/alerts/{alert.pk}/").content.decode()
+    assert 'data-testid="do-close"' not in page
+    refused = world.client("duty").post(f"/api/core/alerts/{alert.pk}/close", data="{}",
+                                        content_type="application/json")
+    assert refused.status_code == 403
+    page = world.client("office").get(f"/alerts/{alert.pk}/").content.decode()
+    assert 'data-testid="do-close"' in page
+    alert = alerts.close(office, alert, "复核通过")
+    assert alert.status == "closed" and alert.closed_by == office
+    assert history_of(alert).get(action="close").after["closed_by"] == str(office)
+    shown = world.client("leader").get(f"/alerts/{alert.pk}/").content.decode()
+    assert 'data-testid="closed-by"' in shown and 'data-testid="handled-by"' in shown
+    api = world.client("leader").get(f"/api/core/alerts/{alert.pk}").json()
+    assert api["closed_by_id"] == office.pk and api["handled_by_id"] == duty.pk
+
+
+def test_reopening_starts_a_new_round_so_the_first_handler_may_verify_the_second(world):
+    duty, office, staff = world.users["duty"], world.users["office"], world.users["staff_a"]
+    alert = alerts.assign(office, world.alert_a, user=duty)
+    alert = alerts.handle(duty, alert, "第一次")
+    alert = alerts.close(office, alert)
+    alert = alerts.reopen(office, alert, "仍有异味")
+    assert alert.handled_by is None and alert.closed_by is None
+    alert = alerts.assign(office, alert, user=staff)
+    alert = alerts.handle(staff, alert, "第二次")
+    alert = alerts.close(duty, alert)
+    assert alert.closed_by == duty and alert.handled_by == staff
+
+
 def test_transitions_out_of_order_are_refused_and_change_nothing(world):
     duty = world.users["duty"]
     with pytest.raises(ValidationError) as err:

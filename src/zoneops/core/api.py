@@ -134,7 +134,9 @@ class AlertOut(Schema):
     acknowledged_at: datetime | None
     assigned_at: datetime | None
     handled_at: datetime | None
+    handled_by_id: int | None
     closed_at: datetime | None
+    closed_by_id: int | None
     resolve_due_at: datetime | None
     escalated_at: datetime | None
     cause_cleared_at: datetime | None

@@ -47,6 +47,7 @@ ALERTS = Scope(
                                  users=("assignee_user",)),
             roles(DISPATCHERS, {Role.LEADER}) - {Role.ADMIN}: Via(users=("assignee_user",))},
     close={DISPATCHERS: ALL},
+    reopen={DISPATCHERS: ALL},
 )
 
 
@@ -89,5 +90,10 @@ def can_handle_alert(user: User, alert: Alert) -> bool:
 
 
 def can_close_alert(user: User, alert: Alert) -> bool:
-    # Verification is by a dispatcher, not by whoever handled it.
-    return ALERTS.allows(user, alert, "close")
+    """Verification is by a dispatcher, never by whoever handled it."""
+    return ALERTS.allows(user, alert, "close") and (
+        alert.handled_by_id is None or alert.handled_by_id != user.pk)
+
+
+def can_reopen_alert(user: User, alert: Alert) -> bool:
+    return ALERTS.allows(user, alert, "reopen")

@@ -300,7 +300,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "close": status in alert_services.ALLOWED_FROM["close"]
         and perm.can_close_alert(user, alert),
         "reopen": status in alert_services.ALLOWED_FROM["reopen"]
-        and perm.can_close_alert(user, alert),
+        and perm.can_reopen_alert(user, alert),
     }
     return render(request, "core/alert_detail.html", {
         "alert": alert, "history": selectors.history_of(alert), "actions": actions,

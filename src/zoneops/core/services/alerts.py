@@ -308,7 +308,7 @@ def handle(actor: User, alert: Alert, feedback: str, files: list | None = None) 
                 "name": f.name}})
     alert = _transition(actor, alert, "handle", perm.can_handle_alert,
                         {"status": Status.HANDLED, "handled_at": timezone.now(),
-                         "feedback": feedback.strip()})
+                         "handled_by": actor, "feedback": feedback.strip()})
     for f in files or []:
         attachment = AlertAttachment.objects.create(alert=alert, file=f, name=f.name[:200],
                                                     size=f.size, uploaded_by=actor)
@@ -321,7 +321,8 @@ def handle(actor: User, alert: Alert, feedback: str, files: list | None = None) 
 @transaction.atomic
 def close(actor: User, alert: Alert, note: str = "") -> Alert:
     return _transition(actor, alert, "close", perm.can_close_alert,
-                       {"status": Status.CLOSED, "closed_at": timezone.now()}, note)
+                       {"status": Status.CLOSED, "closed_at": timezone.now(),
+                        "closed_by": actor}, note)
 
 
 @transaction.atomic
@@ -329,9 +330,9 @@ def reopen(actor: User, alert: Alert, reason: str) -> Alert:
     if not reason or not reason.strip():
         raise ValidationError({"reason": _("Say why the alert is reopened.")})
     # A reopened alert goes back to whoever was handling it.
-    alert = _transition(actor, alert, "reopen", perm.can_close_alert,
-                        {"status": Status.ASSIGNED, "closed_at": None, "handled_at": None},
-                        reason.strip())
+    alert = _transition(actor, alert, "reopen", perm.can_reopen_alert,
+                        {"status": Status.ASSIGNED, "closed_at": None, "closed_by": None,
+                         "handled_at": None, "handled_by": None}, reason.strip())
     assignees = [alert.assignee_user] if alert.assignee_user else list(
         _unit_staff(alert.assignee_unit))
     notify(title=_("Reopened: %(title)s") % {"title": alert.title}, body=reason,
