@@ -38,6 +38,7 @@ PAGES = [
     Row("/alerts/{alert_b}/", READ_ALL | {"staff_b"}, 404),
     Row("/notifications/", EVERYONE),
     Row("/account/tokens/", EVERYONE),
+    Row("/account/password/", EVERYONE),
     # Writes through pages: refusals only here (the writes themselves are tested beside).
     Row("/alerts/{alert_a}/acknowledge/", {"admin", "office", "duty", "staff_a"},
         {"leader": 403, "staff_a1": 404, "staff_b": 404, "enterprise_a": 404},

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate as django_authenticate
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -84,6 +84,27 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("login")
+
+
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password (required first when an administrator asked for it)."""
+    form = forms.PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            people_services.change_own_password(
+                request.user, current_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)  # stay signed in on this device
+            messages.success(request, _("Your password has been changed."))
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                target = reverse("home")
+            return redirect(target)
+    return render(request, "core/password_change.html", {
+        "form": form, "forced": request.user.must_change_password})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

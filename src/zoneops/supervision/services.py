@@ -149,18 +149,6 @@ def add_node(actor: User, item: Item, *, planned_date: date, deliverable: str,
         "actual_date": actual_date, "evidence": evidence})
 
 
-@transaction.atomic
-def update_node(actor: User, node: Node, data: dict[str, Any]) -> Node:
-    _require(perm.can_manage(actor), "change nodes")
-    allowed = {"planned_date", "deliverable", "actual_date", "evidence", "planned_text"}
-    if set(data) - allowed:
-        raise ValidationError({name: _("This field cannot be set here.")
-                               for name in set(data) - allowed})
-    node = save_audited(actor, node, data)
-    recompute_light(node.item)
-    return node
-
-
 # --- progress reports ---------------------------------------------------------------------------
 
 def _clean_report(item: Item, period: str, progress: Any, summary: str,

@@ -97,9 +97,3 @@ def save_audited(actor, obj: models.Model, changes: dict[str, Any], reason: str 
         return obj
     record(actor, action or ("create" if creating else "update"), obj, before, after, reason)
     return obj
-
-
-def delete_audited(actor, obj: models.Model, reason: str = "") -> None:
-    before = snapshot(obj)
-    record(actor, "delete", obj, before, None, reason)
-    obj.delete()

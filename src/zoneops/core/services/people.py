@@ -9,16 +9,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import permissions as perm
 from ..models import ApiToken, LoginAttempt, Role, User
 from .audit import record, save_audited
 
 USER_FIELDS = {"username", "full_name", "email", "phone", "role", "unit", "enterprise",
-               "is_active"}
+               "is_active", "must_change_password"}
 
 
 def _check_role_fields(data: dict[str, Any], user: User) -> None:
@@ -58,16 +59,29 @@ def save_user(actor: User | None, data: dict[str, Any], user: User | None = None
     return user
 
 
-def set_own_password(user: User, old: str, new: str) -> None:
-    if not user.check_password(old):
-        raise ValidationError({"old_password": "the current password is wrong"})
+@transaction.atomic
+def change_own_password(user: User, *, current_password: str, new_password: str) -> User:
+    """A person changes their own password: the current one is required, the new one passes
+    Django's validators and differs from the current one; audited (without any secret), and a
+    pending forced change is thereby done."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied
+    if not user.check_password(current_password):
+        raise ValidationError({"old_password": _("Your current password is not correct.")})
+    if new_password == current_password:
+        raise ValidationError({"new_password1": _("Choose a password different from the "
+                                                  "current one.")})
     try:
-        validate_password(new, user)
+        validate_password(new_password, user)
     except ValidationError as exc:
-        raise ValidationError({"new_password": exc.messages}) from exc
-    user.set_password(new)
-    user.save(update_fields=["password"])
-    record(user, "update", user, None, None, reason="changed own password")
+        raise ValidationError({"new_password1": exc.messages}) from exc
+    user.set_password(new_password)
+    forced = user.must_change_password
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    record(user, "change own password", user, {"must_change_password": forced},
+           {"must_change_password": False})
+    return user
 
 
 # --- API tokens -------------------------------------------------------------------------------
