@@ -214,3 +214,9 @@ def test_item_scope_agrees_with_itself(world, sup):
 
     items = list(Item.objects.prefetch_related("co_units"))
     assert_agrees(perm.ITEMS, list(world.users.values()), items)
+
+
+def test_history_on_a_chinese_page_shows_labels_not_recorded_values(world, sup):
+    page = world.client("leader").get(f"/supervision/items/{sup.item_a.pk}/").content.decode()
+    assert 'data-action="set cooperating units">设置协办单位<' in page
+    assert ">set cooperating units<" not in page

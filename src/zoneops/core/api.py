@@ -228,7 +228,7 @@ def get_unit(request, unit_id: int):
 @router.post("/units", response={201: UnitOut, **ERRORS})
 def create_unit(request, payload: UnitIn):
     data, aliases = _unit_data(payload.dict())
-    return 201, org_services.save_unit(request.user, data, aliases=aliases)
+    return 201, org_services.create_unit(request.user, data, aliases=aliases)
 
 
 @router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS})
@@ -236,7 +236,7 @@ def update_unit(request, unit_id: int, payload: UnitPatch):
     perm.require(perm.can_manage_registry(request.user))
     unit = get_object_or_404(Unit, pk=unit_id)
     data, aliases = _unit_data(payload.dict(exclude_unset=True))
-    return org_services.save_unit(request.user, data, unit, aliases=aliases)
+    return org_services.update_unit(request.user, unit, data, aliases=aliases)
 
 
 # --- enterprises ------------------------------------------------------------------------------
@@ -274,15 +274,15 @@ def get_enterprise(request, enterprise_id: int):
 @router.post("/enterprises", response={201: EnterpriseOut, **ERRORS})
 def create_enterprise(request, payload: EnterpriseIn):
     perm.require(perm.can_manage_registry(request.user))
-    return 201, org_services.save_enterprise(request.user, _enterprise_data(payload.dict()))
+    return 201, org_services.create_enterprise(request.user, _enterprise_data(payload.dict()))
 
 
 @router.patch("/enterprises/{enterprise_id}", response={200: EnterpriseOut, **ERRORS})
 def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
     perm.require(perm.can_manage_registry(request.user))
     enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
-    return org_services.save_enterprise(
-        request.user, _enterprise_data(payload.dict(exclude_unset=True)), enterprise)
+    return org_services.update_enterprise(
+        request.user, enterprise, _enterprise_data(payload.dict(exclude_unset=True)))
 
 
 @router.get("/places", response={200: dict, **ERRORS})

@@ -198,8 +198,10 @@ def _registry_edit(request: HttpRequest, form_class, model, pk: int | None,
 def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _registry_edit(
         request, forms.UnitForm, Unit, pk,
-        lambda data, unit, form: org_services.save_unit(request.user, data, unit,
-                                                        aliases=form.alias_list()),
+        lambda data, unit, form: (
+            org_services.update_unit(request.user, unit, data, aliases=form.alias_list())
+            if unit else org_services.create_unit(request.user, data,
+                                                  aliases=form.alias_list())),
         (_("Edit unit"), _("New unit")), "/units/",
         lambda unit: reverse("unit-detail", args=[unit.pk]))
 
@@ -214,8 +216,9 @@ def channel_edit(request: HttpRequest, unit_pk: int, pk: int | None = None) -> H
         return redirect("unit-detail", unit.pk)
     return _registry_edit(
         request, forms.ChannelForm, NotificationChannel, pk,
-        lambda data, channel, form: notify_services.save_channel(request.user, unit, data,
-                                                                 channel),
+        lambda data, channel, form: (
+            notify_services.update_channel(request.user, channel, data) if channel
+            else notify_services.create_channel(request.user, unit, data)),
         (_("Edit notification channel"), _("New notification channel")),
         reverse("unit-detail", args=[unit.pk]),
         lambda channel: reverse("unit-detail", args=[unit.pk]))
@@ -251,8 +254,9 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _registry_edit(
         request, forms.EnterpriseForm, Enterprise, pk,
-        lambda data, enterprise, form: org_services.save_enterprise(request.user, data,
-                                                                    enterprise),
+        lambda data, enterprise, form: (
+            org_services.update_enterprise(request.user, enterprise, data) if enterprise
+            else org_services.create_enterprise(request.user, data)),
         (_("Edit enterprise"), _("New enterprise")), "/enterprises/",
         lambda enterprise: reverse("enterprise-detail", args=[enterprise.pk]))
 
@@ -268,8 +272,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _registry_edit(
         request, forms.UserForm, User, pk,
-        lambda data, person, form: people_services.save_user(
-            request.user, data, person, password=form.cleaned_data["password"] or None),
+        lambda data, person, form: (
+            people_services.update_user(request.user, person, data,
+                                        password=form.cleaned_data["password"] or None)
+            if person else people_services.create_user(
+                request.user, data, password=form.cleaned_data["password"])),
         (_("Edit person"), _("New person")), "/people/", lambda person: reverse("user-list"))
 
 

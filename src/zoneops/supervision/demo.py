@@ -74,7 +74,7 @@ def _load_items(admin: User, rng: random.Random, year: int, units: dict[str, Uni
                 ) -> list[tuple[Item, str]]:
     loaded = []
     for order, (name, kind, prefix, domains, description) in enumerate(LISTS):
-        lst = services.save_list(admin, {"name": name, "kind": kind, "year": year,
+        lst = services.create_list(admin, {"name": name, "kind": kind, "year": year,
                                          "description": description, "sort_order": order})
         n = 0
         for domain, entries in domains.items():
@@ -90,7 +90,7 @@ def _load_items(admin: User, rng: random.Random, year: int, units: dict[str, Uni
                     prose = (f"{first.year}年{first.month}月{first.day}日前完成立项审批；"
                              f"{year}年12月底前主体工程完工")
                 nodes = parse_nodes(prose, year)
-                item = services.save_item(admin, {
+                item = services.create_item(admin, {
                     "supervision_list": lst, "code": code, "domain": domain, "title": title,
                     "target": target, "leader_name": LEADERS[leader],
                     "lead_unit": units[unit_code], "owner_name": "",
