@@ -71,10 +71,13 @@ class Matrix:
         client, url = self.client(role), self.fill(row.url)
         if row.method == "GET":
             return client.get(url)
+        # Text values are filled like the URL, so a body can name the world's objects
+        # ("{unit_a}") rather than ids that differ between databases.
+        data = {k: self.fill(v) if isinstance(v, str) else v for k, v in (row.data or {}).items()}
         if self.as_json:
-            return client.generic(row.method, url, json.dumps(dict(row.data or {})),
+            return client.generic(row.method, url, json.dumps(data),
                                   content_type="application/json")
-        return client.post(url, dict(row.data or {}))
+        return client.post(url, data)
 
     def check(self, row: Row) -> None:
         for role in self.roles:

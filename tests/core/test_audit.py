@@ -184,3 +184,16 @@ def test_create_and_update_are_separate_and_both_audited(world):
     with pytest.raises(ValueError, match="create_"):
         update_unit(admin, Unit(code="G", name="新单位"), {"name": "x"})
     assert not Unit.objects.filter(code="G").exists()
+
+
+def test_delete_audited_keeps_what_was_deleted(world):
+    from zoneops.core.models import Unit
+    from zoneops.core.services.audit import delete_audited
+    from zoneops.core.services.org import create_unit
+
+    unit = create_unit(world.users["admin"], {"code": "T", "name": "临时单位"})
+    pk = unit.pk
+    delete_audited(world.users["admin"], unit, "建错了")
+    assert not Unit.objects.filter(pk=pk).exists()
+    gone = AuditEntry.objects.get(action="delete", object_id=str(pk))
+    assert gone.before["name"] == "临时单位" and gone.after is None and gone.reason == "建错了"

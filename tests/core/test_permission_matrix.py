@@ -44,7 +44,7 @@ PAGES = [
         {"leader": 403, "staff_a1": 404, "staff_b": 404, "enterprise_a": 404},
         method="POST", ok=None),
     Row("/alerts/{alert_b}/assign/", {"admin", "office", "duty"},
-        {"leader": 403, "staff_b": 403}, method="POST", data={"unit": 1}, ok=None),
+        {"leader": 403, "staff_b": 403}, method="POST", data={"unit": "{unit_a}"}, ok=None),
 ]
 
 
@@ -69,7 +69,8 @@ API_READS = [
     Row("/api/core/alerts/{alert_b}/acknowledge", {"admin", "office", "duty", "staff_b"},
         {"leader": 403}, method="POST", ok=None),
     Row("/api/core/alerts/{alert_b}/assign", {"admin", "office", "duty"},
-        {"leader": 403, "staff_b": 403}, method="POST", data={"unit_id": 1}, ok=None),
+        {"leader": 403, "staff_b": 403}, method="POST", data={"unit_id": "{unit_a}"},
+        ok=None),
     Row("/api/core/alerts/{alert_b}/close", {"admin", "office", "duty"},
         {"leader": 403, "staff_b": 403}, method="POST", ok=None),
 ]

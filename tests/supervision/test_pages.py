@@ -198,7 +198,7 @@ def test_cached_pages_follow_every_change(world, sup):
     assert 'data-light-count="red">2<' in leader.get("/supervision/dashboard/").content.decode()
     assert 'data-count-light="red">2<' in leader.get("/supervision/").content.decode()
     from zoneops.supervision import services
-    services.set_manual_light(world.users["office"], sup.item_b, "green", "已复核")
+    services.set_manual_light(world.users["office"], sup.item_b, light="green", reason="已复核")
     assert 'data-light-count="red">1<' in leader.get("/supervision/dashboard/").content.decode()
     assert 'data-count-light="red">1<' in leader.get("/supervision/").content.decode()
     # Unit staff get their own copy, never the leaders'.

@@ -323,7 +323,8 @@ def alert_history(request, alert_id: int):
 
 @router.post("/alerts/{alert_id}/acknowledge", response={200: AlertOut, **ERRORS})
 def acknowledge_alert(request, alert_id: int, payload: NoteIn):
-    return alert_services.acknowledge(request.user, _alert(request, alert_id), payload.note)
+    return alert_services.acknowledge(request.user, _alert(request, alert_id),
+                                      note=payload.note)
 
 
 @router.post("/alerts/{alert_id}/assign", response={200: AlertOut, **ERRORS})
@@ -338,17 +339,18 @@ def assign_alert(request, alert_id: int, payload: AssignIn):
 
 @router.post("/alerts/{alert_id}/handle", response={200: AlertOut, **ERRORS})
 def handle_alert(request, alert_id: int, payload: HandleIn):
-    return alert_services.handle(request.user, _alert(request, alert_id), payload.feedback)
+    return alert_services.handle(request.user, _alert(request, alert_id),
+                                 feedback=payload.feedback)
 
 
 @router.post("/alerts/{alert_id}/close", response={200: AlertOut, **ERRORS})
 def close_alert(request, alert_id: int, payload: NoteIn):
-    return alert_services.close(request.user, _alert(request, alert_id), payload.note)
+    return alert_services.close(request.user, _alert(request, alert_id), note=payload.note)
 
 
 @router.post("/alerts/{alert_id}/reopen", response={200: AlertOut, **ERRORS})
 def reopen_alert(request, alert_id: int, payload: ReasonIn):
-    return alert_services.reopen(request.user, _alert(request, alert_id), payload.reason)
+    return alert_services.reopen(request.user, _alert(request, alert_id), reason=payload.reason)
 
 
 # --- notifications ----------------------------------------------------------------------------

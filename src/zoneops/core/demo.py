@@ -508,7 +508,7 @@ def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],
             unit=units["U18"], enterprise=chemical[15],
             data={"factor": "TVOC", "value": 1.9, "threshold": 1.2, "unit": "mg/m³"},
             now=now - timedelta(days=1, hours=6))
-        alert = alert_service.acknowledge(duty, alert, "已收到，正在调度。")
+        alert = alert_service.acknowledge(duty, alert, note="已收到，正在调度。")
         alert_service.assign(duty, alert, unit=units["U18"],
                              note="请园区办牵头排查，24小时内反馈。")
         created += 1
@@ -526,7 +526,7 @@ def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],
         alert = alert_service.assign(duty, alert, unit=units["U07"],
                                      note="请规划建设局组织管网养护单位疏通。")
         alert_service.handle(users["unit2"], alert,
-                             "已组织养护单位对W3—W5管段进行疏通，清出淤泥约2立方米，液位已恢复正常。")
+                             feedback="已组织养护单位对W3—W5管段进行疏通，清出淤泥约2立方米，液位已恢复正常。")
         created += 1
     # 4. Closed: assigned to an enterprise, handled by its contact, verified by the duty officer.
     key = "demo:odour:complaint-0412"
@@ -543,8 +543,8 @@ def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],
                                      note="请企业自查废气收集和处理设施运行情况。")
         alert = alert_service.handle(
             users["enterprise"], alert,
-            "经自查，RTO焚烧炉检修期间部分废气旁路，已恢复正常运行并加强巡检，附运行记录。")
-        alert_service.close(duty, alert, "经现场复核，设施运行正常，同意办结。")
+            feedback="经自查，RTO焚烧炉检修期间部分废气旁路，已恢复正常运行并加强巡检，附运行记录。")
+        alert_service.close(duty, alert, note="经现场复核，设施运行正常，同意办结。")
         created += 1
     # 5. Yellow supervision-style alert: a key-task node is overdue.
     key = "demo:supervision:task-07-node-2"
@@ -556,7 +556,7 @@ def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],
             unit=units["U04"],
             data={"list": "重点任务", "task": "T07", "node": 2, "days_overdue": 3},
             now=now - timedelta(days=3, hours=4))
-        alert_service.acknowledge(users["unit"], alert, "已在督促企业服务中心补报进展。")
+        alert_service.acknowledge(users["unit"], alert, note="已在督促企业服务中心补报进展。")
         created += 1
     # 6. Blue: a monitoring station stopped sending data.
     key = "demo:nodata:station7"

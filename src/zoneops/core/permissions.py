@@ -77,6 +77,10 @@ def can_manage_registry(user: User) -> bool:
     return is_admin(user)
 
 
+def can_view_enterprise(user: User, enterprise: Enterprise) -> bool:
+    return ENTERPRISES.allows(user, enterprise)
+
+
 def can_acknowledge_alert(user: User, alert: Alert) -> bool:
     return ALERTS.allows(user, alert, "acknowledge")
 

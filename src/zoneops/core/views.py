@@ -351,7 +351,7 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     try:
         if action == "acknowledge":
-            alert_services.acknowledge(user, alert, request.POST.get("note", ""))
+            alert_services.acknowledge(user, alert, note=request.POST.get("note", ""))
         elif action == "assign":
             form = forms.AssignForm(request.POST)
             if not form.is_valid():
@@ -363,12 +363,12 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                   enterprise=form.cleaned_data["enterprise"],
                                   note=form.cleaned_data["note"])
         elif action == "handle":
-            alert_services.handle(user, alert, request.POST.get("feedback", ""),
-                                  request.FILES.getlist("files"))
+            alert_services.handle(user, alert, feedback=request.POST.get("feedback", ""),
+                                  files=request.FILES.getlist("files"))
         elif action == "close":
-            alert_services.close(user, alert, request.POST.get("note", ""))
+            alert_services.close(user, alert, note=request.POST.get("note", ""))
         elif action == "reopen":
-            alert_services.reopen(user, alert, request.POST.get("reason", ""))
+            alert_services.reopen(user, alert, reason=request.POST.get("reason", ""))
         else:
             raise Http404
     except ValidationError as exc:

@@ -29,7 +29,7 @@ def run_reminders(on: date | None = None) -> dict[str, int]:
             counts[wanted[0]] += 1
         level = lights.notice_to_issue(on, fact, issued.get(node.pk, []), config)
         if level:
-            services.issue_notice(node.item, node, level, on)
+            services.issue_notice(node.item, node, level=level, on=on)
             counts["notices"] += 1
     active = (Item.objects.exclude(status=Item.Status.CANCELLED)
               .select_related("lead_unit").prefetch_related("nodes", "notices"))

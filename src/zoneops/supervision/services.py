@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -267,7 +268,7 @@ def submit_report(actor: User, item: Item, *, period: str, progress: int, summar
 
 
 @transaction.atomic
-def accept_report(actor: User, report: Report, note: str = "") -> Report:
+def accept_report(actor: User, report: Report, *, note: str = "") -> Report:
     """The office accepts: the report's figures and node dates become the item's."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     item = report.item
@@ -300,7 +301,7 @@ def accept_report(actor: User, report: Report, note: str = "") -> Report:
 
 
 @transaction.atomic
-def return_report(actor: User, report: Report, reason: str) -> Report:
+def return_report(actor: User, report: Report, *, reason: str) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(perm.can_review(actor, report.item), "review reports")
     if not (reason or "").strip():
@@ -331,7 +332,7 @@ def add_problem(actor: User, item: Item, *, description: str, owner: str = "",
 
 
 @transaction.atomic
-def solve_problem(actor: User, problem: Problem, solution: str,
+def solve_problem(actor: User, problem: Problem, *, solution: str,
                   solved_at: date | None = None) -> Problem:
     _require(perm.can_report(actor, problem.item) or perm.can_manage(actor), "solve problems")
     if problem.solved_at:
@@ -344,7 +345,8 @@ def solve_problem(actor: User, problem: Problem, solution: str,
 
 
 @transaction.atomic
-def instruct(actor: User, item: Item, text: str, at: datetime | None = None) -> Instruction:
+def instruct(actor: User, item: Item, *, text: str,
+             at: datetime | None = None) -> Instruction:
     _require(perm.can_instruct(actor, item), "write instructions")
     if not (text or "").strip():
         raise ValidationError({"text": _("Write the instruction.")})
@@ -356,7 +358,7 @@ def instruct(actor: User, item: Item, text: str, at: datetime | None = None) -> 
 
 
 @transaction.atomic
-def answer_instruction(actor: User, instruction: Instruction, text: str,
+def answer_instruction(actor: User, instruction: Instruction, *, text: str,
                        at: datetime | None = None) -> Instruction:
     _require(perm.can_answer(actor, instruction.item), "answer this instruction")
     if not (text or "").strip():
@@ -370,7 +372,7 @@ def answer_instruction(actor: User, instruction: Instruction, text: str,
 
 
 @transaction.atomic
-def add_comment(actor: User, item: Item, text: str) -> Comment:
+def add_comment(actor: User, item: Item, *, text: str) -> Comment:
     _require(perm.can_comment(actor, item), "add input to this item")
     if not (text or "").strip():
         raise ValidationError({"text": _("Write something.")})
@@ -379,7 +381,7 @@ def add_comment(actor: User, item: Item, text: str) -> Comment:
 
 
 @transaction.atomic
-def add_attachment(actor: User, item: Item, upload) -> Attachment:
+def add_attachment(actor: User, item: Item, *, upload: UploadedFile) -> Attachment:
     _require(perm.can_report(actor, item) or perm.can_manage(actor), "attach files")
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError({"file": _("A file may be at most 20 MB.")})
@@ -486,7 +488,7 @@ def _facts(item: Item) -> tuple[list[lights.NodeFact], list[lights.NoticeFact]]:
 
 
 @transaction.atomic
-def recompute_light(item: Item, on: date | None = None, actor: Any = "system") -> Item:
+def recompute_light(item: Item, *, on: date | None = None, actor: Any = "system") -> Item:
     """Run the engine on the item's facts; store the result and, when it changed, a record of
     the rule and inputs. A red item raises a core alert to its lead unit; green clears it."""
     on = on or today()
@@ -554,7 +556,7 @@ def _sync_alert(item: Item, previous: str, result: lights.LightResult) -> None:
 
 
 @transaction.atomic
-def set_manual_light(actor: User, item: Item, light: str, reason: str) -> Item:
+def set_manual_light(actor: User, item: Item, *, light: str, reason: str) -> Item:
     """The office sets a light by hand (or clears it with light=''), always with a reason."""
     _require(perm.can_manage(actor), "set lights by hand")
     if light and light not in Light.values:
@@ -596,7 +598,7 @@ def send_reminder(node: Node, *, kind: str, key: date, on: date) -> bool:
 
 
 @transaction.atomic
-def issue_notice(item: Item, node: Node | None, level: str, on: date) -> Notice:
+def issue_notice(item: Item, node: Node | None, *, level: str, on: date) -> Notice:
     """A numbered supervision slip to the lead unit (numbers run per year)."""
     last = (Notice.objects.select_for_update().filter(year=on.year)
             .order_by("-number").values_list("number", flat=True).first())

@@ -35,8 +35,8 @@ class AuditAction(models.TextChoices):
     ESCALATE = "escalate", pgettext_lazy("audit action", "Escalated (overdue)")
     ESCALATE_LEVEL = "escalate level", pgettext_lazy("audit action", "Level raised")
     CAUSE_CLEARED = "cause cleared", pgettext_lazy("audit action", "Cause cleared")
-    # Recorded today by environment and voting services (which pass these same values); each
-    # module may move its own into an enum of its own.
+    # Recorded today by environment, voting and hazards services (which pass these same
+    # values); each module may move its own into an enum of its own.
     SET_FACTORS = "set factors", pgettext_lazy("audit action", "Factors set")
     IMPORT_ROLL = "import roll", pgettext_lazy("audit action", "Resident roll imported")
     ISSUE_CODES = "issue codes", pgettext_lazy("audit action", "Voting codes issued")
@@ -46,6 +46,7 @@ class AuditAction(models.TextChoices):
     COUNT = "count", pgettext_lazy("audit action", "Votes counted")
     CONFIRM_WINNERS = "confirm winners", pgettext_lazy("audit action", "Winners confirmed")
     HAND_OVER = "hand over", pgettext_lazy("audit action", "Handed over")
+    ASSESS = "assess", pgettext_lazy("audit action", "Hazard assessed")
 
 
 # What each recorded action is called on screen (every registered enum adds its own); an

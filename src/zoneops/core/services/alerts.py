@@ -281,7 +281,7 @@ def _transition(actor: User, alert: Alert, action: str, may: Callable[[User, Ale
 
 
 @transaction.atomic
-def acknowledge(actor: User, alert: Alert, note: str = "") -> Alert:
+def acknowledge(actor: User, alert: Alert, *, note: str = "") -> Alert:
     return _transition(actor, alert, AuditAction.ACKNOWLEDGE, perm.can_acknowledge_alert,
                        {"status": Status.ACKNOWLEDGED, "acknowledged_at": timezone.now()}, note)
 
@@ -308,7 +308,7 @@ def assign(actor: User, alert: Alert, *, unit: Unit | None = None, user: User | 
 
 
 @transaction.atomic
-def handle(actor: User, alert: Alert, feedback: str, files: list | None = None) -> Alert:
+def handle(actor: User, alert: Alert, *, feedback: str, files: list | None = None) -> Alert:
     if not feedback or not feedback.strip():
         raise ValidationError({"feedback": _("Say what was done.")})
     for f in files or []:
@@ -328,14 +328,14 @@ def handle(actor: User, alert: Alert, feedback: str, files: list | None = None) 
 
 
 @transaction.atomic
-def close(actor: User, alert: Alert, note: str = "") -> Alert:
+def close(actor: User, alert: Alert, *, note: str = "") -> Alert:
     return _transition(actor, alert, AuditAction.CLOSE, perm.can_close_alert,
                        {"status": Status.CLOSED, "closed_at": timezone.now(),
                         "closed_by": actor}, note)
 
 
 @transaction.atomic
-def reopen(actor: User, alert: Alert, reason: str) -> Alert:
+def reopen(actor: User, alert: Alert, *, reason: str) -> Alert:
     if not reason or not reason.strip():
         raise ValidationError({"reason": _("Say why the alert is reopened.")})
     # A reopened alert goes back to whoever was handling it.

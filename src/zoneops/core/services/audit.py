@@ -81,6 +81,13 @@ def record_all(entries: list[AuditEntry]) -> None:
     AuditEntry.objects.bulk_create(entries)
 
 
+def delete_audited(actor, obj: models.Model, reason: str = "") -> None:
+    """Record the object as it was, then delete it (the hazards registry removes units and
+    equipment this way)."""
+    record(actor, AuditAction.DELETE, obj, snapshot(obj), None, reason)
+    obj.delete()
+
+
 def save_audited(actor, obj: models.Model, changes: dict[str, Any], reason: str = "",
                  action: AuditAction | str | None = None) -> models.Model:
     """Validate, save and audit one model instance with `changes` applied.
