@@ -52,7 +52,7 @@ def test_database_refuses_two_open_alerts_for_one_cause(world):
 def test_a_closed_cause_can_alert_again(world):
     alert = world.alert_a
     alerts.assign(world.users["duty"], alert, unit=world.unit_a)
-    alerts.handle(world.users["staff_a"], alert, "处理完毕")
+    alerts.handle(world.users["staff_a"], alert, feedback="处理完毕")
     alerts.close(world.users["duty"], alert)
     fresh = alerts.raise_alert(module="test", key="a", level=2, title="再次", unit=world.unit_a)
     assert fresh.pk != alert.pk and fresh.status == "raised"
@@ -60,16 +60,16 @@ def test_a_closed_cause_can_alert_again(world):
 
 def test_full_lifecycle_is_audited_and_notified(world):
     duty, staff = world.users["duty"], world.users["staff_a"]
-    alert = alerts.acknowledge(staff, world.alert_a, "收到")
+    alert = alerts.acknowledge(staff, world.alert_a, note="收到")
     assert alert.status == "acknowledged" and alert.acknowledged_at
     alert = alerts.assign(duty, alert, unit=world.unit_a, note="请核查")
     assert alert.status == "assigned" and alert.assignee_unit == world.unit_a
     assert Notification.objects.filter(recipient=staff, title__contains="甲单位告警").count() >= 2
     evidence = SimpleUploadedFile("现场照片.jpg", b"jpeg-bytes", content_type="image/jpeg")
-    alert = alerts.handle(staff, alert, "已关闭泄漏阀门", [evidence])
+    alert = alerts.handle(staff, alert, feedback="已关闭泄漏阀门", files=[evidence])
     assert alert.status == "handled" and alert.feedback == "已关闭泄漏阀门"
     assert alert.attachments.get().name == "现场照片.jpg"
-    alert = alerts.close(duty, alert, "复核通过")
+    alert = alerts.close(duty, alert, note="复核通过")
     assert alert.status == "closed" and alert.closed_at
     actions = list(history_of(alert).order_by("at", "id").values_list("action", flat=True))
     assert actions == ["raise", "acknowledge", "assign", "handle", "attach", "close"]
@@ -81,13 +81,53 @@ def test_full_lifecycle_is_audited_and_notified(world):
 def test_reopen_needs_a_reason_and_returns_to_the_assignee(world):
     duty, staff = world.users["duty"], world.users["staff_a"]
     alert = alerts.assign(duty, world.alert_a, user=staff)
-    alert = alerts.handle(staff, alert, "done")
+    alert = alerts.handle(staff, alert, feedback="done")
     with pytest.raises(ValidationError) as err:
-        alerts.reopen(duty, alert, "  ")
+        alerts.reopen(duty, alert, reason="  ")
     assert "reason" in err.value.message_dict
-    alert = alerts.reopen(duty, alert, "现场仍有异味")
+    alert = alerts.reopen(duty, alert, reason="现场仍有异味")
     assert alert.status == "assigned" and alert.assignee_user == staff
     assert history_of(alert).get(action="reopen").reason == "现场仍有异味"
+
+
+def test_the_dispatcher_who_handled_an_alert_cannot_close_it(world):
+    """Verification by a different dispatcher: assigning the alert to oneself and handling it
+    does not let one close it; another dispatcher closes, and is recorded."""
+    duty, office = world.users["duty"], world.users["office"]
+    alert = alerts.assign(duty, world.alert_a, user=duty)
+    alert = alerts.handle(duty, alert, feedback="自己处置")
+    assert alert.handled_by == duty
+    with pytest.raises(PermissionDenied):
+        alerts.close(duty, alert, note="自己复核")
+    assert Alert.objects.get(pk=alert.pk).status == "handled"
+    assert not history_of(alert).filter(action="close").exists()
+    page = world.client("duty").get(f"/alerts/{alert.pk}/").content.decode()
+    assert 'data-testid="do-close"' not in page
+    refused = world.client("duty").post(f"/api/core/alerts/{alert.pk}/close", data="{}",
+                                        content_type="application/json")
+    assert refused.status_code == 403
+    page = world.client("office").get(f"/alerts/{alert.pk}/").content.decode()
+    assert 'data-testid="do-close"' in page
+    alert = alerts.close(office, alert, note="复核通过")
+    assert alert.status == "closed" and alert.closed_by == office
+    assert history_of(alert).get(action="close").after["closed_by"] == str(office)
+    shown = world.client("leader").get(f"/alerts/{alert.pk}/").content.decode()
+    assert 'data-testid="closed-by"' in shown and 'data-testid="handled-by"' in shown
+    api = world.client("leader").get(f"/api/core/alerts/{alert.pk}").json()
+    assert api["closed_by_id"] == office.pk and api["handled_by_id"] == duty.pk
+
+
+def test_reopening_starts_a_new_round_so_the_first_handler_may_verify_the_second(world):
+    duty, office, staff = world.users["duty"], world.users["office"], world.users["staff_a"]
+    alert = alerts.assign(office, world.alert_a, user=duty)
+    alert = alerts.handle(duty, alert, feedback="第一次")
+    alert = alerts.close(office, alert)
+    alert = alerts.reopen(office, alert, reason="仍有异味")
+    assert alert.handled_by is None and alert.closed_by is None
+    alert = alerts.assign(office, alert, user=staff)
+    alert = alerts.handle(staff, alert, feedback="第二次")
+    alert = alerts.close(duty, alert)
+    assert alert.closed_by == duty and alert.handled_by == staff
 
 
 def test_transitions_out_of_order_are_refused_and_change_nothing(world):
@@ -111,9 +151,9 @@ def test_permission_checks_in_services(world):
         alerts.acknowledge(world.users["enterprise_a"], alert)
     alert = alerts.assign(world.users["duty"], alert, unit=world.unit_a)
     with pytest.raises(PermissionDenied):
-        alerts.handle(world.users["staff_b"], alert, "not mine")
+        alerts.handle(world.users["staff_b"], alert, feedback="not mine")
     with pytest.raises(ValidationError):
-        alerts.handle(world.users["staff_a"], alert, "")
+        alerts.handle(world.users["staff_a"], alert, feedback="")
 
 
 def test_overdue_alerts_escalate_to_the_units_leader_once(world):
@@ -192,7 +232,7 @@ def test_inboxes(world):
 def test_evidence_is_downloadable_only_by_those_who_see_the_alert(world):
     alert = alerts.assign(world.users["duty"], world.alert_a, unit=world.unit_a)
     evidence = SimpleUploadedFile("监测报告.pdf", b"%PDF-1.4 evidence", "application/pdf")
-    alert = alerts.handle(world.users["staff_a"], alert, "见附件", [evidence])
+    alert = alerts.handle(world.users["staff_a"], alert, feedback="见附件", files=[evidence])
     url = f"/alerts/{alert.pk}/attachments/{alert.attachments.get().pk}/"
     response = world.client("staff_a").get(url)
     assert response.status_code == 200

@@ -82,3 +82,118 @@ def test_history_labels_survive_keys_that_name_reverse_relations(world):
     record(world.users["admin"], "update", world.unit_a, {"children": "x"}, {"children": "y"})
     entry = history_of(world.unit_a).first()
     assert entry.changed_fields() == [("children", "x", "y")]
+
+
+def _recorded_action_arguments():
+    """Every literal passed as an audit action anywhere in the code (record, entry,
+    save_audited(action=...), the alert loop's transitions), with where it is."""
+    import ast
+    from pathlib import Path
+
+    import zoneops
+
+    calls = {"record": 1, "entry": 1, "_audit": 0, "_transition": 2}
+    for path in Path(zoneops.__file__).parent.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if name not in {*calls, "save_audited"}:
+                continue
+            arguments = [k.value for k in node.keywords if k.arg == "action"]
+            if name in calls and len(node.args) > calls[name]:
+                arguments.append(node.args[calls[name]])
+            for argument in arguments:
+                yield argument, f"{path.name}:{node.lineno}"
+
+
+def test_every_recorded_action_has_a_label():
+    """No free text in the trail: an action is an enum member or a value some registered enum
+    labels (modules that still pass the bare value), never a made-up or formatted string."""
+    import ast
+
+    from zoneops.core.models.audit import ACTION_LABELS
+
+    seen = 0
+    for argument, where in _recorded_action_arguments():
+        seen += 1
+        assert not isinstance(argument, ast.JoinedStr), f"{where}: a formatted action"
+        if isinstance(argument, ast.Constant):
+            assert argument.value in ACTION_LABELS, f"{where}: {argument.value!r} has no label"
+    assert seen > 30
+
+
+def test_every_action_label_is_translated_to_chinese():
+    from django.utils import translation
+
+    from zoneops.core.models.audit import ACTION_LABELS
+
+    assert {"raise", "close", "set cooperating units", "notice red", "hand over"} <= set(
+        ACTION_LABELS)
+    with translation.override("zh-hans"):
+        for value, label in ACTION_LABELS.items():
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in str(label)), (value, str(label))
+    with translation.override("en"):
+        assert str(ACTION_LABELS["set cooperating units"]) == "Cooperating units set"
+
+
+def test_a_module_cannot_relabel_an_action():
+    from django.db import models
+    from django.utils.translation import pgettext_lazy
+
+    from zoneops.core.registry import add_audit_actions
+
+    class Clash(models.TextChoices):
+        CLOSE = "close", pgettext_lazy("audit action", "Shut")
+
+    with pytest.raises(ValueError, match="already labelled"):
+        add_audit_actions(Clash)
+
+
+def test_the_admin_site_writes_channels_through_the_service(world):
+    from zoneops.core.models import NotificationChannel
+
+    client = world.client("admin")
+    admin = world.users["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    url = "/admin/core/notificationchannel/add/"
+    bad = client.post(url, {"unit": world.unit_a.pk, "kind": "email", "target": "not-an-address",
+                            "enabled": "on"})
+    assert bad.status_code == 200 and "target" in bad.context["adminform"].form.errors
+    assert not NotificationChannel.objects.exists()
+    good = client.post(url, {"unit": world.unit_a.pk, "kind": "email",
+                             "target": " duty@zone.example ", "enabled": "on"})
+    assert good.status_code == 302
+    channel = NotificationChannel.objects.get()
+    assert channel.target == "duty@zone.example"  # the service's cleaning, not the raw input
+    assert history_of(channel).get().action == "create"
+
+
+def test_create_and_update_are_separate_and_both_audited(world):
+    from zoneops.core.models import Unit
+    from zoneops.core.services.org import create_unit, update_unit
+
+    admin = world.users["admin"]
+    unit = create_unit(admin, {"code": "F", "name": "财政局"}, aliases=["财政"])
+    update_unit(admin, unit, {"short_name": "财政"})
+    actions = list(history_of(unit).order_by("at", "id").values_list("action", flat=True))
+    assert actions == ["create", "update", "update"]  # created, aliases set, renamed
+    with pytest.raises(ValueError, match="create_"):
+        update_unit(admin, Unit(code="G", name="新单位"), {"name": "x"})
+    assert not Unit.objects.filter(code="G").exists()
+
+
+def test_delete_audited_keeps_what_was_deleted(world):
+    from zoneops.core.models import Unit
+    from zoneops.core.services.audit import delete_audited
+    from zoneops.core.services.org import create_unit
+
+    unit = create_unit(world.users["admin"], {"code": "T", "name": "临时单位"})
+    pk = unit.pk
+    delete_audited(world.users["admin"], unit, "建错了")
+    assert not Unit.objects.filter(pk=pk).exists()
+    gone = AuditEntry.objects.get(action="delete", object_id=str(pk))
+    assert gone.before["name"] == "临时单位" and gone.after is None and gone.reason == "建错了"

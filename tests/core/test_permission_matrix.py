@@ -6,78 +6,80 @@ import json
 
 import pytest
 
-ROLES = ["admin", "office", "leader", "staff_a", "staff_b", "duty", "enterprise_a", None]
-INTERNAL = {"admin", "office", "leader", "staff_a", "staff_b", "duty"}
-READ_ALL = {"admin", "office", "leader", "duty"}
-EVERYONE = set(ROLES) - {None}
+from tests.matrix import (
+    EVERYONE,
+    INTERNAL,
+    READ_ALL,
+    WORLD_ROLES,
+    Matrix,
+    Row,
+    ids,
+    world_urls,
+)
 
-
-def expected(allowed: set, denied_status: int = 403):
-    return {role: (200 if role in allowed else (302 if role is None else denied_status))
-            for role in ROLES}
-
-
-# (url template, who gets 200, status for the others who are logged in)
 PAGES = [
-    ("/", EVERYONE, 403),
-    ("/map/", INTERNAL, 403),
-    ("/map/places.geojson", INTERNAL, 403),
-    ("/units/", INTERNAL, 403),
-    ("/units/{unit_a}/", INTERNAL, 404),
-    ("/units/new/", {"admin"}, 403),
-    ("/units/{unit_a}/edit/", {"admin"}, 403),
-    ("/enterprises/", EVERYONE, 403),
-    ("/enterprises/{enterprise_a}/", READ_ALL | {"staff_a", "enterprise_a"}, 404),
-    ("/enterprises/{enterprise_b}/", READ_ALL | {"staff_b"}, 404),
-    ("/enterprises/new/", {"admin"}, 403),
-    ("/enterprises/{enterprise_a}/edit/", {"admin"}, 403),
-    ("/people/", {"admin"}, 403),
-    ("/people/new/", {"admin"}, 403),
-    ("/audit/", {"admin"}, 403),
-    ("/alerts/", EVERYONE, 403),
-    ("/alerts/{alert_a}/", READ_ALL | {"staff_a"}, 404),
-    ("/alerts/{alert_b}/", READ_ALL | {"staff_b"}, 404),
-    ("/notifications/", EVERYONE, 403),
-    ("/account/tokens/", EVERYONE, 403),
+    Row("/", EVERYONE),
+    Row("/map/", INTERNAL),
+    Row("/map/places.geojson", INTERNAL),
+    Row("/units/", INTERNAL),
+    Row("/units/{unit_a}/", INTERNAL, 404),
+    Row("/units/new/", {"admin"}),
+    Row("/units/{unit_a}/edit/", {"admin"}),
+    Row("/enterprises/", EVERYONE),
+    Row("/enterprises/{enterprise_a}/", READ_ALL | {"staff_a", "enterprise_a"}, 404),
+    Row("/enterprises/{enterprise_b}/", READ_ALL | {"staff_b"}, 404),
+    Row("/enterprises/new/", {"admin"}),
+    Row("/enterprises/{enterprise_a}/edit/", {"admin"}),
+    Row("/people/", {"admin"}),
+    Row("/people/new/", {"admin"}),
+    Row("/audit/", {"admin"}),
+    Row("/alerts/", EVERYONE),
+    Row("/alerts/{alert_a}/", READ_ALL | {"staff_a"}, 404),
+    Row("/alerts/{alert_b}/", READ_ALL | {"staff_b"}, 404),
+    Row("/notifications/", EVERYONE),
+    Row("/account/tokens/", EVERYONE),
+    Row("/account/password/", EVERYONE),
+    # Writes through pages: refusals only here (the writes themselves are tested beside).
+    Row("/alerts/{alert_a}/acknowledge/", {"admin", "office", "duty", "staff_a"},
+        {"leader": 403, "staff_a1": 404, "staff_b": 404, "enterprise_a": 404},
+        method="POST", ok=None),
+    Row("/alerts/{alert_b}/assign/", {"admin", "office", "duty"},
+        {"leader": 403, "staff_b": 403}, method="POST", data={"unit": "{unit_a}"}, ok=None),
 ]
 
 
-def _fill(url: str, world) -> str:
-    return url.format(unit_a=world.unit_a.pk, enterprise_a=world.enterprise_a.pk,
-                      enterprise_b=world.enterprise_b.pk, alert_a=world.alert_a.pk,
-                      alert_b=world.alert_b.pk)
-
-
-@pytest.mark.parametrize(("url", "allowed", "denied"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_matrix(world, url, allowed, denied):
-    for role, status in expected(allowed, denied).items():
-        response = world.client(role).get(_fill(url, world))
-        assert response.status_code == status, f"{role} GET {url}"
-        if role is None:
-            assert response["Location"].startswith("/login/")
+@pytest.mark.parametrize("row", PAGES, ids=ids(PAGES))
+def test_page_matrix(world, row):
+    Matrix(WORLD_ROLES, world.client, anonymous=302, fill=world_urls(world)).check(row)
 
 
 API_READS = [
-    ("/api/core/me", EVERYONE, 401),
-    ("/api/core/units", INTERNAL, 403),
-    ("/api/core/units/{unit_a}", INTERNAL, 404),
-    ("/api/core/enterprises", EVERYONE, 403),
-    ("/api/core/enterprises/{enterprise_a}", READ_ALL | {"staff_a", "enterprise_a"}, 404),
-    ("/api/core/enterprises/{enterprise_b}", READ_ALL | {"staff_b"}, 404),
-    ("/api/core/places", INTERNAL, 403),
-    ("/api/core/alerts", EVERYONE, 403),
-    ("/api/core/alerts/{alert_a}", READ_ALL | {"staff_a"}, 404),
-    ("/api/core/alerts/{alert_b}/history", READ_ALL | {"staff_b"}, 404),
-    ("/api/core/notifications", EVERYONE, 403),
+    Row("/api/core/me", EVERYONE, 401),
+    Row("/api/core/units", INTERNAL),
+    Row("/api/core/units/{unit_a}", INTERNAL, 404),
+    Row("/api/core/enterprises", EVERYONE),
+    Row("/api/core/enterprises/{enterprise_a}", READ_ALL | {"staff_a", "enterprise_a"}, 404),
+    Row("/api/core/enterprises/{enterprise_b}", READ_ALL | {"staff_b"}, 404),
+    Row("/api/core/places", INTERNAL),
+    Row("/api/core/alerts", EVERYONE),
+    Row("/api/core/alerts/{alert_a}", READ_ALL | {"staff_a"}, 404),
+    Row("/api/core/alerts/{alert_b}/history", READ_ALL | {"staff_b"}, 404),
+    Row("/api/core/notifications", EVERYONE),
+    # Alert transitions over the API: who is refused, and how (the loop itself is below).
+    Row("/api/core/alerts/{alert_b}/acknowledge", {"admin", "office", "duty", "staff_b"},
+        {"leader": 403}, method="POST", ok=None),
+    Row("/api/core/alerts/{alert_b}/assign", {"admin", "office", "duty"},
+        {"leader": 403, "staff_b": 403}, method="POST", data={"unit_id": "{unit_a}"},
+        ok=None),
+    Row("/api/core/alerts/{alert_b}/close", {"admin", "office", "duty"},
+        {"leader": 403, "staff_b": 403}, method="POST", ok=None),
 ]
 
 
-@pytest.mark.parametrize(("url", "allowed", "denied"), API_READS, ids=[p[0] for p in API_READS])
-def test_api_read_matrix(world, url, allowed, denied):
-    for role in ROLES:
-        response = world.client(role).get(_fill(url, world))
-        want = 200 if role in allowed else (401 if role is None else denied)
-        assert response.status_code == want, f"{role} GET {url}: {response.content[:200]}"
+@pytest.mark.parametrize("row", API_READS, ids=ids(API_READS))
+def test_api_matrix(world, row):
+    Matrix(WORLD_ROLES, world.client, anonymous=401, fill=world_urls(world),
+           as_json=True).check(row)
 
 
 def test_enterprise_list_is_scoped(world):
@@ -117,7 +119,7 @@ def _post(client, url, payload):
 
 def test_api_unit_writes(world):
     payload = {"code": "C", "name": "财政局", "aliases": ["财政"]}
-    for role in ROLES:
+    for role in WORLD_ROLES:
         response = _post(world.client(role), "/api/core/units", payload)
         want = {"admin": 201, None: 401}.get(role, 403)
         assert response.status_code == want, role
@@ -134,7 +136,7 @@ def test_api_enterprise_writes(world):
     from tests.conftest import make_code
 
     payload = {"credit_code": make_code(9), "name": "丙科技有限公司", "block": "B01"}
-    for role in ROLES:
+    for role in WORLD_ROLES:
         response = _post(world.client(role), "/api/core/enterprises", payload)
         want = {"admin": 201, None: 401}.get(role, 403)
         assert response.status_code == want, role
@@ -192,22 +194,23 @@ def test_public_and_docs_pages(world, url, anonymous):
 
 
 FORM_WRITES = [
-    ("/units/new/", {"code": "X1", "name": "新单位", "kind": "department", "sort_order": 0}),
-    ("/enterprises/new/", {"name": "新企业", "credit_code": "91330499MA0000099X"}),
-    ("/people/new/", {"username": "new", "role": "leader", "password": "Long-enough-9!"}),
+    Row("/units/new/", {"admin"}, method="POST", ok=None,
+        data={"code": "X1", "name": "新单位", "kind": "department", "sort_order": 0}),
+    Row("/enterprises/new/", {"admin"}, method="POST", ok=None,
+        data={"name": "新企业", "credit_code": "91330499MA0000099X"}),
+    Row("/people/new/", {"admin"}, method="POST", ok=None,
+        data={"username": "new", "role": "leader", "password": "Long-enough-9!"}),
 ]
 
 
-@pytest.mark.parametrize(("url", "data"), FORM_WRITES, ids=[w[0] for w in FORM_WRITES])
-def test_registry_form_posts_are_refused_to_everyone_but_the_administrator(world, url, data):
+@pytest.mark.parametrize("row", FORM_WRITES, ids=ids(FORM_WRITES))
+def test_registry_form_posts_are_refused_to_everyone_but_the_administrator(world, row):
     from zoneops.core.models import AuditEntry
 
     # Sign-ins and refusals are audited themselves (issue 17); no change may be.
     changes = AuditEntry.objects.exclude(action__in=["login", "denied"])
     before = changes.count()
-    for role in EVERYONE - {"admin"}:
-        assert world.client(role).post(url, data).status_code == 403, role
-    assert world.client(None).post(url, data).status_code == 302
+    Matrix(WORLD_ROLES, world.client, anonymous=302).check(row)
     assert changes.count() == before
 
 

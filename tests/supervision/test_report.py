@@ -25,7 +25,7 @@ def history(world, sup):
     services.add_problem(staff, sup.item_a, description="用地指标不足", raised_at=date(2026, 4, 2))
     p = services.add_problem(staff, sup.item_a, description="施工许可未办",
                              raised_at=date(2026, 5, 3))
-    services.solve_problem(staff, p, "已办结", solved_at=date(2026, 5, 18))
+    services.solve_problem(staff, p, solution="已办结", solved_at=date(2026, 5, 18))
     return sup
 
 

@@ -64,11 +64,11 @@ def test_report_return_resubmit_accept(world, sup):
         _report(sup, staff)
     assert "period" in exc.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.return_report(staff, report, "自己退回")
+        services.return_report(staff, report, reason="自己退回")
     with pytest.raises(ValidationError) as exc:
-        services.return_report(office, report, "  ")
+        services.return_report(office, report, reason="  ")
     assert "reason" in exc.value.message_dict
-    services.return_report(office, report, "请补充立项批复文号")
+    services.return_report(office, report, reason="请补充立项批复文号")
     report.refresh_from_db()
     assert report.status == Report.Status.RETURNED and report.return_reason
     entry = history_of(report).get(action="return")
@@ -116,21 +116,21 @@ def test_prefill_comes_from_the_last_report(world, sup):
 
 def test_instructions_are_written_by_leaders_and_answered_by_the_unit(world, sup):
     with pytest.raises(PermissionDenied):
-        services.instruct(world.users["office"], sup.item_a, "加快进度")
-    instruction = services.instruct(world.users["leader"], sup.item_a, "加快进度，月底前开工")
+        services.instruct(world.users["office"], sup.item_a, text="加快进度")
+    instruction = services.instruct(world.users["leader"], sup.item_a, text="加快进度，月底前开工")
     assert world.users["staff_a"].notifications.filter(title__contains="ZD-01").exists()
     with pytest.raises(PermissionDenied):
-        services.answer_instruction(world.users["staff_b"], instruction, "收到")
-    services.answer_instruction(world.users["staff_a"], instruction, "已制定倒排计划")
+        services.answer_instruction(world.users["staff_b"], instruction, text="收到")
+    services.answer_instruction(world.users["staff_a"], instruction, text="已制定倒排计划")
     instruction.refresh_from_db()
     assert instruction.answer == "已制定倒排计划"
     assert instruction.answered_by == world.users["staff_a"]
 
 
 def test_cooperating_units_add_input(world, sup):
-    services.add_comment(world.users["staff_b"], sup.item_a, "已配合完成用地预审")
+    services.add_comment(world.users["staff_b"], sup.item_a, text="已配合完成用地预审")
     with pytest.raises(PermissionDenied):
-        services.add_comment(world.users["staff_a"], sup.item_b, "越权")
+        services.add_comment(world.users["staff_a"], sup.item_b, text="越权")
     assert sup.item_a.comments.get().unit == world.unit_b
 
 
@@ -182,16 +182,17 @@ def test_red_raises_a_core_alert_to_the_lead_unit_and_green_clears_it(world, sup
     assert alert.unit == world.unit_a and alert.level == Alert.Level.RED
     assert alert.cause_cleared_at is None
     with pytest.raises(ValidationError):
-        services.set_manual_light(world.users["office"], sup.item_a, "green", "")
+        services.set_manual_light(world.users["office"], sup.item_a, light="green", reason="")
     with pytest.raises(PermissionDenied):
-        services.set_manual_light(world.users["leader"], sup.item_a, "green", "领导认可")
-    item = services.set_manual_light(world.users["office"], sup.item_a, "green",
-                                     "经现场核查，立项已完成待补录")
+        services.set_manual_light(world.users["leader"], sup.item_a, light="green",
+                                  reason="领导认可")
+    item = services.set_manual_light(world.users["office"], sup.item_a, light="green",
+                                     reason="经现场核查，立项已完成待补录")
     assert (item.light, item.light_rule) == ("green", "manual")
     alert.refresh_from_db()
     assert alert.cause_cleared_at is not None
     # Idempotent: one alert per item however often the light is recomputed.
-    services.set_manual_light(world.users["office"], sup.item_a, "", "撤销人工亮灯")
+    services.set_manual_light(world.users["office"], sup.item_a, light="", reason="撤销人工亮灯")
     services.recompute_light(item)
     assert Alert.objects.filter(module="supervision", key=f"item:{item.pk}").count() == 1
 
@@ -204,5 +205,19 @@ def test_every_write_is_audited(world, sup):
     services.add_problem(world.users["staff_a"], item, description="征地指标不足", owner="经发局",
                          due_date=date(2026, 6, 30))
     problem = item.problems.get()
-    services.solve_problem(world.users["staff_a"], problem, "已争取省级指标")
+    services.solve_problem(world.users["staff_a"], problem, solution="已争取省级指标")
     assert list(history_of(problem).values_list("action", flat=True)) == ["solve", "create"]
+
+
+def test_item_scope_agrees_with_itself(world, sup):
+    from tests.core.test_scope import assert_agrees
+    from zoneops.supervision import permissions as perm
+
+    items = list(Item.objects.prefetch_related("co_units"))
+    assert_agrees(perm.ITEMS, list(world.users.values()), items)
+
+
+def test_history_on_a_chinese_page_shows_labels_not_recorded_values(world, sup):
+    page = world.client("leader").get(f"/supervision/items/{sup.item_a.pk}/").content.decode()
+    assert 'data-action="set cooperating units">设置协办单位<' in page
+    assert ">set cooperating units<" not in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.matrix import MANAGERS, READ_ALL, Matrix, Row, ids
 from zoneops.voting import services
 from zoneops.voting.models import Ballot, Campaign, HandOver, Participation
 
@@ -13,49 +14,44 @@ from .conftest import id_number
 
 ROLES = ["admin", "office", "leader", "duty", "staff_a", "enterprise_a", "officer",
          "far_officer", None]
-READERS = {"admin", "office", "leader", "duty", "officer", "far_officer"}
-MANAGERS = {"admin", "office"}
+READERS = READ_ALL | {"officer", "far_officer"}
 PAPER = {"admin", "officer", "far_officer"}
 
 PAGES = [
-    ("/voting/", READERS),
-    ("/voting/{c}/", READERS),
-    ("/voting/new/", MANAGERS),
-    ("/voting/{c}/edit/", MANAGERS),
-    ("/voting/{c}/categories/new/", MANAGERS),
-    ("/voting/{c}/candidates/new/", MANAGERS),
-    ("/voting/{c}/candidates/{cand}/", MANAGERS),
-    ("/voting/{c}/roll/", MANAGERS),
-    ("/voting/{c}/ballots.xlsx", MANAGERS),
-    ("/voting/{c}/paper/", PAPER),
+    Row("/voting/", READERS),
+    Row("/voting/{c}/", READERS),
+    Row("/voting/new/", MANAGERS),
+    Row("/voting/{c}/edit/", MANAGERS),
+    Row("/voting/{c}/categories/new/", MANAGERS),
+    Row("/voting/{c}/candidates/new/", MANAGERS),
+    Row("/voting/{c}/candidates/{cand}/", MANAGERS),
+    Row("/voting/{c}/roll/", MANAGERS),
+    Row("/voting/{c}/ballots.xlsx", MANAGERS),
+    Row("/voting/{c}/paper/", PAPER),
 ]
 
 
-@pytest.mark.parametrize(("url", "allowed"), PAGES, ids=[p[0] for p in PAGES])
-def test_staff_page_matrix(vw, url, allowed):
-    target = url.format(c=vw.campaign.pk, cand=vw.candidates[0].pk)
-    for role in ROLES:
-        response = vw.client(role).get(target)
-        want = 200 if role in allowed else (302 if role is None else 403)
-        assert response.status_code == want, f"{role} GET {target}"
+def _matrix(vw, **kw) -> Matrix:
+    fill = lambda url: url.format(c=vw.campaign.pk, cand=vw.candidates[0].pk)  # noqa: E731
+    return Matrix(ROLES, vw.client, fill=fill, **kw)
 
 
-POSTS = [("/voting/{c}/phase/publish-candidates/", MANAGERS),
-         ("/voting/{c}/roll/codes/", MANAGERS),
-         ("/voting/{c}/hand-over/", MANAGERS),
-         ("/voting/{c}/confirm/", MANAGERS)]
+@pytest.mark.parametrize("row", PAGES, ids=ids(PAGES))
+def test_staff_page_matrix(vw, row):
+    _matrix(vw, anonymous=302).check(row)
 
 
-@pytest.mark.parametrize(("url", "allowed"), POSTS, ids=[p[0] for p in POSTS])
-def test_staff_post_matrix(vw, url, allowed):
-    target = url.format(c=vw.campaign.pk)
-    for role in ROLES:
-        if role in allowed:
-            continue
-        response = vw.client(role).post(target)
-        assert response.status_code == (302 if role is None else 403), f"{role} POST {target}"
+POSTS = [Row("/voting/{c}/phase/publish-candidates/", MANAGERS, method="POST", ok=None),
+         Row("/voting/{c}/roll/codes/", MANAGERS, method="POST", ok=None),
+         Row("/voting/{c}/hand-over/", MANAGERS, method="POST", ok=None),
+         Row("/voting/{c}/confirm/", MANAGERS, method="POST", ok=None)]
+
+
+@pytest.mark.parametrize("row", POSTS, ids=ids(POSTS))
+def test_staff_post_matrix(vw, row):
+    _matrix(vw, anonymous=302).check(row)
     Campaign.objects.filter(pk=vw.campaign.pk).update(phase="proposals")
-    assert vw.client("office").post(target).status_code in (200, 302)
+    assert vw.client("office").post(row.url.format(c=vw.campaign.pk)).status_code in (200, 302)
 
 
 def test_public_pages_need_no_login_and_hide_the_proposal_stage(vw):
@@ -206,17 +202,13 @@ def test_dashboard_panel_and_nav(vw):
     assert 'data-testid="voting-panel"' not in vw.client("staff_a").get("/").content.decode()
 
 
-API = [("/api/voting/campaigns", READERS), ("/api/voting/campaigns/{c}", READERS),
-       ("/api/voting/campaigns/{c}/results", READERS)]
+API = [Row("/api/voting/campaigns", READERS), Row("/api/voting/campaigns/{c}", READERS),
+       Row("/api/voting/campaigns/{c}/results", READERS)]
 
 
-@pytest.mark.parametrize(("url", "allowed"), API, ids=[a[0] for a in API])
-def test_api_matrix(vw, url, allowed):
-    target = url.format(c=vw.campaign.pk)
-    for role in ROLES:
-        response = vw.client(role).get(target)
-        want = 200 if role in allowed else (401 if role is None else 403)
-        assert response.status_code == want, f"{role} GET {target}"
+@pytest.mark.parametrize("row", API, ids=ids(API))
+def test_api_matrix(vw, row):
+    _matrix(vw, anonymous=401).check(row)
     assert vw.client("office").get(
         f"/api/voting/campaigns/{vw.campaign.pk + 99}").status_code == 404
 

@@ -7,6 +7,7 @@ from .models import (
     Alert,
     AlertPolicy,
     ApiToken,
+    AuditAction,
     AuditEntry,
     Delivery,
     Enterprise,
@@ -24,11 +25,11 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
-        record(request.user, "update" if change else "create", obj, before, snapshot(obj),
-               reason="admin site")
+        record(request.user, AuditAction.UPDATE if change else AuditAction.CREATE, obj, before,
+               snapshot(obj), reason="admin site")
 
     def delete_model(self, request, obj):
-        record(request.user, "delete", obj, snapshot(obj), None, reason="admin site")
+        record(request.user, AuditAction.DELETE, obj, snapshot(obj), None, reason="admin site")
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
@@ -54,13 +55,50 @@ class AlertPolicyAdmin(AuditedAdmin):
 
 @admin.register(NotificationChannel)
 class ChannelAdmin(AuditedAdmin):
+    """Channels are written through notify.save_channel, so the admin site validates targets
+    (e-mail address or http(s) robot URL) exactly as the unit page does, and audits."""
+
     list_display = ["unit", "kind", "target", "enabled"]
     list_filter = ["kind", "enabled"]
+    fields = ["unit", "kind", "target", "secret", "enabled"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.clean = _service_clean(form.clean, request)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The service already wrote (and audited) the channel in the form's clean().
+        pass
+
+
+def _service_clean(clean, request):
+    """Run the service inside the form's validation, so its ValidationError lands on the
+    form's fields and nothing is written when it refuses."""
+    from django.core.exceptions import ValidationError
+
+    from .services.notify import CHANNEL_FIELDS, create_channel, update_channel
+
+    def run(form):
+        data = clean(form)
+        if form.errors:
+            return data
+        existing = form.instance if form.instance.pk else None
+        changes = {k: v for k, v in data.items() if k in CHANNEL_FIELDS}
+        try:
+            form.instance = (update_channel(request.user, existing, changes) if existing
+                             else create_channel(request.user, data["unit"], changes))
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict")
+                                  else exc.messages) from exc
+        return data
+
+    return run
 
 
 @admin.register(AuditEntry)
 class AuditAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_name", "action", "content_type", "object_repr"]
+    list_display = ["at", "actor_name", "action_label", "content_type", "object_repr"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor_name", "reason"]
 

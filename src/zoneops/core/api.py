@@ -134,7 +134,9 @@ class AlertOut(Schema):
     acknowledged_at: datetime | None
     assigned_at: datetime | None
     handled_at: datetime | None
+    handled_by_id: int | None
     closed_at: datetime | None
+    closed_by_id: int | None
     resolve_due_at: datetime | None
     escalated_at: datetime | None
     cause_cleared_at: datetime | None
@@ -226,7 +228,7 @@ def get_unit(request, unit_id: int):
 @router.post("/units", response={201: UnitOut, **ERRORS})
 def create_unit(request, payload: UnitIn):
     data, aliases = _unit_data(payload.dict())
-    return 201, org_services.save_unit(request.user, data, aliases=aliases)
+    return 201, org_services.create_unit(request.user, data, aliases=aliases)
 
 
 @router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS})
@@ -234,7 +236,7 @@ def update_unit(request, unit_id: int, payload: UnitPatch):
     perm.require(perm.can_manage_registry(request.user))
     unit = get_object_or_404(Unit, pk=unit_id)
     data, aliases = _unit_data(payload.dict(exclude_unset=True))
-    return org_services.save_unit(request.user, data, unit, aliases=aliases)
+    return org_services.update_unit(request.user, unit, data, aliases=aliases)
 
 
 # --- enterprises ------------------------------------------------------------------------------
@@ -272,15 +274,15 @@ def get_enterprise(request, enterprise_id: int):
 @router.post("/enterprises", response={201: EnterpriseOut, **ERRORS})
 def create_enterprise(request, payload: EnterpriseIn):
     perm.require(perm.can_manage_registry(request.user))
-    return 201, org_services.save_enterprise(request.user, _enterprise_data(payload.dict()))
+    return 201, org_services.create_enterprise(request.user, _enterprise_data(payload.dict()))
 
 
 @router.patch("/enterprises/{enterprise_id}", response={200: EnterpriseOut, **ERRORS})
 def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
     perm.require(perm.can_manage_registry(request.user))
     enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
-    return org_services.save_enterprise(
-        request.user, _enterprise_data(payload.dict(exclude_unset=True)), enterprise)
+    return org_services.update_enterprise(
+        request.user, enterprise, _enterprise_data(payload.dict(exclude_unset=True)))
 
 
 @router.get("/places", response={200: dict, **ERRORS})
@@ -321,7 +323,8 @@ def alert_history(request, alert_id: int):
 
 @router.post("/alerts/{alert_id}/acknowledge", response={200: AlertOut, **ERRORS})
 def acknowledge_alert(request, alert_id: int, payload: NoteIn):
-    return alert_services.acknowledge(request.user, _alert(request, alert_id), payload.note)
+    return alert_services.acknowledge(request.user, _alert(request, alert_id),
+                                      note=payload.note)
 
 
 @router.post("/alerts/{alert_id}/assign", response={200: AlertOut, **ERRORS})
@@ -336,17 +339,18 @@ def assign_alert(request, alert_id: int, payload: AssignIn):
 
 @router.post("/alerts/{alert_id}/handle", response={200: AlertOut, **ERRORS})
 def handle_alert(request, alert_id: int, payload: HandleIn):
-    return alert_services.handle(request.user, _alert(request, alert_id), payload.feedback)
+    return alert_services.handle(request.user, _alert(request, alert_id),
+                                 feedback=payload.feedback)
 
 
 @router.post("/alerts/{alert_id}/close", response={200: AlertOut, **ERRORS})
 def close_alert(request, alert_id: int, payload: NoteIn):
-    return alert_services.close(request.user, _alert(request, alert_id), payload.note)
+    return alert_services.close(request.user, _alert(request, alert_id), note=payload.note)
 
 
 @router.post("/alerts/{alert_id}/reopen", response={200: AlertOut, **ERRORS})
 def reopen_alert(request, alert_id: int, payload: ReasonIn):
-    return alert_services.reopen(request.user, _alert(request, alert_id), payload.reason)
+    return alert_services.reopen(request.user, _alert(request, alert_id), reason=payload.reason)
 
 
 # --- notifications ----------------------------------------------------------------------------

@@ -26,12 +26,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import credit_code
-from .models import Alert, Enterprise, NotificationChannel, Place, Role, Unit, User
+from .models import Alert, AuditAction, Enterprise, NotificationChannel, Place, Role, Unit, User
 from .services import alerts as alert_service
 from .services.audit import record, snapshot
-from .services.notify import save_channel
-from .services.org import save_enterprise, save_place, save_unit
-from .services.people import save_user
+from .services.notify import create_channel
+from .services.org import create_enterprise, create_place, create_unit, update_unit
+from .services.people import create_user, update_user
 
 DEMO_PASSWORD = "Demo-2026!zone"
 SEED = 20260101
@@ -379,17 +379,17 @@ def _ensure_admin() -> User:
     username, full_name, role, _unit, _led = PEOPLE[0]
     admin = User.objects.filter(username=username).first()
     if admin is None:
-        admin = save_user(None, {"username": username, "full_name": full_name, "role": role},
+        admin = create_user(None, {"username": username, "full_name": full_name, "role": role},
                           password=DEMO_PASSWORD)
     elif admin.role != Role.ADMIN and not admin.is_superuser:
         raise RuntimeError(f"a user called {username!r} exists and is not an administrator; "
                            "the demo will not promote it")
     if not (admin.is_superuser and admin.is_staff):
-        # save_user does not take these flags: the one direct write, audited by hand.
+        # create_user does not take these flags: the one direct write, audited by hand.
         before = snapshot(admin)
         admin.is_superuser = admin.is_staff = True
         admin.save(update_fields=["is_superuser", "is_staff"])
-        record("system", "update", admin, before, snapshot(admin),
+        record("system", AuditAction.UPDATE, admin, before, snapshot(admin),
                reason="demo: the administrator may use the admin site")
     return admin
 
@@ -399,7 +399,7 @@ def _load_places(admin: User, spec: Spec) -> dict[str, Place]:
     for item in spec.places:
         if item["code"] not in places:
             data = dict(item, parent=places[item["parent"]] if item["parent"] else None)
-            places[item["code"]] = save_place(admin, data)
+            places[item["code"]] = create_place(admin, data)
     return places
 
 
@@ -409,7 +409,7 @@ def _load_units(admin: User, spec: Spec) -> dict[str, Unit]:
         if item["code"] not in units:
             data = {k: v for k, v in item.items() if k != "aliases"}
             data["parent"] = units[item["parent"]] if item["parent"] else None
-            units[item["code"]] = save_unit(admin, data, aliases=item["aliases"])
+            units[item["code"]] = create_unit(admin, data, aliases=item["aliases"])
     return units
 
 
@@ -420,7 +420,7 @@ def _load_enterprises(admin: User, spec: Spec, places: dict[str, Place],
     for item in spec.enterprises:
         if item["credit_code"] not in found:
             data = dict(item, block=places[item["block"]], unit=units[item["unit"]])
-            found[item["credit_code"]] = save_enterprise(admin, data)
+            found[item["credit_code"]] = create_enterprise(admin, data)
     return found
 
 
@@ -441,12 +441,12 @@ def _load_people(admin: User, spec: Spec, units: dict[str, Unit],
                 data["enterprise"] = company
             else:
                 data["unit"] = unit
-            user = save_user(admin, data, password=DEMO_PASSWORD)
+            user = create_user(admin, data, password=DEMO_PASSWORD)
         elif user.pk == admin.pk and user.unit_id is None:
-            save_user(admin, {"unit": unit, "phone": phone}, user=user)
+            update_user(admin, user, {"unit": unit, "phone": phone})
         for code in led:
             if units[code].leader_id is None:
-                save_unit(admin, {"leader": user}, unit=units[code])
+                update_unit(admin, units[code], {"leader": user})
         logins.append({
             "username": user.username, "password": DEMO_PASSWORD, "role": str(user.role),
             "full_name": user.full_name,
@@ -468,7 +468,7 @@ def _load_channels(admin: User, units: dict[str, Unit]) -> None:
         unit = units[unit_code]
         if NotificationChannel.objects.filter(unit=unit, kind=kind, target=target).exists():
             continue
-        save_channel(admin, unit, {"kind": kind, "target": target, "secret": secret,
+        create_channel(admin, unit, {"kind": kind, "target": target, "secret": secret,
                                    "enabled": False})
 
 
@@ -508,7 +508,7 @@ def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],
             unit=units["U18"], enterprise=chemical[15],
             data={"factor": "TVOC", "value": 1.9, "threshold": 1.2, "unit": "mg/m³"},
             now=now - timedelta(days=1, hours=6))
-        alert = alert_service.acknowledge(duty, alert, "已收到，正在调度。")
+        alert = alert_service.acknowledge(duty, alert, note="已收到，正在调度。")
         alert_service.assign(duty, alert, unit=units["U18"],
                              note="请园区办牵头排查，24小时内反馈。")
         created += 1
@@ -526,7 +526,7 @@ def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],
         alert = alert_service.assign(duty, alert, unit=units["U07"],
                                      note="请规划建设局组织管网养护单位疏通。")
         alert_service.handle(users["unit2"], alert,
-                             "已组织养护单位对W3—W5管段进行疏通，清出淤泥约2立方米，液位已恢复正常。")
+                             feedback="已组织养护单位对W3—W5管段进行疏通，清出淤泥约2立方米，液位已恢复正常。")
         created += 1
     # 4. Closed: assigned to an enterprise, handled by its contact, verified by the duty officer.
     key = "demo:odour:complaint-0412"
@@ -543,8 +543,8 @@ def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],
                                      note="请企业自查废气收集和处理设施运行情况。")
         alert = alert_service.handle(
             users["enterprise"], alert,
-            "经自查，RTO焚烧炉检修期间部分废气旁路，已恢复正常运行并加强巡检，附运行记录。")
-        alert_service.close(duty, alert, "经现场复核，设施运行正常，同意办结。")
+            feedback="经自查，RTO焚烧炉检修期间部分废气旁路，已恢复正常运行并加强巡检，附运行记录。")
+        alert_service.close(duty, alert, note="经现场复核，设施运行正常，同意办结。")
         created += 1
     # 5. Yellow supervision-style alert: a key-task node is overdue.
     key = "demo:supervision:task-07-node-2"
@@ -556,7 +556,7 @@ def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],
             unit=units["U04"],
             data={"list": "重点任务", "task": "T07", "node": 2, "days_overdue": 3},
             now=now - timedelta(days=3, hours=4))
-        alert_service.acknowledge(users["unit"], alert, "已在督促企业服务中心补报进展。")
+        alert_service.acknowledge(users["unit"], alert, note="已在督促企业服务中心补报进展。")
         created += 1
     # 6. Blue: a monitoring station stopped sending data.
     key = "demo:nodata:station7"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Enterprise, NotificationChannel, Place, Unit, User
@@ -54,7 +55,7 @@ class UserForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "full_name", "email", "phone", "role", "unit", "enterprise",
-                  "is_active"]
+                  "is_active", "must_change_password"]
 
 
 class ChannelForm(forms.ModelForm):
@@ -100,3 +101,25 @@ class HandleForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+
+
+class PasswordChangeForm(forms.Form):
+    """A person's own new password; the service checks the current one and the validators."""
+
+    old_password = forms.CharField(label=_("Current password"), strip=False,
+                                   widget=forms.PasswordInput(
+                                       attrs={"autocomplete": "current-password"}))
+    new_password1 = forms.CharField(label=_("New password"), strip=False,
+                                    widget=forms.PasswordInput(
+                                        attrs={"autocomplete": "new-password"}),
+                                    help_text=password_validators_help_text_html())
+    new_password2 = forms.CharField(label=_("New password again"), strip=False,
+                                    widget=forms.PasswordInput(
+                                        attrs={"autocomplete": "new-password"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password2") and (
+                data["new_password1"] != data["new_password2"]):
+            self.add_error("new_password2", _("The two new passwords differ."))
+        return data

@@ -1,4 +1,7 @@
-"""Who may do what. Selectors and services ask here; views never decide on their own."""
+"""Who may do what. Selectors and services ask here; views never decide on their own.
+
+Row-level rules are declared once per model as a `Scope` (see core/scope.py): the same table
+gives the queryset (`ALERTS.restrict(user)`) and the object check (`ALERTS.allows(user, a)`)."""
 
 from __future__ import annotations
 
@@ -6,22 +9,46 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
+from .models import Alert, Enterprise, Unit
 from .models.people import Role
+from .scope import ALL, Scope, Via, descendant_unit_ids, role_of, roles, unit_scope_ids
 
 if TYPE_CHECKING:
-    from .models import Alert, Enterprise, Unit, User
+    from .models import User
+
+__all__ = ["ALERTS", "DISPATCHERS", "ENTERPRISES", "INTERNAL", "READ_ALL", "UNITS",
+           "descendant_unit_ids", "role_of", "unit_scope_ids"]
 
 # Roles that read everything in the committee.
-READ_ALL = {Role.ADMIN, Role.OFFICE, Role.LEADER, Role.DUTY_OFFICER}
+READ_ALL = frozenset({Role.ADMIN, Role.OFFICE, Role.LEADER, Role.DUTY_OFFICER})
 # Roles that dispatch alerts: acknowledge any, assign, verify and close, reopen.
-DISPATCHERS = {Role.ADMIN, Role.OFFICE, Role.DUTY_OFFICER}
+DISPATCHERS = frozenset({Role.ADMIN, Role.OFFICE, Role.DUTY_OFFICER})
 INTERNAL = READ_ALL | {Role.UNIT_STAFF}
 
+UNITS = Scope(Unit, view={INTERNAL: ALL})
 
-def role_of(user: User) -> str | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return Role.ADMIN if user.is_superuser else user.role
+ENTERPRISES = Scope(Enterprise, view={
+    READ_ALL: ALL,
+    Role.UNIT_STAFF: Via(units=("unit",)),
+    Role.ENTERPRISE: Via(enterprises=("pk",)),
+})
+
+_ALERT_OF_MY_UNITS = Via(units=("unit", "assignee_unit"), users=("assignee_user",))
+ALERTS = Scope(
+    Alert,
+    view={READ_ALL: ALL, Role.UNIT_STAFF: _ALERT_OF_MY_UNITS,
+          Role.ENTERPRISE: Via(enterprises=("assignee_enterprise",))},
+    acknowledge={DISPATCHERS: ALL, Role.UNIT_STAFF: _ALERT_OF_MY_UNITS},
+    assign={DISPATCHERS: ALL},
+    # The assignee handles it (the administrator may stand in for anyone).
+    handle={Role.ADMIN: ALL,
+            Role.UNIT_STAFF: Via(units=("assignee_unit",), users=("assignee_user",)),
+            Role.ENTERPRISE: Via(enterprises=("assignee_enterprise",),
+                                 users=("assignee_user",)),
+            roles(DISPATCHERS, {Role.LEADER}) - {Role.ADMIN}: Via(users=("assignee_user",))},
+    close={DISPATCHERS: ALL},
+    reopen={DISPATCHERS: ALL},
+)
 
 
 def require(allowed: bool, message: str = "") -> None:
@@ -45,74 +72,32 @@ def is_dispatcher(user: User) -> bool:
     return role_of(user) in DISPATCHERS
 
 
-def unit_scope_ids(user: User) -> set[int]:
-    """The units a member of staff acts for: their own and every unit below it."""
-    from .selectors import descendant_unit_ids
-
-    if role_of(user) != Role.UNIT_STAFF or user.unit_id is None:
-        return set()
-    return descendant_unit_ids(user.unit_id)
-
-
 def can_manage_registry(user: User) -> bool:
     """Units, enterprises, places and people."""
     return is_admin(user)
 
 
-def can_view_unit(user: User, unit: Unit) -> bool:
-    return is_internal(user)
-
-
 def can_view_enterprise(user: User, enterprise: Enterprise) -> bool:
-    role = role_of(user)
-    if role in READ_ALL:
-        return True
-    if role == Role.UNIT_STAFF:
-        return enterprise.unit_id in unit_scope_ids(user)
-    if role == Role.ENTERPRISE:
-        return enterprise.pk == user.enterprise_id
-    return False
-
-
-def can_view_alert(user: User, alert: Alert) -> bool:
-    role = role_of(user)
-    if role in READ_ALL:
-        return True
-    if role == Role.UNIT_STAFF:
-        scope = unit_scope_ids(user)
-        return (alert.unit_id in scope or alert.assignee_unit_id in scope
-                or alert.assignee_user_id == user.pk)
-    if role == Role.ENTERPRISE:
-        return alert.assignee_enterprise_id is not None and (
-            alert.assignee_enterprise_id == user.enterprise_id)
-    return False
-
-
-def is_alert_assignee(user: User, alert: Alert) -> bool:
-    role = role_of(user)
-    if alert.assignee_user_id is not None and alert.assignee_user_id == user.pk:
-        return True
-    if role == Role.UNIT_STAFF and alert.assignee_unit_id in unit_scope_ids(user):
-        return True
-    if role == Role.ENTERPRISE and alert.assignee_enterprise_id is not None:
-        return alert.assignee_enterprise_id == user.enterprise_id
-    return False
+    return ENTERPRISES.allows(user, enterprise)
 
 
 def can_acknowledge_alert(user: User, alert: Alert) -> bool:
-    if is_dispatcher(user):
-        return True
-    return role_of(user) == Role.UNIT_STAFF and can_view_alert(user, alert)
+    return ALERTS.allows(user, alert, "acknowledge")
 
 
 def can_assign_alert(user: User, alert: Alert) -> bool:
-    return is_dispatcher(user)
+    return ALERTS.allows(user, alert, "assign")
 
 
 def can_handle_alert(user: User, alert: Alert) -> bool:
-    return is_admin(user) or is_alert_assignee(user, alert)
+    return ALERTS.allows(user, alert, "handle")
 
 
 def can_close_alert(user: User, alert: Alert) -> bool:
-    # Verification is by a dispatcher, not by whoever handled it.
-    return is_dispatcher(user)
+    """Verification is by a dispatcher, never by whoever handled it."""
+    return ALERTS.allows(user, alert, "close") and (
+        alert.handled_by_id is None or alert.handled_by_id != user.pk)
+
+
+def can_reopen_alert(user: User, alert: Alert) -> bool:
+    return ALERTS.allows(user, alert, "reopen")

@@ -1,4 +1,5 @@
-"""Where modules plug into the shared shell: navigation entries and dashboard panels.
+"""Where modules plug into the shared shell: navigation entries, dashboard panels and the
+labels of their audit actions.
 
 Each module registers in its AppConfig.ready(), so core never imports a module.
 """
@@ -9,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions as perm
+from .models import audit as audit_models
 
 
 @dataclass(frozen=True)
@@ -48,3 +51,14 @@ def add_nav(url_name: str, label: Any, visible: Callable[[Any], bool], order: in
 def add_dashboard_panel(panel: DashboardPanel) -> None:
     if panel not in DASHBOARD_PANELS:
         DASHBOARD_PANELS.append(panel)
+
+
+def add_audit_actions(actions: type[models.TextChoices]) -> None:
+    """A module's audit actions (a TextChoices of value and lazy label): their labels show on
+    every history and on the audit page. A value another enum already labels differently is
+    a mistake, caught at start-up."""
+    for value, label in actions.choices:
+        known = audit_models.ACTION_LABELS.get(value)
+        if known is not None and str(known) != str(label):
+            raise ValueError(f"audit action {value!r} is already labelled {known!r}")
+        audit_models.ACTION_LABELS[value] = label

@@ -8,59 +8,22 @@ from django.db.models import Model, Q, QuerySet
 from . import permissions as perm
 from .models import Alert, AuditEntry, Enterprise, Notification, Place, Role, Unit, User
 from .models.alerts import OPEN_STATUSES
-
-
-def descendant_unit_ids(unit_id: int) -> set[int]:
-    """A unit and every unit below it (the tree is small: one query, walked in memory)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in Unit.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found, todo = set(), [unit_id]
-    while todo:
-        current = todo.pop()
-        if current not in found:
-            found.add(current)
-            todo.extend(children.get(current, []))
-    return found
+from .scope import descendant_unit_ids
 
 
 def units_for(user: User) -> QuerySet[Unit]:
-    if not perm.is_internal(user):
-        return Unit.objects.none()
-    return Unit.objects.select_related("parent", "leader").prefetch_related("aliases")
-
-
-def scoped_by_unit(user: User, qs: QuerySet, *, enterprise_field: str) -> QuerySet:
-    """The registries' row-level scope: read-all roles see every row, unit staff the rows of
-    their unit and the units below it, an enterprise contact their own enterprise's rows."""
-    role = perm.role_of(user)
-    if role in perm.READ_ALL:
-        return qs
-    if role == Role.UNIT_STAFF:
-        return qs.filter(unit_id__in=perm.unit_scope_ids(user))
-    if role == Role.ENTERPRISE and user.enterprise_id:
-        return qs.filter(**{enterprise_field: user.enterprise_id})
-    return qs.none()
+    return perm.UNITS.restrict(
+        user, queryset=Unit.objects.select_related("parent", "leader").prefetch_related("aliases"))
 
 
 def enterprises_for(user: User) -> QuerySet[Enterprise]:
-    return scoped_by_unit(user, Enterprise.objects.select_related("block", "unit"),
-                          enterprise_field="pk")
+    return perm.ENTERPRISES.restrict(
+        user, queryset=Enterprise.objects.select_related("block", "unit"))
 
 
 def alerts_for(user: User) -> QuerySet[Alert]:
-    qs = Alert.objects.select_related(
-        "unit", "enterprise", "assignee_unit", "assignee_user", "assignee_enterprise")
-    role = perm.role_of(user)
-    if role in perm.READ_ALL:
-        return qs
-    if role == Role.UNIT_STAFF:
-        scope = perm.unit_scope_ids(user)
-        return qs.filter(Q(unit_id__in=scope) | Q(assignee_unit_id__in=scope)
-                         | Q(assignee_user=user))
-    if role == Role.ENTERPRISE and user.enterprise_id:
-        return qs.filter(assignee_enterprise_id=user.enterprise_id)
-    return qs.none()
+    return perm.ALERTS.restrict(user, queryset=Alert.objects.select_related(
+        "unit", "enterprise", "assignee_unit", "assignee_user", "assignee_enterprise"))
 
 
 def alert_inbox(user: User, box: str = "mine") -> QuerySet[Alert]:

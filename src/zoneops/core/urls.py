@@ -30,4 +30,5 @@ urlpatterns = [
     path("alerts/<int:pk>/<str:action>/", views.alert_action, name="alert-action"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("account/tokens/", views.token_list, name="token-list"),
+    path("account/password/", views.password_change, name="password-change"),
 ]

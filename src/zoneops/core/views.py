@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate as django_authenticate
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -85,6 +85,27 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password (required first when an administrator asked for it)."""
+    form = forms.PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            people_services.change_own_password(
+                request.user, current_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)  # stay signed in on this device
+            messages.success(request, _("Your password has been changed."))
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                target = reverse("home")
+            return redirect(target)
+    return render(request, "core/password_change.html", {
+        "form": form, "forced": request.user.must_change_password})
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     Unit.objects.exists()  # touches the database
     return JsonResponse({"ok": True})
@@ -141,8 +162,6 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(selectors.units_for(request.user), pk=pk)
-    if not perm.can_view_unit(request.user, unit):
-        raise PermissionDenied
     return render(request, "core/unit_detail.html", {
         "unit": unit, "history": selectors.history_of(unit)[:50],
         "staff": unit.staff.filter(is_active=True), "children": unit.children.all(),
@@ -178,8 +197,10 @@ def _registry_edit(request: HttpRequest, form_class, model, pk: int | None,
 def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _registry_edit(
         request, forms.UnitForm, Unit, pk,
-        lambda data, unit, form: org_services.save_unit(request.user, data, unit,
-                                                        aliases=form.alias_list()),
+        lambda data, unit, form: (
+            org_services.update_unit(request.user, unit, data, aliases=form.alias_list())
+            if unit else org_services.create_unit(request.user, data,
+                                                  aliases=form.alias_list())),
         (_("Edit unit"), _("New unit")), "/units/",
         lambda unit: reverse("unit-detail", args=[unit.pk]))
 
@@ -194,8 +215,9 @@ def channel_edit(request: HttpRequest, unit_pk: int, pk: int | None = None) -> H
         return redirect("unit-detail", unit.pk)
     return _registry_edit(
         request, forms.ChannelForm, NotificationChannel, pk,
-        lambda data, channel, form: notify_services.save_channel(request.user, unit, data,
-                                                                 channel),
+        lambda data, channel, form: (
+            notify_services.update_channel(request.user, channel, data) if channel
+            else notify_services.create_channel(request.user, unit, data)),
         (_("Edit notification channel"), _("New notification channel")),
         reverse("unit-detail", args=[unit.pk]),
         lambda channel: reverse("unit-detail", args=[unit.pk]))
@@ -231,8 +253,9 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _registry_edit(
         request, forms.EnterpriseForm, Enterprise, pk,
-        lambda data, enterprise, form: org_services.save_enterprise(request.user, data,
-                                                                    enterprise),
+        lambda data, enterprise, form: (
+            org_services.update_enterprise(request.user, enterprise, data) if enterprise
+            else org_services.create_enterprise(request.user, data)),
         (_("Edit enterprise"), _("New enterprise")), "/enterprises/",
         lambda enterprise: reverse("enterprise-detail", args=[enterprise.pk]))
 
@@ -248,8 +271,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _registry_edit(
         request, forms.UserForm, User, pk,
-        lambda data, person, form: people_services.save_user(
-            request.user, data, person, password=form.cleaned_data["password"] or None),
+        lambda data, person, form: (
+            people_services.update_user(request.user, person, data,
+                                        password=form.cleaned_data["password"] or None)
+            if person else people_services.create_user(
+                request.user, data, password=form.cleaned_data["password"])),
         (_("Edit person"), _("New person")), "/people/", lambda person: reverse("user-list"))
 
 
@@ -301,7 +327,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "close": status in alert_services.ALLOWED_FROM["close"]
         and perm.can_close_alert(user, alert),
         "reopen": status in alert_services.ALLOWED_FROM["reopen"]
-        and perm.can_close_alert(user, alert),
+        and perm.can_reopen_alert(user, alert),
     }
     return render(request, "core/alert_detail.html", {
         "alert": alert, "history": selectors.history_of(alert), "actions": actions,
@@ -324,7 +350,7 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     try:
         if action == "acknowledge":
-            alert_services.acknowledge(user, alert, request.POST.get("note", ""))
+            alert_services.acknowledge(user, alert, note=request.POST.get("note", ""))
         elif action == "assign":
             form = forms.AssignForm(request.POST)
             if not form.is_valid():
@@ -336,12 +362,12 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                   enterprise=form.cleaned_data["enterprise"],
                                   note=form.cleaned_data["note"])
         elif action == "handle":
-            alert_services.handle(user, alert, request.POST.get("feedback", ""),
-                                  request.FILES.getlist("files"))
+            alert_services.handle(user, alert, feedback=request.POST.get("feedback", ""),
+                                  files=request.FILES.getlist("files"))
         elif action == "close":
-            alert_services.close(user, alert, request.POST.get("note", ""))
+            alert_services.close(user, alert, note=request.POST.get("note", ""))
         elif action == "reopen":
-            alert_services.reopen(user, alert, request.POST.get("reason", ""))
+            alert_services.reopen(user, alert, reason=request.POST.get("reason", ""))
         else:
             raise Http404
     except ValidationError as exc:

@@ -6,22 +6,18 @@ from typing import TYPE_CHECKING
 
 from zoneops.core import permissions as perm
 from zoneops.core.models import Role
+from zoneops.core.scope import ALL, Scope, Via
+
+from .models import Station
 
 if TYPE_CHECKING:
     from zoneops.core.models import User
 
-    from .models import Station
-
-
-def can_view_station(user: User, station: Station) -> bool:
-    role = perm.role_of(user)
-    if role in perm.READ_ALL:
-        return True
-    if role == Role.UNIT_STAFF:
-        return station.unit_id in perm.unit_scope_ids(user)
-    if role == Role.ENTERPRISE:
-        return station.enterprise_id is not None and station.enterprise_id == user.enterprise_id
-    return False
+STATIONS = Scope(Station, view={
+    perm.READ_ALL: ALL,
+    Role.UNIT_STAFF: Via(units=("unit",)),
+    Role.ENTERPRISE: Via(enterprises=("enterprise",)),
+})
 
 
 def can_watch(user: User) -> bool:

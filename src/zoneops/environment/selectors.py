@@ -13,17 +13,17 @@ from django.db.models import Max, QuerySet
 from zoneops.core.cells import csv_row
 from zoneops.core.models import Alert, User
 from zoneops.core.models.alerts import OPEN_STATUSES
-from zoneops.core.selectors import alerts_for, scoped_by_unit
+from zoneops.core.selectors import alerts_for
 
 from . import units
 from .convert import BEIJING
 from .models import AlarmRule, AlarmState, Factor, Reading, Station, StationFactor
+from .permissions import STATIONS
 
 
 def stations_for(user: User) -> QuerySet[Station]:
-    return scoped_by_unit(
-        user, Station.objects.select_related("unit", "enterprise", "gateway_state"),
-        enterprise_field="enterprise_id")
+    return STATIONS.restrict(
+        user, queryset=Station.objects.select_related("unit", "enterprise", "gateway_state"))
 
 
 def station_by_mn(mn: str) -> Station | None:

@@ -200,30 +200,32 @@ def _report(request, report_id: int) -> Report:
 
 @router.post("/reports/{report_id}/accept", response={200: ReportOut, **ERRORS})
 def accept_report(request, report_id: int, payload: NoteIn):
-    return services.accept_report(request.user, _report(request, report_id), payload.note)
+    return services.accept_report(request.user, _report(request, report_id),
+                                  note=payload.note)
 
 
 @router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS})
 def return_report(request, report_id: int, payload: ReasonIn):
-    return services.return_report(request.user, _report(request, report_id), payload.reason)
+    return services.return_report(request.user, _report(request, report_id),
+                                  reason=payload.reason)
 
 
 @router.post("/items/{item_id}/instructions", response={201: InstructionOut, **ERRORS})
 def instruct(request, item_id: int, payload: TextIn):
-    return 201, services.instruct(request.user, _item(request, item_id), payload.text)
+    return 201, services.instruct(request.user, _item(request, item_id), text=payload.text)
 
 
 @router.post("/instructions/{instruction_id}/answer", response={200: InstructionOut, **ERRORS})
 def answer(request, instruction_id: int, payload: TextIn):
     instruction = get_object_or_404(Instruction, pk=instruction_id)
     _item(request, instruction.item_id)
-    return services.answer_instruction(request.user, instruction, payload.text)
+    return services.answer_instruction(request.user, instruction, text=payload.text)
 
 
 @router.post("/items/{item_id}/light", response={200: ItemOut, **ERRORS})
 def manual_light(request, item_id: int, payload: LightIn):
-    return services.set_manual_light(request.user, _item(request, item_id), payload.light,
-                                     payload.reason)
+    return services.set_manual_light(request.user, _item(request, item_id),
+                                     light=payload.light, reason=payload.reason)
 
 
 @router.get("/dashboard", response={200: dict, **ERRORS})

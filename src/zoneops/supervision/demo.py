@@ -74,7 +74,7 @@ def _load_items(admin: User, rng: random.Random, year: int, units: dict[str, Uni
                 ) -> list[tuple[Item, str]]:
     loaded = []
     for order, (name, kind, prefix, domains, description) in enumerate(LISTS):
-        lst = services.save_list(admin, {"name": name, "kind": kind, "year": year,
+        lst = services.create_list(admin, {"name": name, "kind": kind, "year": year,
                                          "description": description, "sort_order": order})
         n = 0
         for domain, entries in domains.items():
@@ -90,7 +90,7 @@ def _load_items(admin: User, rng: random.Random, year: int, units: dict[str, Uni
                     prose = (f"{first.year}年{first.month}月{first.day}日前完成立项审批；"
                              f"{year}年12月底前主体工程完工")
                 nodes = parse_nodes(prose, year)
-                item = services.save_item(admin, {
+                item = services.create_item(admin, {
                     "supervision_list": lst, "code": code, "domain": domain, "title": title,
                     "target": target, "leader_name": LEADERS[leader],
                     "lead_unit": units[unit_code], "owner_name": "",
@@ -170,7 +170,7 @@ def _replay_month(items, plans, month, end, today, rng, admin, office, staff,
             if month == today.month and rng.random() < 0.25:
                 continue  # still waiting for the office's review
             if not returned_once and met:
-                services.return_report(office, report, "佐证材料不全，请补充相关批复文件")
+                services.return_report(office, report, reason="佐证材料不全，请补充相关批复文件")
                 report = services.submit_report(
                     reporter, item, period=period, progress=progress,
                     summary=summary + "（已补充批复文件）", lines=lines)
@@ -187,13 +187,13 @@ def _extras(items, rng, today, office, leaders, staff, admin) -> None:
     flagged = [i for i, _ in items if Item.objects.get(pk=i.pk).light in ("red", "yellow")]
     for n, item in enumerate(flagged[:8]):
         leader = leader_list[n % len(leader_list)]
-        instruction = services.instruct(leader, item, rng.choice([
+        instruction = services.instruct(leader, item, text=rng.choice([
             "请牵头单位倒排工期、挂图作战，确保按节点完成。",
             "要加强要素保障，协调解决项目推进中的堵点问题。",
             "请督查室跟踪督办，下月专题汇报进展。"]))
         if n % 3 != 2:
             services.answer_instruction(staff.get(item.lead_unit_id, admin), instruction,
-                                        "已召开专题会议部署，制定倒排计划，落实专人跟进。")
+                                        text="已召开专题会议部署，制定倒排计划，落实专人跟进。")
     problems = ["用地指标尚未落实", "资金拨付进度偏慢", "施工许可手续未办结",
                 "配套管线迁改协调难度大", "企业投资意愿减弱", "政策处理涉及群众诉求"]
     for n, (item, profile) in enumerate(items):
@@ -204,7 +204,7 @@ def _extras(items, rng, today, office, leaders, staff, admin) -> None:
                 reporter, item, description=rng.choice(problems), owner=item.lead_unit.name,
                 due_date=raised + timedelta(days=45), raised_at=raised)
             if profile == "late":
-                services.solve_problem(reporter, problem, "经专题协调已解决",
+                services.solve_problem(reporter, problem, solution="经专题协调已解决",
                                        solved_at=min(today, raised + timedelta(days=20)))
     pending = [i for i, p in items if p == "on_time"
                and i.nodes.filter(planned_date__gt=today + timedelta(days=5),
@@ -220,5 +220,5 @@ def _extras(items, rng, today, office, leaders, staff, admin) -> None:
                                       approve=True, note="同意")
     stuck = [i for i, p in items if p == "stuck" and i.code != "ZD-01"]
     if stuck:
-        services.set_manual_light(office, stuck[0], "yellow",
-                                  "经现场核查，已开工待补录，暂亮黄灯")
+        services.set_manual_light(office, stuck[0], light="yellow",
+                                  reason="经现场核查，已开工待补录，暂亮黄灯")

@@ -9,13 +9,33 @@ from typing import TYPE_CHECKING
 
 from zoneops.core import permissions as core
 from zoneops.core.models import Role
+from zoneops.core.scope import ALL, Scope, Via
+
+from .models import Item, Report, SupervisionList
 
 if TYPE_CHECKING:
     from zoneops.core.models import User
 
-    from .models import Extension, Item
+    from .models import Extension
 
-MANAGERS = {Role.ADMIN, Role.OFFICE}
+MANAGERS = frozenset({Role.ADMIN, Role.OFFICE})
+
+_LEADS = Via(units=("lead_unit",))
+_LEADS_OR_COOPERATES = Via(units=("lead_unit", "co_units"))
+
+LISTS = Scope(SupervisionList, view={core.INTERNAL: ALL})
+
+ITEMS = Scope(
+    Item,
+    view={core.READ_ALL: ALL, Role.UNIT_STAFF: _LEADS_OR_COOPERATES},
+    # Report progress, answer instructions, ask for more time: the lead unit.
+    report={Role.ADMIN: ALL, Role.UNIT_STAFF: _LEADS},
+    comment={MANAGERS: ALL, Role.UNIT_STAFF: _LEADS_OR_COOPERATES},
+    review={MANAGERS: ALL},
+    instruct={frozenset({Role.ADMIN, Role.LEADER}): ALL},
+)
+
+REPORTS = Scope(Report, review={MANAGERS: ALL})
 
 
 def can_use(user: User) -> bool:
@@ -32,47 +52,23 @@ def can_manage(user: User) -> bool:
     return core.role_of(user) in MANAGERS
 
 
-def _scope(user: User) -> set[int]:
-    return core.unit_scope_ids(user)
-
-
-def leads(user: User, item: Item) -> bool:
-    return core.role_of(user) == Role.UNIT_STAFF and item.lead_unit_id in _scope(user)
-
-
-def cooperates(user: User, item: Item) -> bool:
-    if core.role_of(user) != Role.UNIT_STAFF:
-        return False
-    scope = _scope(user)
-    return any(unit.pk in scope for unit in item.co_units.all())
-
-
-def can_view_item(user: User, item: Item) -> bool:
-    return reads_all(user) or leads(user, item) or cooperates(user, item)
-
-
 def can_report(user: User, item: Item) -> bool:
-    return core.is_admin(user) or leads(user, item)
+    return ITEMS.allows(user, item, "report")
 
 
 def can_comment(user: User, item: Item) -> bool:
-    return can_manage(user) or leads(user, item) or cooperates(user, item)
+    return ITEMS.allows(user, item, "comment")
 
 
 def can_review(user: User, item: Item) -> bool:
-    return can_manage(user)
+    return ITEMS.allows(user, item, "review")
 
 
 def can_instruct(user: User, item: Item) -> bool:
-    return core.role_of(user) in {Role.ADMIN, Role.LEADER}
+    return ITEMS.allows(user, item, "instruct")
 
 
-def can_answer(user: User, item: Item) -> bool:
-    return core.is_admin(user) or leads(user, item)
-
-
-def can_request_extension(user: User, item: Item) -> bool:
-    return core.is_admin(user) or leads(user, item)
+can_answer = can_request_extension = can_report
 
 
 def can_decide_extension(user: User, extension: Extension) -> bool:

@@ -54,7 +54,7 @@ def create_item_from_project(actor: User, *, list_key: str, title: str, descript
     start = start or services.today()
     lst = SupervisionList.objects.filter(name=list_key, year=start.year).first()
     if lst is None:
-        lst = services.save_list(actor, {"name": list_key, "year": start.year,
+        lst = services.create_list(actor, {"name": list_key, "year": start.year,
                                          "kind": LIST_KINDS.get(list_key,
                                                                 SupervisionList.Kind.CUSTOM)})
     code = _code_for(source)
@@ -69,7 +69,7 @@ def create_item_from_project(actor: User, *, list_key: str, title: str, descript
         target += f"\n位置：{latitude}, {longitude}（WGS-84）。"
     nodes = [{"planned_date": start + timedelta(days=days), "deliverable": deliverable}
              for days, deliverable in DEFAULT_NODES]
-    return services.save_item(actor, {
+    return services.create_item(actor, {
         "supervision_list": lst, "code": code, "title": title[:300], "target": target,
         "lead_unit": unit, "start_date": start, "deadline": nodes[-1]["planned_date"],
         "domain": PUBLIC_VOTE_DOMAIN, "is_published": True,

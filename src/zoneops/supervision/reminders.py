@@ -6,42 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-
-from zoneops.core.models import Role, User
-from zoneops.core.services.notify import notify
-
 from . import lights, services
-from .models import Item, Node, Notice, ReminderSent
-
-TITLES = {
-    "before": gettext_noop("Node due in %(days)s days: %(code)s %(deliverable)s"),
-    "due": gettext_noop("Node due today: %(code)s %(deliverable)s"),
-    "overdue": gettext_noop("Node %(days)s days overdue: %(code)s %(deliverable)s"),
-}
-
-
-def _send(node: Node, kind: str, key: date, on: date) -> bool:
-    """One reminder, at most once (the unique row is written first, in the same transaction
-    as the notification, so two runs at once cannot both send)."""
-    item = node.item
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(node=node, kind=kind, on=key)
-            days = abs((node.planned_date - on).days)
-            title = _(TITLES[kind]) % {"days": days, "code": item.code,
-                                       "deliverable": node.deliverable}
-            users = list(User.objects.filter(is_active=True, role=Role.UNIT_STAFF,
-                                             unit=item.lead_unit))
-            if kind == "overdue" and item.lead_unit.leader_id:
-                users.append(item.lead_unit.leader)  # escalation to the leader in charge
-            notify(title=title, body=item.title, link=services._link(item), users=users,
-                   units=[item.lead_unit])
-    except IntegrityError:
-        return False
-    return True
+from .models import Item, Node, Notice
 
 
 def run_reminders(on: date | None = None) -> dict[str, int]:
@@ -59,11 +25,11 @@ def run_reminders(on: date | None = None) -> dict[str, int]:
     for node in open_nodes:
         fact = lights.NodeFact(node.seq, node.planned_date, node.actual_date)
         wanted = lights.reminder_for(on, fact, config)
-        if wanted and _send(node, wanted[0], wanted[1], on):
+        if wanted and services.send_reminder(node, kind=wanted[0], key=wanted[1], on=on):
             counts[wanted[0]] += 1
         level = lights.notice_to_issue(on, fact, issued.get(node.pk, []), config)
         if level:
-            services.issue_notice(node.item, node, level, on)
+            services.issue_notice(node.item, node, level=level, on=on)
             counts["notices"] += 1
     active = (Item.objects.exclude(status=Item.Status.CANCELLED)
               .select_related("lead_unit").prefetch_related("nodes", "notices"))

@@ -7,11 +7,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from zoneops.core import permissions as core_perm
-from zoneops.core.models import Role, User
+from zoneops.core.models import User
 
 from . import permissions as perm
-from .models import Item, Light, Node, Report, SupervisionList
+from .models import Item, Light, Report, SupervisionList
 
 FILTERS = ("list", "domain", "unit", "light", "status", "bucket", "q")
 
@@ -19,21 +18,12 @@ FILTERS = ("list", "domain", "unit", "light", "status", "bucket", "q")
 def items_for(user: User) -> QuerySet[Item]:
     """Items a person may see: everything for leaders, the office, duty officers and the
     administrator; for unit staff the items their units lead or cooperate on."""
-    qs = Item.objects.select_related("supervision_list", "lead_unit")
-    if perm.reads_all(user):
-        return qs
-    if core_perm.role_of(user) == Role.UNIT_STAFF:
-        scope = core_perm.unit_scope_ids(user)
-        return qs.filter(Q(lead_unit_id__in=scope)
-                         | Q(pk__in=Item.co_units.through.objects.filter(
-                             unit_id__in=scope).values("item_id")))
-    return qs.none()
+    return perm.ITEMS.restrict(
+        user, queryset=Item.objects.select_related("supervision_list", "lead_unit"))
 
 
 def lists_for(user: User) -> QuerySet[SupervisionList]:
-    if not perm.can_use(user):
-        return SupervisionList.objects.none()
-    return SupervisionList.objects.all()
+    return perm.LISTS.restrict(user)
 
 
 def filter_items(qs: QuerySet[Item], params: dict[str, str]) -> QuerySet[Item]:
@@ -100,9 +90,7 @@ def prefill(item: Item, period: str) -> dict[str, Any]:
 
 
 def reports_to_review(user: User) -> QuerySet[Report]:
-    if not perm.can_manage(user):
-        return Report.objects.none()
-    return (Report.objects.filter(status=Report.Status.SUBMITTED)
+    return (perm.REPORTS.restrict(user, "review").filter(status=Report.Status.SUBMITTED)
             .select_related("item", "item__lead_unit", "submitted_by")
             .order_by("submitted_at"))
 
@@ -110,12 +98,6 @@ def reports_to_review(user: User) -> QuerySet[Report]:
 def light_counts(qs: QuerySet[Item]) -> dict[str, int]:
     found = Counter(dict(qs.order_by().values_list("light").annotate(n=Count("id"))))
     return {value: found.get(value, 0) for value in Light.values}
-
-
-def nodes_due(qs: QuerySet[Item], start, end) -> QuerySet[Node]:
-    return (Node.objects.filter(item__in=qs, planned_date__gte=start, planned_date__lte=end,
-                                actual_date__isnull=True)
-            .select_related("item", "item__lead_unit").order_by("planned_date"))
 
 
 # --- dashboard ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextvars
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +26,13 @@ from django.utils.translation import gettext_noop
 from zoneops.core import permissions as core_perm
 from zoneops.core.models import Alert, Role, Unit, User
 from zoneops.core.services import alerts as core_alerts
-from zoneops.core.services.audit import record, save_audited, snapshot
+from zoneops.core.services.audit import entry, record, record_all, save_audited, snapshot
 from zoneops.core.services.notify import notify
+from zoneops.core.services.org import create_unit
 
 from . import lights
 from . import permissions as perm
+from .audit import SupervisionAction
 from .models import (
     Attachment,
     Comment,
@@ -41,6 +44,7 @@ from .models import (
     Node,
     Notice,
     Problem,
+    ReminderSent,
     Report,
     ReportLine,
     SupervisionList,
@@ -92,10 +96,28 @@ def _link(item: Item) -> str:
 # --- lists and items ----------------------------------------------------------------------------
 
 @transaction.atomic
-def save_list(actor: User, data: dict[str, Any],
-              existing: SupervisionList | None = None) -> SupervisionList:
+def create_list(actor: User, data: Mapping[str, Any]) -> SupervisionList:
+    """A new list (office): name, kind, year, description, sort order."""
     _require(perm.can_manage(actor), "manage supervision lists")
-    return save_audited(actor, existing or SupervisionList(), data)
+    return save_audited(actor, SupervisionList(), dict(data))
+
+
+@transaction.atomic
+def update_list(actor: User, supervision_list: SupervisionList,
+                data: Mapping[str, Any]) -> SupervisionList:
+    _require(perm.can_manage(actor), "manage supervision lists")
+    if supervision_list.pk is None:
+        raise ValueError("update a saved list; create_list makes a new one")
+    return save_audited(actor, supervision_list, dict(data))
+
+
+def save_list(actor: User, data: Mapping[str, Any],
+              existing: SupervisionList | None = None) -> SupervisionList:
+    """Create or update in one call: kept for callers outside these rooms (the importer)
+    until they move to create_list / update_list."""
+    if existing is not None and existing.pk:
+        return update_list(actor, existing, data)
+    return create_list(actor, data)
 
 
 ITEM_FIELDS = {"code", "domain", "title", "target", "leader_name", "lead_unit", "owner_name",
@@ -103,16 +125,40 @@ ITEM_FIELDS = {"code", "domain", "title", "target", "leader_name", "lead_unit", 
                "supervision_list", "funds_used"}
 
 
-@transaction.atomic
-def save_item(actor: User, data: dict[str, Any], existing: Item | None = None, *,
+def create_item(actor: User, data: Mapping[str, Any], *,
+                co_units: list[Unit] | None = None,
+                nodes: list[dict[str, Any]] | None = None, recompute: bool = True) -> Item:
+    """A new item (office) with its cooperating units and nodes; its light computed unless
+    `recompute` is False (a caller that recomputes once at the end)."""
+    return _write_item(actor, data, Item(), co_units=co_units, nodes=nodes,
+                       recompute=recompute)
+
+
+def update_item(actor: User, item: Item, data: Mapping[str, Any], *,
+                co_units: list[Unit] | None = None, recompute: bool = True) -> Item:
+    """Change an item (office); `co_units`, when given, replace its cooperating units."""
+    if item.pk is None:
+        raise ValueError("update a saved item; create_item makes a new one")
+    return _write_item(actor, data, item, co_units=co_units, recompute=recompute)
+
+
+def save_item(actor: User, data: Mapping[str, Any], existing: Item | None = None, *,
               co_units: list[Unit] | None = None,
               nodes: list[dict[str, Any]] | None = None, recompute: bool = True) -> Item:
-    """Create or change an item (office). `nodes`, when given, are added to a new item."""
+    """Create or update in one call: kept for callers outside these rooms until they move to
+    create_item / update_item."""
+    return _write_item(actor, data, existing or Item(), co_units=co_units, nodes=nodes,
+                       recompute=recompute)
+
+
+@transaction.atomic
+def _write_item(actor: User, data: Mapping[str, Any], item: Item, *,
+                co_units: list[Unit] | None, nodes: list[dict[str, Any]] | None = None,
+                recompute: bool) -> Item:
     _require(perm.can_manage(actor), "manage supervision items")
     unknown = set(data) - ITEM_FIELDS
     if unknown:
         raise ValidationError({name: _("This field cannot be set here.") for name in unknown})
-    item = existing or Item()
     creating = item.pk is None
     if creating and "lead_unit" not in data:
         raise ValidationError({"lead_unit": _("A lead unit is required.")})
@@ -123,13 +169,13 @@ def save_item(actor: User, data: dict[str, Any], existing: Item | None = None, *
             pk=item.pk).exists():
         raise ValidationError({"code": _("Code %(code)s is already used in this list.")
                                % {"code": code}})
-    item = save_audited(actor, item, data)
+    item = save_audited(actor, item, dict(data))
     if co_units is not None:
         before = sorted(u.name for u in item.co_units.all()) if not creating else []
         item.co_units.set(co_units)
         after = sorted(u.name for u in co_units)
         if before != after:
-            record(actor, "set cooperating units", item, {"co_units": before},
+            record(actor, SupervisionAction.SET_COOPERATING_UNITS, item, {"co_units": before},
                    {"co_units": after})
     for spec in nodes or []:
         add_node(actor, item, **spec)
@@ -147,18 +193,6 @@ def add_node(actor: User, item: Item, *, planned_date: date, deliverable: str,
     return save_audited(actor, Node(item=item, seq=seq), {
         "planned_date": planned_date, "deliverable": deliverable, "planned_text": planned_text,
         "actual_date": actual_date, "evidence": evidence})
-
-
-@transaction.atomic
-def update_node(actor: User, node: Node, data: dict[str, Any]) -> Node:
-    _require(perm.can_manage(actor), "change nodes")
-    allowed = {"planned_date", "deliverable", "actual_date", "evidence", "planned_text"}
-    if set(data) - allowed:
-        raise ValidationError({name: _("This field cannot be set here.")
-                               for name in set(data) - allowed})
-    node = save_audited(actor, node, data)
-    recompute_light(node.item)
-    return node
 
 
 # --- progress reports ---------------------------------------------------------------------------
@@ -221,7 +255,7 @@ def submit_report(actor: User, item: Item, *, period: str, progress: int, summar
         for node_id, line in by_node.items()])
     if by_node:
         seqs = dict(item.nodes.values_list("pk", "seq"))
-        record(actor, "report nodes", report, None, {"nodes": [
+        record(actor, SupervisionAction.REPORT_NODES, report, None, {"nodes": [
             {"node": seqs[node_id], "actual_date": line.get("actual_date"),
              "evidence": line.get("evidence") or "", "note": line.get("note") or ""}
             for node_id, line in by_node.items()]})
@@ -234,7 +268,7 @@ def submit_report(actor: User, item: Item, *, period: str, progress: int, summar
 
 
 @transaction.atomic
-def accept_report(actor: User, report: Report, note: str = "") -> Report:
+def accept_report(actor: User, report: Report, *, note: str = "") -> Report:
     """The office accepts: the report's figures and node dates become the item's."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     item = report.item
@@ -243,7 +277,7 @@ def accept_report(actor: User, report: Report, note: str = "") -> Report:
         raise ValidationError({"status": _("Only a submitted report can be accepted.")})
     report = save_audited(actor, report, {"status": Report.Status.ACCEPTED, "reviewed_by": actor,
                                           "reviewed_at": timezone.now()},
-                          reason=note, action="accept")
+                          reason=note, action=SupervisionAction.ACCEPT)
     for line in report.lines.select_related("node"):
         changes = {}
         if line.actual_date and line.node.actual_date != line.actual_date:
@@ -251,14 +285,14 @@ def accept_report(actor: User, report: Report, note: str = "") -> Report:
         if line.evidence and line.node.evidence != line.evidence:
             changes["evidence"] = line.evidence
         if changes:
-            save_audited(actor, line.node, changes, action="update from report")
+            save_audited(actor, line.node, changes, action=SupervisionAction.UPDATE_FROM_REPORT)
     all_met = not item.nodes.filter(actual_date__isnull=True).exists()
     changes = {"progress": report.progress}
     if report.funds_used is not None:
         changes["funds_used"] = report.funds_used
     if report.progress == 100 and all_met:
         changes["status"] = Item.Status.DONE
-    save_audited(actor, item, changes, action="update from report")
+    save_audited(actor, item, changes, action=SupervisionAction.UPDATE_FROM_REPORT)
     recompute_light(item)
     notify(title=_("Report accepted: %(code)s %(period)s")
            % {"code": item.code, "period": report.period}, link=_link(item),
@@ -267,7 +301,7 @@ def accept_report(actor: User, report: Report, note: str = "") -> Report:
 
 
 @transaction.atomic
-def return_report(actor: User, report: Report, reason: str) -> Report:
+def return_report(actor: User, report: Report, *, reason: str) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(perm.can_review(actor, report.item), "review reports")
     if not (reason or "").strip():
@@ -277,7 +311,7 @@ def return_report(actor: User, report: Report, reason: str) -> Report:
     report = save_audited(actor, report, {
         "status": Report.Status.RETURNED, "return_reason": reason.strip(),
         "reviewed_by": actor, "reviewed_at": timezone.now()}, reason=reason.strip(),
-        action="return")
+        action=SupervisionAction.RETURN)
     notify(title=_("Report returned: %(code)s %(period)s")
            % {"code": report.item.code, "period": report.period}, body=reason,
            link=_link(report.item), users=[report.submitted_by])
@@ -298,7 +332,7 @@ def add_problem(actor: User, item: Item, *, description: str, owner: str = "",
 
 
 @transaction.atomic
-def solve_problem(actor: User, problem: Problem, solution: str,
+def solve_problem(actor: User, problem: Problem, *, solution: str,
                   solved_at: date | None = None) -> Problem:
     _require(perm.can_report(actor, problem.item) or perm.can_manage(actor), "solve problems")
     if problem.solved_at:
@@ -306,11 +340,13 @@ def solve_problem(actor: User, problem: Problem, solution: str,
     if not (solution or "").strip():
         raise ValidationError({"solution": _("Say how it was solved.")})
     return save_audited(actor, problem, {"solution": solution.strip(),
-                                         "solved_at": solved_at or today()}, action="solve")
+                                         "solved_at": solved_at or today()},
+                        action=SupervisionAction.SOLVE)
 
 
 @transaction.atomic
-def instruct(actor: User, item: Item, text: str, at: datetime | None = None) -> Instruction:
+def instruct(actor: User, item: Item, *, text: str,
+             at: datetime | None = None) -> Instruction:
     _require(perm.can_instruct(actor, item), "write instructions")
     if not (text or "").strip():
         raise ValidationError({"text": _("Write the instruction.")})
@@ -322,21 +358,21 @@ def instruct(actor: User, item: Item, text: str, at: datetime | None = None) -> 
 
 
 @transaction.atomic
-def answer_instruction(actor: User, instruction: Instruction, text: str,
+def answer_instruction(actor: User, instruction: Instruction, *, text: str,
                        at: datetime | None = None) -> Instruction:
     _require(perm.can_answer(actor, instruction.item), "answer this instruction")
     if not (text or "").strip():
         raise ValidationError({"answer": _("Write the answer.")})
     instruction = save_audited(actor, instruction, {
         "answer": text.strip(), "answered_by": actor, "answered_at": at or timezone.now()},
-        action="answer")
+        action=SupervisionAction.ANSWER)
     notify(title=_("Answer to your instruction on %(code)s") % {"code": instruction.item.code},
            body=text, link=_link(instruction.item), users=[instruction.leader])
     return instruction
 
 
 @transaction.atomic
-def add_comment(actor: User, item: Item, text: str) -> Comment:
+def add_comment(actor: User, item: Item, *, text: str) -> Comment:
     _require(perm.can_comment(actor, item), "add input to this item")
     if not (text or "").strip():
         raise ValidationError({"text": _("Write something.")})
@@ -345,7 +381,7 @@ def add_comment(actor: User, item: Item, text: str) -> Comment:
 
 
 @transaction.atomic
-def add_attachment(actor: User, item: Item, upload) -> Attachment:
+def add_attachment(actor: User, item: Item, *, upload: UploadedFile) -> Attachment:
     _require(perm.can_report(actor, item) or perm.can_manage(actor), "attach files")
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError({"file": _("A file may be at most 20 MB.")})
@@ -384,7 +420,7 @@ def request_extension(actor: User, node: Node, *, new_date: date, reason: str,
         "original_date": node.original_date or node.planned_date, "new_date": new_date,
         "reason": reason.strip(), "current_progress": current_progress.strip(),
         "steps": steps, "step": steps[0], "requested_at": timezone.now()},
-        reason=reason.strip(), action="request extension")
+        reason=reason.strip(), action=SupervisionAction.REQUEST_EXTENSION)
     _notify_step(extension)
     return extension
 
@@ -429,7 +465,7 @@ def decide_extension(actor: User, extension: Extension, *, approve: bool,
     if extension.status == Extension.Status.APPROVED:
         save_audited(actor, node, {"original_date": node.original_date or node.planned_date,
                                    "planned_date": extension.new_date},
-                     reason=extension.reason, action="extend")
+                     reason=extension.reason, action=SupervisionAction.EXTEND)
         recompute_light(node.item)
     if extension.status == Extension.Status.PENDING:
         _notify_step(extension)
@@ -452,7 +488,7 @@ def _facts(item: Item) -> tuple[list[lights.NodeFact], list[lights.NoticeFact]]:
 
 
 @transaction.atomic
-def recompute_light(item: Item, on: date | None = None, actor: Any = "system") -> Item:
+def recompute_light(item: Item, *, on: date | None = None, actor: Any = "system") -> Item:
     """Run the engine on the item's facts; store the result and, when it changed, a record of
     the rule and inputs. A red item raises a core alert to its lead unit; green clears it."""
     on = on or today()
@@ -477,7 +513,8 @@ def recompute_light(item: Item, on: date | None = None, actor: Any = "system") -
                                        reason=result.reason, inputs=inputs, on=on,
                                        at=timezone.now())
             if previous != result.light:
-                record(actor, "light", item, {"light": previous}, {"light": result.light},
+                record(actor, SupervisionAction.LIGHT, item, {"light": previous},
+                       {"light": result.light},
                        reason=describe(result.reason, result.params))
         _sync_alert(item, previous, result)
     return item
@@ -519,7 +556,7 @@ def _sync_alert(item: Item, previous: str, result: lights.LightResult) -> None:
 
 
 @transaction.atomic
-def set_manual_light(actor: User, item: Item, light: str, reason: str) -> Item:
+def set_manual_light(actor: User, item: Item, *, light: str, reason: str) -> Item:
     """The office sets a light by hand (or clears it with light=''), always with a reason."""
     _require(perm.can_manage(actor), "set lights by hand")
     if light and light not in Light.values:
@@ -528,12 +565,40 @@ def set_manual_light(actor: User, item: Item, light: str, reason: str) -> Item:
         raise ValidationError({"reason": _("A manual light needs a reason.")})
     item = save_audited(actor, item, {"manual_light": light,
                                       "manual_reason": reason.strip() if light else ""},
-                        reason=reason.strip(), action="manual light")
+                        reason=reason.strip(), action=SupervisionAction.MANUAL_LIGHT)
     return recompute_light(item, actor=actor)
 
 
+REMINDER_TITLES = {
+    "before": gettext_noop("Node due in %(days)s days: %(code)s %(deliverable)s"),
+    "due": gettext_noop("Node due today: %(code)s %(deliverable)s"),
+    "overdue": gettext_noop("Node %(days)s days overdue: %(code)s %(deliverable)s"),
+}
+
+
+def send_reminder(node: Node, *, kind: str, key: date, on: date) -> bool:
+    """One reminder about a node, at most once per (node, kind, key): the unique row is written
+    first, in the same transaction as the notification, so two runs at once cannot both send.
+    False when it was sent already."""
+    item = node.item
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(node=node, kind=kind, on=key)
+            days = abs((node.planned_date - on).days)
+            title = _(REMINDER_TITLES[kind]) % {"days": days, "code": item.code,
+                                                "deliverable": node.deliverable}
+            users = list(_unit_staff(item.lead_unit))
+            if kind == "overdue" and item.lead_unit.leader_id:
+                users.append(item.lead_unit.leader)  # escalation to the leader in charge
+            notify(title=title, body=item.title, link=_link(item), users=users,
+                   units=[item.lead_unit])
+    except IntegrityError:
+        return False
+    return True
+
+
 @transaction.atomic
-def issue_notice(item: Item, node: Node | None, level: str, on: date) -> Notice:
+def issue_notice(item: Item, node: Node | None, *, level: str, on: date) -> Notice:
     """A numbered supervision slip to the lead unit (numbers run per year)."""
     last = (Notice.objects.select_for_update().filter(year=on.year)
             .order_by("-number").values_list("number", flat=True).first())
@@ -542,7 +607,8 @@ def issue_notice(item: Item, node: Node | None, level: str, on: date) -> Notice:
         if node else item.title)
     notice = Notice.objects.create(item=item, node=node, year=on.year, number=(last or 0) + 1,
                                    level=level, text=text[:300], issued_on=on)
-    record("system", f"notice {level}", item, None, {"notice": str(notice), "level": level})
+    record("system", SupervisionAction.notice(level), item, None,
+           {"notice": str(notice), "level": level})
     notify(title=_("%(notice)s (%(level)s): %(code)s %(title)s") % {
         "notice": str(notice), "level": Light(level).label, "code": item.code,
         "title": item.title}, body=text, link=_link(item),
@@ -566,10 +632,6 @@ def import_items(actor: User, plan: Any) -> SupervisionList:
 
     Items and nodes are written in bulk (a 1,000-row list imports in seconds); each still gets
     its own audit entry with everything imported, and its light from the engine."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from zoneops.core.models import AuditEntry
-    from zoneops.core.services.org import save_unit
 
     _require(perm.can_manage(actor), "import lists")
     if plan.problems:
@@ -577,12 +639,12 @@ def import_items(actor: User, plan: Any) -> SupervisionList:
     lst = SupervisionList.objects.filter(name=plan.list_name, year=plan.year).first()
     if lst is None:
         from .importer import kind_for
-        lst = save_list(actor, {"name": plan.list_name, "year": plan.year,
-                                "kind": kind_for(plan.list_name)})
+        lst = create_list(actor, {"name": plan.list_name, "year": plan.year,
+                                  "kind": kind_for(plan.list_name)})
     units = {u.name: u for u in Unit.objects.all()}
     used = set(Unit.objects.values_list("code", flat=True))
     for name in plan.units_to_create:
-        units[name] = save_unit(actor, {"code": _free_unit_code(used), "name": name[:100]})
+        units[name] = create_unit(actor, {"code": _free_unit_code(used), "name": name[:100]})
     on = today()
     config = light_config()
     items: list[Item] = []
@@ -614,17 +676,15 @@ def import_items(actor: User, plan: Any) -> SupervisionList:
     LightRecord.objects.bulk_create([
         LightRecord(item_id=i.pk, light=i.light, rule=i.light_rule, reason=i.light_reason,
                     inputs=i.light_inputs, on=on, at=now) for i in items], batch_size=500)
-    item_type = ContentType.objects.get_for_model(Item)
     source = f"import {plan.list_name} {plan.year}"
-    AuditEntry.objects.bulk_create([
-        AuditEntry(actor=actor, actor_name=str(actor), action="import",
-                   content_type=item_type, object_id=str(i.pk), object_repr=str(i)[:200],
-                   after={**snapshot(i), "co_units": p.co_units, "row": f"{p.sheet}!{p.row}",
-                          "nodes": [{"planned_date": n.planned_date.isoformat(),
-                                     "deliverable": n.deliverable, "as_written": n.text}
-                                    for n in p.nodes]}, reason=source)
-        for i, p in zip(items, plan.items, strict=True)], batch_size=500)
-    record(actor, "import", lst, None, {"items": len(items),
+    record_all([
+        entry(actor, SupervisionAction.IMPORT, i, None,
+              {**snapshot(i), "co_units": p.co_units, "row": f"{p.sheet}!{p.row}",
+               "nodes": [{"planned_date": n.planned_date.isoformat(),
+                          "deliverable": n.deliverable, "as_written": n.text}
+                         for n in p.nodes]}, source)
+        for i, p in zip(items, plan.items, strict=True)])
+    record(actor, SupervisionAction.IMPORT, lst, None, {"items": len(items),
                                         "units_created": list(plan.units_to_create)},
            reason=source)
     # New items start from nothing: only red ones raise, all in one batch (one alert per

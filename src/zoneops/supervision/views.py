@@ -173,18 +173,18 @@ def item_action(request: HttpRequest, pk: int, action: str, obj: int | None = No
 def _item_action(request: HttpRequest, item: Item, action: str, obj: int | None) -> None:
     user, post = request.user, request.POST
     if action == "instruct":
-        services.instruct(user, item, post.get("text", ""))
+        services.instruct(user, item, text=post.get("text", ""))
     elif action == "answer":
         services.answer_instruction(user, get_object_or_404(item.instructions, pk=obj),
-                                    post.get("answer", ""))
+                                    text=post.get("answer", ""))
     elif action == "comment":
-        services.add_comment(user, item, post.get("text", ""))
+        services.add_comment(user, item, text=post.get("text", ""))
     elif action == "light":
         form = forms.ManualLightForm(post)
         if not form.is_valid():
             raise _form_errors(form)
-        services.set_manual_light(user, item, form.cleaned_data["light"],
-                                  form.cleaned_data["reason"])
+        services.set_manual_light(user, item, light=form.cleaned_data["light"],
+                                  reason=form.cleaned_data["reason"])
     elif action == "problem":
         form = forms.ProblemForm(post)
         if not form.is_valid():
@@ -192,7 +192,7 @@ def _item_action(request: HttpRequest, item: Item, action: str, obj: int | None)
         services.add_problem(user, item, **form.cleaned_data)
     elif action == "solve":
         services.solve_problem(user, get_object_or_404(item.problems, pk=obj),
-                               post.get("solution", ""))
+                               solution=post.get("solution", ""))
     elif action == "extension":
         form = forms.ExtensionForm(post)
         if not form.is_valid():
@@ -209,7 +209,7 @@ def _item_action(request: HttpRequest, item: Item, action: str, obj: int | None)
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": _("Choose a file.")})
-        services.add_attachment(user, item, upload)
+        services.add_attachment(user, item, upload=upload)
     else:
         raise Http404
 
@@ -241,10 +241,10 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     if action == "accept":
         _flash(request, lambda: services.accept_report(request.user, found,
-                                                       request.POST.get("note", "")))
+                                                       note=request.POST.get("note", "")))
     elif action == "return":
-        _flash(request, lambda: services.return_report(request.user, found,
-                                                       request.POST.get("reason", "")))
+        _flash(request, lambda: services.return_report(
+            request.user, found, reason=request.POST.get("reason", "")))
     else:
         raise Http404
     return redirect("supervision:review")

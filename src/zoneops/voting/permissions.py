@@ -7,10 +7,21 @@ from django.core.exceptions import PermissionDenied
 
 from zoneops.core import permissions as core_perm
 from zoneops.core.models import Role
+from zoneops.core.scope import ALL, Scope, Via
 
 from .models import Ballot, Community
 
-MANAGERS = {Role.ADMIN, Role.OFFICE}
+MANAGERS = frozenset({Role.ADMIN, Role.OFFICE})
+
+# A community officer is unit staff of the community's sub-district (or a unit above it).
+COMMUNITIES = Scope(
+    Community,
+    serve={Role.UNIT_STAFF: Via(units=("unit",))},
+    enter_paper={Role.ADMIN: ALL, Role.UNIT_STAFF: Via(units=("unit",))},
+)
+# Paper ballots: the managers see all; officers those of the communities they serve.
+PAPER_BALLOTS = Scope(Ballot, view={MANAGERS: ALL,
+                                    Role.UNIT_STAFF: Via(units=("community__unit",))})
 
 
 def can_manage(user) -> bool:
@@ -20,10 +31,7 @@ def can_manage(user) -> bool:
 
 def officer_community_ids(user) -> set[int]:
     """Communities a community officer serves: those of their sub-district (and below)."""
-    if core_perm.role_of(user) != Role.UNIT_STAFF:
-        return set()
-    scope = core_perm.unit_scope_ids(user)
-    return set(Community.objects.filter(unit_id__in=scope).values_list("pk", flat=True))
+    return set(COMMUNITIES.restrict(user, "serve").values_list("pk", flat=True))
 
 
 def is_officer(user) -> bool:
@@ -36,7 +44,7 @@ def can_view(user) -> bool:
 
 
 def can_enter_paper(user, community: Community) -> bool:
-    return core_perm.is_admin(user) or community.pk in officer_community_ids(user)
+    return COMMUNITIES.allows(user, community, "enter_paper")
 
 
 def can_check_paper(user, ballot: Ballot) -> bool:

@@ -87,11 +87,9 @@ def results(campaign: Campaign) -> QuerySet[Result]:
 
 
 def paper_ballots_for(user, campaign: Campaign) -> QuerySet[Ballot]:
-    qs = campaign.ballots.filter(channel=Participation.Channel.PAPER).select_related(
-        "community", "entered_by", "checked_by").prefetch_related("choices__candidate")
-    if perm.can_manage(user) or perm.core_perm.is_admin(user):
-        return qs
-    return qs.filter(community_id__in=perm.officer_community_ids(user))
+    return perm.PAPER_BALLOTS.restrict(user, queryset=campaign.ballots.filter(
+        channel=Participation.Channel.PAPER).select_related(
+        "community", "entered_by", "checked_by").prefetch_related("choices__candidate"))
 
 
 def hand_overs(campaign: Campaign) -> QuerySet[HandOver]:
@@ -111,10 +109,8 @@ def ballot_export_rows(campaign: Campaign) -> list[list]:
 
 
 def paper_community_choices(user, campaign: Campaign) -> QuerySet[Community]:
-    qs = Community.objects.filter(roll_entries__campaign=campaign).distinct()
-    if perm.core_perm.is_admin(user):
-        return qs
-    return qs.filter(pk__in=perm.officer_community_ids(user))
+    return perm.COMMUNITIES.restrict(
+        user, "enter_paper", Community.objects.filter(roll_entries__campaign=campaign).distinct())
 
 
 def supervision_progress(hand_over) -> dict | None:

@@ -83,6 +83,11 @@ class Alert(models.Model):
                                             blank=True, on_delete=models.PROTECT,
                                             related_name="assigned_alerts")
     feedback = models.TextField(_("handling feedback"), blank=True)
+    # Who handled it and who verified and closed it: never the same person.
+    handled_by = models.ForeignKey("core.User", verbose_name=_("handled by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey("core.User", verbose_name=_("closed by"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(_("raised at"), db_index=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)

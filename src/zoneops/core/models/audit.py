@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -9,23 +11,47 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# What each recorded action is called on screen; unknown actions show as recorded.
-ACTION_LABELS = {
-    "create": pgettext_lazy("audit action", "Created"),
-    "update": pgettext_lazy("audit action", "Changed"),
-    "delete": pgettext_lazy("audit action", "Deleted"),
-    "raise": pgettext_lazy("audit action", "Raised"),
-    "acknowledge": pgettext_lazy("audit action", "Acknowledged"),
-    "assign": pgettext_lazy("audit action", "Assigned"),
-    "handle": pgettext_lazy("audit action", "Handled"),
-    "attach": pgettext_lazy("audit action", "Attachment added"),
-    "close": pgettext_lazy("audit action", "Closed"),
-    "reopen": pgettext_lazy("audit action", "Reopened"),
-    "escalate": pgettext_lazy("audit action", "Escalated (overdue)"),
-    "escalate level": pgettext_lazy("audit action", "Level raised"),
-    "cause cleared": pgettext_lazy("audit action", "Cause cleared"),
-    "revoke": pgettext_lazy("audit action", "Revoked"),
-}
+
+class AuditAction(models.TextChoices):
+    """The actions the audit trail records, each with its label (zh-hans from the catalogue).
+    The stored value is the text the trail has always held. A module declares its own actions
+    the same way (e.g. `supervision.audit.SupervisionAction`) and registers them with
+    `core.registry.add_audit_actions`; services pass members, never free text."""
+
+    CREATE = "create", pgettext_lazy("audit action", "Created")
+    UPDATE = "update", pgettext_lazy("audit action", "Changed")
+    DELETE = "delete", pgettext_lazy("audit action", "Deleted")
+    ATTACH = "attach", pgettext_lazy("audit action", "Attachment added")
+    REVOKE = "revoke", pgettext_lazy("audit action", "Revoked")
+    CHANGE_OWN_PASSWORD = "change own password", pgettext_lazy("audit action",
+                                                               "Changed own password")
+    # The alert loop.
+    RAISE = "raise", pgettext_lazy("audit action", "Raised")
+    ACKNOWLEDGE = "acknowledge", pgettext_lazy("audit action", "Acknowledged")
+    ASSIGN = "assign", pgettext_lazy("audit action", "Assigned")
+    HANDLE = "handle", pgettext_lazy("audit action", "Handled")
+    CLOSE = "close", pgettext_lazy("audit action", "Closed")
+    REOPEN = "reopen", pgettext_lazy("audit action", "Reopened")
+    ESCALATE = "escalate", pgettext_lazy("audit action", "Escalated (overdue)")
+    ESCALATE_LEVEL = "escalate level", pgettext_lazy("audit action", "Level raised")
+    CAUSE_CLEARED = "cause cleared", pgettext_lazy("audit action", "Cause cleared")
+    # Recorded today by environment, voting and hazards services (which pass these same
+    # values); each module may move its own into an enum of its own.
+    SET_FACTORS = "set factors", pgettext_lazy("audit action", "Factors set")
+    IMPORT_ROLL = "import roll", pgettext_lazy("audit action", "Resident roll imported")
+    ISSUE_CODES = "issue codes", pgettext_lazy("audit action", "Voting codes issued")
+    PAPER_VOTER = "paper voter", pgettext_lazy("audit action", "Paper voter recorded")
+    PAPER_BALLOT = "paper ballot", pgettext_lazy("audit action", "Paper ballot entered")
+    CHECK = "check", pgettext_lazy("audit action", "Checked")
+    COUNT = "count", pgettext_lazy("audit action", "Votes counted")
+    CONFIRM_WINNERS = "confirm winners", pgettext_lazy("audit action", "Winners confirmed")
+    HAND_OVER = "hand over", pgettext_lazy("audit action", "Handed over")
+    ASSESS = "assess", pgettext_lazy("audit action", "Hazard assessed")
+
+
+# What each recorded action is called on screen (every registered enum adds its own); an
+# action recorded before it had a label shows as recorded.
+ACTION_LABELS: dict[str, Any] = dict(AuditAction.choices)
 
 # Recorded keys that are not model fields.
 EXTRA_FIELD_LABELS = {"aliases": _("Aliases"), "attachment": _("Attachment")}
@@ -37,7 +63,7 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey("core.User", null=True, on_delete=models.DO_NOTHING,
                               db_constraint=False, related_name="+", verbose_name=_("by"))
     actor_name = models.CharField(_("by"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40)  # an AuditAction (or a module's)
     content_type = models.ForeignKey(ContentType, on_delete=models.DO_NOTHING,
                                      db_constraint=False, related_name="+")
     object_id = models.CharField(max_length=64)

@@ -29,6 +29,10 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="contacts",
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Set by an administrator (e.g. after handing out a first password): until the person
+    # chooses their own, every page leads to the change-password page.
+    must_change_password = models.BooleanField(_("must change password at next login"),
+                                               default=False)
 
     class Meta:
         ordering = ["username"]

@@ -20,7 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import permissions as perm
-from ..models import Alert, AlertAttachment, AlertPolicy, Enterprise, Role, Unit, User
+from ..models import (
+    Alert,
+    AlertAttachment,
+    AlertPolicy,
+    AuditAction,
+    Enterprise,
+    Role,
+    Unit,
+    User,
+)
 from ..models.alerts import OPEN_STATUSES
 from .audit import entry, record, record_all, snapshot
 from .notify import Notice, notify, notify_roles
@@ -191,7 +200,7 @@ class _Changes:
             if existing.pk is not None:
                 self.refreshed[existing.pk] = existing
             if escalated:
-                self._audit("escalate level", existing, before, snapshot(existing))
+                self._audit(AuditAction.ESCALATE_LEVEL, existing, before, snapshot(existing))
                 self._notify_raised(existing)
             return existing
         alert = Alert(module=cause.module, key=cause.key, level=cause.level, title=cause.title,
@@ -204,7 +213,7 @@ class _Changes:
         self.created.append(alert)
         if cause.key:
             self.open[(cause.module, cause.key)] = alert
-        self._audit("raise", alert, None, snapshot(alert))
+        self._audit(AuditAction.RAISE, alert, None, snapshot(alert))
         self._notify_raised(alert)
         return alert
 
@@ -216,7 +225,7 @@ class _Changes:
         if alert.pk is not None:
             self.cleared[alert.pk] = alert
         # Only that field changed: audit it alone (a module clears causes many times a day).
-        self._audit("cause cleared", alert, {"cause_cleared_at": None},
+        self._audit(AuditAction.CAUSE_CLEARED, alert, {"cause_cleared_at": None},
                     {"cause_cleared_at": self.now}, cause.note)
         self.notices.append((_("Cause cleared: %(title)s") % {"title": alert.title},
                              cause.note, alert, False))
@@ -272,8 +281,8 @@ def _transition(actor: User, alert: Alert, action: str, may: Callable[[User, Ale
 
 
 @transaction.atomic
-def acknowledge(actor: User, alert: Alert, note: str = "") -> Alert:
-    return _transition(actor, alert, "acknowledge", perm.can_acknowledge_alert,
+def acknowledge(actor: User, alert: Alert, *, note: str = "") -> Alert:
+    return _transition(actor, alert, AuditAction.ACKNOWLEDGE, perm.can_acknowledge_alert,
                        {"status": Status.ACKNOWLEDGED, "acknowledged_at": timezone.now()}, note)
 
 
@@ -290,7 +299,7 @@ def assign(actor: User, alert: Alert, *, unit: Unit | None = None, user: User | 
                "assignee_enterprise": enterprise, "assigned_at": now}
     if alert.acknowledged_at is None:
         changes["acknowledged_at"] = now
-    alert = _transition(actor, alert, "assign", perm.can_assign_alert, changes, note)
+    alert = _transition(actor, alert, AuditAction.ASSIGN, perm.can_assign_alert, changes, note)
     recipients = [user] if user else list(_unit_staff(unit)) if unit else list(
         User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise=enterprise))
     notify(title=_("Assigned to you: %(title)s") % {"title": alert.title}, body=note,
@@ -299,39 +308,40 @@ def assign(actor: User, alert: Alert, *, unit: Unit | None = None, user: User | 
 
 
 @transaction.atomic
-def handle(actor: User, alert: Alert, feedback: str, files: list | None = None) -> Alert:
+def handle(actor: User, alert: Alert, *, feedback: str, files: list | None = None) -> Alert:
     if not feedback or not feedback.strip():
         raise ValidationError({"feedback": _("Say what was done.")})
     for f in files or []:
         if f.size > MAX_ATTACHMENT_BYTES:
             raise ValidationError({"files": _("%(name)s is larger than 20 MB.") % {
                 "name": f.name}})
-    alert = _transition(actor, alert, "handle", perm.can_handle_alert,
+    alert = _transition(actor, alert, AuditAction.HANDLE, perm.can_handle_alert,
                         {"status": Status.HANDLED, "handled_at": timezone.now(),
-                         "feedback": feedback.strip()})
+                         "handled_by": actor, "feedback": feedback.strip()})
     for f in files or []:
         attachment = AlertAttachment.objects.create(alert=alert, file=f, name=f.name[:200],
                                                     size=f.size, uploaded_by=actor)
-        record(actor, "attach", alert, None, {"attachment": attachment.name})
+        record(actor, AuditAction.ATTACH, alert, None, {"attachment": attachment.name})
     notify(title=_("Handled, please verify: %(title)s") % {"title": alert.title},
            body=feedback, link=_link(alert), users=list(_dispatchers()))
     return alert
 
 
 @transaction.atomic
-def close(actor: User, alert: Alert, note: str = "") -> Alert:
-    return _transition(actor, alert, "close", perm.can_close_alert,
-                       {"status": Status.CLOSED, "closed_at": timezone.now()}, note)
+def close(actor: User, alert: Alert, *, note: str = "") -> Alert:
+    return _transition(actor, alert, AuditAction.CLOSE, perm.can_close_alert,
+                       {"status": Status.CLOSED, "closed_at": timezone.now(),
+                        "closed_by": actor}, note)
 
 
 @transaction.atomic
-def reopen(actor: User, alert: Alert, reason: str) -> Alert:
+def reopen(actor: User, alert: Alert, *, reason: str) -> Alert:
     if not reason or not reason.strip():
         raise ValidationError({"reason": _("Say why the alert is reopened.")})
     # A reopened alert goes back to whoever was handling it.
-    alert = _transition(actor, alert, "reopen", perm.can_close_alert,
-                        {"status": Status.ASSIGNED, "closed_at": None, "handled_at": None},
-                        reason.strip())
+    alert = _transition(actor, alert, AuditAction.REOPEN, perm.can_reopen_alert,
+                        {"status": Status.ASSIGNED, "closed_at": None, "closed_by": None,
+                         "handled_at": None, "handled_by": None}, reason.strip())
     assignees = [alert.assignee_user] if alert.assignee_user else list(
         _unit_staff(alert.assignee_unit))
     notify(title=_("Reopened: %(title)s") % {"title": alert.title}, body=reason,
@@ -355,7 +365,7 @@ def escalate_overdue(now: datetime | None = None) -> int:
             before = snapshot(alert)
             alert.escalated_at = now
             alert.save(update_fields=["escalated_at"])
-            record("system", "escalate", alert, before, snapshot(alert),
+            record("system", AuditAction.ESCALATE, alert, before, snapshot(alert),
                    reason=_("time limit exceeded"))
             leader = alert.unit.leader if alert.unit and alert.unit.leader_id else None
             leaders = [leader] if leader else list(

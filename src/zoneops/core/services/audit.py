@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from ..models import AuditEntry
+from ..models import AuditAction, AuditEntry
 
 
 def _plain(value: Any) -> Any:
@@ -48,7 +48,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return data
 
 
-def entry(actor, action: str, obj: models.Model, before: dict | None = None,
+def entry(actor, action: AuditAction | str, obj: models.Model, before: dict | None = None,
           after: dict | None = None, reason: str = "", *, text: str | None = None
           ) -> AuditEntry:
     """An unsaved audit entry; ``text`` names the object as it was when it was changed (by
@@ -68,7 +68,7 @@ def entry(actor, action: str, obj: models.Model, before: dict | None = None,
     )
 
 
-def record(actor, action: str, obj: models.Model, before: dict | None = None,
+def record(actor, action: AuditAction | str, obj: models.Model, before: dict | None = None,
            after: dict | None = None, reason: str = "") -> AuditEntry:
     audit = entry(actor, action, obj, before, after, reason)
     audit.save()
@@ -76,12 +76,20 @@ def record(actor, action: str, obj: models.Model, before: dict | None = None,
 
 
 def record_all(entries: list[AuditEntry]) -> None:
-    """Save many entries in one statement (alerts raised by one ingest batch)."""
+    """Save many entries in a few statements (alerts raised by one ingest batch, the items of
+    one import)."""
     AuditEntry.objects.bulk_create(entries)
 
 
+def delete_audited(actor, obj: models.Model, reason: str = "") -> None:
+    """Record the object as it was, then delete it (the hazards registry removes units and
+    equipment this way)."""
+    record(actor, AuditAction.DELETE, obj, snapshot(obj), None, reason)
+    obj.delete()
+
+
 def save_audited(actor, obj: models.Model, changes: dict[str, Any], reason: str = "",
-                 action: str | None = None) -> models.Model:
+                 action: AuditAction | str | None = None) -> models.Model:
     """Validate, save and audit one model instance with `changes` applied.
 
     Raises django ValidationError with a message per field when the result is invalid.
@@ -95,11 +103,6 @@ def save_audited(actor, obj: models.Model, changes: dict[str, Any], reason: str 
     after = snapshot(obj)
     if before is not None and before == after:
         return obj
-    record(actor, action or ("create" if creating else "update"), obj, before, after, reason)
+    record(actor, action or (AuditAction.CREATE if creating else AuditAction.UPDATE), obj,
+           before, after, reason)
     return obj
-
-
-def delete_audited(actor, obj: models.Model, reason: str = "") -> None:
-    before = snapshot(obj)
-    record(actor, "delete", obj, before, None, reason)
-    obj.delete()

@@ -15,7 +15,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -229,9 +229,23 @@ def send_due(now=None, limit: int = 50) -> tuple[int, int]:
 CHANNEL_FIELDS = {"kind", "target", "secret", "enabled"}
 
 
-def save_channel(actor: User, unit: Unit, data: dict,
+def create_channel(actor: User, unit: Unit, data: Mapping[str, Any]) -> NotificationChannel:
+    """A new channel (e-mail or DingTalk/WeCom robot) for a unit; administrators only."""
+    return save_channel(actor, unit, data)
+
+
+def update_channel(actor: User, channel: NotificationChannel,
+                   data: Mapping[str, Any]) -> NotificationChannel:
+    """Change a channel; an empty secret keeps the current one."""
+    if channel.pk is None:
+        raise ValueError("update a saved channel; create_channel makes a new one")
+    return save_channel(actor, channel.unit, data, channel)
+
+
+def save_channel(actor: User, unit: Unit, data: Mapping[str, Any],
                  channel: NotificationChannel | None = None) -> NotificationChannel:
-    """Create or change one of a unit's channels (administrators only), audited."""
+    """Create or change one of a unit's channels (administrators only), audited. New code
+    calls create_channel / update_channel."""
     from django.core.exceptions import ValidationError
     from django.core.validators import EmailValidator, URLValidator
 

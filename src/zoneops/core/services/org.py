@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 
 from .. import credit_code
 from .. import permissions as perm
-from ..models import Enterprise, Place, Unit, UnitAlias, User
+from ..models import AuditAction, Enterprise, Place, Unit, UnitAlias, User
+from ..scope import descendant_unit_ids
 from .audit import record, save_audited
 
 UNIT_FIELDS = {"code", "name", "short_name", "kind", "parent", "leader", "is_active", "sort_order"}
@@ -25,15 +28,40 @@ def _only(data: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
     return data
 
 
-@transaction.atomic
-def save_unit(actor: User, data: dict[str, Any], unit: Unit | None = None,
+def create_unit(actor: User, data: Mapping[str, Any], *,
+                aliases: list[str] | None = None) -> Unit:
+    """A new unit (administrators), with its aliases when given."""
+    return _write_unit(actor, data, Unit(), aliases)
+
+
+def update_unit(actor: User, unit: Unit, data: Mapping[str, Any], *,
+                aliases: list[str] | None = None) -> Unit:
+    """Change a unit; `aliases`, when given, replace the unit's aliases."""
+    _require_saved(unit)
+    return _write_unit(actor, data, unit, aliases)
+
+
+def save_unit(actor: User, data: Mapping[str, Any], unit: Unit | None = None,
               aliases: list[str] | None = None) -> Unit:
+    """Create or update in one call: kept for callers outside core (importers, other
+    modules' demos) until they move to create_unit / update_unit."""
+    if unit is not None and unit.pk:
+        return update_unit(actor, unit, data, aliases=aliases)
+    return create_unit(actor, data, aliases=aliases)
+
+
+def _require_saved(obj: Model) -> None:
+    if obj.pk is None:
+        raise ValueError(f"update a saved {type(obj).__name__}; create_ makes a new one")
+
+
+@transaction.atomic
+def _write_unit(actor: User, data: Mapping[str, Any], unit: Unit,
+                aliases: list[str] | None) -> Unit:
     perm.require(perm.can_manage_registry(actor))
-    unit = unit or Unit()
     data = _only(data, UNIT_FIELDS)
     parent = data.get("parent", unit.parent if unit.pk else None)
     if unit.pk and parent is not None:
-        from ..selectors import descendant_unit_ids
         if parent.pk in descendant_unit_ids(unit.pk):
             raise ValidationError({"parent": "a unit cannot sit below itself"})
     save_audited(actor, unit, data)
@@ -56,14 +84,33 @@ def set_unit_aliases(actor: User, unit: Unit, aliases: list[str]) -> None:
     unit.aliases.exclude(alias__in=wanted).delete()
     UnitAlias.objects.bulk_create(
         [UnitAlias(unit=unit, alias=a) for a in wanted if a not in before])
-    record(actor, "update", unit, {"aliases": before}, {"aliases": wanted})
+    record(actor, AuditAction.UPDATE, unit, {"aliases": before}, {"aliases": wanted})
+
+
+def create_enterprise(actor: User, data: Mapping[str, Any]) -> Enterprise:
+    """A new enterprise (administrators); the credit code is checked (GB 32100-2015)."""
+    return _write_enterprise(actor, data, Enterprise())
+
+
+def update_enterprise(actor: User, enterprise: Enterprise,
+                      data: Mapping[str, Any]) -> Enterprise:
+    _require_saved(enterprise)
+    return _write_enterprise(actor, data, enterprise)
+
+
+def save_enterprise(actor: User, data: Mapping[str, Any],
+                    enterprise: Enterprise | None = None) -> Enterprise:
+    """Create or update in one call: kept for callers outside core (importers, other
+    modules' demos) until they move to create_enterprise / update_enterprise."""
+    if enterprise is not None and enterprise.pk:
+        return update_enterprise(actor, enterprise, data)
+    return create_enterprise(actor, data)
 
 
 @transaction.atomic
-def save_enterprise(actor: User, data: dict[str, Any],
-                    enterprise: Enterprise | None = None) -> Enterprise:
+def _write_enterprise(actor: User, data: Mapping[str, Any],
+                      enterprise: Enterprise) -> Enterprise:
     perm.require(perm.can_manage_registry(actor))
-    enterprise = enterprise or Enterprise()
     data = dict(_only(data, ENTERPRISE_FIELDS))
     if "credit_code" in data:
         try:
@@ -103,10 +150,28 @@ def check_geometry(geometry: Any) -> None:
         raise ValidationError({"geometry": "coordinates are not numbers in lon/lat pairs"}) from exc
 
 
+def create_place(actor: User, data: Mapping[str, Any]) -> Place:
+    """A new place (zone, area or block) with its WGS-84 GeoJSON outline."""
+    return _write_place(actor, data, Place())
+
+
+def update_place(actor: User, place: Place, data: Mapping[str, Any]) -> Place:
+    _require_saved(place)
+    return _write_place(actor, data, place)
+
+
+def save_place(actor: User, data: Mapping[str, Any], place: Place | None = None) -> Place:
+    """Create or update in one call: kept for callers outside core (importers, other
+    modules' demos) until they move to create_place / update_place."""
+    if place is not None and place.pk:
+        return update_place(actor, place, data)
+    return create_place(actor, data)
+
+
 @transaction.atomic
-def save_place(actor: User, data: dict[str, Any], place: Place | None = None) -> Place:
+def _write_place(actor: User, data: Mapping[str, Any], place: Place) -> Place:
     perm.require(perm.can_manage_registry(actor))
     if "geometry" in data:
         check_geometry(data["geometry"])
-    return save_audited(actor, place or Place(), _only(
+    return save_audited(actor, place, _only(
         data, {"code", "name", "kind", "parent", "geometry", "description"}))

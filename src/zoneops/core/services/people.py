@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import permissions as perm
-from ..models import ApiToken, LoginAttempt, Role, User
+from ..models import ApiToken, AuditAction, LoginAttempt, Role, User
 from .audit import record, save_audited
 
 USER_FIELDS = {"username", "full_name", "email", "phone", "role", "unit", "enterprise",
-               "is_active"}
+               "is_active", "must_change_password"}
 
 
 def _check_role_fields(data: dict[str, Any], user: User) -> None:
@@ -33,16 +35,37 @@ def _check_role_fields(data: dict[str, Any], user: User) -> None:
         raise ValidationError({"enterprise": "only enterprise contacts belong to an enterprise"})
 
 
-@transaction.atomic
-def save_user(actor: User | None, data: dict[str, Any], user: User | None = None,
+def create_user(actor: User | None, data: Mapping[str, Any], *, password: str) -> User:
+    """A new person with a first password. `actor=None` only from trusted code (CLI, demo
+    loader, test fixtures)."""
+    return _write_user(actor, data, User(), password)
+
+
+def update_user(actor: User | None, user: User, data: Mapping[str, Any], *,
+                password: str | None = None) -> User:
+    """Change a person; a password, when given, replaces theirs (validated, audited)."""
+    if user.pk is None:
+        raise ValueError("update a saved user; create_user makes a new one")
+    return _write_user(actor, data, user, password)
+
+
+def save_user(actor: User | None, data: Mapping[str, Any], user: User | None = None,
               password: str | None = None) -> User:
-    """Create or change a person. `actor=None` only from trusted code (CLI, demo loader)."""
+    """Create or update in one call: kept for callers outside core (importers, other
+    modules' demos, fixtures) until they move to create_user / update_user."""
+    if user is not None and user.pk:
+        return update_user(actor, user, data, password=password)
+    return _write_user(actor, data, User(), password)
+
+
+@transaction.atomic
+def _write_user(actor: User | None, data: Mapping[str, Any], user: User,
+                password: str | None) -> User:
     if actor is not None:
         perm.require(perm.can_manage_registry(actor))
     unknown = set(data) - USER_FIELDS
     if unknown:
         raise ValidationError({name: "unknown field" for name in sorted(unknown)})
-    user = user or User()
     _check_role_fields(data, user)
     if user.pk is None and not password:
         raise ValidationError({"password": "a new user needs a password"})
@@ -58,16 +81,29 @@ def save_user(actor: User | None, data: dict[str, Any], user: User | None = None
     return user
 
 
-def set_own_password(user: User, old: str, new: str) -> None:
-    if not user.check_password(old):
-        raise ValidationError({"old_password": "the current password is wrong"})
+@transaction.atomic
+def change_own_password(user: User, *, current_password: str, new_password: str) -> User:
+    """A person changes their own password: the current one is required, the new one passes
+    Django's validators and differs from the current one; audited (without any secret), and a
+    pending forced change is thereby done."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied
+    if not user.check_password(current_password):
+        raise ValidationError({"old_password": _("Your current password is not correct.")})
+    if new_password == current_password:
+        raise ValidationError({"new_password1": _("Choose a password different from the "
+                                                  "current one.")})
     try:
-        validate_password(new, user)
+        validate_password(new_password, user)
     except ValidationError as exc:
-        raise ValidationError({"new_password": exc.messages}) from exc
-    user.set_password(new)
-    user.save(update_fields=["password"])
-    record(user, "update", user, None, None, reason="changed own password")
+        raise ValidationError({"new_password1": exc.messages}) from exc
+    user.set_password(new_password)
+    forced = user.must_change_password
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    record(user, AuditAction.CHANGE_OWN_PASSWORD, user, {"must_change_password": forced},
+           {"must_change_password": False})
+    return user
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -85,7 +121,7 @@ def create_api_token(actor: User, owner: User, name: str) -> tuple[ApiToken, str
     raw = "zo_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=owner, name=name.strip()[:100], prefix=raw[3:11],
                                     digest=_digest(raw))
-    record(actor, "create", token, None, {"name": token.name, "owner": str(owner)})
+    record(actor, AuditAction.CREATE, token, None, {"name": token.name, "owner": str(owner)})
     return token, raw
 
 
@@ -95,7 +131,7 @@ def revoke_api_token(actor: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record(actor, "revoke", token, None, None)
+        record(actor, AuditAction.REVOKE, token, None, None)
 
 
 def user_for_token(raw: str) -> User | None:
