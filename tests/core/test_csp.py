@@ -69,7 +69,7 @@ def test_evidence_files_are_served_as_downloads_that_cannot_run(world):
 
     alert = alerts.assign(world.users["duty"], world.alert_a, unit=world.unit_a)
     evidence = SimpleUploadedFile("evil.html", b"<script>alert(1)</script>", "text/html")
-    alert = alerts.handle(world.users["staff_a"], alert, "see attached", [evidence])
+    alert = alerts.handle(world.users["staff_a"], alert, feedback="see attached", files=[evidence])
     response = world.client("staff_a").get(
         f"/alerts/{alert.pk}/attachments/{alert.attachments.get().pk}/")
     assert response["Content-Disposition"].startswith("attachment")

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import LoginAttempt
+from .models import AuditAction, LoginAttempt
 from .services import audit
 
 
@@ -77,14 +77,14 @@ def _record_failure(sender, credentials, request=None, **kwargs):
     name = str(credentials.get("username", ""))[:150]
     attempt = LoginAttempt.objects.create(username=name.lower(), address=client_address(request),
                                           at=timezone.now())
-    audit.record(name or "anonymous", "login failed", attempt, None,
+    audit.record(name or "anonymous", AuditAction.LOGIN_FAILED, attempt, None,
                  {"username": name, "address": attempt.address,
                   "path": getattr(request, "path", "")})
 
 
 @receiver(user_logged_in)
 def _record_login(sender, request, user, **kwargs):
-    audit.record(user, "login", user, None,
+    audit.record(user, AuditAction.LOGIN, user, None,
                  {"address": client_address(request), "path": getattr(request, "path", "")})
 
 
@@ -98,6 +98,6 @@ class AuditDenialsMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if response.status_code == 403 and user is not None and user.is_authenticated:
-            audit.record(user, "denied", user, None,
+            audit.record(user, AuditAction.DENIED, user, None,
                          {"method": request.method, "path": request.path[:300]})
         return response

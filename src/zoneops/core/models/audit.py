@@ -25,6 +25,10 @@ class AuditAction(models.TextChoices):
     REVOKE = "revoke", pgettext_lazy("audit action", "Revoked")
     CHANGE_OWN_PASSWORD = "change own password", pgettext_lazy("audit action",
                                                                "Changed own password")
+    # Sign-ins and refusals (core.auth).
+    LOGIN = "login", pgettext_lazy("audit action", "Signed in")
+    LOGIN_FAILED = "login failed", pgettext_lazy("audit action", "Sign-in failed")
+    DENIED = "denied", pgettext_lazy("audit action", "Access denied")
     # The alert loop.
     RAISE = "raise", pgettext_lazy("audit action", "Raised")
     ACKNOWLEDGE = "acknowledge", pgettext_lazy("audit action", "Acknowledged")
