@@ -42,6 +42,7 @@ class AuditAction(models.TextChoices):
     # Recorded today by environment, voting and hazards services (which pass these same
     # values); each module may move its own into an enum of its own.
     SET_FACTORS = "set factors", pgettext_lazy("audit action", "Factors set")
+    SET_FACTOR_UNITS = "set factor units", pgettext_lazy("audit action", "Factor units set")
     IMPORT_ROLL = "import roll", pgettext_lazy("audit action", "Resident roll imported")
     ISSUE_CODES = "issue codes", pgettext_lazy("audit action", "Voting codes issued")
     PAPER_VOTER = "paper voter", pgettext_lazy("audit action", "Paper voter recorded")
