@@ -64,13 +64,13 @@ class Account(models.Model):
                                     name="rights_account_one_per_reserve_pollutant"),
         ]
 
-    @property
-    def is_reserve(self) -> bool:
-        return self.enterprise_id is None
-
     def __str__(self) -> str:
         holder = self.enterprise.name if self.enterprise_id else self.get_reserve_level_display()
         return f"{holder} · {self.pollutant}"
+
+    @property
+    def is_reserve(self) -> bool:
+        return self.enterprise_id is None
 
 
 class Cap(models.Model):
