@@ -26,7 +26,7 @@ ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith(("postgresql", 
 
 if ON_POSTGRESQL:
 
-    @pytest.mark.django_db(transaction=True)
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
     def test_simultaneous_transfers_cannot_overdraw(world):
         office = world.users["office"]
         services.set_cap(actor=office, pollutant="VOCs", quantity="100", basis="测试总量")
