@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "zoneops.hazards",
     "zoneops.water",
     "zoneops.indicators",
+    "zoneops.rights",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,6 @@ urlpatterns = [
     path("hazards/", include("zoneops.hazards.urls")),
     path("vote/", include("zoneops.voting.public_urls")),  # residents: public, no login
     path("indicators/", include("zoneops.indicators.urls")),
+    path("rights/", include("zoneops.rights.urls")),
     path("", include("zoneops.core.urls")),
 ]

@@ -1,0 +1,135 @@
+"""The emission-rights ledger: accounts, movements between them (append-only), and the area
+cap per pollutant. Balances are never stored; selectors derive them from the movements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Rights are granted for five years in principle (浙政办发〔2023〕18号).
+DEFAULT_YEARS = 5
+
+
+def default_valid_to(valid_from: dt.date) -> dt.date:
+    """The last day of a five-year period beginning on ``valid_from``."""
+    try:
+        end = valid_from.replace(year=valid_from.year + DEFAULT_YEARS)
+    except ValueError:  # 29 February
+        end = valid_from.replace(year=valid_from.year + DEFAULT_YEARS, day=28)
+    return end - dt.timedelta(days=1)
+
+
+class Pollutant(models.TextChoices):
+    COD = "COD", "COD"
+    NH3N = "NH3-N", "NH3-N"
+    SO2 = "SO2", "SO2"
+    NOX = "NOx", "NOx"
+    VOCS = "VOCs", "VOCs"
+
+
+class ReserveLevel(models.TextChoices):
+    PROVINCE = "province", _("provincial reserve")
+    CITY = "city", _("city reserve")
+    COUNTY = "county", _("county reserve")
+    PARK = "park", _("park reserve")
+
+
+class Account(models.Model):
+    """One holder of one pollutant: an enterprise, or a government reserve at one level."""
+
+    enterprise = models.ForeignKey("core.Enterprise", verbose_name=_("enterprise"), null=True,
+                                   blank=True, on_delete=models.PROTECT,
+                                   related_name="rights_accounts")
+    reserve_level = models.CharField(_("reserve level"), max_length=10, blank=True,
+                                     choices=ReserveLevel.choices)
+    pollutant = models.CharField(_("pollutant"), max_length=5, choices=Pollutant.choices)
+
+    class Meta:
+        verbose_name = _("emission-rights account")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(enterprise__isnull=False, reserve_level="")
+                           | Q(enterprise__isnull=True) & ~Q(reserve_level="")),
+                name="rights_account_enterprise_xor_reserve"),
+            models.UniqueConstraint(fields=["enterprise", "pollutant"],
+                                    condition=Q(enterprise__isnull=False),
+                                    name="rights_account_one_per_enterprise_pollutant"),
+            models.UniqueConstraint(fields=["reserve_level", "pollutant"],
+                                    condition=Q(enterprise__isnull=True),
+                                    name="rights_account_one_per_reserve_pollutant"),
+        ]
+
+    def __str__(self) -> str:
+        holder = self.enterprise.name if self.enterprise_id else self.get_reserve_level_display()
+        return f"{holder} · {self.pollutant}"
+
+    @property
+    def is_reserve(self) -> bool:
+        return self.enterprise_id is None
+
+
+class Cap(models.Model):
+    """The area's total quantity (总量) of one pollutant that enterprises may hold at once."""
+
+    pollutant = models.CharField(_("pollutant"), max_length=5, choices=Pollutant.choices,
+                                 unique=True)
+    quantity = models.DecimalField(_("cap (t/a)"), max_digits=14, decimal_places=4)
+    basis = models.TextField(_("legal basis"), blank=True)
+
+    class Meta:
+        verbose_name = _("total cap")
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=Decimal(0)),
+                                              name="rights_cap_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.pollutant} ≤ {self.quantity} t/a"
+
+
+class Movement(models.Model):
+    """One transaction between two accounts of the same pollutant. Never changed, never
+    deleted (database triggers, migration 0002); a correction is a new movement."""
+
+    class Kind(models.TextChoices):
+        VERIFICATION = "verification", _("initial verification (核定)")
+        SALE = "sale", _("sale from the reserve")
+        TRANSFER = "transfer", _("transfer between enterprises")
+        RECALL = "recall", _("recall")
+        BUYBACK = "buyback", _("buy-back")
+        EXPIRY = "expiry", _("expiry")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    source = models.ForeignKey(Account, verbose_name=_("from account"),
+                               on_delete=models.PROTECT, related_name="outgoing")
+    target = models.ForeignKey(Account, verbose_name=_("to account"),
+                               on_delete=models.PROTECT, related_name="incoming")
+    quantity = models.DecimalField(_("quantity (t/a)"), max_digits=14, decimal_places=4)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    legal_basis = models.TextField(_("legal basis"))
+    source_consent = models.CharField(_("consent of the transferor"), max_length=200,
+                                      blank=True)
+    target_consent = models.CharField(_("consent of the transferee"), max_length=200,
+                                      blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("emission-rights movement")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=Decimal(0)),
+                                   name="rights_movement_quantity_positive"),
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")),
+                                   name="rights_movement_period_ordered"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")),
+                                   name="rights_movement_two_accounts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.quantity} t/a {self.source} → {self.target}"

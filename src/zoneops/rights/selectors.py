@@ -1,0 +1,104 @@
+"""Reads of the ledger. A balance is never stored: it is the sum of the movements valid on a
+date (incoming minus outgoing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from zoneops.core import permissions as perm
+from zoneops.core.models import Role, User
+
+from .models import Account, Movement
+from .permissions import can_view_account
+
+ZERO = Decimal(0)
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _extreme(movements: Iterable[Movement], delta: Callable[[Movement], Decimal],
+             start: dt.date, end: dt.date, pick: Callable) -> Decimal:
+    """The lowest or highest running sum over [start, end]. A sum of dated movements only
+    changes where one begins or the day after one ends, so those days are all we look at."""
+    spans = [(m.valid_from, m.valid_to, delta(m)) for m in movements]
+    days = {start}
+    for begins, ends, _change in spans:
+        if start < begins <= end:
+            days.add(begins)
+        if start <= ends + ONE_DAY <= end:
+            days.add(ends + ONE_DAY)
+    return pick(sum((c for b, e, c in spans if b <= day <= e), ZERO) for day in days)
+
+
+def _touching(account: Account, start: dt.date, end: dt.date):
+    return Movement.objects.filter(Q(source=account) | Q(target=account),
+                                   valid_from__lte=end, valid_to__gte=start)
+
+
+def _signed_for(account: Account) -> Callable[[Movement], Decimal]:
+    return lambda m: m.quantity if m.target_id == account.pk else -m.quantity
+
+
+def balance(account: Account, on: dt.date) -> Decimal:
+    """What the account holds on ``on``, in t/a."""
+    return _extreme(_touching(account, on, on), _signed_for(account), on, on, min)
+
+
+def lowest_balance(account: Account, start: dt.date, end: dt.date) -> Decimal:
+    """The least the account holds on any day of [start, end]."""
+    return _extreme(_touching(account, start, end), _signed_for(account), start, end, min)
+
+
+def _issued(m: Movement) -> Decimal:
+    """How a movement changes what enterprises hold in total: from a reserve to a firm adds,
+    from a firm back to a reserve takes away, between two firms changes nothing."""
+    into_firms = m.target.enterprise_id is not None
+    out_of_firms = m.source.enterprise_id is not None
+    if into_firms == out_of_firms:
+        return ZERO
+    return m.quantity if into_firms else -m.quantity
+
+
+def highest_enterprise_total(pollutant: str, start: dt.date, end: dt.date) -> Decimal:
+    """The most all enterprises together hold of one pollutant on any day of [start, end]."""
+    movements = (Movement.objects.filter(source__pollutant=pollutant, valid_from__lte=end,
+                                         valid_to__gte=start)
+                 .select_related("source", "target"))
+    return _extreme(movements, _issued, start, end, max)
+
+
+def enterprise_total(pollutant: str, on: dt.date) -> Decimal:
+    return highest_enterprise_total(pollutant, on, on)
+
+
+def visible_accounts(user: User):
+    """The accounts a user may read: all for internal roles, its own for an enterprise."""
+    accounts = Account.objects.select_related("enterprise").order_by(
+        "enterprise__name", "reserve_level", "pollutant")
+    if perm.is_internal(user):
+        return accounts
+    if perm.role_of(user) == Role.ENTERPRISE and user.enterprise_id is not None:
+        return accounts.filter(enterprise_id=user.enterprise_id)
+    return accounts.none()
+
+
+@dataclass(frozen=True)
+class Holding:
+    account: Account
+    balance: Decimal
+
+
+def holdings(user: User, on: dt.date) -> list[Holding]:
+    return [Holding(a, balance(a, on)) for a in visible_accounts(user)]
+
+
+def account_balance(user: User, account: Account, on: dt.date) -> Decimal:
+    """One account's balance, for a reader allowed to see it."""
+    if not can_view_account(user, account):
+        raise PermissionDenied("not your account")
+    return balance(account, on)
