@@ -84,3 +84,14 @@ def test_bad_number_is_refused_with_a_message(world, sup):
                            follow=True)
     assert "发文字号序号须为正整数" in response.content.decode()  # the page speaks Chinese
     assert not ReportDraft.objects.exists()
+
+
+def test_cli_report_uses_the_saved_draft(world, sup, tmp_path):
+    from django.core.management import call_command
+
+    save_draft(world.users["office"], "2026-04", {"next_steps": "五月底前补齐节点。"}, number=9)
+    call_command("supervision", "--user", "leader", "report", "--month", "2026-04",
+                 "--out", str(tmp_path))
+    texts = [p.text for p in Document(tmp_path / "supervision-monthly-2026-04.docx").paragraphs]
+    assert "督查〔2026〕9号" in texts
+    assert texts[texts.index("六、下步工作要求") + 1] == "五月底前补齐节点。"

@@ -380,5 +380,9 @@ def write_monthly_report(user: User, month: str, folder: Path) -> list[Path]:
         paths = [folder / f"supervision-monthly-{month}.xlsx",
                  folder / f"supervision-monthly-{month}.docx"]
         paths[0].write_bytes(monthly_xlsx(data))
-        paths[1].write_bytes(monthly_docx(data))
+        from .report_drafts import draft_for
+
+        draft = draft_for(month)  # the office's edited text when it saved one
+        paths[1].write_bytes(monthly_docx(data, draft.texts, number=draft.number) if draft
+                             else monthly_docx(data))
     return paths
