@@ -56,13 +56,19 @@ def month_end(month: str) -> date:
     return date(year, m, calendar.monthrange(year, m)[1])
 
 
+def _facts_as_of(item: Item, rows: list[Node], end: date) -> tuple[list[lights.NodeFact], bool]:
+    """The item's nodes as they stood on `end` (met later = not met yet), and whether it was
+    done by then."""
+    facts = [lights.NodeFact(n.seq, n.planned_date,
+                             n.actual_date if n.actual_date and n.actual_date <= end else None)
+             for n in rows]
+    return facts, item.status == Item.Status.DONE and all(f.actual for f in facts)
+
+
 def _buckets_as_of(items: list[Item], nodes: dict[int, list[Node]], end: date) -> dict[int, str]:
     out = {}
     for item in items:
-        facts = [lights.NodeFact(n.seq, n.planned_date,
-                                 n.actual_date if n.actual_date and n.actual_date <= end else None)
-                 for n in nodes.get(item.pk, [])]
-        done = item.status == Item.Status.DONE and all(f.actual for f in facts)
+        facts, done = _facts_as_of(item, nodes.get(item.pk, []), end)
         out[item.pk] = lights.bucket(end, facts, done) if facts or done else NO_NODES
     return out
 
@@ -163,10 +169,7 @@ def _lights_as_of(items: list[Item], nodes: dict[int, list[Node]], end: date
         rows = nodes.get(item.pk, [])
         if not rows:
             continue  # 无节点: listed apart, no light can be computed from nothing
-        facts = [lights.NodeFact(n.seq, n.planned_date,
-                                 n.actual_date if n.actual_date and n.actual_date <= end else None)
-                 for n in rows]
-        done = item.status == Item.Status.DONE and all(f.actual for f in facts)
+        facts, done = _facts_as_of(item, rows, end)
         result = lights.evaluate(end, facts, done=done, notices=notices.get(item.pk, ()),
                                  config=config)
         if result.light in ("red", "yellow"):
