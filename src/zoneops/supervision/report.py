@@ -170,8 +170,11 @@ def _lights_as_of(items: list[Item], nodes: dict[int, list[Node]], end: date
         if not rows:
             continue  # 无节点: listed apart, no light can be computed from nothing
         facts, done = _facts_as_of(item, rows, end)
-        result = lights.evaluate(end, facts, done=done, notices=notices.get(item.pk, ()),
-                                 config=config)
+        # The office's manual light is its standing decision (services.recompute_light applies
+        # it too); it has no history, so it counts as set.
+        manual = (item.manual_light, item.manual_reason) if item.manual_light else None
+        result = lights.evaluate(end, facts, done=done, manual=manual,
+                                 notices=notices.get(item.pk, ()), config=config)
         if result.light in ("red", "yellow"):
             overdue = result.params.get("days") if result.reason == "node_overdue" else None
             flagged.append({"item": item, "light": result.light, "rule": result.rule,
