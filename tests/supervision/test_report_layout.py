@@ -126,3 +126,11 @@ def test_edited_texts_replace_the_draft(world, sup):
     texts = [p.text for p in doc.paragraphs]
     at = texts.index("五、存在问题")
     assert texts[at + 1: at + 3] == ["用地问题突出。", "资金到位慢。"]
+
+
+def test_the_offices_manual_light_counts(world, sup):
+    services.set_manual_light(world.users["office"], sup.item_b, "red", "征迁受阻")
+    april = build_monthly(world.users["office"], "2026-04")
+    # B's node was due that very day (yellow by the rules); the office's decision wins.
+    assert [(f["item"].code, f["light"]) for f in april.flagged] == [
+        ("ZD-01", "red"), ("ZD-02", "red")]
