@@ -38,7 +38,7 @@ def test_monthly_report_xlsx_and_docx(world, history, tmp_path):
     by_list = list(wb["按清单"].iter_rows(values_only=True))
     assert by_list[0][:4] == ("清单", "事项数", "已完成", "已完成占比")
     # May 31: item A met node 1 (next due 6-30) → 达进度; item B missed 4-30 → 欠进度.
-    assert by_list[1] == ("重点任务", 2, 0, "0.0%", 0, "0.0%", 1, "50.0%", 1, "50.0%")
+    assert by_list[1] == ("重点任务", 2, 0, "0.0%", 0, "0.0%", 1, "50.0%", 1, "50.0%", 0, "0.0%")
     flagged = list(wb["红黄灯事项"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[2]) for r in flagged] == [("红灯", "ZD-02"), ("黄灯", "ZD-01")]
     assert "2026-04-30" in flagged[0][6]  # the reason names the missed node
@@ -52,7 +52,7 @@ def test_monthly_report_xlsx_and_docx(world, history, tmp_path):
     # In April both units were behind; the 经济发展局 tie-break keeps the order: no change.
     doc = Document(tmp_path / "supervision-monthly-2026-05.docx")
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "2026年5月三张清单推进情况通报" in text
+    assert "关于2026年5月三张清单推进情况的通报" in text
     assert "共2项" in text and "欠进度1项（50.0%）" in text and "红灯1项，黄灯1项" in text
     tables = doc.tables
     assert tables[0].rows[1].cells[0].text == "重点任务"
@@ -62,7 +62,8 @@ def test_april_report_differs(world, history):
     from zoneops.supervision.report import build_monthly
     april = build_monthly(world.users["office"], "2026-04")
     # April 30: A had missed 3-31; B's node is due that very day, so not late yet.
-    assert april.totals == {"done": 0, "ahead": 0, "on_schedule": 1, "behind": 1}
+    assert april.totals == {"done": 0, "ahead": 0, "on_schedule": 1, "behind": 1,
+                            "no_nodes": 0}
     assert [p.description for p in april.problems["new"]] == ["用地指标不足"]
 
 

@@ -370,3 +370,21 @@ class UnitMonthStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.unit} #{self.rank}"
+
+
+class ReportDraft(models.Model):
+    """The office's edited text of a month's 通报, section by section, before it is issued.
+    The docx is generated from it; months without one use the text drafted from the data."""
+
+    month = models.CharField(_("month"), max_length=7, unique=True)  # YYYY-MM
+    texts = models.JSONField(default=dict, blank=True)  # section key → text
+    number = models.PositiveIntegerField(_("document number"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"通报 {self.month}"

@@ -8,6 +8,7 @@ before (both months computed the same way, so the change is fair)."""
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -20,13 +21,17 @@ from zoneops.core.models import User
 
 from . import lights, services
 from . import permissions as perm
-from .models import Item, LightRecord, Node, Problem
+from .models import Item, Node, Notice, Problem
 from .ranking import UnitStanding, rank_units
 from .selectors import BUCKET_ORDER, items_for, previous_month, unit_leaders
 from .services import describe
 
 # The report is a Chinese document (月通报): its words are the office's, not UI strings.
-BUCKET_LABELS = {"done": "已完成", "ahead": "超进度", "on_schedule": "达进度", "behind": "欠进度"}
+BUCKET_LABELS = {"done": "已完成", "ahead": "超进度", "on_schedule": "达进度", "behind": "欠进度",
+                 "no_nodes": "无节点"}
+# An item without nodes has no 序时进度: it is flagged, never counted on schedule or ranked.
+NO_NODES = "no_nodes"
+REPORT_BUCKETS = [*BUCKET_ORDER, NO_NODES]
 LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "blue": "蓝灯", "green": "绿灯"}
 
 
@@ -41,6 +46,7 @@ class Monthly:
     ranking: list[UnitStanding] = field(default_factory=list)
     leaders: dict[int, str] = field(default_factory=dict)
     flagged: list[dict[str, Any]] = field(default_factory=list)
+    no_nodes: list[Item] = field(default_factory=list)
     problems: dict[str, list[Problem]] = field(default_factory=dict)
     nodes_next: list[Node] = field(default_factory=list)
 
@@ -50,14 +56,20 @@ def month_end(month: str) -> date:
     return date(year, m, calendar.monthrange(year, m)[1])
 
 
+def _facts_as_of(item: Item, rows: list[Node], end: date) -> tuple[list[lights.NodeFact], bool]:
+    """The item's nodes as they stood on `end` (met later = not met yet), and whether it was
+    done by then."""
+    facts = [lights.NodeFact(n.seq, n.planned_date,
+                             n.actual_date if n.actual_date and n.actual_date <= end else None)
+             for n in rows]
+    return facts, item.status == Item.Status.DONE and all(f.actual for f in facts)
+
+
 def _buckets_as_of(items: list[Item], nodes: dict[int, list[Node]], end: date) -> dict[int, str]:
     out = {}
     for item in items:
-        facts = [lights.NodeFact(n.seq, n.planned_date,
-                                 n.actual_date if n.actual_date and n.actual_date <= end else None)
-                 for n in nodes.get(item.pk, [])]
-        done = item.status == Item.Status.DONE and all(f.actual for f in facts)
-        out[item.pk] = lights.bucket(end, facts, done)
+        facts, done = _facts_as_of(item, nodes.get(item.pk, []), end)
+        out[item.pk] = lights.bucket(end, facts, done) if facts or done else NO_NODES
     return out
 
 
@@ -73,7 +85,7 @@ def unit_counts_as_of(qs, day: date) -> dict[tuple[int, str], dict[str, int]]:
 def _count(items: list[Item], buckets: dict[int, str], key) -> dict[str, dict[str, int]]:
     grid: dict[str, dict[str, int]] = {}
     for item in items:
-        row = grid.setdefault(key(item) or "—", {b: 0 for b in BUCKET_ORDER})
+        row = grid.setdefault(key(item) or "—", {b: 0 for b in REPORT_BUCKETS})
         row[buckets[item.pk]] += 1
     return grid
 
@@ -96,6 +108,8 @@ def build_monthly(user: User, month: str) -> Monthly:
     qs = qs.exclude(status=Item.Status.CANCELLED).filter(supervision_list__year=end.year)
     items = list(qs.select_related("supervision_list", "lead_unit")
                  .order_by("supervision_list__sort_order", "supervision_list_id", "code"))
+    items.sort(key=lambda i: (i.supervision_list.sort_order, i.supervision_list_id,
+                              natural_key(i.code)))
     ids = [i.pk for i in items]
     nodes: dict[int, list[Node]] = {}
     for n in Node.objects.filter(item_id__in=ids).order_by("item_id", "seq"):
@@ -103,27 +117,15 @@ def build_monthly(user: User, month: str) -> Monthly:
     now_buckets = _buckets_as_of(items, nodes, end)
     prev_buckets = _buckets_as_of(items, nodes, prev_end)
     data = Monthly(month, end, total=len(items))
-    data.totals = {b: sum(1 for i in items if now_buckets[i.pk] == b) for b in BUCKET_ORDER}
+    data.totals = {b: sum(1 for i in items if now_buckets[i.pk] == b) for b in REPORT_BUCKETS}
+    data.no_nodes = [i for i in items if now_buckets[i.pk] == NO_NODES]
     data.by_list = _count(items, now_buckets, lambda i: i.supervision_list.name)
     data.by_domain = _count(items, now_buckets, lambda i: i.domain)
     previous = {s.unit_id: s.rank for s in rank_units(_ranking(items, prev_buckets))}
     data.ranking = rank_units(_ranking(items, now_buckets), previous)
     data.leaders = unit_leaders([s.unit_id for s in data.ranking])
-    # The light each item had at the end of the month: the last light computed for a day
-    # up to then.
-    last: dict[int, LightRecord] = {}
-    for record in (LightRecord.objects.filter(item_id__in=ids, on__lte=end)
-                   .order_by("item_id", "pk")):
-        last[record.item_id] = record
+    data.flagged = _lights_as_of(items, nodes, end)
     by_id = {i.pk: i for i in items}
-    for item_id, record in last.items():
-        if record.light in ("red", "yellow"):
-            item = by_id[item_id]
-            data.flagged.append({"item": item, "light": record.light, "rule": record.rule,
-                                 "reason": describe(record.reason,
-                                                    record.inputs.get("params", {}))})
-    data.flagged.sort(key=lambda f: (f["light"] != "red", f["item"].supervision_list_id,
-                                     f["item"].code))
     start = end.replace(day=1)
     problems = Problem.objects.filter(item_id__in=ids).select_related("item").order_by(
         "raised_at", "pk")
@@ -145,6 +147,44 @@ def build_monthly(user: User, month: str) -> Monthly:
     return data
 
 
+def natural_key(code: str) -> tuple:
+    """'ZD-2' before 'ZD-10': digit runs compare as numbers."""
+    return tuple(int(part) if part.isdigit() else part
+                 for part in re.split(r"(\d+)", code or ""))
+
+
+def _lights_as_of(items: list[Item], nodes: dict[int, list[Node]], end: date
+                  ) -> list[dict[str, Any]]:
+    """Red and yellow items as of `end`, recomputed by the pure engine from the nodes met and
+    the notices issued by then. Stored light records are never read: a month before the
+    import (or before a recompute) has none, or has ones computed on another day."""
+    notices: dict[int, list[lights.NoticeFact]] = {}
+    seqs = {n.pk: n.seq for rows in nodes.values() for n in rows}
+    for notice in Notice.objects.filter(item_id__in=[i.pk for i in items], issued_on__lte=end):
+        notices.setdefault(notice.item_id, []).append(
+            lights.NoticeFact(notice.level, notice.issued_on, seqs.get(notice.node_id)))
+    config = services.light_config()
+    flagged = []
+    for item in items:
+        rows = nodes.get(item.pk, [])
+        if not rows:
+            continue  # 无节点: listed apart, no light can be computed from nothing
+        facts, done = _facts_as_of(item, rows, end)
+        # The office's manual light is its standing decision (services.recompute_light applies
+        # it too); it has no history, so it counts as set.
+        manual = (item.manual_light, item.manual_reason) if item.manual_light else None
+        result = lights.evaluate(end, facts, done=done, manual=manual,
+                                 notices=notices.get(item.pk, ()), config=config)
+        if result.light in ("red", "yellow"):
+            overdue = result.params.get("days") if result.reason == "node_overdue" else None
+            flagged.append({"item": item, "light": result.light, "rule": result.rule,
+                            "reason": describe(result.reason, result.params),
+                            "overdue_days": overdue})
+    flagged.sort(key=lambda f: (f["light"] != "red", f["item"].supervision_list_id,
+                                natural_key(f["item"].code)))
+    return flagged
+
+
 def _pct(n: int, total: int) -> str:
     return f"{100 * n / total:.1f}%" if total else "0.0%"
 
@@ -154,7 +194,7 @@ def _bucket_rows(grid: dict[str, dict[str, int]]) -> list[list[Any]]:
     for name, counts in grid.items():
         total = sum(counts.values())
         row: list[Any] = [name, total]
-        for b in BUCKET_ORDER:
+        for b in REPORT_BUCKETS:
             row += [counts[b], _pct(counts[b], total)]
         rows.append(row)
     return rows
@@ -162,7 +202,7 @@ def _bucket_rows(grid: dict[str, dict[str, int]]) -> list[list[Any]]:
 
 def _bucket_header(first: str) -> list[str]:
     header = [first, "事项数"]
-    for b in BUCKET_ORDER:
+    for b in REPORT_BUCKETS:
         header += [BUCKET_LABELS[b], f"{BUCKET_LABELS[b]}占比"]
     return header
 
@@ -170,7 +210,7 @@ def _bucket_header(first: str) -> list[str]:
 def _tables(data: Monthly) -> list[tuple[str, list[str], list[list[Any]]]]:
     """The report's tables, shared by the xlsx and the docx (domain text in Chinese)."""
     total_row = ["合计", data.total]
-    for b in BUCKET_ORDER:
+    for b in REPORT_BUCKETS:
         total_row += [data.totals[b], _pct(data.totals[b], data.total)]
     change = {None: "—"}
     return [
@@ -182,10 +222,14 @@ def _tables(data: Monthly) -> list[tuple[str, list[str], list[list[Any]]]]:
            s.on_schedule, s.behind,
            change.get(s.change, f"{s.change:+d}" if s.change else "持平")]
           for s in data.ranking]),
-        ("红黄灯事项", ["亮灯", "清单", "序号", "任务名称", "牵头单位", "责任领导", "原因"],
+        ("红黄灯事项", ["亮灯", "清单", "序号", "任务名称", "牵头单位", "责任领导", "原因",
+                       "逾期天数"],
          [[LIGHT_LABELS[f["light"]], f["item"].supervision_list.name, f["item"].code,
-           f["item"].title, f["item"].lead_unit.name, f["item"].leader_name, f["reason"]]
-          for f in data.flagged]),
+           f["item"].title, f["item"].lead_unit.name, f["item"].leader_name, f["reason"],
+           f["overdue_days"] if f["overdue_days"] is not None else ""]
+          for f in data.flagged]
+         + [["无节点", i.supervision_list.name, i.code, i.title, i.lead_unit.name,
+             i.leader_name, "未设置时间节点，不计入序时进度", ""] for i in data.no_nodes]),
         ("问题清单", ["类别", "序号", "任务名称", "问题", "责任人", "提出日期", "解决日期"],
          [[label, p.item.code, p.item.title, p.description, p.owner, p.raised_at,
            p.solved_at or ""]
@@ -235,27 +279,94 @@ def monthly_xlsx(data: Monthly) -> bytes:
     return out.getvalue()
 
 
-def monthly_docx(data: Monthly) -> bytes:
-    from docx import Document
+SECTIONS = [("overall", "一、总体情况"), ("categories", "二、分类情况"),
+            ("lights", "三、红黄灯事项及原因"), ("ranking", "四、单位排名"),
+            ("problems", "五、存在问题"), ("next_steps", "六、下步工作要求")]
+LIGHT_FILLS = {"红灯": "FF0000", "黄灯": "FFFF00", "无节点": "D9D9D9"}
 
-    doc = Document()
-    lines = _summary(data)
-    doc.add_heading(lines[0], level=0)
-    for line in lines[1:]:
-        doc.add_paragraph(line)
-    for title, header, rows in _tables(data):
-        doc.add_heading(title, level=1)
-        if not rows:
-            doc.add_paragraph("无。")
-            continue
-        table = doc.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, header, strict=True):
-            cell.text = str(text)
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                cell.text = "" if value is None else str(value)
+
+def draft_sections(data: Monthly) -> dict[str, str]:
+    """The prose of each section drafted from the data; the office edits it before issuing."""
+    t, p = data.totals, data.problems
+    red = [f for f in data.flagged if f["light"] == "red"]
+    yellow = [f for f in data.flagged if f["light"] == "yellow"]
+    day = f"{data.end.year}年{data.end.month}月{data.end.day}日"
+    overall = (f"截至{day}，三张清单共{data.total}项，"
+               + "，".join(f"{BUCKET_LABELS[b]}{t[b]}项（{_pct(t[b], data.total)}）"
+                           for b in BUCKET_ORDER) + "。")
+    if data.no_nodes:
+        overall += f"另有{len(data.no_nodes)}项未设置时间节点（无节点），不计入序时进度。"
+    lists = "；".join(f"{name}{sum(c.values())}项，欠进度{c['behind']}项"
+                     for name, c in data.by_list.items())
+    light_text = f"红灯{len(red)}项，黄灯{len(yellow)}项。"
+    if red:
+        light_text += "红灯事项：" + "；".join(
+            f"{f['item'].code}{f['item'].title}（{f['item'].lead_unit.name}），{f['reason']}"
+            for f in red) + "。"
+    ranking = "；".join(f"第{s.rank}名{s.name}（{s.score}分）" for s in data.ranking[:3])
+    last = data.ranking[-1] if len(data.ranking) > 3 else None
+    ranking_text = f"综合得分前三名：{ranking}。" if ranking else "本月无参与排名的单位。"
+    if last:
+        ranking_text += f"排名末位：{last.name}（{last.score}分）。"
+    problems = (f"本月新增问题{len(p['new'])}个，解决{len(p['solved'])}个，"
+                f"尚未解决{len(p['open'])}个。")
+    if p["open"]:
+        problems += "主要问题：" + "；".join(f"{q.item.code}{q.description}"
+                                        for q in p["open"][:5]) + "。"
+    next_steps = (f"下月共有{len(data.nodes_next)}个节点到期，请各牵头单位对照节点目标抓紧推进；"
+                  "红灯事项的牵头单位于5个工作日内书面说明原因及整改措施，"
+                  "未设置节点的事项尽快补充时间节点。")
+    return {"overall": overall, "categories": f"分清单看：{lists}。" if lists else "",
+            "lights": light_text, "ranking": ranking_text, "problems": problems,
+            "next_steps": next_steps}
+
+
+def document_number(month: str, number: int | None = None) -> str:
+    """发文字号 〔2026〕N号 (GB/T 9704-2012 §7.2.5: the year in 六角括号); N defaults to the
+    month's number, as one 通报 a month."""
+    return f"督查〔{month[:4]}〕{number or int(month[5:7])}号"
+
+
+def _cells(rows: list[list[Any]]) -> list[list[str]]:
+    return [["" if v is None else str(v) for v in row] for row in rows]
+
+
+def monthly_docx(data: Monthly, texts: dict[str, str] | None = None, *,
+                 number: int | None = None, issuer: str | None = None,
+                 copy_to: str | None = None) -> bytes:
+    """The 通报 as a GB/T 9704-2012 document; `texts` are the section texts (an edited draft)
+    and fall back to the fresh draft."""
+    from django.conf import settings
+
+    from . import gbt9704 as fmt
+
+    texts = {**draft_sections(data), **(texts or {})}
+    issuer = issuer or getattr(settings, "SUPERVISION_REPORT_ISSUER", "管委会督查室")
+    copy_to = copy_to or getattr(settings, "SUPERVISION_REPORT_COPY_TO", "管委会各位领导")
+    doc = fmt.new_document()
+    fmt.header_block(doc, issuer, document_number(data.month, number))
+    fmt.title(doc, f"关于{data.month[:4]}年{int(data.month[5:])}月三张清单推进情况的通报")
+    tables = {title: (header, rows) for title, header, rows in _tables(data)}
+    subsections = {"categories": [("（一）按清单", "按清单"), ("（二）按领域", "按领域")],
+                   "lights": [("", "红黄灯事项")], "ranking": [("", "单位排名")],
+                   "problems": [("", "问题清单")], "next_steps": [("", "下月到期节点")]}
+    for key, heading in SECTIONS:
+        fmt.heading1(doc, heading)
+        for line in texts.get(key, "").splitlines():
+            if line.strip():
+                fmt.paragraph(doc, line.strip())
+        for sub, name in subsections.get(key, []):
+            if sub:
+                fmt.heading2(doc, sub)
+            header, rows = tables[name]
+            if not rows:
+                continue
+            fills = {(r, 0): LIGHT_FILLS[row[0]] for r, row in enumerate(rows)
+                     if name == "红黄灯事项" and row[0] in LIGHT_FILLS}
+            fmt.table(doc, header, _cells(rows), fills)
+    printed_on = services.today()
+    fmt.colophon(doc, copy_to, issuer,
+                 f"{printed_on.year}年{printed_on.month}月{printed_on.day}日")
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -277,5 +388,9 @@ def write_monthly_report(user: User, month: str, folder: Path) -> list[Path]:
         paths = [folder / f"supervision-monthly-{month}.xlsx",
                  folder / f"supervision-monthly-{month}.docx"]
         paths[0].write_bytes(monthly_xlsx(data))
-        paths[1].write_bytes(monthly_docx(data))
+        from .report_drafts import draft_for
+
+        draft = draft_for(month)  # the office's edited text when it saved one
+        paths[1].write_bytes(monthly_docx(data, draft.texts, number=draft.number) if draft
+                             else monthly_docx(data))
     return paths

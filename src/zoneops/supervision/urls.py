@@ -21,4 +21,5 @@ urlpatterns = [
     path("dashboard/screen/", views.screen, name="screen"),
     path("monthly/", views.monthly, name="monthly"),
     path("monthly/<str:month>.<str:fmt>", views.monthly_download, name="monthly-download"),
+    path("monthly/<str:month>/draft/", views.monthly_draft, name="monthly-draft"),
 ]

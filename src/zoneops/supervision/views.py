@@ -339,7 +339,8 @@ def screen(request: HttpRequest) -> HttpResponse:
 def monthly(request: HttpRequest) -> HttpResponse:
     if not perm.reads_all(request.user):
         raise PermissionDenied
-    return render(request, "supervision/monthly.html", {"month": _month(request)})
+    return render(request, "supervision/monthly.html", {
+        "month": _month(request), "manage": perm.can_manage(request.user)})
 
 
 def monthly_download(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
@@ -352,7 +353,40 @@ def monthly_download(request: HttpRequest, month: str, fmt: str) -> HttpResponse
     if not 1900 <= int(month[:4]) <= 2999:  # the report reaches into the next month and year
         return HttpResponse(_("month: the year must be between 1900 and 2999."), status=400,
                             content_type="text/plain; charset=utf-8")
+    from .report_drafts import draft_for
+
     data = build_monthly(request.user, month)
     if fmt == "xlsx":
         return _download(monthly_xlsx(data), f"supervision-monthly-{month}.xlsx", XLSX)
-    return _download(monthly_docx(data), f"supervision-monthly-{month}.docx", DOCX)
+    draft = draft_for(month)
+    body = (monthly_docx(data, draft.texts, number=draft.number) if draft
+            else monthly_docx(data))
+    return _download(body, f"supervision-monthly-{month}.docx", DOCX)
+
+
+def monthly_draft(request: HttpRequest, month: str) -> HttpResponse:
+    """The office edits the 通报's section texts (drafted from the data) before issuing it."""
+    from .report import SECTIONS, build_monthly, document_number, draft_sections
+    from .report_drafts import draft_for, save_draft
+
+    if not perm.can_manage(request.user):
+        raise PermissionDenied
+    if not services.PERIOD.match(month):
+        raise Http404
+    draft = draft_for(month)
+    if request.method == "POST":
+        texts = {key: request.POST.get(key, "") for key, _heading in SECTIONS}
+        raw_number = request.POST.get("number", "").strip()
+        if raw_number and not raw_number.isdigit():
+            messages.error(request, _("The document number is a whole number."))
+        else:
+            _flash(request, lambda: save_draft(request.user, month, texts,
+                                               int(raw_number) if raw_number else None))
+        return redirect("supervision:monthly-draft", month=month)
+    fresh = draft_sections(build_monthly(request.user, month))
+    texts = {**fresh, **(draft.texts if draft else {})}
+    number = draft.number if draft and draft.number else None
+    return render(request, "supervision/monthly_draft.html", {
+        "month": month, "draft": draft, "number": number or "",
+        "document_number": document_number(month, number),
+        "sections": [(key, heading, texts.get(key, "")) for key, heading in SECTIONS]})
