@@ -7,5 +7,9 @@ class HazardsConfig(AppConfig):
     label = "hazards"
     verbose_name = _("Major hazards")
 
-    # No menu entry yet: tests/browser pins every role's menu; the lead adds
-    # add_nav("hazards-unit-list", ...) with that list when merging (/hazards/ works already).
+    def ready(self) -> None:
+        from zoneops.core.permissions import role_of
+        from zoneops.core.registry import add_nav
+
+        # Every signed-in role: an enterprise contact sees only its own units there.
+        add_nav("hazards-unit-list", _("Major hazards"), lambda u: role_of(u) is not None, 35)

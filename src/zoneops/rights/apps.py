@@ -6,3 +6,10 @@ class RightsConfig(AppConfig):
     name = "zoneops.rights"
     label = "rights"
     verbose_name = _("Emission rights")
+
+    def ready(self) -> None:
+        from zoneops.core.permissions import role_of
+        from zoneops.core.registry import add_nav
+
+        # Every signed-in role: an enterprise contact sees only its own accounts there.
+        add_nav("rights-holdings", _("Emission rights"), lambda u: role_of(u) is not None, 45)
