@@ -1,5 +1,5 @@
 """The 通报 draft page: the office edits the section texts, the docx is generated from them.
-Permission rows are kept here (not in test_pages' PAGES) so the matrix helper can be swapped."""
+Its permission rows use the one matrix helper (tests/matrix.py)."""
 
 from __future__ import annotations
 
@@ -9,30 +9,28 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from docx import Document
 
+from tests.matrix import MANAGERS, WORLD_ROLES, Matrix, Row, ids
 from zoneops.core.models import AuditEntry
 from zoneops.supervision.models import ReportDraft
 from zoneops.supervision.report_drafts import save_draft
 
-from .test_pages import MANAGERS, ROLES, _status
-
+DRAFT = "/supervision/monthly/2026-04/draft/"
 DRAFT_PAGES = [
-    ("/supervision/monthly/2026-04/draft/", MANAGERS, 403),
+    Row(DRAFT, MANAGERS),
+    Row(DRAFT, MANAGERS, method="POST", data={"overall": "改写"}, ok=302),
 ]
 
 
-@pytest.mark.parametrize(("url", "allowed", "denied"), DRAFT_PAGES,
-                         ids=[p[0] for p in DRAFT_PAGES])
-def test_draft_page_matrix(world, sup, url, allowed, denied):
-    for role in ROLES:
-        response = world.client(role).get(url)
-        assert response.status_code == _status(role, allowed, denied), f"{role} GET {url}"
-        post = world.client(role).post(url, {"overall": "改写"})
-        expected = 302 if role in allowed or role is None else _status(role, allowed, denied)
-        assert post.status_code == expected, f"{role} POST {url}"
+@pytest.mark.parametrize("row", DRAFT_PAGES, ids=ids(DRAFT_PAGES))
+def test_draft_page_matrix(world, sup, row):
+    Matrix(WORLD_ROLES, world.client, anonymous=302).check(row)
     # Only the managers' posts wrote (each one audited); the draft is one row for the month.
-    assert ReportDraft.objects.count() == 1
     writers = AuditEntry.objects.filter(content_type__model="reportdraft")
-    assert set(writers.values_list("actor__username", flat=True)) == MANAGERS
+    if row.method == "POST":
+        assert ReportDraft.objects.count() == 1
+        assert set(writers.values_list("actor__username", flat=True)) == MANAGERS
+    else:
+        assert not ReportDraft.objects.exists() and not writers.exists()
 
 
 def test_draft_page_shows_the_fresh_draft_then_the_saved_one(world, sup):

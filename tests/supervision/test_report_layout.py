@@ -129,7 +129,7 @@ def test_edited_texts_replace_the_draft(world, sup):
 
 
 def test_the_offices_manual_light_counts(world, sup):
-    services.set_manual_light(world.users["office"], sup.item_b, "red", "征迁受阻")
+    services.set_manual_light(world.users["office"], sup.item_b, light="red", reason="征迁受阻")
     april = build_monthly(world.users["office"], "2026-04")
     # B's node was due that very day (yellow by the rules); the office's decision wins.
     assert [(f["item"].code, f["light"]) for f in april.flagged] == [

@@ -9,7 +9,11 @@ class RightsConfig(AppConfig):
 
     def ready(self) -> None:
         from zoneops.core.permissions import role_of
-        from zoneops.core.registry import add_nav
+        from zoneops.core.registry import add_audit_actions, add_nav
+
+        from .audit import RightsAction
+
+        add_audit_actions(RightsAction)
 
         # Every signed-in role: an enterprise contact sees only its own accounts there.
         add_nav("rights-holdings", _("Emission rights"), lambda u: role_of(u) is not None, 45)

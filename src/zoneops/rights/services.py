@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zoneops.core import permissions as perm
-from zoneops.core.models import Enterprise, User
+from zoneops.core.models import AuditAction, Enterprise, User
 from zoneops.core.services.audit import record, snapshot
 
 from . import selectors
+from .audit import RightsAction
 from .models import Account, Cap, Movement, Pollutant, ReserveLevel, default_valid_to
 from .permissions import can_write_ledger
 
@@ -99,7 +100,7 @@ def _move(*, actor: User, kind: str, source: Account, target: Account, quantity:
                         created_by=actor)
     movement.full_clean()
     movement.save()
-    record(actor, f"rights.{kind}", movement, None, snapshot(movement), legal_basis)
+    record(actor, RightsAction.of(kind), movement, None, snapshot(movement), legal_basis)
     return movement
 
 
@@ -125,7 +126,8 @@ def set_cap(*, actor: User, pollutant: str, quantity: Decimal | str, basis: str)
         cap.quantity, cap.basis = value, basis
         cap.full_clean()
         cap.save()
-        record(actor, "create" if _created else "update", cap, before, snapshot(cap), basis)
+        action = AuditAction.CREATE if _created else AuditAction.UPDATE
+        record(actor, action, cap, before, snapshot(cap), basis)
     return cap
 
 

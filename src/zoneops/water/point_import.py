@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_noop as N_
 
-from zoneops.core.imports import Problem, ReadError, TableSpec, read_table, read_workbook
+from zoneops.core.imports import Problem, TableSpec, first_table
 from zoneops.core.imports.units import unit_lookup
 from zoneops.core.models import Enterprise, User
 from zoneops.environment.models import Station
@@ -72,19 +72,9 @@ def _row(row: Any, units: dict, problems: list[Problem]) -> dict[str, Any]:
 
 def parse(source: IO[bytes] | str) -> tuple[list[dict[str, Any]], list[str]]:
     """Rows as service input, and every problem as 工作表!单元格 (header): what."""
-    try:
-        grids = read_workbook(source).sheets
-    except ReadError as exc:
-        return [], [str(exc.problem())]
-    if not grids or not grids[0].rows:
-        return [], [str(Problem(grids[0].name if grids else "", None, None, "",
-                                N_("The sheet has no data rows.")))]
-    table = read_table(SPEC, grids[0])
+    table, stop = first_table(source, SPEC)
     if table is None:
-        return [], [str(Problem(grids[0].name, 1, None, "", N_("No column for %(column)s."),
-                                {"column": "编号/名称"}))]
-    if table.problems:
-        return [], [str(p) for p in table.problems]
+        return [], [str(p) for p in stop]
     units = unit_lookup(codes=True)
     items: list[dict[str, Any]] = []
     problems: list[Problem] = []

@@ -10,6 +10,7 @@ from .table import (
            Row,
            Table,
            TableSpec,
+           first_table,
            normalise_header,
            read_table,
            read_tables,
@@ -18,5 +19,5 @@ from .table import (
 
 __all__ = ["DEFAULT_LIMITS", "Cell", "Grid", "Limits", "Problem", "ProblemsError", "ReadError",
            "Row", "Table", "TableSpec", "Workbook", "as_date", "cell_text", "column_letter",
-           "normalise_header", "one_line", "read_table", "read_tables", "read_workbook",
-           "section_name"]
+           "first_table", "normalise_header", "one_line", "read_table", "read_tables",
+           "read_workbook", "section_name"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cells import cell_text
-from .problems import Problem, column_letter
-from .reader import Grid
+from .problems import Problem, ReadError, column_letter
+from .reader import Grid, read_workbook
 
 _NORMALISE = re.compile(r"[\s（）()*＊:：]|（.*?）|\(.*?\)")
 _COUNT = re.compile(r"\s*[（(]\s*(?:共\s*)?\d+\s*[项个条件]?\s*[)）]\s*$")
@@ -207,3 +207,23 @@ def read_tables(spec: TableSpec, grids: list[Grid]) -> tuple[list[Table], list[P
                                 "%(columns)s.",
                                 {"columns": "、".join(spec.label(a) for a in anchors)}))
     return tables, problems
+
+
+def first_table(source: Any, spec: TableSpec) -> tuple[Table | None, list[Problem]]:
+    """The table on a workbook's first sheet, or the problems that stop it being read (a file
+    that cannot be read, an empty sheet, no header row): for importers of one simple sheet."""
+    try:
+        grids = read_workbook(source).sheets
+    except ReadError as exc:
+        return None, [exc.problem()]
+    if not grids or not grids[0].rows:
+        return None, [Problem(grids[0].name if grids else "", None, None, "",
+                              "The sheet has no data rows.")]
+    table = read_table(spec, grids[0])
+    if table is None:
+        columns = "/".join(spec.label(a) for a in spec.anchors or spec.required)
+        return None, [Problem(grids[0].name, 1, None, "", "No column for %(column)s.",
+                              {"column": columns})]
+    if table.problems:
+        return None, table.problems
+    return table, []

@@ -1,0 +1,20 @@
+"""The actions the emission-rights ledger records in the audit trail, with their labels."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
+
+class RightsAction(models.TextChoices):
+    VERIFICATION = "rights.verification", pgettext_lazy("audit action", "Rights verified")
+    SALE = "rights.sale", pgettext_lazy("audit action", "Rights sold from the reserve")
+    TRANSFER = "rights.transfer", pgettext_lazy("audit action", "Rights transferred")
+    RECALL = "rights.recall", pgettext_lazy("audit action", "Rights recalled")
+    BUYBACK = "rights.buyback", pgettext_lazy("audit action", "Rights bought back")
+    EXPIRY = "rights.expiry", pgettext_lazy("audit action", "Rights expired")
+
+    @classmethod
+    def of(cls, kind: str) -> RightsAction:
+        """The action that records a movement of this kind (Movement.Kind)."""
+        return cls(f"rights.{kind}")
