@@ -237,3 +237,14 @@ def test_the_core_api_gives_fractions() -> None:
     assert (
         result.s == Fraction(7) and result.r == Fraction(44) and result.major and result.grade == 3
     )
+
+
+def test_a_missing_beta_is_only_an_error_when_r_is_needed() -> None:
+    # 10 t benzene (Table 1, Q = 50 t) has no Table 3 β and no category: S = 0.2 < 1, so the
+    # unit is not a major hazard and R (which would need β) is not needed: r is null.
+    small = assess_json(unit({"name": "苯", "tonnes": 10}))
+    assert (small["s"], small["r"], small["grade"], small["major"]) == (0.2, None, None, False)
+    assert small["contributions"][0]["beta"] is None
+    # With a category the same unit has its R; past S = 1 without one it is an error (BAD).
+    given = assess_json(unit({"name": "苯", "category": "W5.3", "tonnes": 10}))
+    assert given["r"] == 0.1  # α 0.5 (no residents) × β 1 (Table 4 W5.3) × 0.2

@@ -282,7 +282,8 @@ def _preview(plan: Plan) -> None:
             continue
         grade = f"grade {result.grade}" if result.grade else "not a major hazard"
         plan.previews.append(
-            f"{enterprise} {code}: S = {float(result.s):.4g}, R = {float(result.r):.4g}, {grade}"
+            f"{enterprise} {code}: S = {float(result.s):.4g}, "
+            f"R = {'—' if result.r is None else format(float(result.r), '.4g')}, {grade}"
         )
 
 

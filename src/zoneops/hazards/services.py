@@ -228,7 +228,7 @@ def reassess(actor: User | None, unit: HazardUnit, reason: str = "") -> Assessme
     else:
         row.result = result.as_json()
         row.s = _decimal(result.s)
-        row.r = _decimal(result.r)
+        row.r = None if result.r is None else _decimal(result.r)
         row.major = result.major
         row.grade = result.grade
     row.save()

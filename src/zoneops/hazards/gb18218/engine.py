@@ -66,16 +66,16 @@ class Contribution:
     table1: NamedChemical | None
     q_category: Category | None
     critical_t: Fraction
-    beta: Fraction
-    beta_source: str
+    beta: Fraction | None  # None: β would need a category the input did not give
+    beta_source: str | None
 
     @property
     def ratio(self) -> Fraction:
         return self.given.tonnes / self.critical_t
 
     @property
-    def weighted(self) -> Fraction:
-        return self.beta * self.ratio
+    def weighted(self) -> Fraction | None:
+        return None if self.beta is None else self.beta * self.ratio
 
     def critical_source(self) -> str:
         if self.table1 is not None:
@@ -109,7 +109,7 @@ class Assessment:
     s: Fraction
     alpha: Fraction
     alpha_band: str
-    r: Fraction
+    r: Fraction | None  # None only when S < 1 and some β is unknown (R is then not needed)
     grade: int | None
     grade_label: str | None = None
     grade_rule: str | None = None
@@ -136,17 +136,22 @@ class Assessment:
                 "population_source": self.unit.population_source,
                 "alpha": _number(self.alpha),
                 "alpha_source": f"{STANDARD} 表5 {self.alpha_band}",
-                "sum_beta_q_over_q": _number(
-                    sum((c.weighted for c in self.contributions), Fraction(0))
-                ),
+                "sum_beta_q_over_q": _number(_sum_weighted(self.contributions)),
                 "grade_label": self.grade_label,
                 "grade_source": f"{STANDARD} 表6 {self.grade_rule}" if self.grade_rule else None,
             },
         }
 
 
-def _number(value: Fraction) -> int | float:
+def _sum_weighted(contributions: tuple[Contribution, ...]) -> Fraction | None:
+    weights = [c.weighted for c in contributions]
+    return None if None in weights else sum(weights, Fraction(0))
+
+
+def _number(value: Fraction | None) -> int | float | None:
     """Whole numbers print as integers, others as floats rounded to 6 places."""
+    if value is None:
+        return None
     if value.denominator == 1:
         return int(value)
     return round(float(value), 6)
@@ -314,16 +319,8 @@ def _contribution(index: int, chemical: ChemicalInput, tables: Tables) -> Contri
         return Contribution(
             index, chemical, row, q_category, critical, named_beta, f"{STANDARD} 表3"
         )
-    if not categories:
-        raise AssessmentError(
-            f"{where}.category",
-            N_(
-                "%(what)s is not a toxic gas of GB 18218-2018 Table 3, so its β "
-                "comes from Table 4 by hazard category: give its category "
-                "(e.g. W5.3)"
-            ),
-            what=row.name if row else (chemical.name or chemical.cas),
-        )
+    if not categories:  # β unknown: an error only if the unit turns out to need R (S ≥ 1)
+        return Contribution(index, chemical, row, q_category, critical, None, None)
     beta_category = max(categories, key=lambda c: c.beta)
     return Contribution(
         index,
@@ -342,8 +339,22 @@ def assess(unit: UnitInput, tables: Tables | None = None) -> Assessment:
     contributions = tuple(_contribution(i, c, tables) for i, c in enumerate(unit.chemicals))
     s = sum((c.ratio for c in contributions), Fraction(0))
     band = tables.alpha_for(unit.population_500m)
-    r = band.alpha * sum((c.weighted for c in contributions), Fraction(0))
+    unknown = [c for c in contributions if c.beta is None]
+    if unknown and s >= 1:
+        first = unknown[0]
+        raise AssessmentError(
+            f"chemicals[{first.index}].category",
+            N_(
+                "%(what)s is not a toxic gas of GB 18218-2018 Table 3, so its β "
+                "comes from Table 4 by hazard category: give its category "
+                "(e.g. W5.3)"
+            ),
+            what=first.table1.name if first.table1 else (first.given.name or first.given.cas),
+        )
+    weighted = _sum_weighted(contributions)
+    r = None if weighted is None else band.alpha * weighted
     if s >= 1:
+        assert r is not None
         grade = tables.grade_for(r)
         return Assessment(
             unit,
