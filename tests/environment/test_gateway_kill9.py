@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -225,3 +226,25 @@ def test_two_processes_one_killed_is_replaced_and_nothing_is_lost(server):
     finally:
         server.stop(gateway)
     _assert_stored_exactly_once(server, start)
+
+
+def test_a_second_gateway_refuses_a_port_already_in_use(server):
+    """A lone gateway binds its port alone (no SO_REUSEPORT), so a second one started by
+    mistake - e.g. a second demo on another database - fails with a clear message instead of
+    silently sharing the port and storing half of the uploads elsewhere."""
+    port = free_port()
+    first = server.gateway(port, "--silence-interval", "0")
+    try:
+        for extra in ([], ["--processes", "2"]):
+            second = subprocess.run(
+                [sys.executable, "-m", "zoneops.cli", "gateway", "--host", "127.0.0.1",
+                 "--port", str(port), "--silence-interval", "0", *extra],
+                env=server.env, capture_output=True, text=True, timeout=60)
+            assert second.returncode != 0, extra
+            assert f"127.0.0.1:{port} is already in use" in second.stderr, second.stderr
+        # The first one still answers on its port.
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        assert first.poll() is None
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.wait(20)

@@ -27,11 +27,13 @@ single process.
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import logging
 import math
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -63,7 +65,10 @@ class GatewayConfig:
     max_connections: int = 5000
     silence_interval: float = 30.0  # how often to run the no-data check (0: never)
     workers: int | None = None  # database threads; default 1 on SQLite, 4 otherwise
-    reuse_port: bool = True
+    # Only the processes of one `gateway --processes N` share a port (SO_REUSEPORT); a lone
+    # gateway binds it alone, so a second one started by mistake fails instead of stealing
+    # uploads into another database.
+    reuse_port: bool = False
     max_batch: int = 1000  # uploads committed together at most
     max_rejects_in_a_row: int = 20  # rejected frames with no good one between: close
     logged_rejects: int = 5  # rejects logged one by one per connection; the rest counted
@@ -674,6 +679,20 @@ def run(config: GatewayConfig) -> None:
         pass
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on (host, port): probed by binding without
+    SO_REUSEPORT, which fails while any socket holds the port."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return True
+            raise
+    return False
+
+
 def run_processes(count: int, argv: list[str]) -> None:
     """Run ``count`` gateway processes on one port (SO_REUSEPORT: the kernel spreads the
     loggers' connections) and restart any that dies, until SIGINT or SIGTERM. ``argv`` are
@@ -683,7 +702,7 @@ def run_processes(count: int, argv: list[str]) -> None:
     def spawn(index: int) -> subprocess.Popen:
         extra = [] if index == 0 else ["--silence-interval", "0"]
         return subprocess.Popen([sys.executable, "-m", "zoneops.cli", "gateway", *argv,
-                                 *extra, "--processes", "1"])
+                                 *extra, "--processes", "1", "--shared-port"])
 
     def stop(_signum: int, _frame: Any) -> None:
         stopping.set()

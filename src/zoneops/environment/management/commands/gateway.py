@@ -1,9 +1,11 @@
+import argparse
+import errno
 import logging
 import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...gateway import GatewayConfig, run, run_processes
+from ...gateway import GatewayConfig, port_in_use, run, run_processes
 
 
 class Command(BaseCommand):
@@ -25,14 +27,19 @@ class Command(BaseCommand):
                             help="seconds a connection trusts an MN + PW before checking again")
         parser.add_argument("--processes", type=int, default=1,
                             help="gateway processes sharing the port (e.g. one per core)")
+        # Set by --processes for its own children only: they share the port.
+        parser.add_argument("--shared-port", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, host, port, idle_timeout, frame_timeout, write_timeout,
-               silence_interval, workers, processes, recheck_credentials, **options):
+               silence_interval, workers, processes, recheck_credentials, shared_port,
+               **options):
         logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         if processes > 1:
             if port == 0:
                 raise CommandError("--processes needs a fixed --port")
+            if port_in_use(host, port):
+                raise CommandError(_port_taken(host, port))
             argv = ["--host", host, "--port", str(port), "--idle-timeout", str(idle_timeout),
                     "--frame-timeout", str(frame_timeout), "--write-timeout",
                     str(write_timeout), "--silence-interval",
@@ -41,7 +48,18 @@ class Command(BaseCommand):
                 argv += ["--workers", str(workers)]
             run_processes(processes, argv)
             return
-        run(GatewayConfig(host=host, port=port, idle_timeout=idle_timeout,
-                          frame_timeout=frame_timeout, write_timeout=write_timeout,
-                          silence_interval=silence_interval,
-                          workers=workers, recheck_credentials=recheck_credentials))
+        try:
+            run(GatewayConfig(host=host, port=port, idle_timeout=idle_timeout,
+                              frame_timeout=frame_timeout, write_timeout=write_timeout,
+                              silence_interval=silence_interval, workers=workers,
+                              recheck_credentials=recheck_credentials,
+                              reuse_port=shared_port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CommandError(_port_taken(host, port)) from None
+            raise
+
+
+def _port_taken(host: str, port: int) -> str:
+    return (f"{host}:{port} is already in use (another gateway or program listens there); "
+            "stop it or choose another --port (GATEWAY_PORT for make demo)")
