@@ -184,7 +184,12 @@ def test_enterprise_contact_imports_own_only_and_needs_known_chemicals(world, tm
 
 def test_unreadable_file(world, tmp_path) -> None:
     bad = tmp_path / "bad.xlsx"
-    bad.write_text("not a workbook")
+    bad.write_bytes(b"PK\x03\x04 a broken zip, not a workbook")
     with pytest.raises(CommandError) as caught:
         run(str(bad))
-    assert "xlsx" in str(caught.value)
+    assert "zip" in str(caught.value)  # the kit says the file cannot be read as a workbook
+    # Text that is not a table is read as CSV and reported as a sheet without the columns.
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook")
+    with pytest.raises(CommandError, match="missing column"):
+        run(str(text))

@@ -20,9 +20,8 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
+from zoneops.core.imports import ReadError, column_letter, read_workbook
 from zoneops.core.models import Enterprise, User
 
 from . import permissions as perm
@@ -112,20 +111,20 @@ class Plan:
 def read(source: str | IO[bytes]) -> Plan:
     """Read and check every row; nothing is written."""
     plan = Plan()
-    try:
-        sheet = load_workbook(source, read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        plan.problems.append(f"not a readable .xlsx file: {exc}")
+    try:  # the one reader: xlsx/xls/csv/docx, with the kit's limits against spreadsheet bombs
+        sheet = read_workbook(source).sheets[0]
+    except ReadError as exc:
+        plan.problems.append(str(exc.problem()))
         return plan
-    grid = list(sheet.iter_rows(values_only=True))
+    grid = sheet.rows
     if not grid:
-        plan.problems.append(f"{sheet.title}: the sheet is empty")
+        plan.problems.append(f"{sheet.name}: the sheet is empty")
         return plan
     columns = {i: _header(h) for i, h in enumerate(grid[0])}
     position = {name: i for i, name in columns.items() if name}
     missing = [name for name in REQUIRED if name not in position]
     if missing:
-        plan.problems.append(f"{sheet.title}!1: missing column(s) {', '.join(missing)}")
+        plan.problems.append(f"{sheet.name}!1: missing column(s) {', '.join(missing)}")
         return plan
     headers = {name: _text(grid[0][i]) for name, i in position.items()}
     categories_known = load_tables().categories
@@ -136,7 +135,7 @@ def read(source: str | IO[bytes]) -> Plan:
         if not any(cells.values()):
             continue
         where = {
-            name: f"{sheet.title}!{get_column_letter(i + 1)}{number}"
+            name: f"{sheet.name}!{column_letter(i)}{number}"
             for name, i in position.items()
         }
 
@@ -204,7 +203,7 @@ def read(source: str | IO[bytes]) -> Plan:
         )
     _check_consistency(plan)
     if not plan.rows and not plan.problems:
-        plan.problems.append(f"{sheet.title}: no rows under the header")
+        plan.problems.append(f"{sheet.name}: no rows under the header")
     if not plan.problems:
         _preview(plan)
     return plan
