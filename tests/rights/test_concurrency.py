@@ -8,21 +8,18 @@ defined at all, so it is not collected — no skip markers."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
 
+from tests.concurrency import ON_POSTGRESQL, race
 from zoneops.rights import selectors, services
 from zoneops.rights.models import Account, Movement
 
 from .conftest import START
 
 TRANSFERS = 20
-ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
 
 if ON_POSTGRESQL:
 
@@ -32,33 +29,17 @@ if ON_POSTGRESQL:
         services.set_cap(actor=office, pollutant="VOCs", quantity="100", basis="测试总量")
         services.verify_initial(actor=office, enterprise=world.enterprise_a, pollutant="VOCs",
                                 quantity="10", legal_basis="排污许可证", valid_from=START)
-        start = threading.Barrier(TRANSFERS)
-        outcomes: list[str] = []
-        lock = threading.Lock()
-
-        def send():
+        def send() -> str:
             try:
-                start.wait()
-                try:
-                    services.transfer(actor=office, seller=world.enterprise_a,
-                                      buyer=world.enterprise_b, pollutant="VOCs", quantity="3",
-                                      legal_basis="转让合同", seller_consent="甲",
-                                      buyer_consent="乙", valid_from=START)
-                    outcome = "moved"
-                except ValidationError:
-                    outcome = "refused"
-                except Exception as exc:  # noqa: BLE001 - reported in the assertion below
-                    outcome = f"error: {exc!r}"
-                with lock:
-                    outcomes.append(outcome)
-            finally:
-                connection.close()  # each thread had its own connection
+                services.transfer(actor=office, seller=world.enterprise_a,
+                                  buyer=world.enterprise_b, pollutant="VOCs", quantity="3",
+                                  legal_basis="转让合同", seller_consent="甲",
+                                  buyer_consent="乙", valid_from=START)
+                return "moved"
+            except ValidationError:
+                return "refused"
 
-        threads = [threading.Thread(target=send) for _ in range(TRANSFERS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
+        outcomes = race(TRANSFERS, send)
         assert sorted(set(outcomes)) == ["moved", "refused"], outcomes
         assert outcomes.count("moved") == 3, outcomes
         seller = Account.objects.get(enterprise=world.enterprise_a, pollutant="VOCs")

@@ -8,18 +8,14 @@ defined at all, so it is not collected — no skip markers."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
 
+from tests.concurrency import ON_POSTGRESQL, race
 from zoneops.voting import services
 from zoneops.voting.models import Ballot, BallotChoice, Participation
 
 SUBMISSIONS = 50
-ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
 
 if ON_POSTGRESQL:
 
@@ -28,30 +24,15 @@ if ON_POSTGRESQL:
         vw.open_voting()
         entry = vw.entry(1)
         picks = [vw.candidates[0].pk]
-        start = threading.Barrier(SUBMISSIONS)
-        outcomes: list[str] = []
-        lock = threading.Lock()
 
-        def submit():
+        def submit() -> str:
             try:
-                start.wait()
-                try:
-                    services.cast_ballot(vw.campaign, entry.pk, picks)
-                    outcome = "cast"
-                except services.AlreadyVoted:
-                    outcome = "refused"
-                except Exception as exc:  # noqa: BLE001 - reported in the assertion below
-                    outcome = f"error: {exc!r}"
-                with lock:
-                    outcomes.append(outcome)
-            finally:
-                connection.close()  # each thread had its own connection
+                services.cast_ballot(vw.campaign, entry.pk, picks)
+                return "cast"
+            except services.AlreadyVoted:
+                return "refused"
 
-        threads = [threading.Thread(target=submit) for _ in range(SUBMISSIONS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
+        outcomes = race(SUBMISSIONS, submit, timeout=60)
         assert sorted(set(outcomes)) == ["cast", "refused"], outcomes
         assert outcomes.count("cast") == 1 and outcomes.count("refused") == SUBMISSIONS - 1
         assert Participation.objects.filter(roll_entry=entry).count() == 1
@@ -66,29 +47,14 @@ if ON_POSTGRESQL:
         """Issue 17: counting before checking let 6 of 30 parallel attempts through a limit
         of 5; the count is now taken under a lock with the attempt already recorded."""
         vw.open_voting()
-        start = threading.Barrier(30)
-        outcomes: list[str] = []
-        lock = threading.Lock()
-
-        def attempt():
+        def attempt() -> str:
             try:
-                start.wait()
-                try:
-                    services.verify(vw.campaign, next(iter(vw.codes)), "WRONGCODE2",
-                                    "10.7.7.7")
-                    outcome = "verified"
-                except ValidationError as exc:
-                    outcome = exc.error_dict["__all__"][0].code
-                with lock:
-                    outcomes.append(outcome)
-            finally:
-                connection.close()
+                services.verify(vw.campaign, next(iter(vw.codes)), "WRONGCODE2", "10.7.7.7")
+                return "verified"
+            except ValidationError as exc:
+                return exc.error_dict["__all__"][0].code
 
-        threads = [threading.Thread(target=attempt) for _ in range(30)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
+        outcomes = race(30, attempt, timeout=60)
         assert len(outcomes) == 30
         assert outcomes.count("mismatch") == services.IDENTITY_FAILURES, outcomes
         assert outcomes.count("throttled") == 30 - services.IDENTITY_FAILURES
