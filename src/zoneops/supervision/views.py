@@ -345,6 +345,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
 
 def monthly_download(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
     from .report import build_monthly, monthly_docx, monthly_xlsx
+    from .report_drafts import draft_for
 
     if not perm.reads_all(request.user):
         raise PermissionDenied
@@ -353,8 +354,6 @@ def monthly_download(request: HttpRequest, month: str, fmt: str) -> HttpResponse
     if not 1900 <= int(month[:4]) <= 2999:  # the report reaches into the next month and year
         return HttpResponse(_("month: the year must be between 1900 and 2999."), status=400,
                             content_type="text/plain; charset=utf-8")
-    from .report_drafts import draft_for
-
     data = build_monthly(request.user, month)
     if fmt == "xlsx":
         return _download(monthly_xlsx(data), f"supervision-monthly-{month}.xlsx", XLSX)
