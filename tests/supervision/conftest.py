@@ -33,7 +33,8 @@ def english():
 @pytest.fixture
 def fixed_today(monkeypatch):
     """The services' idea of today, so lights and deadlines do not depend on the calendar."""
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+    for module in (services, services.base):  # the package's name and the one its parts call
+        monkeypatch.setattr(module, "today", lambda: TODAY)
     return TODAY
 
 

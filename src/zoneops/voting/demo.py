@@ -15,7 +15,7 @@ from zoneops.core.demo import DEMO_PASSWORD
 from zoneops.core.models import Role, Unit, User
 from zoneops.core.services.people import save_user
 
-from . import codes, idcard, services
+from . import codes, idcard, rules, services
 from .models import Campaign, Participation
 
 SEED = 20260505
@@ -161,7 +161,7 @@ def _cast(campaign: Campaign, officer: User, officer2: User) -> None:
         while True:
             picks = rng.sample(popular if rng.random() < 0.7 else candidates, rng.randint(1, 5))
             ids = [c.pk for c in picks]
-            if not services.rules.ballot_problems(services.rule_of(campaign),
+            if not rules.ballot_problems(services.rule_of(campaign),
                                                   {c.pk: c.as_option() for c in candidates},
                                                   ids):
                 return ids
