@@ -85,9 +85,9 @@ T0 = datetime(2026, 3, 1, 0, 0)  # Beijing time of the throughput uploads
 T1 = datetime(2026, 3, 5, 0, 0)  # of the latency uploads (later: the engine wants newer data)
 SETUP = """
 from zoneops.core.models import Role
-from zoneops.core.services.people import save_user
+from zoneops.core.services.people import create_user
 from zoneops.environment.services import save_station
-admin = save_user(None, {"username": "admin", "full_name": "admin", "role": Role.ADMIN},
+admin = create_user(None, {"username": "admin", "full_name": "admin", "role": Role.ADMIN},
                   password="bench-Pass-212")
 for i in range(__LOGGERS__):
     save_station(admin, {"mn": f"BENCH{i:04d}", "password": "pw", "name": f"站{i}",

@@ -33,25 +33,26 @@ SETUP = """
 import json, random
 from decimal import Decimal
 from zoneops.core.models import Role, Unit, User
-from zoneops.core.services.org import save_unit
-from zoneops.core.services.people import save_user
+from zoneops.core.services.org import create_unit
+from zoneops.core.services.people import create_user
 from zoneops.voting import idcard, services
 from zoneops.voting.models import Campaign
-admin = save_user(None, {{"username": "benchadmin", "role": Role.ADMIN}}, password="x-Bench-2026!")
-unit = save_unit(admin, {{"code": "BS", "name": "测试街道", "kind": Unit.Kind.SUBDISTRICT}})
-c = services.save_campaign(admin, {{"title": "bench", "rule": "approval", "max_picks": 3,
+admin = create_user(None, {{"username": "benchadmin", "role": Role.ADMIN}},
+                    password="x-Bench-2026!")
+unit = create_unit(admin, {{"code": "BS", "name": "测试街道", "kind": Unit.Kind.SUBDISTRICT}})
+c = services.create_campaign(admin, {{"title": "bench", "rule": "approval", "max_picks": 3,
                                     "winners_wanted": 3}})
-cat = services.save_category(admin, c, {{"name": "道路"}})
-ids = [services.save_candidate(admin, c, {{"title": f"项目{{i}}", "category": cat,
+cat = services.create_category(admin, c, {{"name": "道路"}})
+ids = [services.create_candidate(admin, c, {{"title": f"项目{{i}}", "category": cat,
        "estimated_cost": Decimal(1000 * i)}}).pk for i in range(1, 21)]
 rows = [services.RollRow(i + 2, f"居民{{i}}", idcard.make("330499", "19900101", i % 1000)
         if i < 1000 else idcard.make("330499", "19910101", i % 1000), f"{{i}}号", "测试社区", unit)
         for i in range({voters})]
-services.import_roll(admin, c, rows)
+services.import_roll(admin, c, rows=rows)
 issued = services.issue_codes(admin, c, rng=random.Random(1))
 codes = {{h: code for _c, h, code in issued}}
-services.advance_phase(admin, c, "candidates")
-services.advance_phase(admin, c, "voting")
+services.advance_phase(admin, c, to="candidates")
+services.advance_phase(admin, c, to="voting")
 print(json.dumps({{"campaign": c.pk, "candidates": ids,
                   "voters": [[r.id_number, codes[r.household]] for r in rows]}}))
 """

@@ -10,8 +10,12 @@ from django.test import Client
 from zoneops.core import credit_code
 from zoneops.core.models import Alert, Enterprise, Place, Role, Unit, User
 from zoneops.core.services.alerts import raise_alert
-from zoneops.core.services.org import save_enterprise, save_place, save_unit
-from zoneops.core.services.people import save_user
+from zoneops.core.services.org import (
+    create_enterprise,
+    create_place,
+    create_unit,
+)
+from zoneops.core.services.people import create_user
 
 PASSWORD = "Test-pass-2026!"
 
@@ -53,34 +57,34 @@ def test_settings(settings, tmp_path):
 
 @pytest.fixture
 def world(db) -> World:
-    admin = save_user(None, {"username": "admin", "full_name": "管理员", "role": Role.ADMIN},
-                      password=PASSWORD)
-    zone = save_place(admin, {"code": "Z", "name": "测试开发区", "kind": "zone",
+    admin = create_user(None, {"username": "admin", "full_name": "管理员", "role": Role.ADMIN},
+                        password=PASSWORD)
+    zone = create_place(admin, {"code": "Z", "name": "测试开发区", "kind": "zone",
                               "geometry": SQUARE})
-    block = save_place(admin, {"code": "B01", "name": "一号板块", "kind": "block",
+    block = create_place(admin, {"code": "B01", "name": "一号板块", "kind": "block",
                                "parent": zone, "geometry": SQUARE})
-    unit_a = save_unit(admin, {"code": "A", "name": "经济发展局", "kind": "department"},
-                       aliases=["经发局"])
-    unit_a_child = save_unit(admin, {"code": "A1", "name": "经济运行科", "parent": unit_a})
-    unit_b = save_unit(admin, {"code": "B", "name": "建设局", "kind": "department"})
-    enterprise_a = save_enterprise(admin, {"credit_code": make_code(1), "name": "甲化工有限公司",
+    unit_a = create_unit(admin, {"code": "A", "name": "经济发展局", "kind": "department"},
+                         aliases=["经发局"])
+    unit_a_child = create_unit(admin, {"code": "A1", "name": "经济运行科", "parent": unit_a})
+    unit_b = create_unit(admin, {"code": "B", "name": "建设局", "kind": "department"})
+    enterprise_a = create_enterprise(admin, {"credit_code": make_code(1), "name": "甲化工有限公司",
                                            "unit": unit_a, "block": block,
                                            "in_chemical_park": True})
-    enterprise_b = save_enterprise(admin, {"credit_code": make_code(2), "name": "乙建材有限公司",
+    enterprise_b = create_enterprise(admin, {"credit_code": make_code(2), "name": "乙建材有限公司",
                                            "unit": unit_b})
     people = {
         "admin": admin,
-        "office": save_user(None, {"username": "office", "role": Role.OFFICE}, password=PASSWORD),
-        "leader": save_user(None, {"username": "leader", "role": Role.LEADER}, password=PASSWORD),
-        "staff_a": save_user(None, {"username": "staff_a", "role": Role.UNIT_STAFF,
+        "office": create_user(None, {"username": "office", "role": Role.OFFICE}, password=PASSWORD),
+        "leader": create_user(None, {"username": "leader", "role": Role.LEADER}, password=PASSWORD),
+        "staff_a": create_user(None, {"username": "staff_a", "role": Role.UNIT_STAFF,
                                     "unit": unit_a}, password=PASSWORD),
-        "staff_a1": save_user(None, {"username": "staff_a1", "role": Role.UNIT_STAFF,
+        "staff_a1": create_user(None, {"username": "staff_a1", "role": Role.UNIT_STAFF,
                                      "unit": unit_a_child}, password=PASSWORD),
-        "staff_b": save_user(None, {"username": "staff_b", "role": Role.UNIT_STAFF,
+        "staff_b": create_user(None, {"username": "staff_b", "role": Role.UNIT_STAFF,
                                     "unit": unit_b}, password=PASSWORD),
-        "duty": save_user(None, {"username": "duty", "role": Role.DUTY_OFFICER},
-                          password=PASSWORD),
-        "enterprise_a": save_user(None, {"username": "ent_a", "role": Role.ENTERPRISE,
+        "duty": create_user(None, {"username": "duty", "role": Role.DUTY_OFFICER},
+                            password=PASSWORD),
+        "enterprise_a": create_user(None, {"username": "ent_a", "role": Role.ENTERPRISE,
                                          "enterprise": enterprise_a}, password=PASSWORD),
     }
     alert_a = raise_alert(module="test", key="a", level=Alert.Level.RED, title="甲单位告警",

@@ -157,10 +157,10 @@ def test_permission_checks_in_services(world):
 
 
 def test_overdue_alerts_escalate_to_the_units_leader_once(world):
-    from zoneops.core.services.org import save_unit
+    from zoneops.core.services.org import update_unit
 
     leader = world.users["leader"]
-    save_unit(world.users["admin"], {"leader": leader}, world.unit_a)
+    update_unit(world.users["admin"], world.unit_a, {"leader": leader})
     later = timezone.now() + timedelta(days=1)
     assert alerts.escalate_overdue(later) >= 1
     alert = Alert.objects.get(pk=world.alert_a.pk)

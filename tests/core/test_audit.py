@@ -3,12 +3,12 @@ from django.db import DatabaseError, connection, transaction
 
 from zoneops.core.models import AuditEntry
 from zoneops.core.selectors import history_of
-from zoneops.core.services.org import save_unit
+from zoneops.core.services.org import create_unit, update_unit
 
 
 def test_update_records_before_after_and_actor(world):
     admin = world.users["admin"]
-    save_unit(admin, {"name": "经济发展和科技局"}, world.unit_a)
+    update_unit(admin, world.unit_a, {"name": "经济发展和科技局"})
     entry = history_of(world.unit_a).filter(action="update").first()
     assert entry.actor == admin and entry.actor_name == str(admin)
     assert entry.before["name"] == "经济发展局" and entry.after["name"] == "经济发展和科技局"
@@ -18,7 +18,7 @@ def test_update_records_before_after_and_actor(world):
 
 def test_saving_without_a_change_records_nothing(world):
     before = AuditEntry.objects.count()
-    save_unit(world.users["admin"], {"name": "经济发展局"}, world.unit_a)
+    update_unit(world.users["admin"], world.unit_a, {"name": "经济发展局"})
     assert AuditEntry.objects.count() == before
 
 
@@ -49,7 +49,7 @@ def test_database_refuses_to_change_or_delete(world, sql):
 
 
 def test_history_is_on_the_object_page(world):
-    save_unit(world.users["admin"], {"short_name": "经发"}, world.unit_a)
+    update_unit(world.users["admin"], world.unit_a, {"short_name": "经发"})
     page = world.client("office").get(f"/units/{world.unit_a.pk}/").content.decode()
     assert "经发" in page and ("简称" in page or "short name" in page)
 
@@ -174,7 +174,7 @@ def test_the_admin_site_writes_channels_through_the_service(world):
 
 def test_create_and_update_are_separate_and_both_audited(world):
     from zoneops.core.models import Unit
-    from zoneops.core.services.org import create_unit, update_unit
+    from zoneops.core.services.org import update_unit
 
     admin = world.users["admin"]
     unit = create_unit(admin, {"code": "F", "name": "财政局"}, aliases=["财政"])
@@ -189,7 +189,6 @@ def test_create_and_update_are_separate_and_both_audited(world):
 def test_delete_audited_keeps_what_was_deleted(world):
     from zoneops.core.models import Unit
     from zoneops.core.services.audit import delete_audited
-    from zoneops.core.services.org import create_unit
 
     unit = create_unit(world.users["admin"], {"code": "T", "name": "临时单位"})
     pk = unit.pk

@@ -15,9 +15,9 @@ def test_production_hasher_is_argon2():
 @pytest.mark.django_db
 def test_passwords_are_stored_with_argon2():
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]):
-        from zoneops.core.services.people import save_user
+        from zoneops.core.services.people import create_user
 
-        user = save_user(None, {"username": "zhang", "role": "leader"}, password=PASSWORD)
+        user = create_user(None, {"username": "zhang", "role": "leader"}, password=PASSWORD)
         assert User.objects.get(pk=user.pk).password.startswith("argon2$")
         assert Client().post("/login/", {"username": "zhang", "password": PASSWORD}
                              ).status_code == 302
@@ -84,7 +84,7 @@ def test_logout_needs_post(world):
 def test_api_token_authentication(world):
     from zoneops.core.services.people import create_api_token, revoke_api_token
 
-    token, raw = create_api_token(world.users["staff_a"], world.users["staff_a"], "数据中台")
+    token, raw = create_api_token(world.users["staff_a"], world.users["staff_a"], name="数据中台")
     client = Client()
     assert client.get("/api/core/me").status_code == 401
     me = client.get("/api/core/me", HTTP_AUTHORIZATION=f"Bearer {raw}")

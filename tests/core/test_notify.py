@@ -216,9 +216,9 @@ def test_notices_by_role_reach_exactly_their_people(world):
     written = notify.notify_roles(
         [notify.Notice("甲单位告警", "详情", "/notice-test/", world.unit_a.pk),
          notify.Notice("诱因已消除", "", "/notice-test/")],
-        [Role.DUTY_OFFICER, Role.OFFICE], Role.UNIT_STAFF)
+        roles=[Role.DUTY_OFFICER, Role.OFFICE], staff_role=Role.UNIT_STAFF)
     got = sorted(Notification.objects.filter(link="/notice-test/").values_list(
         "recipient__username", "title"))
     assert got == [("duty", "甲单位告警"), ("duty", "诱因已消除"), ("staff_a", "甲单位告警")]
     assert written == 3
-    assert notify.notify_roles([], [Role.DUTY_OFFICER], Role.UNIT_STAFF) == 0
+    assert notify.notify_roles([], roles=[Role.DUTY_OFFICER], staff_role=Role.UNIT_STAFF) == 0

@@ -232,7 +232,7 @@ def test_tokens_are_private_to_their_owner(world):
     from zoneops.core.models import ApiToken
     from zoneops.core.services.people import create_api_token
 
-    token, _raw = create_api_token(world.users["staff_a"], world.users["staff_a"], "mine")
+    token, _raw = create_api_token(world.users["staff_a"], world.users["staff_a"], name="mine")
     world.client("staff_b").post("/account/tokens/", {"revoke": token.pk})
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None
     assert "mine" not in world.client("staff_b").get("/account/tokens/").content.decode()

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_code
 from zoneops.core.services.alerts import raise_alert
-from zoneops.core.services.org import save_enterprise, save_unit
+from zoneops.core.services.org import create_enterprise, create_unit
 
 
 def queries_for(client, url: str) -> int:
@@ -18,9 +18,9 @@ def queries_for(client, url: str) -> int:
 def grow(world, n: int) -> None:
     admin = world.users["admin"]
     for i in range(n):
-        unit = save_unit(admin, {"code": f"G{i}", "name": f"增长单位{i}", "parent": world.unit_a},
-                         aliases=[f"增长{i}"])
-        save_enterprise(admin, {"credit_code": make_code(100 + i), "name": f"增长企业{i}",
+        unit = create_unit(admin, {"code": f"G{i}", "name": f"增长单位{i}", "parent": world.unit_a},
+                           aliases=[f"增长{i}"])
+        create_enterprise(admin, {"credit_code": make_code(100 + i), "name": f"增长企业{i}",
                                 "unit": unit, "block": world.block})
         raise_alert(module="test", key=f"g{i}", level=1 + i % 4, title=f"增长告警{i}", unit=unit)
 

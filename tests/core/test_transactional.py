@@ -11,7 +11,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from zoneops.core.models import AuditEntry, Role
-from zoneops.core.services.people import save_user
+from zoneops.core.services.people import create_user
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -20,7 +20,7 @@ def test_writes_from_other_threads_are_audited_and_the_trail_stays_append_only()
 
     def create(n):
         try:
-            save_user(None, {"username": f"t{n}", "role": Role.LEADER}, password="Long-enough-9!")
+            create_user(None, {"username": f"t{n}", "role": Role.LEADER}, password="Long-enough-9!")
         except Exception as exc:  # surfaced below; a thread's exception is otherwise lost
             errors.append(exc)
         finally:

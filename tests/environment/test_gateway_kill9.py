@@ -31,9 +31,9 @@ T = datetime(2026, 3, 2, 8, 0)
 
 SETUP = """
 from zoneops.core.models import Role
-from zoneops.core.services.people import save_user
+from zoneops.core.services.people import create_user
 from zoneops.environment.services import save_station
-admin = save_user(None, {"username": "admin", "full_name": "admin", "role": Role.ADMIN},
+admin = create_user(None, {"username": "admin", "full_name": "admin", "role": Role.ADMIN},
                   password="x-Strong-pass-9")
 for i in range(__LOGGERS__):
     save_station(admin, {"mn": f"KILL{i:03d}", "password": "pw", "name": f"站{i}",

@@ -25,10 +25,10 @@ SETUP = """
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from zoneops.core.models import Role
-from zoneops.core.services.people import save_user
+from zoneops.core.services.people import create_user
 keys = []
 for name in ("watcher", "other"):
-    user = save_user(None, {"username": name, "role": Role.DUTY_OFFICER}, password="x-Pass-2026!")
+    user = create_user(None, {"username": name, "role": Role.DUTY_OFFICER}, password="x-Pass-2026!")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "zoneops.core.auth.ThrottledModelBackend"

@@ -41,8 +41,8 @@ def fixed_today(monkeypatch):
 @pytest.fixture
 def sup(world, fixed_today) -> Sup:
     admin = world.users["admin"]
-    lst = services.save_list(admin, {"name": "重点任务", "kind": "key_tasks", "year": 2026})
-    item_a = services.save_item(admin, {
+    lst = services.create_list(admin, {"name": "重点任务", "kind": "key_tasks", "year": 2026})
+    item_a = services.create_item(admin, {
         "supervision_list": lst, "code": "ZD-01", "domain": "经济发展",
         "title": "推进汽车零部件产业园二期建设", "target": "全年完成投资5亿元",
         "leader_name": "周明远", "lead_unit": world.unit_a, "deadline": date(2026, 12, 31),
@@ -50,7 +50,7 @@ def sup(world, fixed_today) -> Sup:
         {"planned_date": date(2026, 3, 31), "deliverable": "完成立项"},
         {"planned_date": date(2026, 6, 30), "deliverable": "开工建设"},
         {"planned_date": date(2026, 12, 31), "deliverable": "主体结顶"}])
-    item_b = services.save_item(admin, {
+    item_b = services.create_item(admin, {
         "supervision_list": lst, "code": "ZD-02", "domain": "城市建设",
         "title": "滨湖路改造提升", "lead_unit": world.unit_b, "deadline": date(2026, 9, 30)},
         nodes=[{"planned_date": date(2026, 4, 30), "deliverable": "完成设计"}])

@@ -45,10 +45,10 @@ def test_remind_turns_lights_by_the_calendar(world, sup, monkeypatch):
     item = sup.item_b  # its only node is due 2026-04-30: red already
     services.accept_report  # noqa: B018 (documenting: lights also move on accepted reports)
     admin = world.users["admin"]
-    fresh = services.save_item(admin, {"supervision_list": sup.lst, "code": "ZD-09",
+    fresh = services.create_item(admin, {"supervision_list": sup.lst, "code": "ZD-09",
                                        "title": "新建人才公寓", "lead_unit": world.unit_b},
-                               nodes=[{"planned_date": date(2026, 5, 25),
-                                       "deliverable": "完成主体"}])
+                                 nodes=[{"planned_date": date(2026, 5, 25),
+                                         "deliverable": "完成主体"}])
     assert fresh.light == "green"
     run_reminders(date(2026, 5, 22))
     assert Item.objects.get(pk=fresh.pk).light == "yellow"  # within 3 days
@@ -69,7 +69,7 @@ def test_cli_remind(world, sup):
 
 
 def test_nothing_for_done_items(world, sup):
-    item = services.save_item(world.users["admin"], {"status": Item.Status.DONE}, sup.item_b)
+    item = services.update_item(world.users["admin"], sup.item_b, {"status": Item.Status.DONE})
     assert item.light == "green"
     counts = run_reminders(date(2026, 5, 21) + timedelta(days=1))
     assert counts["overdue"] == 1  # item A's overdue node only

@@ -30,8 +30,8 @@ def history(world, sup):
 
 
 def test_monthly_report_xlsx_and_docx(world, history, tmp_path):
-    from zoneops.core.services.org import save_unit
-    save_unit(world.users["admin"], {"leader": world.users["leader"]}, unit=world.unit_a)
+    from zoneops.core.services.org import update_unit
+    update_unit(world.users["admin"], world.unit_a, {"leader": world.users["leader"]})
     call_command("supervision", "--user", "leader", "report", "--month", "2026-05",
                  "--out", str(tmp_path))
     wb = load_workbook(tmp_path / "supervision-monthly-2026-05.xlsx")

@@ -35,7 +35,7 @@ def test_month_before_any_record_has_its_lights(world, sup):
 
 
 def test_items_without_nodes_are_flagged_not_on_schedule(world, sup):
-    services.save_item(world.users["admin"], {
+    services.create_item(world.users["admin"], {
         "supervision_list": sup.lst, "code": "ZD-03", "domain": "城市建设", "title": "公园提升",
         "lead_unit": world.unit_b, "deadline": date(2026, 12, 31)})
     april = build_monthly(world.users["office"], "2026-04")
@@ -70,7 +70,7 @@ def _fonts(paragraph) -> set[str]:
 @pytest.fixture
 def ten_items(world, sup):
     for n in range(1, 11):
-        services.save_item(world.users["admin"], {
+        services.create_item(world.users["admin"], {
             "supervision_list": sup.lst, "code": str(n), "domain": "经济发展",
             "title": f"事项{n}", "lead_unit": world.unit_a, "deadline": date(2026, 12, 31)},
             nodes=[{"planned_date": date(2026, 4, 10), "deliverable": "完成"}])

@@ -25,20 +25,20 @@ def _report(sup, who, **kw):
 def test_item_codes_are_unique_per_list_only(world, sup):
     admin = world.users["admin"]
     with pytest.raises(ValidationError) as exc:
-        services.save_item(admin, {"supervision_list": sup.lst, "code": "ZD-01", "title": "重复",
+        services.create_item(admin, {"supervision_list": sup.lst, "code": "ZD-01", "title": "重复",
                                    "lead_unit": world.unit_a})
     assert "code" in exc.value.message_dict
-    other = services.save_list(admin, {"name": "改革突破", "kind": "reforms", "year": 2026})
-    again = services.save_item(admin, {"supervision_list": other, "code": "ZD-01", "title": "同号",
-                                       "lead_unit": world.unit_a})
+    other = services.create_list(admin, {"name": "改革突破", "kind": "reforms", "year": 2026})
+    again = services.create_item(admin, {"supervision_list": other, "code": "ZD-01",
+                                         "title": "同号", "lead_unit": world.unit_a})
     assert again.pk
 
 
 @pytest.mark.parametrize("who", ["staff_a", "leader", "duty", "enterprise_a"])
 def test_only_the_office_and_admin_manage_items(world, sup, who):
     with pytest.raises(PermissionDenied):
-        services.save_item(world.users[who], {"title": "x"}, sup.item_a)
-    services.save_item(world.users["office"], {"title": "推进汽车零部件产业园二期"}, sup.item_a)
+        services.update_item(world.users[who], sup.item_a, {"title": "x"})
+    services.update_item(world.users["office"], sup.item_a, {"title": "推进汽车零部件产业园二期"})
     assert Item.objects.get(pk=sup.item_a.pk).title == "推进汽车零部件产业园二期"
 
 
@@ -163,8 +163,8 @@ def test_extension_chain_keeps_the_original_date(world, sup, fixed_today):
 
 
 def test_unit_leader_step_comes_first_when_the_unit_has_one(world, sup):
-    from zoneops.core.services.org import save_unit
-    save_unit(world.users["admin"], {"leader": world.users["leader"]}, unit=world.unit_a)
+    from zoneops.core.services.org import update_unit
+    update_unit(world.users["admin"], world.unit_a, {"leader": world.users["leader"]})
     node2 = Item.objects.get(pk=sup.item_a.pk).nodes.get(seq=2)
     ext = services.request_extension(world.users["staff_a"], node2, new_date=date(2026, 7, 31),
                                      reason="设备到货延迟", current_progress="桩基完成")

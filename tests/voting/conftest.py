@@ -11,8 +11,8 @@ import pytest
 
 from tests.conftest import PASSWORD
 from zoneops.core.models import Role, Unit, User
-from zoneops.core.services.org import save_unit
-from zoneops.core.services.people import save_user
+from zoneops.core.services.org import create_unit
+from zoneops.core.services.people import create_user
 from zoneops.voting import idcard, services
 from zoneops.voting.models import Campaign, Candidate, Category, Community
 from zoneops.voting.services import RollRow
@@ -65,13 +65,13 @@ class VotingWorld:
 
     def open_voting(self) -> Campaign:
         admin = self.users["admin"]
-        services.advance_phase(admin, self.campaign, Campaign.Phase.CANDIDATES)
-        services.advance_phase(admin, self.campaign, Campaign.Phase.VOTING)
+        services.advance_phase(admin, self.campaign, to=Campaign.Phase.CANDIDATES)
+        services.advance_phase(admin, self.campaign, to=Campaign.Phase.VOTING)
         self.campaign.refresh_from_db()
         return self.campaign
 
     def entry(self, n: int):
-        return services.verify(self.campaign, id_number(n), self.codes[id_number(n)])
+        return services.verify(self.campaign, id_number=id_number(n), code=self.codes[id_number(n)])
 
 
 RESIDENTS = [  # n, name, household, community key
@@ -84,24 +84,24 @@ RESIDENTS = [  # n, name, household, community key
 @pytest.fixture
 def vw(world) -> VotingWorld:
     admin = world.users["admin"]
-    sub = save_unit(admin, {"code": "S1", "name": "澄北街道", "kind": Unit.Kind.SUBDISTRICT})
-    other = save_unit(admin, {"code": "S2", "name": "鹭栖街道", "kind": Unit.Kind.SUBDISTRICT})
+    sub = create_unit(admin, {"code": "S1", "name": "澄北街道", "kind": Unit.Kind.SUBDISTRICT})
+    other = create_unit(admin, {"code": "S2", "name": "鹭栖街道", "kind": Unit.Kind.SUBDISTRICT})
     north = Community.objects.create(name="北苑社区", unit=sub)
     south = Community.objects.create(name="南苑社区", unit=sub)
     far = Community.objects.create(name="远郊社区", unit=other)
-    officer = save_user(None, {"username": "officer", "role": Role.UNIT_STAFF, "unit": sub},
-                        password=PASSWORD)
-    officer2 = save_user(None, {"username": "officer2", "role": Role.UNIT_STAFF, "unit": sub},
-                         password=PASSWORD)
-    far_officer = save_user(None, {"username": "far_officer", "role": Role.UNIT_STAFF,
+    officer = create_user(None, {"username": "officer", "role": Role.UNIT_STAFF, "unit": sub},
+                          password=PASSWORD)
+    officer2 = create_user(None, {"username": "officer2", "role": Role.UNIT_STAFF, "unit": sub},
+                           password=PASSWORD)
+    far_officer = create_user(None, {"username": "far_officer", "role": Role.UNIT_STAFF,
                                    "unit": other}, password=PASSWORD)
-    campaign = services.save_campaign(admin, {
+    campaign = services.create_campaign(admin, {
         "title": "2026年三微一精项目投票", "rule": Campaign.Rule.APPROVAL, "max_picks": 2,
         "winners_wanted": 2})
-    roads = services.save_category(admin, campaign, {"name": "道路", "max_picks": 1})
-    parks = services.save_category(admin, campaign, {"name": "公园设施"})
+    roads = services.create_category(admin, campaign, {"name": "道路", "max_picks": 1})
+    parks = services.create_category(admin, campaign, {"name": "公园设施"})
     candidates = [
-        services.save_candidate(admin, campaign, {
+        services.create_candidate(admin, campaign, {
             "title": title, "category": cat, "estimated_cost": Decimal(cost),
             "community": north, "latitude": Decimal("30.7"), "longitude": Decimal("120.9")})
         for title, cat, cost in [("北苑路面修补", roads, "300000"),
@@ -111,7 +111,7 @@ def vw(world) -> VotingWorld:
     keys = {"north": north, "south": south, "far": far}
     rows = [RollRow(i + 2, name, id_number(n), household, keys[key].name, None)
             for i, (n, name, household, key) in enumerate(RESIDENTS)]
-    services.import_roll(admin, campaign, rows)
+    services.import_roll(admin, campaign, rows=rows)
     issued = services.issue_codes(admin, campaign, rng=random.Random(5))
     by_household = {(c.pk, h): code for c, h, code in issued}
     codes = {id_number(n): by_household[(keys[key].pk, household)]

@@ -30,7 +30,8 @@ def cast_everyone(vw) -> list[str]:
     """Every resident votes online, in roll order; returns the receipts in casting order."""
     receipts = []
     for n, *_rest in RESIDENTS:
-        ballot = services.cast_ballot(vw.campaign, vw.entry(n).pk, [vw.candidates[n % 4].pk])
+        ballot = services.cast_ballot(vw.campaign, roll_entry_id=vw.entry(n).pk,
+                                      candidate_ids=[vw.candidates[n % 4].pk])
         receipts.append(ballot.receipt)
     return receipts
 
@@ -40,7 +41,7 @@ def test_a_full_batch_is_rewritten_in_shuffled_order_and_closing_seals_the_rest(
     vw.open_voting()
     receipts = cast_everyone(vw)  # 6 voters: one batch of 4 sealed, 2 waiting
     assert Ballot.objects.filter(sealed=True).count() == 4
-    services.advance_phase(vw.users["admin"], vw.campaign, Campaign.Phase.COUNTING)
+    services.advance_phase(vw.users["admin"], vw.campaign, to=Campaign.Phase.COUNTING)
     assert set(Ballot.objects.values_list("sealed", flat=True)) == {True}
     assert sorted(physical_order("voting_ballot", "receipt")) == sorted(receipts)
     # The choices survived the rewrite, each on its ballot.
@@ -73,8 +74,10 @@ def test_no_column_of_a_ballot_or_its_choices_names_a_voter_or_a_time():
 
 def test_the_receipt_digest_is_salted_and_slow_and_proves_only_its_own_ballot(vw):
     vw.open_voting()
-    ballot = services.cast_ballot(vw.campaign, vw.entry(1).pk, [vw.candidates[0].pk])
-    other = services.cast_ballot(vw.campaign, vw.entry(4).pk, [vw.candidates[2].pk])
+    ballot = services.cast_ballot(vw.campaign, roll_entry_id=vw.entry(1).pk,
+                                  candidate_ids=[vw.candidates[0].pk])
+    other = services.cast_ballot(vw.campaign, roll_entry_id=vw.entry(4).pk,
+                                 candidate_ids=[vw.candidates[2].pk])
     digests = dict(Participation.objects.values_list("roll_entry_id", "receipt_digest"))
     mine = digests[vw.entry(1).pk]
     assert ballot.receipt not in mine and codes.receipt_matches(mine, ballot.receipt)
@@ -92,7 +95,7 @@ def test_ballots_xlsx_has_no_ballot_before_the_count(vw):
         text = repr([row for row in load_workbook(io.BytesIO(response.content)).active.values])
         assert response.status_code == 200 and not any(r in text for r in receipts)
     admin = vw.users["admin"]
-    services.advance_phase(admin, vw.campaign, Campaign.Phase.COUNTING)
+    services.advance_phase(admin, vw.campaign, to=Campaign.Phase.COUNTING)
     services.count_votes(admin, vw.campaign)
     response = vw.client("office").get(f"/voting/{vw.campaign.pk}/ballots.xlsx")
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)[1:]
@@ -117,5 +120,5 @@ if ON_POSTGRESQL:
         batches = set(xmins("voting_ballot"))
         assert len(batches) == 2 and not batches & participations  # two batches of three
         assert not set(xmins("voting_ballotchoice")) & participations
-        services.advance_phase(vw.users["admin"], vw.campaign, Campaign.Phase.COUNTING)
+        services.advance_phase(vw.users["admin"], vw.campaign, to=Campaign.Phase.COUNTING)
         assert len(set(xmins("voting_ballot"))) == 1  # closing: one batch of everyone

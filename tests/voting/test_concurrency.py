@@ -27,7 +27,7 @@ if ON_POSTGRESQL:
 
         def submit() -> str:
             try:
-                services.cast_ballot(vw.campaign, entry.pk, picks)
+                services.cast_ballot(vw.campaign, roll_entry_id=entry.pk, candidate_ids=picks)
                 return "cast"
             except services.AlreadyVoted:
                 return "refused"
@@ -49,7 +49,8 @@ if ON_POSTGRESQL:
         vw.open_voting()
         def attempt() -> str:
             try:
-                services.verify(vw.campaign, next(iter(vw.codes)), "WRONGCODE2", "10.7.7.7")
+                services.verify(vw.campaign, id_number=next(iter(vw.codes)), code="WRONGCODE2",
+                                address="10.7.7.7")
                 return "verified"
             except ValidationError as exc:
                 return exc.error_dict["__all__"][0].code

@@ -26,4 +26,4 @@ def test_demo_loads_once_and_its_codes_verify(db):
     assert all(idcard.is_valid(n) and n.startswith("330499") for n, _c, _name in credentials)
     id_number, code, name = credentials[0]
     assert id_number in out.getvalue()
-    assert services.verify(campaign, id_number, code).name == name
+    assert services.verify(campaign, id_number=id_number, code=code).name == name

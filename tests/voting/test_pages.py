@@ -58,7 +58,7 @@ def test_public_pages_need_no_login_and_hide_the_proposal_stage(vw):
     anonymous = Client()
     c = vw.campaign.pk
     assert anonymous.get(f"/vote/{c}/").status_code == 404  # still collecting proposals
-    services.advance_phase(vw.users["admin"], vw.campaign, Campaign.Phase.CANDIDATES)
+    services.advance_phase(vw.users["admin"], vw.campaign, to=Campaign.Phase.CANDIDATES)
     for url in ("/vote/", f"/vote/{c}/", f"/vote/{c}/projects/1/", f"/vote/{c}/verify/"):
         assert anonymous.get(url).status_code == 200, url
     assert anonymous.get(f"/vote/{c}/results/").status_code == 404  # hidden until closed
@@ -119,7 +119,7 @@ def test_candidate_order_is_random_per_voter_but_stable(vw):
 
 
 def test_withdraw_and_recast_in_the_browser_flow(vw):
-    services.save_campaign(vw.users["admin"], {"allow_recast": True}, vw.campaign)
+    services.update_campaign(vw.users["admin"], vw.campaign, {"allow_recast": True})
     vw.open_voting()
     c = vw.campaign.pk
     resident = Client()
@@ -217,9 +217,10 @@ def test_public_results_endpoint_only_after_publication(vw, monkeypatch):
     admin = vw.users["admin"]
     url = f"/api/voting/public/campaigns/{vw.campaign.pk}/results"
     vw.open_voting()
-    services.cast_ballot(vw.campaign, vw.entry(1).pk, [vw.candidates[2].pk])
+    services.cast_ballot(vw.campaign, roll_entry_id=vw.entry(1).pk,
+                         candidate_ids=[vw.candidates[2].pk])
     assert Client().get(url).status_code == 404
-    services.advance_phase(admin, vw.campaign, Campaign.Phase.COUNTING)
+    services.advance_phase(admin, vw.campaign, to=Campaign.Phase.COUNTING)
     services.count_votes(admin, vw.campaign)
     assert Client().get(url).status_code == 404
     staff = vw.client("leader").get(f"/api/voting/campaigns/{vw.campaign.pk}/results").json()

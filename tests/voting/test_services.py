@@ -31,60 +31,60 @@ def errors(exc_info) -> dict:
 def test_rules_are_frozen_once_voting_opens(vw):
     """CONSUL #5321: raising the number of picks mid-vote let people vote more than allowed."""
     admin = vw.users["admin"]
-    services.save_campaign(admin, {"max_picks": 3}, vw.campaign)  # still allowed
+    services.update_campaign(admin, vw.campaign, {"max_picks": 3})  # still allowed
     vw.open_voting()
     assert vw.campaign.rules_frozen_at is not None
     for change in ({"max_picks": 4}, {"rule": "budget", "budget": Decimal(1),
                                       "total_budget": Decimal(9)},
                    {"allow_recast": True}, {"live_results": True}):
         with pytest.raises(ValidationError) as exc:
-            services.save_campaign(admin, change, vw.campaign)
+            services.update_campaign(admin, vw.campaign, change)
         assert "frozen" in str(errors(exc))
     with pytest.raises(ValidationError):
-        services.save_category(admin, vw.campaign, {"max_picks": 5}, vw.roads)
+        services.update_category(admin, vw.roads, {"max_picks": 5})
     with pytest.raises(ValidationError):
-        services.save_candidate(admin, vw.campaign, {"title": "新项目", "category": vw.roads,
+        services.create_candidate(admin, vw.campaign, {"title": "新项目", "category": vw.roads,
                                                      "estimated_cost": Decimal(1)})
     with pytest.raises(ValidationError):
-        services.save_candidate(admin, vw.campaign, {"estimated_cost": Decimal(1)},
-                                vw.candidates[0])
+        services.update_candidate(admin, vw.candidates[0], {"estimated_cost": Decimal(1)})
     vw.campaign.refresh_from_db()
     assert vw.campaign.max_picks == 3
     # The title is not a rule: it may still be corrected.
-    services.save_campaign(admin, {"title": "更正后的标题"}, vw.campaign)
+    services.update_campaign(admin, vw.campaign, {"title": "更正后的标题"})
     # And a ballot above the frozen limit is refused.
     entry = vw.entry(1)
     with pytest.raises(ValidationError) as exc:
-        services.cast_ballot(vw.campaign, entry.pk, [c.pk for c in vw.candidates])
+        services.cast_ballot(vw.campaign, roll_entry_id=entry.pk,
+                             candidate_ids=[c.pk for c in vw.candidates])
     assert "at most 3 projects may be chosen" in str(errors(exc)["choices"])
 
 
 def test_rule_needs_its_numbers(vw):
     admin = vw.users["admin"]
     with pytest.raises(ValidationError) as exc:
-        services.save_campaign(admin, {"title": "x", "rule": "budget"})
+        services.create_campaign(admin, {"title": "x", "rule": "budget"})
     assert set(errors(exc)) == {"budget", "total_budget"}
     with pytest.raises(ValidationError) as exc:
-        services.save_campaign(admin, {"title": "x", "rule": "approval"})
+        services.create_campaign(admin, {"title": "x", "rule": "approval"})
     assert set(errors(exc)) == {"max_picks"}
 
 
 def test_only_managers_run_campaigns(vw):
     for who in ("leader", "duty", "staff_a", "enterprise_a"):
         with pytest.raises(PermissionDenied):
-            services.save_campaign(vw.users[who], {"title": "x"})
+            services.create_campaign(vw.users[who], {"title": "x"})
         with pytest.raises(PermissionDenied):
-            services.advance_phase(vw.users[who], vw.campaign, Campaign.Phase.CANDIDATES)
-    services.advance_phase(vw.users["office"], vw.campaign, Campaign.Phase.CANDIDATES)
+            services.advance_phase(vw.users[who], vw.campaign, to=Campaign.Phase.CANDIDATES)
+    services.advance_phase(vw.users["office"], vw.campaign, to=Campaign.Phase.CANDIDATES)
 
 
 def test_phases_only_move_forward_one_step(vw):
     admin = vw.users["admin"]
     with pytest.raises(ValidationError):
-        services.advance_phase(admin, vw.campaign, Campaign.Phase.VOTING)
+        services.advance_phase(admin, vw.campaign, to=Campaign.Phase.VOTING)
     vw.open_voting()
     with pytest.raises(ValidationError):
-        services.advance_phase(admin, vw.campaign, Campaign.Phase.CANDIDATES)
+        services.advance_phase(admin, vw.campaign, to=Campaign.Phase.CANDIDATES)
     actions = list(AuditEntry.objects.filter(object_id=str(vw.campaign.pk),
                                              content_type__model="campaign")
                    .values_list("action", flat=True))
@@ -107,35 +107,42 @@ def test_verification(vw):
     # Two people of one household share the printed code.
     assert vw.entry(2).household == entry.household
     with pytest.raises(ValidationError) as exc:
-        services.verify(vw.campaign, id_number(1), vw.codes[id_number(4)])
+        services.verify(vw.campaign, id_number=id_number(1), code=vw.codes[id_number(4)])
     assert exc.value.error_dict["__all__"][0].code == "mismatch"
     with pytest.raises(ValidationError) as exc:  # not on the roll: the same message
-        services.verify(vw.campaign, id_number(99), vw.codes[id_number(1)])
+        services.verify(vw.campaign, id_number=id_number(99), code=vw.codes[id_number(1)])
     assert exc.value.error_dict["__all__"][0].code == "mismatch"
     with pytest.raises(ValidationError) as exc:
-        services.verify(vw.campaign, "330499198001010010", "x")
+        services.verify(vw.campaign, id_number="330499198001010010", code="x")
     assert "id_number" in errors(exc)
     # Codes are typed in any case with the printed hyphen.
     code = vw.codes[id_number(3)]
-    assert services.verify(vw.campaign, id_number(3), f"{code[:5]}-{code[5:]}".lower())
+    assert services.verify(vw.campaign, id_number=id_number(3),
+                           code=f"{code[:5]}-{code[5:]}".lower())
 
 
 def test_verification_is_throttled_per_identity_and_per_address(vw):
     vw.open_voting()
     for _ in range(services.IDENTITY_FAILURES):
         with pytest.raises(ValidationError):
-            services.verify(vw.campaign, id_number(1), "WRONGCODE2", "10.0.0.1")
+            services.verify(vw.campaign, id_number=id_number(1), code="WRONGCODE2",
+                            address="10.0.0.1")
     with pytest.raises(ValidationError) as exc:  # from that address even the right code waits
-        services.verify(vw.campaign, id_number(1), vw.codes[id_number(1)], "10.0.0.1")
+        services.verify(vw.campaign, id_number=id_number(1), code=vw.codes[id_number(1)],
+                        address="10.0.0.1")
     assert exc.value.error_dict["__all__"][0].code == "throttled"
     # ... but the guesses cannot lock the resident out (issue 17): from elsewhere they verify.
-    assert services.verify(vw.campaign, id_number(1), vw.codes[id_number(1)], "10.0.0.2")
-    assert services.verify(vw.campaign, id_number(2), vw.codes[id_number(2)], "10.0.0.2")
+    assert services.verify(vw.campaign, id_number=id_number(1), code=vw.codes[id_number(1)],
+                           address="10.0.0.2")
+    assert services.verify(vw.campaign, id_number=id_number(2), code=vw.codes[id_number(2)],
+                           address="10.0.0.2")
     for n in range(10, 10 + services.ADDRESS_FAILURES):
         with pytest.raises(ValidationError):
-            services.verify(vw.campaign, id_number(n), "WRONGCODE2", "10.0.0.9")
+            services.verify(vw.campaign, id_number=id_number(n), code="WRONGCODE2",
+                            address="10.0.0.9")
     with pytest.raises(ValidationError) as exc:
-        services.verify(vw.campaign, id_number(3), vw.codes[id_number(3)], "10.0.0.9")
+        services.verify(vw.campaign, id_number=id_number(3), code=vw.codes[id_number(3)],
+                        address="10.0.0.9")
     assert exc.value.error_dict["__all__"][0].code == "throttled"
 
 
@@ -143,10 +150,12 @@ def test_one_ballot_per_identity_sequential_duplicate(vw):
     """The same guarantee as the concurrent PostgreSQL test, on any database."""
     vw.open_voting()
     entry = vw.entry(1)
-    ballot = services.cast_ballot(vw.campaign, entry.pk, [vw.candidates[0].pk])
+    ballot = services.cast_ballot(vw.campaign, roll_entry_id=entry.pk,
+                                  candidate_ids=[vw.candidates[0].pk])
     assert len(ballot.receipt) == 16 and ballot.status == Ballot.Status.VALID
     with pytest.raises(services.AlreadyVoted) as exc:
-        services.cast_ballot(vw.campaign, entry.pk, [vw.candidates[2].pk])
+        services.cast_ballot(vw.campaign, roll_entry_id=entry.pk,
+                             candidate_ids=[vw.candidates[2].pk])
     assert exc.value.error_dict["__all__"][0].code == "already_voted"
     assert Ballot.objects.count() == 1 and Participation.objects.count() == 1
 
@@ -166,44 +175,50 @@ def test_ballot_rules_checked_when_casting(vw):
     entry = vw.entry(1)
     roads = [vw.candidates[0].pk, vw.candidates[1].pk]
     with pytest.raises(ValidationError) as exc:
-        services.cast_ballot(vw.campaign, entry.pk, roads)
+        services.cast_ballot(vw.campaign, roll_entry_id=entry.pk, candidate_ids=roads)
     assert errors(exc)["choices"] == ["at most 1 projects may be chosen in 道路"]
     assert not Participation.objects.exists()
 
 
 def test_withdraw_and_recast_only_if_allowed(vw):
     admin = vw.users["admin"]
-    services.save_campaign(admin, {"allow_recast": True}, vw.campaign)
+    services.update_campaign(admin, vw.campaign, {"allow_recast": True})
     vw.open_voting()
     entry = vw.entry(1)
-    first = services.cast_ballot(vw.campaign, entry.pk, [vw.candidates[0].pk])
+    first = services.cast_ballot(vw.campaign, roll_entry_id=entry.pk,
+                                 candidate_ids=[vw.candidates[0].pk])
     with pytest.raises(ValidationError):
-        services.withdraw_ballot(vw.campaign, entry.pk, "WRONGRECEIPT")
-    other = services.cast_ballot(vw.campaign, vw.entry(4).pk, [vw.candidates[2].pk])
+        services.withdraw_ballot(vw.campaign, roll_entry_id=entry.pk, receipt="WRONGRECEIPT")
+    other = services.cast_ballot(vw.campaign, roll_entry_id=vw.entry(4).pk,
+                                 candidate_ids=[vw.candidates[2].pk])
     with pytest.raises(ValidationError):  # someone else's receipt does not work
-        services.withdraw_ballot(vw.campaign, entry.pk, other.receipt)
-    services.withdraw_ballot(vw.campaign, entry.pk, first.receipt)
-    second = services.cast_ballot(vw.campaign, entry.pk, [vw.candidates[3].pk])
+        services.withdraw_ballot(vw.campaign, roll_entry_id=entry.pk, receipt=other.receipt)
+    services.withdraw_ballot(vw.campaign, roll_entry_id=entry.pk, receipt=first.receipt)
+    second = services.cast_ballot(vw.campaign, roll_entry_id=entry.pk,
+                                  candidate_ids=[vw.candidates[3].pk])
     first.refresh_from_db()
     assert first.status == Ballot.Status.WITHDRAWN and second.status == Ballot.Status.VALID
     with pytest.raises(services.AlreadyVoted):
-        services.cast_ballot(vw.campaign, entry.pk, [vw.candidates[2].pk])
-    services.advance_phase(admin, vw.campaign, Campaign.Phase.COUNTING)
+        services.cast_ballot(vw.campaign, roll_entry_id=entry.pk,
+                             candidate_ids=[vw.candidates[2].pk])
+    services.advance_phase(admin, vw.campaign, to=Campaign.Phase.COUNTING)
     with pytest.raises(ValidationError):
-        services.withdraw_ballot(vw.campaign, entry.pk, second.receipt)
+        services.withdraw_ballot(vw.campaign, roll_entry_id=entry.pk, receipt=second.receipt)
 
 
 def test_withdraw_refused_when_the_campaign_does_not_allow_it(vw):
     vw.open_voting()
     entry = vw.entry(1)
-    ballot = services.cast_ballot(vw.campaign, entry.pk, [vw.candidates[0].pk])
+    ballot = services.cast_ballot(vw.campaign, roll_entry_id=entry.pk,
+                                  candidate_ids=[vw.candidates[0].pk])
     with pytest.raises(ValidationError):
-        services.withdraw_ballot(vw.campaign, entry.pk, ballot.receipt)
+        services.withdraw_ballot(vw.campaign, roll_entry_id=entry.pk, receipt=ballot.receipt)
 
 
 def test_no_link_between_who_voted_and_what_they_chose(vw):
     vw.open_voting()
-    services.cast_ballot(vw.campaign, vw.entry(1).pk, [vw.candidates[0].pk])
+    services.cast_ballot(vw.campaign, roll_entry_id=vw.entry(1).pk,
+                         candidate_ids=[vw.candidates[0].pk])
     relations = {f.related_model for f in Participation._meta.get_fields() if f.is_relation}
     assert Ballot not in relations and BallotChoice not in relations
     assert not any(f.is_relation and f.related_model is Participation
@@ -224,25 +239,27 @@ def test_paper_ballots_need_a_second_officer(vw):
     vw.open_voting()
     campaign = vw.campaign
     # Residents 4 and 5 vote at the office of 南苑社区.
-    services.register_paper_voter(vw.officer, campaign, id_number(4))
-    services.register_paper_voter(vw.officer, campaign, id_number(5))
+    services.register_paper_voter(vw.officer, campaign, id_number=id_number(4))
+    services.register_paper_voter(vw.officer, campaign, id_number=id_number(5))
     with pytest.raises(ValidationError) as exc:
-        services.register_paper_voter(vw.officer, campaign, id_number(4))
+        services.register_paper_voter(vw.officer, campaign, id_number=id_number(4))
     assert "already voted" in str(errors(exc))
     with pytest.raises(PermissionDenied):  # another sub-district's officer
-        services.register_paper_voter(vw.far_officer, campaign, id_number(1))
+        services.register_paper_voter(vw.far_officer, campaign, id_number=id_number(1))
     with pytest.raises(PermissionDenied):
-        services.enter_paper_ballot(vw.far_officer, campaign, vw.south, [vw.candidates[0].pk])
-    first = services.enter_paper_ballot(vw.officer, campaign, vw.south, [vw.candidates[0].pk],
-                                        "NY-001")
+        services.enter_paper_ballot(vw.far_officer, campaign, community=vw.south,
+                                    candidate_ids=[vw.candidates[0].pk])
+    first = services.enter_paper_ballot(vw.officer, campaign, community=vw.south,
+                                        candidate_ids=[vw.candidates[0].pk], serial="NY-001")
     with pytest.raises(ValidationError) as exc:
-        services.enter_paper_ballot(vw.officer, campaign, vw.south, [vw.candidates[2].pk],
-                                    "NY-001")
+        services.enter_paper_ballot(vw.officer, campaign, community=vw.south,
+                                    candidate_ids=[vw.candidates[2].pk], serial="NY-001")
     assert "paper_serial" in errors(exc)
-    second = services.enter_paper_ballot(vw.officer, campaign, vw.south,
-                                         [vw.candidates[2].pk], "NY-002")
+    second = services.enter_paper_ballot(vw.officer, campaign, community=vw.south,
+                                         candidate_ids=[vw.candidates[2].pk], serial="NY-002")
     with pytest.raises(ValidationError):  # two paper voters: no third ballot
-        services.enter_paper_ballot(vw.officer, campaign, vw.south, [vw.candidates[2].pk])
+        services.enter_paper_ballot(vw.officer, campaign, community=vw.south,
+                                    candidate_ids=[vw.candidates[2].pk])
     assert first.status == Ballot.Status.PENDING_CHECK and first.channel == "paper"
     with pytest.raises(PermissionDenied):  # not by the one who typed it in
         services.check_paper_ballot(vw.officer, first, accept=True)
@@ -252,12 +269,13 @@ def test_paper_ballots_need_a_second_officer(vw):
     assert "reason" in errors(exc)
     services.check_paper_ballot(vw.officer2, second, accept=False, reason="录入有误，第3项")
     # A rejected entry frees its place: the ballot is typed in again.
-    again = services.enter_paper_ballot(vw.officer2, campaign, vw.south, [vw.candidates[3].pk],
-                                        "NY-002")
+    again = services.enter_paper_ballot(vw.officer2, campaign, community=vw.south,
+                                        candidate_ids=[vw.candidates[3].pk], serial="NY-002")
     services.check_paper_ballot(vw.officer, again, accept=True)
     # Online voting for a resident who voted on paper is refused.
     with pytest.raises(services.AlreadyVoted):
-        services.cast_ballot(campaign, vw.entry(4).pk, [vw.candidates[0].pk])
+        services.cast_ballot(campaign, roll_entry_id=vw.entry(4).pk,
+                             candidate_ids=[vw.candidates[0].pk])
     row = {t.community.name: t for t in selectors.turnout(campaign)}["南苑社区"]
     assert (row.on_roll, row.paper, row.online, row.percent) == (2, 2, 0, 100.0)
     assert AuditEntry.objects.filter(action="check").count() == 3
@@ -265,7 +283,8 @@ def test_paper_ballots_need_a_second_officer(vw):
 
 
 def _vote(vw, n, picks):
-    services.cast_ballot(vw.campaign, vw.entry(n).pk, [vw.candidates[i].pk for i in picks])
+    services.cast_ballot(vw.campaign, roll_entry_id=vw.entry(n).pk,
+                         candidate_ids=[vw.candidates[i].pk for i in picks])
 
 
 def test_count_publish_confirm_and_hand_over(vw):
@@ -274,11 +293,12 @@ def test_count_publish_confirm_and_hand_over(vw):
     _vote(vw, 1, [0, 2])
     _vote(vw, 2, [0, 3])
     _vote(vw, 3, [1, 2])
-    services.register_paper_voter(vw.officer, vw.campaign, id_number(4))
-    paper = services.enter_paper_ballot(vw.officer, vw.campaign, vw.south, [vw.candidates[2].pk])
+    services.register_paper_voter(vw.officer, vw.campaign, id_number=id_number(4))
+    paper = services.enter_paper_ballot(vw.officer, vw.campaign, community=vw.south,
+                                        candidate_ids=[vw.candidates[2].pk])
     with pytest.raises(ValidationError):  # voting still open
         services.count_votes(admin, vw.campaign)
-    services.advance_phase(admin, vw.campaign, Campaign.Phase.COUNTING)
+    services.advance_phase(admin, vw.campaign, to=Campaign.Phase.COUNTING)
     with pytest.raises(ValidationError) as exc:  # the paper ballot is not checked yet
         services.count_votes(admin, vw.campaign)
     assert "second officer" in str(errors(exc))
@@ -297,20 +317,21 @@ def test_count_publish_confirm_and_hand_over(vw):
     # An override needs a reason.
     override = [vw.candidates[2].pk, vw.candidates[3].pk]
     with pytest.raises(ValidationError) as exc:
-        services.confirm_winners(admin, vw.campaign, override)
+        services.confirm_winners(admin, vw.campaign, winner_ids=override)
     assert "reason" in errors(exc)
-    services.confirm_winners(admin, vw.campaign, override, reason="北苑路面修补已列入市政计划")
+    services.confirm_winners(admin, vw.campaign, winner_ids=override,
+                             reason="北苑路面修补已列入市政计划")
     entry = AuditEntry.objects.get(action="confirm winners")
     assert entry.reason == "北苑路面修补已列入市政计划"
     assert entry.before == {"winners": sorted(
         c.number for c in vw.candidates if c.pk in computed)}
     # Each confirmed winner becomes a supervision item.
-    done = services.hand_over_winners(admin, vw.campaign, "攻坚克难")
+    done = services.hand_over_winners(admin, vw.campaign, target="攻坚克难")
     assert [(h.candidate.title, h.status) for h in done] == [
         ("口袋公园座椅", HandOver.Status.CREATED), ("健身步道照明", HandOver.Status.CREATED)]
     assert AuditEntry.objects.filter(action="hand over").count() == 2
     with pytest.raises(PermissionDenied):
-        services.hand_over_winners(vw.users["leader"], vw.campaign, "x")
+        services.hand_over_winners(vw.users["leader"], vw.campaign, target="x")
 
 
 def test_hand_over_creates_published_supervision_items_with_default_nodes(vw, client):
@@ -322,11 +343,11 @@ def test_hand_over_creates_published_supervision_items_with_default_nodes(vw, cl
     admin = vw.users["admin"]
     vw.open_voting()
     _vote(vw, 1, [2])
-    services.advance_phase(admin, vw.campaign, Campaign.Phase.COUNTING)
+    services.advance_phase(admin, vw.campaign, to=Campaign.Phase.COUNTING)
     services.count_votes(admin, vw.campaign)
     services.publish_results(admin, vw.campaign)
-    services.confirm_winners(admin, vw.campaign, [vw.candidates[2].pk])
-    done = services.hand_over_winners(admin, vw.campaign, "攻坚克难")
+    services.confirm_winners(admin, vw.campaign, winner_ids=[vw.candidates[2].pk])
+    done = services.hand_over_winners(admin, vw.campaign, target="攻坚克难")
     assert [h.status for h in done] == ["created"]
     item = Item.objects.get(pk=int(done[0].item_ref))
     assert item.title == "口袋公园座椅" and item.is_published
@@ -334,7 +355,7 @@ def test_hand_over_creates_published_supervision_items_with_default_nodes(vw, cl
     assert item.lead_unit == vw.candidates[2].community.unit
     assert [n.deliverable for n in item.nodes.all()] == [d for _days, d in DEFAULT_NODES]
     assert done[0].item_url == f"/supervision/items/{item.pk}/"
-    assert services.hand_over_winners(admin, vw.campaign, "攻坚克难") == []  # nothing twice
+    assert services.hand_over_winners(admin, vw.campaign, target="攻坚克难") == []  # nothing twice
     assert Item.objects.filter(title="口袋公园座椅").count() == 1
     page = client.get(f"/vote/{vw.campaign.pk}/projects/{vw.candidates[2].number}/")
     body = page.content.decode()
@@ -344,14 +365,14 @@ def test_hand_over_creates_published_supervision_items_with_default_nodes(vw, cl
 
 def test_budget_campaign_counts_greedily(vw):
     admin = vw.users["admin"]
-    services.save_campaign(admin, {"rule": "budget", "budget": Decimal(600000),
-                                   "total_budget": Decimal(700000)}, vw.campaign)
+    services.update_campaign(admin, vw.campaign, {"rule": "budget", "budget": Decimal(600000),
+                                   "total_budget": Decimal(700000)})
     vw.open_voting()
     with pytest.raises(ValidationError):  # 300k + 500k is over the ballot budget
         _vote(vw, 1, [0, 1])
     _vote(vw, 1, [0, 2])
     _vote(vw, 2, [1])
-    services.advance_phase(admin, vw.campaign, Campaign.Phase.COUNTING)
+    services.advance_phase(admin, vw.campaign, to=Campaign.Phase.COUNTING)
     services.count_votes(admin, vw.campaign)
     won = {r.candidate.title for r in Result.objects.filter(computed_winner=True)}
     # All three have one vote: the cheaper go first (80k, 300k), then 500k no longer fits.
@@ -362,5 +383,6 @@ def test_queries_for_a_vote_are_few(vw, django_assert_max_num_queries):
     vw.open_voting()
     entry = vw.entry(1)
     with django_assert_max_num_queries(12):
-        services.cast_ballot(vw.campaign, entry.pk, [vw.candidates[0].pk])
+        services.cast_ballot(vw.campaign, roll_entry_id=entry.pk,
+                             candidate_ids=[vw.candidates[0].pk])
     assert connection.vendor in {"sqlite", "postgresql"}

@@ -55,8 +55,9 @@ class AlertPolicyAdmin(AuditedAdmin):
 
 @admin.register(NotificationChannel)
 class ChannelAdmin(AuditedAdmin):
-    """Channels are written through notify.save_channel, so the admin site validates targets
-    (e-mail address or http(s) robot URL) exactly as the unit page does, and audits."""
+    """Channels are written through notify.create_channel and notify.update_channel, so the
+    admin site validates targets (e-mail address or http(s) robot URL) exactly as the unit page
+    does, and audits."""
 
     list_display = ["unit", "kind", "target", "enabled"]
     list_filter = ["kind", "enabled"]

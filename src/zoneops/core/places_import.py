@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop as N_
 
 from .imports import Problem, ProblemsError
 from .models import Place, User
-from .services.org import check_geometry, save_place
+from .services.org import check_geometry, create_place, update_place
 
 KIND_ORDER = {"zone": 0, "area": 1, "block": 2}
 
@@ -83,7 +83,10 @@ def import_places(actor: User, places: list[dict[str, Any]]) -> tuple[int, int]:
         existing = Place.objects.filter(code=item["code"]).first()
         data = dict(item)
         data["parent"] = Place.objects.get(code=item["parent"]) if item["parent"] else None
-        save_place(actor, data, existing)
+        if existing:
+            update_place(actor, existing, data)
+        else:
+            create_place(actor, data)
         if existing:
             updated += 1
         else:

@@ -13,8 +13,9 @@ pages and the API look objects up through it and answer 404.
     })
 
 `Via(units=...)` names fields holding a unit (a foreign key or a many-to-many, or a path
-through foreign keys such as "item__lead_unit"): unit staff reach the rows of their unit and
-of every unit below it. `enterprises=` names fields holding
+such as "item__lead_unit", which may also run back along a foreign key, as
+"roll__community__unit" from a campaign to the units of the communities on its roll): unit
+staff reach the rows of their unit and of every unit below it. `enterprises=` names fields holding
 the person's enterprise (`"pk"` for the enterprise itself), `users=` fields holding the person.
 """
 
@@ -137,24 +138,33 @@ class Scope:
         role = role_of(user)
         return table.get(role) if role is not None else None
 
-    def _field(self, name: str):
-        """The model field at the end of a path like "community__unit" (foreign keys on the
-        way), or None for "pk"."""
+    def _path(self, name: str) -> list:
+        """The model fields along a path like "community__unit" ([] for "pk")."""
         if name == "pk":
-            return None
-        model, field = self.model, None
+            return []
+        model, fields = self.model, []
         for part in name.split("__"):
             field = model._meta.get_field(part)
+            fields.append(field)
             model = field.related_model
-        return field
+        return fields
+
+    def _field(self, name: str):
+        """The model field at the end of a path, or None for "pk"."""
+        path = self._path(name)
+        return path[-1] if path else None
 
     def _is_many(self, name: str) -> bool:
-        field = self._field(name)
-        return field is not None and field.many_to_many
+        """Whether a row can reach several values through the path (a many-to-many, or a
+        foreign key followed backwards)."""
+        return any(f.many_to_many or f.one_to_many for f in self._path(name))
+
+    def _runs_backwards(self, name: str) -> bool:
+        return any(f.one_to_many for f in self._path(name))
 
     def _column(self, name: str) -> str:
         field = self._field(name)
-        if field is None or field.many_to_many:
+        if field is None or self._is_many(name):
             return name
         return "__".join([*name.split("__")[:-1], field.attname])
 
@@ -180,6 +190,9 @@ class Scope:
         return condition
 
     def _values(self, obj: Model, name: str) -> set[Any]:
+        if self._runs_backwards(name):  # rows on the other side: one query, as restrict does
+            found = self.model._default_manager.filter(pk=obj.pk).values_list(name, flat=True)
+            return set(found) - {None}
         *path, last = name.split("__")
         for part in path:
             obj = getattr(obj, part)

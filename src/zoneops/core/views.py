@@ -401,7 +401,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 _token, new_secret = people_services.create_api_token(
-                    request.user, request.user, form.cleaned_data["name"])
+                    request.user, request.user, name=form.cleaned_data["name"])
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:

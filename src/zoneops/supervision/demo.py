@@ -177,7 +177,7 @@ def _replay_month(items, plans, month, end, today, rng, admin, office, staff,
                 returned_once = True
             services.accept_report(office, report)
         services.recompute_light(Item.objects.get(pk=item.pk), on=end)
-    services.record_month_stats(period, end)
+    services.record_month_stats(period, on=end)
     return returned_once
 
 

@@ -453,10 +453,13 @@ def _apply_updates(actor: User, plan: ImportPlan, updates: list[PlannedItem]) ->
         if p.start_date:
             data["start_date"] = p.start_date
         have = {(n.planned_date, n.deliverable) for n in item.nodes.all()}
-        services.save_item(actor, data, item, co_units=[units[n] for n in p.co_units],
-                           nodes=[{"planned_date": n.planned_date, "deliverable": n.deliverable,
-                                   "planned_text": n.text[:50]} for n in p.nodes
-                                  if (n.planned_date, n.deliverable) not in have])
+        services.update_item(actor, item, data, co_units=[units[n] for n in p.co_units],
+                             recompute=False)
+        for n in p.nodes:
+            if (n.planned_date, n.deliverable) not in have:
+                services.add_node(actor, item, planned_date=n.planned_date,
+                                  deliverable=n.deliverable, planned_text=n.text[:50])
+        services.recompute_light(item)
 
 
 def run_import(actor: User, source: str | Path | IO[bytes], *, list_name: str, year: int,

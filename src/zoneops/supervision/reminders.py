@@ -38,5 +38,5 @@ def run_reminders(on: date | None = None) -> dict[str, int]:
         services.recompute_light(item, on=on)
         if (item.light, item.light_rule, item.light_reason, item.bucket) != before:
             counts["lights changed"] += 1
-    services.record_month_stats(on.strftime("%Y-%m"), on)
+    services.record_month_stats(on.strftime("%Y-%m"), on=on)
     return counts

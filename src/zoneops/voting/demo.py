@@ -13,7 +13,7 @@ from django.db import transaction
 
 from zoneops.core.demo import DEMO_PASSWORD
 from zoneops.core.models import Role, Unit, User
-from zoneops.core.services.people import save_user
+from zoneops.core.services.people import create_user
 
 from . import codes, idcard, rules, services
 from .models import Campaign, Participation
@@ -92,7 +92,7 @@ def _officers(admin: User) -> list[User]:
     unit = Unit.objects.get(code="U20")
     found = []
     for username, full_name in OFFICERS:
-        user = User.objects.filter(username=username).first() or save_user(
+        user = User.objects.filter(username=username).first() or create_user(
             admin, {"username": username, "full_name": full_name, "role": Role.UNIT_STAFF,
                     "unit": unit}, password=DEMO_PASSWORD)
         found.append(user)
@@ -101,7 +101,7 @@ def _officers(admin: User) -> list[User]:
 
 def _candidates(admin: User, campaign: Campaign) -> None:
     rng = random.Random(SEED + 2)
-    categories = {name: services.save_category(admin, campaign, {"name": name, "max_picks": cap,
+    categories = {name: services.create_category(admin, campaign, {"name": name, "max_picks": cap,
                                                                  "sort_order": i})
                   for i, (name, cap) in enumerate(CATEGORIES)}
     communities = {c.name: c for c in campaign.roll.model.community.field.related_model
@@ -112,7 +112,7 @@ def _candidates(admin: User, campaign: Campaign) -> None:
             for category, pattern, (low, high) in PROJECT_TYPES:
                 number += 1
                 place = community[:-2]
-                services.save_candidate(admin, campaign, {
+                services.create_candidate(admin, campaign, {
                     "number": number, "title": pattern.format(c=place),
                     "description": f"{community}居民提议：{pattern.format(c=place)}，"
                                    "改善出行和日常生活。经街道初审、管委会复核列入候选。",
@@ -131,7 +131,7 @@ def load(stdout=None) -> None:
     admin = User.objects.get(username="admin")
     with transaction.atomic():
         officer, officer2 = _officers(admin)
-        campaign = services.save_campaign(admin, {
+        campaign = services.create_campaign(admin, {
             "title": TITLE, "rule": Campaign.Rule.APPROVAL, "max_picks": 5, "winners_wanted": 10,
             "allow_recast": True,
             "description": "管委会列出50个候选微更新项目（道路、停车、公园设施），请辖区居民投票。"
@@ -140,11 +140,11 @@ def load(stdout=None) -> None:
         rows = [services.RollRow(i + 2, p["name"], p["id_number"], p["household"],
                                  p["community"], Unit.objects.get(name=p["subdistrict"]))
                 for i, p in enumerate(residents())]
-        services.import_roll(admin, campaign, rows)
+        services.import_roll(admin, campaign, rows=rows)
         services.issue_codes(admin, campaign, rng=random.Random(SEED + 1))
         _candidates(admin, campaign)
-        services.advance_phase(admin, campaign, Campaign.Phase.CANDIDATES)
-        campaign = services.advance_phase(admin, campaign, Campaign.Phase.VOTING)
+        services.advance_phase(admin, campaign, to=Campaign.Phase.CANDIDATES)
+        campaign = services.advance_phase(admin, campaign, to=Campaign.Phase.VOTING)
         _cast(campaign, officer, officer2)
     _say(stdout, f"voting: campaign “{TITLE}” with 50 candidates, {RESIDENTS} residents on the "
                  "roll, votes cast")
@@ -167,16 +167,17 @@ def _cast(campaign: Campaign, officer: User, officer2: User) -> None:
                 return ids
     # Online votes from residents further down the roll; the first ones stay free to try.
     for id_number, code, _name in credentials[-ONLINE_VOTES:]:
-        entry = services.verify(campaign, id_number, code)
-        services.cast_ballot(campaign, entry.pk, ballot())
+        entry = services.verify(campaign, id_number=id_number, code=code)
+        services.cast_ballot(campaign, roll_entry_id=entry.pk, candidate_ids=ballot())
     # Paper votes at the 澄北街道 office.
     local = [c for c in credentials[20:-ONLINE_VOTES]
              if campaign.roll.get(id_hash=services.identity_hash(campaign, c[0]))
              .community.unit.code == "U20"][:PAPER_VOTES]
     for id_number, _code, _name in local:
-        took_part = services.register_paper_voter(officer, campaign, id_number)
-        paper = services.enter_paper_ballot(officer, campaign, took_part.roll_entry.community,
-                                            ballot(), f"CB-{took_part.pk:04d}")
+        took_part = services.register_paper_voter(officer, campaign, id_number=id_number)
+        paper = services.enter_paper_ballot(officer, campaign,
+                                            community=took_part.roll_entry.community,
+                                            candidate_ids=ballot(), serial=f"CB-{took_part.pk:04d}")
         if took_part.pk % 2:  # half are checked already; the rest wait for the second officer
             services.check_paper_ballot(officer2, paper, accept=True)
     assert Participation.objects.filter(campaign=campaign).count() == ONLINE_VOTES + PAPER_VOTES

@@ -9,7 +9,7 @@ from zoneops.core import permissions as core_perm
 from zoneops.core.models import Role
 from zoneops.core.scope import ALL, Scope, Via
 
-from .models import Ballot, Community
+from .models import Ballot, Campaign, Community
 
 MANAGERS = frozenset({Role.ADMIN, Role.OFFICE})
 
@@ -19,6 +19,10 @@ COMMUNITIES = Scope(
     serve={Role.UNIT_STAFF: Via(units=("unit",))},
     enter_paper={Role.ADMIN: ALL, Role.UNIT_STAFF: Via(units=("unit",))},
 )
+# Campaigns: those who read everything see all; a community officer sees the campaigns whose
+# roll holds residents of the communities they serve.
+CAMPAIGNS = Scope(Campaign, view={core_perm.READ_ALL: ALL,
+                                  Role.UNIT_STAFF: Via(units=("roll__community__unit",))})
 # Paper ballots: the managers see all; officers those of the communities they serve.
 PAPER_BALLOTS = Scope(Ballot, view={MANAGERS: ALL,
                                     Role.UNIT_STAFF: Via(units=("community__unit",))})

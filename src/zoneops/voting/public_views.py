@@ -113,8 +113,9 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.verify(item, form.cleaned_data["id_number"],
-                                    form.cleaned_data["code"], _client_address(request))
+            entry = services.verify(item, id_number=form.cleaned_data["id_number"],
+                                    code=form.cleaned_data["code"],
+                                    address=_client_address(request))
         except ValidationError as exc:
             from zoneops.core.views import apply_errors
 
@@ -148,7 +149,8 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and took_part is None:
         picks = request.POST.getlist("choice")
         try:
-            cast = services.cast_ballot(item, entry_id, [int(p) for p in picks])
+            cast = services.cast_ballot(item, roll_entry_id=entry_id,
+                                        candidate_ids=[int(p) for p in picks])
         except ValueError:
             context["errors"] = [_("Choose projects from the list.")]
         except services.AlreadyVoted:
@@ -176,7 +178,8 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if entry_id is None:
         return redirect(reverse("vote-verify", args=[item.pk]))
     try:
-        services.withdraw_ballot(item, entry_id, request.POST.get("receipt", ""))
+        services.withdraw_ballot(item, roll_entry_id=entry_id,
+                                 receipt=request.POST.get("receipt", ""))
     except ValidationError as exc:
         return render(request, "voting/public/ballot.html", {
             "campaign": item, "already": _already(entry_id, item), "errors": exc.messages,

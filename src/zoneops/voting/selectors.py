@@ -23,9 +23,8 @@ from .models import (
 
 
 def campaigns_for(user) -> QuerySet[Campaign]:
-    if not perm.can_view(user):
-        return Campaign.objects.none()
-    return Campaign.objects.all()
+    """The campaigns a member of staff may open (see permissions.CAMPAIGNS)."""
+    return perm.CAMPAIGNS.restrict(user, "view")
 
 
 def public_campaigns() -> QuerySet[Campaign]:

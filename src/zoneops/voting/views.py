@@ -88,7 +88,9 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
     def save(data):
         fresh = Campaign.objects.get(pk=pk) if pk else None
-        return _detail(services.save_campaign(request.user, data, fresh))
+        if fresh is None:
+            return _detail(services.create_campaign(request.user, data))
+        return _detail(services.update_campaign(request.user, fresh, data))
     return _edit(request, form, save, _("Edit campaign") if pk else _("New campaign"),
                  _detail(campaign) if campaign else reverse("voting-campaign-list"),
                  core_selectors.history_of(campaign)[:30] if campaign else ())
@@ -98,7 +100,7 @@ def category_new(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     campaign = _campaign(request, pk)
     form = forms.CategoryForm(request.POST or None)
-    return _edit(request, form, lambda data: (services.save_category(
+    return _edit(request, form, lambda data: (services.create_category(
         request.user, campaign, data), _detail(campaign))[1], _("New category"),
         _detail(campaign))
 
@@ -112,7 +114,10 @@ def candidate_edit(request: HttpRequest, pk: int, candidate_pk: int | None = Non
 
     def save(data):
         fresh = Candidate.objects.get(pk=candidate_pk) if candidate_pk else None
-        services.save_candidate(request.user, campaign, data, fresh)
+        if fresh is None:
+            services.create_candidate(request.user, campaign, data)
+        else:
+            services.update_candidate(request.user, fresh, data)
         return _detail(campaign)
     return _edit(request, form, save,
                  _("Edit candidate project") if candidate else _("New candidate project"),
@@ -130,8 +135,8 @@ def candidate_photo(request: HttpRequest, pk: int, candidate_pk: int) -> HttpRes
         messages.error(request, _("Choose a photo to upload."))
     else:
         try:
-            services.add_photo(request.user, candidate, form.cleaned_data["image"],
-                               form.cleaned_data["caption"])
+            services.add_photo(request.user, candidate, upload=form.cleaned_data["image"],
+                               caption=form.cleaned_data["caption"])
             messages.success(request, _("Photo added."))
         except ValidationError as exc:
             _flash_errors(request, exc)
@@ -140,9 +145,9 @@ def candidate_photo(request: HttpRequest, pk: int, candidate_pk: int) -> HttpRes
 
 PHASE_ACTIONS = {
     "publish-candidates": lambda user, c: services.advance_phase(user, c,
-                                                                 Campaign.Phase.CANDIDATES),
-    "open": lambda user, c: services.advance_phase(user, c, Campaign.Phase.VOTING),
-    "close": lambda user, c: services.advance_phase(user, c, Campaign.Phase.COUNTING),
+                                                                 to=Campaign.Phase.CANDIDATES),
+    "open": lambda user, c: services.advance_phase(user, c, to=Campaign.Phase.VOTING),
+    "close": lambda user, c: services.advance_phase(user, c, to=Campaign.Phase.COUNTING),
     "count": services.count_votes,
     "publish": services.publish_results,
 }
@@ -167,8 +172,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     campaign = _campaign(request, pk)
     try:
-        services.confirm_winners(request.user, campaign, request.POST.getlist("winner"),
-                                 request.POST.get("reason", ""))
+        services.confirm_winners(request.user, campaign, winner_ids=request.POST.getlist("winner"),
+                                 reason=request.POST.get("reason", ""))
         messages.success(request, _("Winners confirmed."))
     except (ValidationError, ValueError) as exc:
         _flash_errors(request, exc if isinstance(exc, ValidationError)
@@ -184,7 +189,8 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_("Choose the supervision list."))
-        done = services.hand_over_winners(request.user, campaign, form.cleaned_data["target"])
+        done = services.hand_over_winners(request.user, campaign,
+                                          target=form.cleaned_data["target"])
         messages.success(request, _("%(n)s winners handed over to supervision.")
                          % {"n": len(done)})
     except ValidationError as exc:
@@ -201,7 +207,7 @@ def roll(request: HttpRequest, pk: int) -> HttpResponse:
         dry_run = form.cleaned_data["dry_run"]
         try:
             rows = parse(form.cleaned_data["file"])
-            counts = services.import_roll(request.user, campaign, rows, dry_run=dry_run)
+            counts = services.import_roll(request.user, campaign, rows=rows, dry_run=dry_run)
         except RollFileError as exc:
             problems = exc.problems
         except ValidationError as exc:
@@ -298,7 +304,7 @@ def paper_voter(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     try:
         took_part = services.register_paper_voter(request.user, campaign,
-                                                  request.POST.get("id_number", ""))
+                                                  id_number=request.POST.get("id_number", ""))
         messages.success(request, _("%(name)s is marked on the roll as voting on paper.")
                          % {"name": took_part.roll_entry.name})
     except ValidationError as exc:
@@ -316,8 +322,9 @@ def paper_enter(request: HttpRequest, pk: int) -> HttpResponse:
         if community is None:
             raise ValidationError(_("Choose the community of the ballot box."))
         picks = [int(c) for c in request.POST.getlist("choice")]
-        ballot = services.enter_paper_ballot(request.user, campaign, community, picks,
-                                             request.POST.get("paper_serial", ""))
+        ballot = services.enter_paper_ballot(request.user, campaign, community=community,
+                                             candidate_ids=picks,
+                                             serial=request.POST.get("paper_serial", ""))
         messages.success(request, _("Paper ballot entered; a second officer must check it "
                                     "(%(receipt)s).") % {"receipt": ballot.receipt})
     except ValueError:
@@ -333,8 +340,8 @@ def paper_check(request: HttpRequest, pk: int, ballot_pk: str) -> HttpResponse:
     campaign = _campaign(request, pk)
     ballot = get_object_or_404(selectors.paper_ballots_for(request.user, campaign), pk=ballot_pk)
     try:
-        services.check_paper_ballot(request.user, ballot, request.POST.get("accept") == "1",
-                                    request.POST.get("reason", ""))
+        services.check_paper_ballot(request.user, ballot, accept=request.POST.get("accept") == "1",
+                                    reason=request.POST.get("reason", ""))
         messages.success(request, _("Checked."))
     except ValidationError as exc:
         _flash_errors(request, exc)

@@ -261,7 +261,7 @@ class _Changes:
         theirs."""
         notify_roles([Notice(title, body, _link(alert), alert.unit_id if with_unit else None)
                       for title, body, alert, with_unit in self.notices],
-                     DISPATCH_ROLES, Role.UNIT_STAFF)
+                     roles=DISPATCH_ROLES, staff_role=Role.UNIT_STAFF)
 
 
 def _transition(actor: User, alert: Alert, action: str, may: Callable[[User, Alert], bool],

@@ -88,7 +88,7 @@ class Notice:
     unit_id: int | None = None  # also to this unit's staff, and to its channels
 
 
-def notify_roles(notices: Sequence[Notice], roles: Sequence[str], staff_role: str) -> int:
+def notify_roles(notices: Sequence[Notice], *, roles: Sequence[str], staff_role: str) -> int:
     """Each notice to every active person holding one of ``roles`` and, where it names a
     unit, to that unit's active ``staff_role`` people and channels: one INSERT ... SELECT
     (the people are never loaded) and at most two statements for deliveries, whatever the
@@ -115,7 +115,7 @@ def notify_roles(notices: Sequence[Notice], roles: Sequence[str], staff_role: st
     return count
 
 
-def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
+def mark_read(user: User, *, notification_ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
@@ -231,7 +231,7 @@ CHANNEL_FIELDS = {"kind", "target", "secret", "enabled"}
 
 def create_channel(actor: User, unit: Unit, data: Mapping[str, Any]) -> NotificationChannel:
     """A new channel (e-mail or DingTalk/WeCom robot) for a unit; administrators only."""
-    return save_channel(actor, unit, data)
+    return _write_channel(actor, unit, data)
 
 
 def update_channel(actor: User, channel: NotificationChannel,
@@ -239,13 +239,12 @@ def update_channel(actor: User, channel: NotificationChannel,
     """Change a channel; an empty secret keeps the current one."""
     if channel.pk is None:
         raise ValueError("update a saved channel; create_channel makes a new one")
-    return save_channel(actor, channel.unit, data, channel)
+    return _write_channel(actor, channel.unit, data, channel)
 
 
-def save_channel(actor: User, unit: Unit, data: Mapping[str, Any],
-                 channel: NotificationChannel | None = None) -> NotificationChannel:
-    """Create or change one of a unit's channels (administrators only), audited. New code
-    calls create_channel / update_channel."""
+def _write_channel(actor: User, unit: Unit, data: Mapping[str, Any],
+                   channel: NotificationChannel | None = None) -> NotificationChannel:
+    """One of a unit's channels created or changed (administrators only), audited."""
     from django.core.exceptions import ValidationError
     from django.core.validators import EmailValidator, URLValidator
 

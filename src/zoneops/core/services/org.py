@@ -41,15 +41,6 @@ def update_unit(actor: User, unit: Unit, data: Mapping[str, Any], *,
     return _write_unit(actor, data, unit, aliases)
 
 
-def save_unit(actor: User, data: Mapping[str, Any], unit: Unit | None = None,
-              aliases: list[str] | None = None) -> Unit:
-    """Create or update in one call: kept for callers outside core (importers, other
-    modules' demos) until they move to create_unit / update_unit."""
-    if unit is not None and unit.pk:
-        return update_unit(actor, unit, data, aliases=aliases)
-    return create_unit(actor, data, aliases=aliases)
-
-
 def _require_saved(obj: Model) -> None:
     if obj.pk is None:
         raise ValueError(f"update a saved {type(obj).__name__}; create_ makes a new one")
@@ -66,11 +57,11 @@ def _write_unit(actor: User, data: Mapping[str, Any], unit: Unit,
             raise ValidationError({"parent": "a unit cannot sit below itself"})
     save_audited(actor, unit, data)
     if aliases is not None:
-        set_unit_aliases(actor, unit, aliases)
+        set_unit_aliases(actor, unit, aliases=aliases)
     return unit
 
 
-def set_unit_aliases(actor: User, unit: Unit, aliases: list[str]) -> None:
+def set_unit_aliases(actor: User, unit: Unit, *, aliases: list[str]) -> None:
     perm.require(perm.can_manage_registry(actor))
     wanted = sorted({a.strip() for a in aliases if a.strip()})
     clashes = UnitAlias.objects.filter(alias__in=wanted).exclude(unit=unit)
@@ -96,15 +87,6 @@ def update_enterprise(actor: User, enterprise: Enterprise,
                       data: Mapping[str, Any]) -> Enterprise:
     _require_saved(enterprise)
     return _write_enterprise(actor, data, enterprise)
-
-
-def save_enterprise(actor: User, data: Mapping[str, Any],
-                    enterprise: Enterprise | None = None) -> Enterprise:
-    """Create or update in one call: kept for callers outside core (importers, other
-    modules' demos) until they move to create_enterprise / update_enterprise."""
-    if enterprise is not None and enterprise.pk:
-        return update_enterprise(actor, enterprise, data)
-    return create_enterprise(actor, data)
 
 
 @transaction.atomic
@@ -158,14 +140,6 @@ def create_place(actor: User, data: Mapping[str, Any]) -> Place:
 def update_place(actor: User, place: Place, data: Mapping[str, Any]) -> Place:
     _require_saved(place)
     return _write_place(actor, data, place)
-
-
-def save_place(actor: User, data: Mapping[str, Any], place: Place | None = None) -> Place:
-    """Create or update in one call: kept for callers outside core (importers, other
-    modules' demos) until they move to create_place / update_place."""
-    if place is not None and place.pk:
-        return update_place(actor, place, data)
-    return create_place(actor, data)
 
 
 @transaction.atomic

@@ -49,15 +49,6 @@ def update_user(actor: User | None, user: User, data: Mapping[str, Any], *,
     return _write_user(actor, data, user, password)
 
 
-def save_user(actor: User | None, data: Mapping[str, Any], user: User | None = None,
-              password: str | None = None) -> User:
-    """Create or update in one call: kept for callers outside core (importers, other
-    modules' demos, fixtures) until they move to create_user / update_user."""
-    if user is not None and user.pk:
-        return update_user(actor, user, data, password=password)
-    return _write_user(actor, data, User(), password)
-
-
 @transaction.atomic
 def _write_user(actor: User | None, data: Mapping[str, Any], user: User,
                 password: str | None) -> User:
@@ -113,7 +104,7 @@ def _digest(raw: str) -> str:
 
 
 @transaction.atomic
-def create_api_token(actor: User, owner: User, name: str) -> tuple[ApiToken, str]:
+def create_api_token(actor: User, owner: User, *, name: str) -> tuple[ApiToken, str]:
     """Returns the token row and the raw secret, which is shown once and never stored."""
     perm.require(actor.pk == owner.pk or perm.can_manage_registry(actor))
     if not name.strip():

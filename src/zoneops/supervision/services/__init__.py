@@ -20,8 +20,6 @@ from .items import (
     add_node,
     create_item,
     create_list,
-    save_item,
-    save_list,
     update_item,
     update_list,
 )
@@ -35,7 +33,7 @@ __all__ = [
     "accept_report", "add_attachment", "add_comment", "add_node", "add_problem",
     "answer_instruction", "as_of", "create_item", "create_list", "decide_extension", "describe",
     "import_items", "instruct", "issue_notice", "light_config", "recompute_light",
-    "record_month_stats", "request_extension", "return_report", "save_item", "save_list",
+    "record_month_stats", "request_extension", "return_report",
     "send_reminder", "set_manual_light", "solve_problem", "submit_report", "today",
     "update_item", "update_list",
 ]

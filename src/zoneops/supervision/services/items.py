@@ -41,15 +41,6 @@ def update_list(actor: User, supervision_list: SupervisionList,
     return save_audited(actor, supervision_list, dict(data))
 
 
-def save_list(actor: User, data: Mapping[str, Any],
-              existing: SupervisionList | None = None) -> SupervisionList:
-    """Create or update in one call: kept for callers outside these rooms (the importer)
-    until they move to create_list / update_list."""
-    if existing is not None and existing.pk:
-        return update_list(actor, existing, data)
-    return create_list(actor, data)
-
-
 ITEM_FIELDS = {"code", "domain", "title", "target", "leader_name", "lead_unit", "owner_name",
                "start_date", "deadline", "deadline_text", "status", "is_published",
                "supervision_list", "funds_used"}
@@ -70,15 +61,6 @@ def update_item(actor: User, item: Item, data: Mapping[str, Any], *,
     if item.pk is None:
         raise ValueError("update a saved item; create_item makes a new one")
     return _write_item(actor, data, item, co_units=co_units, recompute=recompute)
-
-
-def save_item(actor: User, data: Mapping[str, Any], existing: Item | None = None, *,
-              co_units: list[Unit] | None = None,
-              nodes: list[dict[str, Any]] | None = None, recompute: bool = True) -> Item:
-    """Create or update in one call: kept for callers outside these rooms until they move to
-    create_item / update_item."""
-    return _write_item(actor, data, existing or Item(), co_units=co_units, nodes=nodes,
-                       recompute=recompute)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from .base import PERIOD
 # --- monthly unit standings ---------------------------------------------------------------------
 
 @transaction.atomic
-def record_month_stats(month: str, on: date | None = None) -> int:
+def record_month_stats(month: str, *, on: date | None = None) -> int:
     """Write every unit's standing for `month`, computed as of the month's last day (or `on`
     while the month runs) exactly as the monthly report computes it."""
     from ..models import UnitMonthStat

@@ -31,9 +31,12 @@ from .campaigns import (
     NEXT_PHASE,
     add_photo,
     advance_phase,
-    save_campaign,
-    save_candidate,
-    save_category,
+    create_campaign,
+    create_candidate,
+    create_category,
+    update_campaign,
+    update_candidate,
+    update_category,
 )
 from .counting import confirm_winners, count_votes, publish_results, tally
 from .handover import hand_over_winners
@@ -46,6 +49,7 @@ __all__ = [
     "add_photo", "advance_phase", "cast_ballot", "check_paper_ballot", "code_hash",
     "confirm_winners", "count_votes", "enter_paper_ballot", "hand_over_winners", "identity_hash",
     "import_roll", "issue_codes", "pepper", "publish_results", "receipt_digest",
-    "register_paper_voter", "rule_of", "save_campaign", "save_candidate", "save_category",
+    "register_paper_voter", "rule_of", "create_campaign", "create_candidate", "create_category",
+    "update_campaign", "update_candidate", "update_category",
     "seal_ballots", "tally", "verify", "verify_wait_seconds", "withdraw_ballot",
 ]

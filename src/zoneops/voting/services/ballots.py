@@ -35,7 +35,7 @@ from .base import (
 
 # --- verification and online ballots -----------------------------------------------------------
 
-def verify_wait_seconds(campaign: Campaign, identity: str, address: str | None,
+def verify_wait_seconds(campaign: Campaign, *, identity: str, address: str | None,
                         before_id: int | None = None) -> int:
     """How long this address must wait before trying this identity again (0: now).
 
@@ -58,7 +58,7 @@ def verify_wait_seconds(campaign: Campaign, identity: str, address: str | None,
     return max(0, int(wait + 0.999))
 
 
-def verify(campaign: Campaign, id_number: str, code: str, address: str | None = None,
+def verify(campaign: Campaign, *, id_number: str, code: str, address: str | None = None,
            ) -> RollEntry:
     """The resident's ID number and their household's printed code, checked against the roll.
     Failures are counted per identity and address and per address; the message never tells
@@ -78,7 +78,8 @@ def verify(campaign: Campaign, id_number: str, code: str, address: str | None = 
         Campaign.objects.select_for_update().filter(pk=campaign.pk).exists()
         attempt = VerifyAttempt.objects.create(campaign=campaign, identity=identity,
                                                address=address, at=timezone.now())
-        wait = verify_wait_seconds(campaign, identity, address, before_id=attempt.pk)
+        wait = verify_wait_seconds(campaign, identity=identity, address=address,
+                                   before_id=attempt.pk)
         entry = None if wait else RollEntry.objects.filter(campaign=campaign,
                                                            id_hash=identity).first()
         ok = entry is not None and HouseholdCode.objects.filter(
@@ -124,7 +125,7 @@ def new_ballot(campaign: Campaign, picks: list[int], **fields) -> Ballot:
     return ballot
 
 
-def cast_ballot(campaign: Campaign, roll_entry_id: int, candidate_ids: Iterable[int]) -> Ballot:
+def cast_ballot(campaign: Campaign, *, roll_entry_id: int, candidate_ids: Iterable[int]) -> Ballot:
     """A verified resident's online ballot. One per identity per campaign: the database's
     unique constraint on Participation decides between concurrent submissions."""
     campaign = Campaign.objects.get(pk=campaign.pk)
@@ -200,7 +201,7 @@ def seal_ballots(campaign: Campaign, *, everything: bool = False) -> int:
 
 
 @transaction.atomic
-def withdraw_ballot(campaign: Campaign, roll_entry_id: int, receipt: str) -> None:
+def withdraw_ballot(campaign: Campaign, *, roll_entry_id: int, receipt: str) -> None:
     """The voter withdraws their own online ballot, proving it is theirs with the receipt."""
     campaign = Campaign.objects.get(pk=campaign.pk)
     if campaign.phase != Campaign.Phase.VOTING or not campaign.allow_recast:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,11 +43,21 @@ def _check_rule(data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def create_campaign(actor: User, data: Mapping[str, Any]) -> Campaign:
+    """A new campaign (office) with its title, description and ballot rule."""
+    return _write_campaign(actor, data, None)
+
+
+def update_campaign(actor: User, campaign: Campaign, data: Mapping[str, Any]) -> Campaign:
+    """Change a campaign. Its ballot rule is frozen once voting opens: changing it mid-vote
+    would let early and late voters vote under different rules (CONSUL #5321)."""
+    if campaign.pk is None:
+        raise ValueError("update a saved campaign; create_campaign makes a new one")
+    return _write_campaign(actor, data, campaign)
+
+
 @transaction.atomic
-def save_campaign(actor: User, data: dict[str, Any], campaign: Campaign | None = None,
-                  ) -> Campaign:
-    """Create or change a campaign. Its ballot rule is frozen once voting opens: changing it
-    mid-vote would let early and late voters vote under different rules (CONSUL #5321)."""
+def _write_campaign(actor: User, data: Mapping[str, Any], campaign: Campaign | None) -> Campaign:
     perm.require(perm.can_manage(actor))
     data = {k: v for k, v in data.items() if k in CAMPAIGN_FIELDS}
     if campaign is None:
@@ -68,19 +80,40 @@ def _editable_ballot(campaign: Campaign) -> None:
                                 "candidates can no longer change."))
 
 
+def create_category(actor: User, campaign: Campaign, data: Mapping[str, Any]) -> Category:
+    """A new category of candidates, while the ballot is still open to change."""
+    return _write_category(actor, campaign, data, Category(campaign=campaign))
+
+
+def update_category(actor: User, category: Category, data: Mapping[str, Any]) -> Category:
+    if category.pk is None:
+        raise ValueError("update a saved category; create_category makes a new one")
+    return _write_category(actor, category.campaign, data, category)
+
+
 @transaction.atomic
-def save_category(actor: User, campaign: Campaign, data: dict[str, Any],
-                  category: Category | None = None) -> Category:
+def _write_category(actor: User, campaign: Campaign, data: Mapping[str, Any],
+                    category: Category) -> Category:
     perm.require(perm.can_manage(actor))
     _editable_ballot(locked(campaign))
-    category = category or Category(campaign=campaign)
     return audit.save_audited(actor, category, {k: data[k] for k in
                                                 ("name", "max_picks", "sort_order") if k in data})
 
 
+def create_candidate(actor: User, campaign: Campaign, data: Mapping[str, Any]) -> Candidate:
+    """A new candidate project (numbered next when no number is given)."""
+    return _write_candidate(actor, campaign, data, None)
+
+
+def update_candidate(actor: User, candidate: Candidate, data: Mapping[str, Any]) -> Candidate:
+    if candidate.pk is None:
+        raise ValueError("update a saved candidate; create_candidate makes a new one")
+    return _write_candidate(actor, candidate.campaign, data, candidate)
+
+
 @transaction.atomic
-def save_candidate(actor: User, campaign: Campaign, data: dict[str, Any],
-                   candidate: Candidate | None = None) -> Candidate:
+def _write_candidate(actor: User, campaign: Campaign, data: Mapping[str, Any],
+                     candidate: Candidate | None) -> Candidate:
     perm.require(perm.can_manage(actor))
     _editable_ballot(locked(campaign))
     fields = ("number", "title", "description", "category", "community", "latitude",
@@ -106,7 +139,8 @@ def save_candidate(actor: User, campaign: Campaign, data: dict[str, Any],
 
 
 @transaction.atomic
-def add_photo(actor: User, candidate: Candidate, upload, caption: str = "") -> CandidatePhoto:
+def add_photo(actor: User, candidate: Candidate, *, upload: UploadedFile,
+              caption: str = "") -> CandidatePhoto:
     perm.require(perm.can_manage(actor))
     if upload.size > PHOTO_MAX_BYTES:
         fail("image", _("A photo may be at most 5 MB."))
@@ -130,7 +164,7 @@ NEXT_PHASE = {
 
 
 @transaction.atomic
-def advance_phase(actor: User, campaign: Campaign, to: str) -> Campaign:
+def advance_phase(actor: User, campaign: Campaign, *, to: str) -> Campaign:
     """Publish candidates, open voting (which freezes the rules) or close voting. Phases only
     move forward; counting, publishing and confirming have their own functions."""
     perm.require(perm.can_manage(actor))

@@ -71,7 +71,7 @@ def publish_results(actor: User, campaign: Campaign) -> Campaign:
 
 
 @transaction.atomic
-def confirm_winners(actor: User, campaign: Campaign, winner_ids: Iterable[int],
+def confirm_winners(actor: User, campaign: Campaign, *, winner_ids: Iterable[int],
                     reason: str = "") -> Campaign:
     """The committee confirms the winners. Any difference from the count (a cost overrun,
     incompatible projects, too few votes…) needs a recorded reason."""

@@ -20,7 +20,7 @@ from .base import fail, locked
 # --- hand-over to three-list supervision -------------------------------------------------------
 
 @transaction.atomic
-def hand_over_winners(actor: User, campaign: Campaign, target: str) -> list[HandOver]:
+def hand_over_winners(actor: User, campaign: Campaign, *, target: str) -> list[HandOver]:
     """Each confirmed winner becomes a published item of the chosen supervision list, with
     default milestones. Idempotent: a winner already handed over is skipped."""
     perm.require(perm.can_manage(actor))

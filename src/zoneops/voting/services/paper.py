@@ -31,7 +31,7 @@ def _paper_open(campaign: Campaign) -> None:
 
 
 @transaction.atomic
-def register_paper_voter(actor: User, campaign: Campaign, id_number: str) -> Participation:
+def register_paper_voter(actor: User, campaign: Campaign, *, id_number: str) -> Participation:
     """At the community office: the resident shows their ID and is marked on the roll as
     having voted on paper. Refused if they already voted (online or on paper)."""
     campaign = Campaign.objects.get(pk=campaign.pk)
@@ -57,7 +57,7 @@ def register_paper_voter(actor: User, campaign: Campaign, id_number: str) -> Par
 
 
 @transaction.atomic
-def enter_paper_ballot(actor: User, campaign: Campaign, community: Community,
+def enter_paper_ballot(actor: User, campaign: Campaign, *, community: Community,
                        candidate_ids: Iterable[int], serial: str = "") -> Ballot:
     """An officer types in one paper ballot from the community's box. It counts only after a
     second officer has checked it. There can never be more paper ballots than residents
@@ -91,7 +91,7 @@ def enter_paper_ballot(actor: User, campaign: Campaign, community: Community,
 
 
 @transaction.atomic
-def check_paper_ballot(actor: User, ballot: Ballot, accept: bool, reason: str = "") -> Ballot:
+def check_paper_ballot(actor: User, ballot: Ballot, *, accept: bool, reason: str = "") -> Ballot:
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     perm.require(perm.can_check_paper(actor, ballot))
     if ballot.status != Ballot.Status.PENDING_CHECK:

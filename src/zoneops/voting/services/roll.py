@@ -36,7 +36,7 @@ class RollRow:
 
 
 @transaction.atomic
-def import_roll(actor: User, campaign: Campaign, rows: list[RollRow],
+def import_roll(actor: User, campaign: Campaign, *, rows: list[RollRow],
                 dry_run: bool = False) -> dict[str, int]:
     """Add residents to the roll, all or nothing. Communities named for the first time are
     created under the sub-district given in the row. Returns counts."""
@@ -92,7 +92,7 @@ def import_roll(actor: User, campaign: Campaign, rows: list[RollRow],
 
 
 @transaction.atomic
-def issue_codes(actor: User, campaign: Campaign, rng: random.Random | None = None,
+def issue_codes(actor: User, campaign: Campaign, *, rng: random.Random | None = None,
                 ) -> list[tuple[Community, str, str]]:
     """A voting code for every household on the roll that has none yet. Returns (community,
     household, code) — the only time the codes exist in clear: print them now."""

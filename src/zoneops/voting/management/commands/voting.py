@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file")
         try:
             rows = parse(Path(file))
-            counts = import_roll(actor, target, rows, dry_run=dry_run)
+            counts = import_roll(actor, target, rows=rows, dry_run=dry_run)
         except RollFileError as exc:
             raise CommandError(f"{file}: nothing was written:\n{exc}") from exc
         except ValidationError as exc:
