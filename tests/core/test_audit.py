@@ -110,18 +110,27 @@ def _recorded_action_arguments():
 
 
 def test_every_recorded_action_has_a_label():
-    """No free text in the trail: an action is an enum member or a value some registered enum
-    labels (modules that still pass the bare value), never a made-up or formatted string."""
+    """No free text in the trail: every action passed is a member of a registered enum (so it
+    has its zh-hans and en label), never a string, made-up or formatted."""
     import ast
 
     from zoneops.core.models.audit import ACTION_LABELS
 
+    def literals(node):  # the bare strings an argument can evaluate to
+        if isinstance(node, ast.IfExp):
+            return [*literals(node.body), *literals(node.orelse)]
+        if isinstance(node, ast.BoolOp):
+            return [n for value in node.values for n in literals(value)]
+        return [node] if isinstance(node, ast.Constant | ast.JoinedStr | ast.BinOp) else []
+
     seen = 0
     for argument, where in _recorded_action_arguments():
         seen += 1
-        assert not isinstance(argument, ast.JoinedStr), f"{where}: a formatted action"
-        if isinstance(argument, ast.Constant):
-            assert argument.value in ACTION_LABELS, f"{where}: {argument.value!r} has no label"
+        for literal in literals(argument):
+            assert not isinstance(literal, ast.JoinedStr | ast.BinOp), f"{where}: formatted"
+            assert literal.value in ACTION_LABELS, f"{where}: {literal.value!r} has no label"
+            # A labelled value passed as text still drifts: pass the enum member.
+            raise AssertionError(f"{where}: pass the enum member, not {literal.value!r}")
     assert seen > 30
 
 

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zoneops.core import permissions as perm
-from zoneops.core.models import User
+from zoneops.core.models import AuditAction, User
 from zoneops.core.services.audit import record, save_audited
 from zoneops.hj212.codes import pollutant
 
@@ -119,7 +119,7 @@ def _set_factor_units(actor: User, station: Station, wanted: dict[str, str]) -> 
             rows[code].save(update_fields=["unit"])
     after = {code: clean[code] for code in sorted(clean)}
     if before != after:
-        record(actor, "set factor units", station, {"units": before}, {"units": after})
+        record(actor, AuditAction.SET_FACTOR_UNITS, station, {"units": before}, {"units": after})
 
 
 def _set_factors(actor: User, station: Station, codes: Sequence[str]) -> None:
@@ -135,7 +135,7 @@ def _set_factors(actor: User, station: Station, codes: Sequence[str]) -> None:
         ignore_conflicts=True)
     after = sorted(codes)
     if before != after:
-        record(actor, "set factors", station, {"factors": before}, {"factors": after})
+        record(actor, AuditAction.SET_FACTORS, station, {"factors": before}, {"factors": after})
 
 
 # --- ingest ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from zoneops.core import permissions as core
-from zoneops.core.models import Enterprise, User
+from zoneops.core.models import AuditAction, Enterprise, User
 from zoneops.core.services.audit import delete_audited, record, save_audited
 from zoneops.core.services.org import check_geometry
 
@@ -234,7 +234,7 @@ def reassess(actor: User | None, unit: HazardUnit, reason: str = "") -> Assessme
     row.save()
     record(
         actor if actor is not None else "system",
-        "assess",
+        AuditAction.ASSESS,
         row,
         None,
         {"s": row.s, "r": row.r, "grade": row.grade, "major": row.major, "error": row.error},

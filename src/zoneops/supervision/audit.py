@@ -14,6 +14,10 @@ class SupervisionAction(models.TextChoices):
     RETURN = "return", pgettext_lazy("audit action", "Report returned")
     UPDATE_FROM_REPORT = "update from report", pgettext_lazy("audit action",
                                                              "Updated from a report")
+    SUBMIT = "submit", pgettext_lazy("audit action", "Report submitted")
+    RESUBMIT = "resubmit", pgettext_lazy("audit action", "Report resubmitted")
+    APPROVE_STEP = "approve step", pgettext_lazy("audit action", "Extension step approved")
+    REJECT = "reject", pgettext_lazy("audit action", "Extension refused")
     SOLVE = "solve", pgettext_lazy("audit action", "Problem solved")
     ANSWER = "answer", pgettext_lazy("audit action", "Instruction answered")
     REQUEST_EXTENSION = "request extension", pgettext_lazy("audit action",

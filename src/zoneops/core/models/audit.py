@@ -39,18 +39,10 @@ class AuditAction(models.TextChoices):
     ESCALATE = "escalate", pgettext_lazy("audit action", "Escalated (overdue)")
     ESCALATE_LEVEL = "escalate level", pgettext_lazy("audit action", "Level raised")
     CAUSE_CLEARED = "cause cleared", pgettext_lazy("audit action", "Cause cleared")
-    # Recorded today by environment, voting and hazards services (which pass these same
-    # values); each module may move its own into an enum of its own.
+    # Recorded today by the environment and hazards services (which pass these same values);
+    # each module may move its own into an enum of its own, as voting has.
     SET_FACTORS = "set factors", pgettext_lazy("audit action", "Factors set")
     SET_FACTOR_UNITS = "set factor units", pgettext_lazy("audit action", "Factor units set")
-    IMPORT_ROLL = "import roll", pgettext_lazy("audit action", "Resident roll imported")
-    ISSUE_CODES = "issue codes", pgettext_lazy("audit action", "Voting codes issued")
-    PAPER_VOTER = "paper voter", pgettext_lazy("audit action", "Paper voter recorded")
-    PAPER_BALLOT = "paper ballot", pgettext_lazy("audit action", "Paper ballot entered")
-    CHECK = "check", pgettext_lazy("audit action", "Checked")
-    COUNT = "count", pgettext_lazy("audit action", "Votes counted")
-    CONFIRM_WINNERS = "confirm winners", pgettext_lazy("audit action", "Winners confirmed")
-    HAND_OVER = "hand over", pgettext_lazy("audit action", "Handed over")
     ASSESS = "assess", pgettext_lazy("audit action", "Hazard assessed")
 
 

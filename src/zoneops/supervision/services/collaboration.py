@@ -170,8 +170,8 @@ def decide_extension(actor: User, extension: Extension, *, approve: bool,
         else:
             extension.status, extension.step = Extension.Status.APPROVED, ""
     extension.save()
-    record(actor, "approve step" if approve else "reject", extension, before,
-           snapshot(extension), reason=note)
+    action = SupervisionAction.APPROVE_STEP if approve else SupervisionAction.REJECT
+    record(actor, action, extension, before, snapshot(extension), reason=note)
     node = extension.node
     if extension.status == Extension.Status.APPROVED:
         save_audited(actor, node, {"original_date": node.original_date or node.planned_date,

@@ -72,7 +72,7 @@ def submit_report(actor: User, item: Item, *, period: str, progress: int, summar
     if report is not None and report.status != Report.Status.RETURNED:
         raise ValidationError({"period": _("A report for %(period)s is already %(status)s.")
                                % {"period": period, "status": report.get_status_display()}})
-    action = "resubmit" if report is not None else "submit"
+    action = SupervisionAction.RESUBMIT if report is not None else SupervisionAction.SUBMIT
     report = save_audited(actor, report or Report(item=item, period=period), {
         "progress": progress, "summary": summary.strip(), "difficulties": difficulties.strip(),
         "funds_used": funds_used, "status": Report.Status.SUBMITTED, "submitted_by": actor,

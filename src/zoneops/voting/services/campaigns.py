@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zoneops.core.models import User
+from zoneops.core.models import AuditAction, User
 from zoneops.core.services import audit
 
 from .. import permissions as perm
@@ -150,7 +150,7 @@ def add_photo(actor: User, candidate: Candidate, *, upload: UploadedFile,
         fail("image", _("Only JPEG, PNG or WebP photos are accepted."))
     photo = CandidatePhoto(candidate=candidate, image=image, caption=caption[:200])
     photo.save()
-    audit.record(actor, "attach", candidate, None, {"attachment": photo.image.name})
+    audit.record(actor, AuditAction.ATTACH, candidate, None, {"attachment": photo.image.name})
     return photo
 
 

@@ -12,6 +12,7 @@ from zoneops.core.services import audit
 
 from .. import permissions as perm
 from .. import rules
+from ..audit import VotingAction
 from ..models import (
     Ballot,
     BallotChoice,
@@ -54,7 +55,7 @@ def count_votes(actor: User, campaign: Campaign) -> list[Result]:
         Result(campaign=campaign, candidate_id=s.option.id, online_votes=s.online,
                paper_votes=s.paper, rank=s.rank, computed_winner=s.winner,
                tie_broken=s.tie_broken) for s in standings)
-    audit.record(actor, "count", campaign, None, {
+    audit.record(actor, VotingAction.COUNT, campaign, None, {
         # Keys must not be names of the campaign's relations (see the audit history view).
         "counted_ballots": campaign.ballots.filter(status=Ballot.Status.VALID).count(),
         "winners": [s.option.number for s in standings if s.winner]})
@@ -93,7 +94,7 @@ def confirm_winners(actor: User, campaign: Campaign, *, winner_ids: Iterable[int
         r.confirmed_winner = r.candidate_id in chosen
     Result.objects.bulk_update(results, ["confirmed_winner"])
     number = {r.candidate_id: r.candidate.number for r in results}
-    audit.record(actor, "confirm winners", campaign,
+    audit.record(actor, VotingAction.CONFIRM_WINNERS, campaign,
                  {"winners": sorted(number[i] for i in computed)},
                  {"winners": sorted(number[i] for i in chosen)}, reason=reason.strip())
     return audit.save_audited(actor, campaign, {"phase": Campaign.Phase.CONFIRMED})

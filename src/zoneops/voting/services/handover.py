@@ -10,6 +10,7 @@ from zoneops.core.services import audit
 from zoneops.supervision import projects as supervision_projects
 
 from .. import permissions as perm
+from ..audit import VotingAction
 from ..models import (
     Campaign,
     Candidate,
@@ -43,6 +44,6 @@ def hand_over_winners(actor: User, campaign: Campaign, *, target: str) -> list[H
         hand_over = HandOver.objects.create(
             candidate=candidate, target=target, status=HandOver.Status.CREATED,
             item_ref=str(item.pk), item_url=supervision_projects.item_url(item))
-        audit.record(actor, "hand over", hand_over, None, audit.snapshot(hand_over))
+        audit.record(actor, VotingAction.HAND_OVER, hand_over, None, audit.snapshot(hand_over))
         done.append(hand_over)
     return done

@@ -12,6 +12,7 @@ from zoneops.core.services import audit
 
 from .. import idcard
 from .. import permissions as perm
+from ..audit import VotingAction
 from ..models import (
     Ballot,
     Campaign,
@@ -52,7 +53,8 @@ def register_paper_voter(actor: User, campaign: Campaign, *, id_number: str) -> 
     except IntegrityError:
         fail("id_number", _("This resident has already voted in this campaign."),
               "already_voted")
-    audit.record(actor, "paper voter", took_part, None, {"community": str(entry.community)})
+    audit.record(actor, VotingAction.PAPER_VOTER, took_part, None,
+                 {"community": str(entry.community)})
     return took_part
 
 
@@ -83,7 +85,7 @@ def enter_paper_ballot(actor: User, campaign: Campaign, *, community: Community,
     ballot = new_ballot(campaign, picks, channel=Participation.Channel.PAPER,
                          status=Ballot.Status.PENDING_CHECK, community=community,
                          entered_by=actor, paper_serial=serial)
-    audit.record(actor, "paper ballot", ballot, None,
+    audit.record(actor, VotingAction.PAPER_BALLOT, ballot, None,
                  {"community": str(community), "paper_serial": serial,
                   "choices": sorted(Candidate.objects.filter(pk__in=picks)
                                     .values_list("number", flat=True))})
@@ -100,6 +102,6 @@ def check_paper_ballot(actor: User, ballot: Ballot, *, accept: bool, reason: str
         fail("reason", _("Say why the entry is rejected."))
     return audit.save_audited(actor, ballot, {
         "status": Ballot.Status.VALID if accept else Ballot.Status.REJECTED,
-        "checked_by": actor}, reason=reason.strip(), action="check")
+        "checked_by": actor}, reason=reason.strip(), action=VotingAction.CHECK)
 
 

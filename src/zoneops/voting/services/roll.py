@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zoneops.core.models import Unit, User
+from zoneops.core.models import AuditAction, Unit, User
 from zoneops.core.services import audit
 
 from .. import codes
 from .. import permissions as perm
+from ..audit import VotingAction
 from ..models import (
     Campaign,
     Community,
@@ -77,7 +78,7 @@ def import_roll(actor: User, campaign: Campaign, *, rows: list[RollRow],
         community = known.get(r.community)
         if community is None:
             community = Community.objects.create(name=r.community, unit=new_units[r.community])
-            audit.record(actor, "create", community, None, audit.snapshot(community))
+            audit.record(actor, AuditAction.CREATE, community, None, audit.snapshot(community))
             known[r.community] = community
             created_communities += 1
         entries.append(RollEntry(campaign=campaign, id_hash=identity_hash(campaign, r.id_number),
@@ -85,7 +86,7 @@ def import_roll(actor: User, campaign: Campaign, *, rows: list[RollRow],
     RollEntry.objects.bulk_create(entries)
     counts = {"residents": len(entries), "communities": created_communities,
               "households": len({(e.community_id, e.household) for e in entries})}
-    audit.record(actor, "import roll", campaign, None, counts)
+    audit.record(actor, VotingAction.IMPORT_ROLL, campaign, None, counts)
     if dry_run:
         transaction.set_rollback(True)
     return counts
@@ -110,7 +111,7 @@ def issue_codes(actor: User, campaign: Campaign, *, rng: random.Random | None = 
         issued.append((communities[community_id], household, code))
     HouseholdCode.objects.bulk_create(rows)
     if issued:
-        audit.record(actor, "issue codes", campaign, None, {"households": len(issued)})
+        audit.record(actor, VotingAction.ISSUE_CODES, campaign, None, {"households": len(issued)})
     return issued
 
 
