@@ -103,6 +103,7 @@ def test_the_mn_total_slows_distributed_guessing_but_not_where_the_station_logs_
     assert g.wait("MN1", "172.16.9.9", 1001.1) > 0  # a new guesser: slowed down at once
     assert g.wait("MN1", A, 1001.1) == 0  # the station itself: not
     assert g.wait("MN2", "172.16.9.9", 1001.1) == 0
+    assert g.wrong_pw_seen("MN1") and not g.wrong_pw_seen("MN2")
 
 
 def test_failures_older_than_the_window_are_forgotten():

@@ -131,6 +131,10 @@ def test_an_address_guessing_over_many_mns_is_slowed_but_a_known_station_there_i
     assert known.answers(1)[0].cn == "9014"
     known.close()
     assert not AuditEntry.objects.filter(action=THROTTLED).exists()  # no station to audit
+    # The address's back-off is not blamed on the station whose MN the stranger named.
+    time.sleep(0.3)  # a few flushes of the counted rejects
+    assert guarded.gateway.stats.rejects["pw_backoff"] == 1
+    assert not RejectCount.objects.filter(code="pw_backoff").exists()
 
 
 def test_a_connection_that_never_authenticates_is_closed_whatever_it_sends(env):

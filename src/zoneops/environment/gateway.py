@@ -558,7 +558,8 @@ class Gateway:
             log.warning("%s: MN %r in password back-off for %.0f s more: not checked, "
                         "closing (further ones from there are counted for a minute)",
                         peer.address, packet.mn, wait)
-        sid = await self._station_of(packet.mn)
+        # Counted on the station too when its MN had wrong PWs (no look-up for random MNs).
+        sid = await self._station_of(packet.mn) if self.guard.wrong_pw_seen(packet.mn) else None
         if sid is not None:
             counted = self.unauthenticated_rejects.setdefault((sid, PW_BACKOFF), [0, ""])
             counted[0] += 1

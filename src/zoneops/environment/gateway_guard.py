@@ -183,6 +183,11 @@ class ConnectionGuard:
         self._trusted.pop((mn, address), None)
         self._trusted[(mn, address)] = now
 
+    def wrong_pw_seen(self, mn: str) -> bool:
+        """Whether a wrong PW for this MN was counted lately (so the MN is registered: an
+        unknown MN counts on its address only). Spares a look-up for each random MN."""
+        return bool(self._mn.get(mn))
+
     def _is_trusted(self, mn: str, address: str, now: float) -> bool:
         at = self._trusted.get((mn, address))
         return at is not None and now - at < TRUST_SECONDS
