@@ -18,6 +18,12 @@ failure is logged and (for a known MN) counted on the station as ``bad_pw``. A c
 trusts an MN + PW it has checked for ``recheck_credentials`` seconds (60), then checks it
 again: a changed password or a deactivated station takes effect on connected loggers too.
 
+The connection guard (gateway_guard.py, issue 17) caps connections in total and per address,
+closes a connection that has no right MN + PW ``auth_timeout`` seconds after it opened, and
+slows down password guessing (back-off per MN from one address, per address and per MN; the
+connection closed once a limit is reached); each refusal is counted by reason in ``Stats``
+and the ``counters:`` log line.
+
 Several gateway processes may listen on the same port (SO_REUSEPORT; ``--processes N``
 starts and watches them): ingest is idempotent, a batch locks its stations' rows, and each
 process's in-memory alarm state is checked against the row's version, so nothing assumes a
