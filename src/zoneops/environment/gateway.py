@@ -18,6 +18,12 @@ failure is logged and (for a known MN) counted on the station as ``bad_pw``. A c
 trusts an MN + PW it has checked for ``recheck_credentials`` seconds (60), then checks it
 again: a changed password or a deactivated station takes effect on connected loggers too.
 
+The connection guard (gateway_guard.py, issue 17) caps connections in total and per address,
+closes a connection that has no right MN + PW ``auth_timeout`` seconds after it opened, and
+slows down password guessing (back-off per MN from one address, per address and per MN; the
+connection closed once a limit is reached); each refusal is counted by reason in ``Stats``
+and the ``counters:`` log line.
+
 Several gateway processes may listen on the same port (SO_REUSEPORT; ``--processes N``
 starts and watches them): ingest is idempotent, a batch locks its stations' rows, and each
 process's in-memory alarm state is checked against the row's version, so nothing assumes a
@@ -51,6 +57,17 @@ from zoneops.hj212.split import SplitAssembler
 
 from .clock import SYSTEM, Clock
 from .convert import Upload, legacy_codes, readings_from_packet
+from .gateway_guard import (
+    CLOSED_PW_LIMIT,
+    PW_BACKOFF,
+    TIMEOUT_UNAUTHENTICATED,
+    ConnectionGuard,
+    GuardConfig,
+    Throttled,
+    fit_connections,
+    open_files_limit,
+    raise_open_files,
+)
 
 log = logging.getLogger("zoneops.gateway")
 
@@ -62,7 +79,16 @@ class GatewayConfig:
     idle_timeout: float = 300.0  # nothing at all received for this long: close
     frame_timeout: float = 30.0  # a started frame not finished in this long: close (slow)
     write_timeout: float = 10.0
-    max_connections: int = 5000
+    max_connections: int = 5000  # open at once (lowered to fit the open-file limit)
+    # Connection guard (issue 17, gateway_guard.py): connections from one address, seconds a
+    # connection may stay without a right MN + PW, and the failed-password throttle.
+    max_per_address: int = 1000
+    auth_timeout: float = 60.0
+    pw_failure_limit: int = 5
+    pw_failure_window: float = 900.0
+    pw_max_delay: float = 300.0
+    pw_answer_delay: float = 2.0  # a refusal past a limit is answered this late, then closed
+    stats_interval: float = 300.0  # how often the counters are logged (0: never)
     silence_interval: float = 30.0  # how often to run the no-data check (0: never)
     workers: int | None = None  # database threads; default 1 on SQLite, 4 otherwise
     # Only the processes of one `gateway --processes N` share a port (SO_REUSEPORT); a lone
@@ -120,6 +146,14 @@ def _reject(station_id: int, code: str, message: str, now: Any, count: int = 1) 
     record_reject(station_id, code, message, now=now, count=count)
 
 
+def _audit_throttled(station_id: int, key: str, address: str, failures: int,
+                     window: float) -> None:
+    from .services import record_gateway_throttle
+
+    record_gateway_throttle(station_id, key=key, address=address, failures=failures,
+                            window=window)
+
+
 def _bad_pw_station(mn: str) -> int | None:
     from .models import Station
 
@@ -167,6 +201,15 @@ class Gateway:
         self.unauthenticated_rejects: dict[tuple[int, str], list] = {}
         self._mn_cache: dict[str, int | None] = {}
         self._mn_cache_at = 0.0
+        cfg = self.config
+        cap = fit_connections(cfg.max_connections, open_files_limit())
+        if cap < cfg.max_connections:
+            log.warning("at most %s connections: the open-file limit allows no more "
+                        "(raise LimitNOFILE)", cap)
+        self.guard = ConnectionGuard(GuardConfig(
+            max_connections=cap, max_per_address=cfg.max_per_address,
+            pw_failure_limit=cfg.pw_failure_limit, pw_failure_window=cfg.pw_failure_window,
+            pw_max_delay=cfg.pw_max_delay))
 
     async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -184,6 +227,8 @@ class Gateway:
         if cfg.silence_interval > 0:
             self._spawn(self._silence_loop())
         self._spawn(self._flush_loop())
+        if cfg.stats_interval > 0:
+            self._spawn(self._stats_loop())
         port = self.server.sockets[0].getsockname()[1]
         log.info("HJ 212 gateway listening on %s:%s", cfg.host, port)
         return port
@@ -229,26 +274,33 @@ class Gateway:
                           writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")
         address = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+        host = str(peer[0]) if isinstance(peer, tuple) else str(peer)
         stats = self.stats
         task = asyncio.current_task()
         if task is not None:  # so stop() can end every connection cleanly
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         stats.connections += 1
-        stats.open += 1
-        if stats.open > self.config.max_connections:
-            log.warning("%s: too many connections (%s), closing", address, stats.open)
-            stats.open -= 1
-            writer.close()
+        refused = self.guard.open(host)
+        if refused is not None:
+            stats.reject(refused)
+            if self.guard.should_log(refused, host, time.monotonic()):
+                log.warning("%s: connection refused (%s; %s open, %s from this address); "
+                            "further ones from there are counted for a minute", address,
+                            refused, self.guard.open_total,
+                            self.guard.open_by_address.get(host, 0))
+            writer.transport.abort()
             return
+        stats.open += 1
         try:
-            await self._serve(reader, writer, address)
+            await self._serve(reader, writer, address, host)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         except Exception:  # noqa: BLE001 - one bad connection must not affect the others
             log.exception("%s: connection failed", address)
         finally:
             stats.open -= 1
+            self.guard.close(host)
             writer.close()
             try:
                 await asyncio.wait_for(writer.wait_closed(), 2)
@@ -256,14 +308,16 @@ class Gateway:
                 pass
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                     address: str) -> None:
+                     address: str, host: str = "") -> None:
         cfg = self.config
-        peer = _Peer(address)
+        peer = _Peer(address, host or address)
         reframer = Reframer()
         known: dict[tuple[str, str], tuple[int, float]] = {}  # (MN, PW) -> (station, when)
 
         def timed_out(why: str) -> None:
-            log.info("%s: %s connection timed out, closing", address, why)
+            if why != "unauthenticated" or self.guard.should_log(
+                    TIMEOUT_UNAUTHENTICATED, host, time.monotonic()):
+                log.info("%s: %s connection timed out, closing", address, why)
             self.stats.reject(f"timeout_{why}")
 
         watch = _Watchdog(cfg, writer.transport, timed_out)
@@ -294,14 +348,22 @@ class Gateway:
                     credentials = (packet.mn, packet.pw)
                     checked = known.get(credentials)
                     if checked is None or now - checked[1] > cfg.recheck_credentials:
+                        wait = self.guard.wait(packet.mn, peer.host, now)
+                        if wait > 0:  # password back-off: not checked; answered late, closed
+                            await self._answer(pending, writer)
+                            await self._backed_off(peer, packet, wait, writer)
+                            return
                         # Shielded: the check is shared with any connection asking the same.
                         sid, reason = await asyncio.shield(
                             self.authenticator.check(credentials))
                         if sid is None:
                             known.pop(credentials, None)
                             await self._answer(pending, writer)
-                            await self._unauthenticated(packet, reason, address, writer)
+                            if await self._unauthenticated(packet, reason, peer, writer):
+                                return  # a failed-password limit reached: closed
                             continue
+                        self.guard.succeeded(packet.mn, peer.host, now)
+                        watch.authenticated = True
                         known[credentials] = (sid, now)
                     else:
                         sid = checked[0]
@@ -464,18 +526,80 @@ class Gateway:
         await self.db(_reject, peer.station_id, "no_data_time",
                       f"CN {packet.cn} QN {packet.qn}: no DataTime", self.clock.now())
 
-    async def _unauthenticated(self, packet: Packet, reason: str, address: str,
-                               writer: asyncio.StreamWriter) -> None:
+    async def _unauthenticated(self, packet: Packet, reason: str, peer: _Peer,
+                               writer: asyncio.StreamWriter) -> bool:
+        """Answer a wrong MN or PW (9011) and count it; returns True when the failure
+        reached a failed-password limit: the answer was held back and the connection is to be
+        closed."""
+        address = peer.address
         self.stats.reject(reason)
         log.warning("%s: %s for MN %r (CN %s, QN %s): nothing stored", address, reason,
                     packet.mn, packet.cn, packet.qn)
+        sid = None
         if reason == "bad_pw":
             sid = await self.db(_bad_pw_station, packet.mn)
             if sid is not None:
                 await self.db(_reject, sid, reason, f"wrong PW from {address}",
                               self.clock.now())
+        now = self.clock.monotonic()
+        reached = self.guard.failed(packet.mn, peer.host, now,
+                                    known_mn=reason != "unknown_mn")
+        for throttled in reached:
+            await self._throttled(throttled, sid)
+        closing = self.guard.wait(packet.mn, peer.host, now) > 0
+        if closing:
+            self.stats.reject(CLOSED_PW_LIMIT)
+            await asyncio.sleep(self.config.pw_answer_delay)
         writer.write(request_answer(packet, 4 if reason == "unknown_mn" else 3))
         await self._drain(writer)
+        return closing
+
+    async def _backed_off(self, peer: _Peer, packet: Packet, wait: float,
+                          writer: asyncio.StreamWriter) -> None:
+        """An attempt during a password back-off: not checked, counted (on the station its
+        MN names, if any, with the other unauthenticated rejects), answered 9011 QnRtn=3 after
+        ``pw_answer_delay`` and the connection closed by the caller."""
+        self.stats.reject(PW_BACKOFF)
+        if self.guard.should_log(PW_BACKOFF, peer.host, time.monotonic()):
+            log.warning("%s: MN %r in password back-off for %.0f s more: not checked, "
+                        "closing (further ones from there are counted for a minute)",
+                        peer.address, packet.mn, wait)
+        # Counted on the station too when its MN had wrong PWs (no look-up for random MNs).
+        sid = await self._station_of(packet.mn) if self.guard.wrong_pw_seen(packet.mn) else None
+        if sid is not None:
+            counted = self.unauthenticated_rejects.setdefault((sid, PW_BACKOFF), [0, ""])
+            counted[0] += 1
+            counted[1] = f"{peer.address}: back-off {wait:.0f} s"[:300]
+        await asyncio.sleep(min(wait, self.config.pw_answer_delay))
+        writer.write(request_answer(packet, 3))
+        await self._drain(writer)
+
+    async def _throttled(self, throttled: Throttled, station_id: int | None) -> None:
+        """A failed-password limit reached: logged, and audited on the station when the MN
+        is registered."""
+        log.warning("%s failures for MN %r from %s (limit per %s): further attempts are "
+                    "slowed down", throttled.failures, throttled.mn, throttled.address,
+                    throttled.key)
+        if station_id is not None:
+            await self.db(_audit_throttled, station_id, throttled.key, throttled.address,
+                          throttled.failures, self.config.pw_failure_window)
+
+    async def _stats_loop(self) -> None:
+        """Log the counters (connections, packets, stored, every reject and refusal by
+        reason) now and then, when they changed."""
+        last = None
+        while True:
+            await asyncio.sleep(self.config.stats_interval)
+            line = self.counters()
+            if line != last:
+                log.info("counters: %s", line)
+                last = line
+
+    def counters(self) -> str:
+        s = self.stats
+        rejects = " ".join(f"{k}={v}" for k, v in sorted(s.rejects.items()))
+        return (f"connections={s.connections} open={s.open} packets={s.packets} "
+                f"stored={s.stored} answered={s.answered} rejects: {rejects or '-'}")
 
 
 _UPLOADS = frozenset({"2011", "2051", "2061", "2031"})
@@ -486,6 +610,7 @@ class _Peer:
     """What the gateway remembers about one connection."""
 
     address: str
+    host: str = ""  # the address without the port (what the connection guard keys on)
     station_id: int | None = None  # last station authenticated here (rejects count on it)
     rejects_in_a_row: int = 0
     logged: int = 0
@@ -560,7 +685,13 @@ class _Watchdog:
         self.last_data = time.monotonic()  # the loop's clock
         self.frame_started: float | None = None
         self.expired: str | None = None
-        self.handle = self.loop.call_at(self.last_data + config.idle_timeout, self._check)
+        # Without a right MN + PW by then, the connection ends whatever it sends.
+        self.authenticated = config.auth_timeout <= 0
+        self.auth_at = self.last_data + config.auth_timeout
+        first = self.last_data + config.idle_timeout
+        if not self.authenticated:
+            first = min(first, self.auth_at)
+        self.handle = self.loop.call_at(first, self._check)
 
     def saw_data(self, now: float, buffered: bool) -> None:
         self.last_data = now
@@ -576,12 +707,14 @@ class _Watchdog:
         idle_at = self.last_data + self.config.idle_timeout
         slow_at = (self.frame_started + self.config.frame_timeout
                    if self.frame_started is not None else math.inf)
-        if now >= slow_at or now >= idle_at:
-            self.expired = "slow" if now >= slow_at else "idle"
+        auth_at = math.inf if self.authenticated else self.auth_at
+        if now >= slow_at or now >= idle_at or now >= auth_at:
+            self.expired = ("unauthenticated" if now >= auth_at
+                            else "slow" if now >= slow_at else "idle")
             self.timed_out(self.expired)
             self.transport.abort()
         else:
-            self._arm(min(idle_at, slow_at))
+            self._arm(min(idle_at, slow_at, auth_at))
 
     def _arm(self, when: float) -> None:
         self.handle.cancel()
@@ -663,6 +796,7 @@ def tune_gc() -> None:
 
 def run(config: GatewayConfig) -> None:
     """Run until interrupted (the `zoneops gateway` command)."""
+    raise_open_files()  # up to the hard limit (systemd: LimitNOFILE)
     gateway = Gateway(config)
 
     async def main() -> None:

@@ -319,6 +319,19 @@ def check_silence(now: datetime | None = None) -> int:
     return alarms.check_silence(now or timezone.now())
 
 
+def record_gateway_throttle(station_id: int, *, key: str, address: str, failures: int,
+                            window: float) -> None:
+    """Audit that the gateway started slowing down password attempts for a station's MN
+    (``key``: "mn_address", "address" or "mn", the limit reached; see gateway_guard)."""
+    from .audit import EnvironmentAction
+
+    station = Station.objects.filter(pk=station_id).first()
+    if station is not None:
+        record("gateway", EnvironmentAction.GATEWAY_THROTTLED, station, None,
+               {"limit": key, "address": address, "failures": failures,
+                "window_seconds": window})
+
+
 # --- alarm rules -------------------------------------------------------------------------------
 
 def load_rules(actor: User | str, path: Path | str = DEFAULT_RULES) -> int:

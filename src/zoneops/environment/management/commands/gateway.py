@@ -27,12 +27,24 @@ class Command(BaseCommand):
                             help="seconds a connection trusts an MN + PW before checking again")
         parser.add_argument("--processes", type=int, default=1,
                             help="gateway processes sharing the port (e.g. one per core)")
+        # The connection guard (issue 17): each has an environment variable for its default.
+        guard = parser.add_argument_group(
+            "connection guard (per gateway process; environment variables in brackets)")
+        for flag, env, kind, default, text in _GUARD:
+            # A string default goes through `type` too: a bad variable is an argparse error.
+            guard.add_argument(flag, type=kind, default=os.environ.get(env, default),
+                               help=f"{text} [{env}, default {default}]")
         # Set by --processes for its own children only: they share the port.
         parser.add_argument("--shared-port", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, host, port, idle_timeout, frame_timeout, write_timeout,
                silence_interval, workers, processes, recheck_credentials, shared_port,
                **options):
+        guard = {flag[2:].replace("-", "_"): options[flag[2:].replace("-", "_")]
+                 for flag, *_rest in _GUARD}
+        for name, value in guard.items():
+            if value < 0 or (value == 0 and name not in _MAY_BE_ZERO):
+                raise CommandError(f"--{name.replace('_', '-')} must be positive")
         logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         if processes > 1:
@@ -46,6 +58,8 @@ class Command(BaseCommand):
                     str(silence_interval), "--recheck-credentials", str(recheck_credentials)]
             if workers:
                 argv += ["--workers", str(workers)]
+            for name, value in guard.items():
+                argv += [f"--{name.replace('_', '-')}", str(value)]
             run_processes(processes, argv)
             return
         try:
@@ -53,11 +67,33 @@ class Command(BaseCommand):
                               frame_timeout=frame_timeout, write_timeout=write_timeout,
                               silence_interval=silence_interval, workers=workers,
                               recheck_credentials=recheck_credentials,
-                              reuse_port=shared_port))
+                              reuse_port=shared_port, **guard))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise CommandError(_port_taken(host, port)) from None
             raise
+
+
+_GUARD = [
+    ("--max-connections", "GATEWAY_MAX_CONNECTIONS", int, "5000",
+     "connections open at once; lowered to fit the open-file limit (LimitNOFILE)"),
+    ("--max-per-address", "GATEWAY_MAX_PER_ADDRESS", int, "1000",
+     "connections open at once from one IP address"),
+    ("--auth-timeout", "GATEWAY_AUTH_TIMEOUT", float, "60",
+     "seconds a connection may stay open without a right MN + PW"),
+    ("--pw-failure-limit", "GATEWAY_PW_FAILURE_LIMIT", int, "5",
+     "wrong PWs for one MN from one address (x4 per address, x4 per MN) before back-off"),
+    ("--pw-failure-window", "GATEWAY_PW_FAILURE_WINDOW", float, "900",
+     "seconds over which wrong PWs are counted"),
+    ("--pw-max-delay", "GATEWAY_PW_MAX_DELAY", float, "300",
+     "longest back-off in seconds (it doubles from 2 s)"),
+    ("--pw-answer-delay", "GATEWAY_PW_ANSWER_DELAY", float, "2",
+     "seconds a refusal past a limit is held before its 9011 answer and the close"),
+    ("--stats-interval", "GATEWAY_STATS_INTERVAL", float, "300",
+     "seconds between log lines of the counters (0: never)"),
+]
+
+_MAY_BE_ZERO = {"pw_answer_delay", "stats_interval"}
 
 
 def _port_taken(host: str, port: int) -> str:
