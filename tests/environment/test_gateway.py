@@ -156,11 +156,15 @@ def test_garbage_and_fuzz_never_disturb_a_good_connection(env, gateway):
             except OSError:
                 pass
 
+    # The good logger signs in first: flipped bytes in the fuzz hit passwords too, and the
+    # gateway then slows that address down for every MN not yet seen there (gateway_guard).
+    good.send(frame(env.plant, T, {"a21028": 0.001}))
+    assert good.answers(1)[0].cn == "9014"
     threads = [threading.Thread(target=fuzz) for _ in range(3)]
     for t in threads:
         t.start()
     try:
-        for i in range(30):
+        for i in range(1, 30):
             good.send(frame(env.plant, T + timedelta(minutes=i), {"a21028": 0.001}))
             (answer,) = good.answers(1)
             assert answer.cn == "9014"
