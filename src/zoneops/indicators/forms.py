@@ -27,3 +27,12 @@ class ValueForm(forms.Form):
                                            help_text=_("As published; never derived from the "
                                                        "levels."))
     note = forms.CharField(label=_("note"), required=False, max_length=200)
+
+
+class BureauImportForm(forms.Form):
+    file = forms.FileField(label=_("The bureau's monthly sheet"),
+                           help_text=_(".xlsx, .xls, .csv or a table in .docx"))
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, required=False,
+                              help_text=_("Only when the sheet's title does not say it."))
+    month = forms.IntegerField(label=_("month"), min_value=1, max_value=12, required=False,
+                               help_text=_("Last month of the period: 2 for 1–2月."))

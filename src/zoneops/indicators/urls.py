@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.overview, name="indicators-overview"),
     path("<int:pk>/", views.indicator_detail, name="indicators-detail"),
     path("claims/", views.claims, name="indicators-claims"),
+    path("import/", views.bureau_import, name="indicators-import"),
 ]

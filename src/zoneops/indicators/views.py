@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions, selectors, services
 from .claims import TOLERANCE_PP, check_text
-from .forms import ClaimCheckForm, ValueForm
+from .forms import BureauImportForm, ClaimCheckForm, ValueForm
 from .models import Indicator
 
 
@@ -31,6 +32,32 @@ def claims(request: HttpRequest) -> HttpResponse:
     })
 
 
+def bureau_import(request: HttpRequest) -> HttpResponse:
+    """The bureau's monthly sheet: checked first (the plan, its flags, what is skipped), then
+    imported with the same file."""
+    from zoneops.core.imports import ProblemsError
+
+    from . import bureau_import as importer
+
+    if not permissions.can_manage_catalogue(request.user):
+        raise PermissionDenied
+    form = BureauImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = importer.parse(data["file"].read(), year=data["year"], month=data["month"])
+        if "commit" in request.POST and not plan.problems:
+            try:
+                written = importer.commit(request.user, plan, source=data["file"].name)
+            except (ProblemsError, ValidationError) as exc:
+                messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("%(n)s values of %(year)s-%(month)02d written")
+                                 % {"n": written, "year": plan.year, "month": plan.month})
+                return redirect(f"{reverse('indicators-overview')}?year={plan.year}")
+    return render(request, "indicators/import.html", {"form": form, "plan": plan})
+
+
 def overview(request: HttpRequest) -> HttpResponse:
     """The catalogue with each indicator's latest value of a year and its checks."""
     if not permissions.can_view_indicators(request.user):
@@ -40,6 +67,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("year: not a year in 2000–2100")
     return render(request, "indicators/overview.html", {
         "rows": selectors.overview(request.user, year), "year": year,
+        "can_import": permissions.can_manage_catalogue(request.user),
     })
 
 

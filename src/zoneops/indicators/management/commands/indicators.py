@@ -1,6 +1,7 @@
-"""`zoneops indicators check-claim --text TEXT` and `zoneops indicators aqi --in DAY.json`.
-
-Both print JSON on stdout and need no database."""
+"""`zoneops indicators check-claim --text TEXT` and `zoneops indicators aqi --in DAY.json`
+print JSON on stdout and need no database. `zoneops indicators import FILE [--year Y --month
+M] [--commit] [--as USER]` reads the statistics bureau's monthly sheet: a dry run that
+checks and lists, written only with --commit."""
 
 from __future__ import annotations
 
@@ -25,8 +26,17 @@ class Command(BaseCommand):
         aqi = sub.add_parser("aqi", help="IAQI/AQI of one day from a JSON file")
         aqi.add_argument("--in", dest="path", required=True,
                          help="DAY.json ('-' reads standard input)")
+        imp = sub.add_parser("import", help="the bureau's monthly sheet (dry run first)")
+        imp.add_argument("file")
+        imp.add_argument("--year", type=int, help="when the sheet's title does not say it")
+        imp.add_argument("--month", type=int, help="last month of the period (2 for 1–2月)")
+        imp.add_argument("--commit", action="store_true",
+                         help="write (without it: a dry run that checks)")
+        imp.add_argument("--as", dest="actor", default="admin", help="acting user's username")
 
     def handle(self, *args, action, **opts):
+        if action == "import":
+            return self._import(opts)
         if action == "check-claim":
             text = sys.stdin.read() if opts["text"] == "-" else opts["text"]
             result = {"claims": [claim.as_dict() for claim in check_text(text)]}
@@ -36,6 +46,38 @@ class Command(BaseCommand):
             except AqiInputError as exc:
                 raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps(result, ensure_ascii=False))
+
+    def _import(self, opts) -> None:
+        from pathlib import Path
+
+        from django.core.exceptions import PermissionDenied, ValidationError
+        from django.utils.translation import gettext as _
+
+        from zoneops.core.imports import ProblemsError
+        from zoneops.core.models import User
+
+        from ... import bureau_import
+
+        actor = User.objects.filter(username=opts["actor"], is_active=True).first()
+        if actor is None:
+            raise CommandError(_("no active user %(name)s (use --as)") % {"name": opts["actor"]})
+        path = Path(opts["file"])
+        if not path.is_file():
+            raise CommandError(_("%(file)s: no such file") % {"file": path})
+        plan = bureau_import.parse(path.read_bytes(), year=opts["year"], month=opts["month"])
+        if plan.problems:
+            raise CommandError("\n".join(str(p) for p in plan.problems))
+        for line in bureau_import.describe(plan):
+            self.stdout.write(line)
+        if not opts["commit"]:
+            self.stdout.write(_("dry run: nothing written (add --commit)"))
+            return
+        try:
+            written = bureau_import.commit(actor, plan, source=path.name)
+        except (ProblemsError, ValidationError, PermissionDenied) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(_("%(n)s values of %(year)s-%(month)02d written")
+                          % {"n": written, "year": plan.year, "month": plan.month})
 
     @staticmethod
     def _read_day(path: str):
