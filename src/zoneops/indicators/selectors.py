@@ -87,3 +87,24 @@ def overview(user: User, year: int) -> list[Row]:
         rows.append(Row(indicator, latest, label, progress(indicator, year), level_rate, flagged,
                         [m.label for m in single_months(indicator, year) if m.falls]))
     return rows
+
+
+def trends(user: User, year: int, *, limit: int = 4) -> list[dict]:
+    """Single months this year against last year for the first cumulative indicators, as
+    the leader's screen charts them (values in the indicator's unit; None where unknown)."""
+    out = []
+    for indicator in indicators(user):
+        if indicator.accumulation != Indicator.Accumulation.CUMULATIVE:
+            continue
+        series = {}
+        for y in (year - 1, year):
+            months = {m.month: m.value for m in single_months(indicator, y)}
+            series[y] = [None if months.get(m) is None else float(months[m])
+                         for m in range(2, 13)]
+        out.append({"name": f"{indicator.name}（{indicator.unit}）",
+                    "labels": ["1–2月", *[f"{m}月" for m in range(3, 13)]],
+                    "last": series[year - 1], "this": series[year],
+                    "last_label": str(year - 1), "this_label": str(year)})
+        if len(out) == limit:
+            break
+    return out

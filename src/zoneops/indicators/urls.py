@@ -7,4 +7,5 @@ urlpatterns = [
     path("<int:pk>/", views.indicator_detail, name="indicators-detail"),
     path("claims/", views.claims, name="indicators-claims"),
     path("import/", views.bureau_import, name="indicators-import"),
+    path("screen/", views.screen, name="indicators-screen"),
 ]

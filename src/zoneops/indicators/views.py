@@ -58,6 +58,28 @@ def bureau_import(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/import.html", {"form": form, "plan": plan})
 
 
+def screen(request: HttpRequest) -> HttpResponse:
+    """The leader's screen (1920×1080): a card per indicator (cumulative value, official
+    rate, 时序进度), monthly trends against last year, and the open alerts; refreshes itself
+    every five minutes, with nothing loaded from outside."""
+    from zoneops.core import permissions as core_perm
+    from zoneops.core.models import Alert
+
+    if not permissions.can_view_indicators(request.user):
+        raise PermissionDenied
+    year = _year(request)
+    if year is None:
+        return HttpResponseBadRequest("year: not a year in 2000–2100")
+    open_alerts = (core_perm.ALERTS.restrict(request.user, "view")
+                   .exclude(status=Alert.Status.CLOSED).order_by("-level", "-raised_at"))
+    return render(request, "indicators/screen.html", {
+        "rows": selectors.overview(request.user, year), "year": year,
+        "trends": selectors.trends(request.user, year),
+        "alerts": open_alerts[:8], "alert_count": open_alerts.count(),
+        "now": timezone.localtime(),
+    })
+
+
 def overview(request: HttpRequest) -> HttpResponse:
     """The catalogue with each indicator's latest value of a year and its checks."""
     if not permissions.can_view_indicators(request.user):
