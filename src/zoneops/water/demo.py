@@ -157,7 +157,7 @@ def data(start: datetime, days: float, night: datetime | None) -> dict:
                     gaps=(Gap("S7", 30, 2, flag="M"),))
 
 
-def uploads(doc: dict) -> dict[str, dict[str, dict[str, tuple[float, str]]]]:
+def uploads(doc: dict, mn_of=None) -> dict[str, dict[str, dict[str, tuple[float, str]]]]:
     """Per station MN, per time (ISO), the HJ 212 values to send: w codes, and at the plant
     the e1xxyy (inlet) and e2xxyy (outlet) process codes in one upload."""
     w_of = {field: code for code, field in FACTORS.items()}
@@ -166,7 +166,7 @@ def uploads(doc: dict) -> dict[str, dict[str, dict[str, tuple[float, str]]]]:
     out: dict[str, dict[str, dict]] = {}
     for row in doc["series"]:
         code = row["point"]
-        values = out.setdefault(station_mn(code), {}).setdefault(row["time"], {})
+        values = out.setdefault((mn_of or station_mn)(code), {}).setdefault(row["time"], {})
         if code in PLANT:
             side = "1" if code == "P-in" else "2"
             for field, q in process.items():

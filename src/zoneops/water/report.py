@@ -165,9 +165,9 @@ def monthly_docx(data: dict) -> bytes:
 
     doc = Document()
     doc.add_heading(_title(data), level=1)
-    doc.add_paragraph(_("Period: %(start)s to %(end)s. Loads are sums of hourly loads (flow × "
-                        "concentration); days with less than 75 %% of their hours measured "
-                        "have no load.") % {"start": data["start"], "end": data["end"]})
+    doc.add_paragraph(_("Period: %(start)s to %(end)s. Loads are sums of hourly loads (flow "
+                        "× concentration); a day with less than three quarters of its hours "
+                        "measured has no load.") % {"start": data["start"], "end": data["end"]})
     if data["counts"]:
         doc.add_paragraph("; ".join(f"{k}: {v}" for k, v in data["counts"]))
     for heading, head, rows in tables_of(data):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,6 +100,7 @@ def status_data(user, until: datetime) -> dict[str, Any]:
             "points": points, "anomalies": anomalies, "gaps": gaps[:50]}
 
 
+@require_GET
 def chain(request: HttpRequest) -> HttpResponse:
     _require(request)
     try:
@@ -115,6 +117,7 @@ def chain(request: HttpRequest) -> HttpResponse:
     })
 
 
+@require_GET
 def status(request: HttpRequest) -> JsonResponse:
     _require(request)
     try:
@@ -131,6 +134,7 @@ def _days_param(request: HttpRequest, default: int = 7) -> int:
     return int(text)
 
 
+@require_GET
 def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
     point = _point(request, pk)
     try:
@@ -157,6 +161,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@require_GET
 def series(request: HttpRequest, pk: int) -> JsonResponse:
     """Hourly load, expected load and residual per pollutant, concentrations and the limits
     (for the point page's charts)."""
@@ -180,6 +185,7 @@ def series(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(out)
 
 
+@require_GET
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The point's hourly loads as CSV (gaps left empty, never zero)."""
     point = _point(request, pk)
@@ -211,6 +217,7 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_GET
 def balance_table(request: HttpRequest) -> HttpResponse:
     """The daily balance: per node, day and pollutant, measured against expected."""
     _require(request)
@@ -242,6 +249,7 @@ def _month(request: HttpRequest) -> tuple[int, int]:
     return year, month
 
 
+@require_GET
 def monthly(request: HttpRequest) -> HttpResponse:
     _require(request)
     try:
@@ -253,6 +261,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
                                                   "month": f"{year:04d}-{month:02d}"})
 
 
+@require_GET
 def monthly_xlsx(request: HttpRequest) -> HttpResponse:
     _require(request)
     try:
@@ -266,6 +275,7 @@ def monthly_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_GET
 def monthly_docx(request: HttpRequest) -> HttpResponse:
     _require(request)
     try:
