@@ -92,3 +92,14 @@ def test_river_sections_daily_and_monthly_class() -> None:
     assert month["month"] == "2026-12" and month["means"]["COD"] == pytest.approx(17.6667,
                                                                                     abs=1e-3)
     assert (month["class"], month["meets"], month["days"]) == ("III", True, 3)
+
+
+def test_today_is_balanced_over_its_hours_so_far() -> None:
+    doc = simulate(sources=3, networks=1, days=2.5, seed=4, step_minutes=60,
+                   discharges=(Discharge("N1", 48 + 1, 4, cod_kg_h=15.0),))
+    t = tables(parse_chain(doc, set_names()))
+    today = daily_rows(t, "N1")[2]
+    assert today["hours"] == 12
+    cod = today["pollutants"]["COD"]
+    assert cod["within"] is False and cod["residual_kg"] == pytest.approx(60.0, rel=0.15)
+    assert cod["load_kg"] is None  # 12 of 24 hours: no day's load yet

@@ -104,7 +104,8 @@ def hourly_rows(t: Tables, point_id: str) -> list[dict]:
 
 def daily_rows(t: Tables, point_id: str) -> list[dict]:
     """One row per local day and pollutant: load (kg/d), coverage, and for a node the load
-    expected from upstream, the residual and whether it is within the tolerance."""
+    expected from upstream, the residual and whether it is within the tolerance. The balance
+    of a day the data covers only in part (today) is judged over its hours so far."""
     if t.grid.hours == 0:
         return []
     i = t.index(point_id)
@@ -127,8 +128,9 @@ def daily_rows(t: Tables, point_id: str) -> list[dict]:
                     "within": None}
             if t.has_upstream[i]:
                 both = valid & np.isfinite(exp)
-                if both.sum() / 24.0 >= t.settings.min_coverage:
-                    scale = 24.0 / both.sum()
+                # Judged over the day's hours inside the data (today: its hours so far).
+                if both.sum() / hours_in[d] >= t.settings.min_coverage:
+                    scale = hours_in[d] / both.sum()
                     m, e = float(load[both].sum()) * scale, float(exp[both].sum()) * scale
                     cell.update(expected_kg=_num(e), residual_kg=_num(m - e))
                     if e > 0:
