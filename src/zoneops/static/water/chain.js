@@ -32,11 +32,11 @@
         cols[kind === "river" && p.downstream ? 4 : COLUMNS[kind]].push(p);
       });
     }
-    const height = Math.max(...cols.map(c => c.length), 1) * 58 + 30;
+    const height = Math.max(...cols.map(c => c.length), 1) * 62 + 30;
     const pos = {};
     cols.forEach((col, c) => {
       const gap = height / (col.length + 1);
-      col.forEach((p, i) => { pos[p.code] = {x: 20 + c * 175, y: gap * (i + 1) - 22}; });
+      col.forEach((p, i) => { pos[p.code] = {x: 16 + c * 182, y: gap * (i + 1) - 25}; });
     });
     return {pos, height};
   }
@@ -44,14 +44,14 @@
   function drawSchematic() {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     const {pos, height} = layout(status.points);
-    svg.setAttribute("viewBox", `0 0 1080 ${height}`);
+    svg.setAttribute("viewBox", `0 0 1120 ${height}`);
     svg.setAttribute("height", String(height));
     for (const p of status.points) {
       if (!p.downstream || !pos[p.downstream]) { continue; }
       const a = pos[p.code], b = pos[p.downstream];
-      svg.appendChild(el("line", {class: "edge", x1: a.x + 140, y1: a.y + 22, x2: b.x, y2: b.y + 22, "marker-end": "url(#arrow)"}));
+      svg.appendChild(el("line", {class: "edge", x1: a.x + 150, y1: a.y + 25, x2: b.x, y2: b.y + 25, "marker-end": "url(#arrow)"}));
       if (p.travel_minutes) {
-        svg.appendChild(el("text", {class: "small", x: (a.x + 140 + b.x) / 2 - 10, y: (a.y + b.y) / 2 + 18}, `${Math.round(p.travel_minutes)} ${config.labels.travel}`));
+        svg.appendChild(el("text", {class: "small", x: (a.x + 150 + b.x) / 2 - 12, y: (a.y + b.y) / 2 + 20}, `${Math.round(p.travel_minutes)} ${config.labels.travel}`));
       }
     }
     const defs = el("defs");
@@ -63,13 +63,13 @@
       const at = pos[p.code];
       const link = el("a", {href: p.url});
       const g = el("g", {class: `node state-${p.state}`, "data-point": p.code, "data-state": p.state, "data-testid": `node-${p.code}`, transform: `translate(${at.x},${at.y})`});
-      g.appendChild(el("rect", {width: 140, height: 44, class: `state-${p.state}`, stroke: COLOURS[p.state]}));
-      g.appendChild(el("text", {x: 6, y: 15}, `${p.code} ${p.name}`.slice(0, 20)));
+      g.appendChild(el("rect", {width: 150, height: 50, class: `state-${p.state}`, stroke: COLOURS[p.state]}));
+      g.appendChild(el("text", {x: 6, y: 15}, `${p.code} ${p.name}`.slice(0, 12)));
       const latest = p.latest || {};
       const line = p.monitored ? `${fmt(latest.flow_l_s, 1)} L/s · COD ${fmt(latest.cod_kg_h, 2)} kg/h` : config.labels.no_monitor;
-      g.appendChild(el("text", {class: "small", x: 6, y: 31}, line));
+      g.appendChild(el("text", {class: "small", x: 6, y: 30}, line));
       if (latest.residual_kg_h !== null && latest.residual_kg_h !== undefined) {
-        g.appendChild(el("text", {class: "small", x: 6, y: 41}, `Δ ${fmt(latest.residual_kg_h, 2)} kg/h`));
+        g.appendChild(el("text", {class: "small", x: 6, y: 44}, `Δ ${fmt(latest.residual_kg_h, 2)} kg/h`));
       }
       const title = el("title", {}, `${p.kind_label} · ${p.name}${latest.time ? " · " + latest.time : ""}`);
       g.appendChild(title);
