@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_chain_page_shows_the_night_discharge(page, site, gateway):  # noqa: F811
-    sent = site.zoneops("water", "simulate", "--port", str(gateway), "--days", "3")
+    sent = site.zoneops("water", "simulate", "--port", str(gateway), "--days", "3",
+                        "--raise-alerts")
     assert "uploads sent and acknowledged" in sent
     login(page, "duty", DEMO_PASSWORD)
     page.goto("/water/")
@@ -40,6 +41,9 @@ def test_the_chain_page_shows_the_night_discharge(page, site, gateway):  # noqa:
     screenshot(page, "water-point")
     page.goto("/water/balance/")
     assert page.locator("[data-testid=balance-table] tr[data-point=N2][data-within=no]").count()
+    # The finding is an alert in the core loop, for the duty officer to take up.
+    page.goto("/alerts/")
+    assert "污水链路 N2：COD 不明来源负荷" in page.locator("body").inner_text()
 
 
 def test_an_enterprise_contact_sees_its_own_point(page, site):

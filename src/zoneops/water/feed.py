@@ -51,10 +51,27 @@ async def _send(loggers: list[WaterLogger], start: datetime, count: int, pace: f
     return sum(lg.stats.acked for lg in loggers)
 
 
+def raise_recent(until: datetime, hours: int = 72) -> int:
+    """Balance the stored chain over the ``hours`` before ``until`` and raise (or refresh)
+    each anomaly as a core alert; returns how many."""
+    from .balance import balance, parse_chain
+    from .balance.limits import set_names
+    from .selectors import chain_document
+    from .services import raise_alerts
+
+    chain = parse_chain(chain_document(until - timedelta(hours=hours), until), set_names())
+    found = balance(chain)
+    raise_alerts(found)
+    return len(found)
+
+
 def run_simulation(*, host: str, port: int, days: int, pace: float = 0.0,
-                   live: bool = False, now: datetime | None = None) -> int:
+                   live: bool = False, now: datetime | None = None,
+                   alerts: bool = False) -> int:
     """Send ``days`` of history up to the last full hour (with last night's discharge into
-    N2), then, with ``live``, each hour as it ends. Returns the uploads acknowledged."""
+    N2), then, with ``live``, each hour as it ends; with ``alerts``, balance the last three
+    days after each and raise the anomalies as core alerts. Returns the uploads
+    acknowledged."""
     if not 1 <= days <= 60:
         raise ValueError("--days: from 1 to 60")
     now = (now or timezone.now()).astimezone(BEIJING)
@@ -66,6 +83,8 @@ def run_simulation(*, host: str, port: int, days: int, pace: float = 0.0,
     done = now.replace(minute=0, second=0, microsecond=0)
     hours = int((done - start).total_seconds() // 3600)
     acked = asyncio.run(_send(loggers, start, hours, pace))
+    if alerts:
+        raise_recent(done)
     while live:
         following = done + timedelta(hours=1)
         wait = (following - timezone.now().astimezone(BEIJING)).total_seconds() + 5
@@ -77,6 +96,8 @@ def run_simulation(*, host: str, port: int, days: int, pace: float = 0.0,
             lg.stats.acked = 0
         acked += asyncio.run(_send(loggers, done, 1, 0.0))
         done = following
+        if alerts:
+            raise_recent(done)
         if (done - start).days >= span:
             break
     return acked

@@ -143,18 +143,26 @@ class Window:
                    default=0)
 
     def latest(self, code: str) -> dict:
-        """The point's last hour with a COD load: time, flow, COD concentration and load."""
-        from .balance.tables import hourly_rows
+        """The point's last hour with a COD load or concentration: time, flow, COD
+        concentration, load and residual against upstream."""
+        import numpy as np
 
-        if self.tables is None or not self.tables.grid.hours:
+        t = self.tables
+        if t is None or not t.grid.hours:
             return {}
-        for row in reversed(hourly_rows(self.tables, code)):
-            cod = row["pollutants"]["COD"]
-            if cod["load_kg_h"] is not None or cod["conc_mg_l"] is not None:
-                return {"time": row["time"].strftime("%Y-%m-%d %H:%M"),
-                        "flow_l_s": row["flow_l_s"], "cod_mg_l": cod["conc_mg_l"],
-                        "cod_kg_h": cod["load_kg_h"], "residual_kg_h": cod["residual_kg_h"]}
-        return {}
+        i = t.index(code)
+        cod = t.grid.pollutants["COD"]
+        seen = np.flatnonzero(np.isfinite(cod.load[i]) | np.isfinite(cod.conc[i]))
+        if not len(seen):
+            return {}
+        h = int(seen[-1])
+
+        def value(x: float) -> float | None:
+            return round(float(x), 3) if np.isfinite(x) else None
+
+        return {"time": t.hour(h).strftime("%Y-%m-%d %H:%M"), "flow_l_s": value(cod.flow[i, h]),
+                "cod_mg_l": value(cod.conc[i, h]), "cod_kg_h": value(cod.load[i, h]),
+                "residual_kg_h": value(cod.load[i, h] - t.expected["COD"][i, h])}
 
 
 def visible_codes(user) -> set[str]:

@@ -71,6 +71,8 @@ class Command(BaseCommand):
                          help="seconds between the history's uploads")
         sim.add_argument("--live", action="store_true",
                          help="then send each hour's data as the hour ends, until stopped")
+        sim.add_argument("--raise-alerts", action="store_true",
+                         help="after each send, balance the last 72 hours and raise alerts")
 
     def handle(self, *args, action, out=None, **opts):
         if action == "simulate":
@@ -78,7 +80,8 @@ class Command(BaseCommand):
 
             try:
                 sent = run_simulation(host=opts["host"], port=opts["port"], days=opts["days"],
-                                      pace=opts["pace"], live=opts["live"])
+                                      pace=opts["pace"], live=opts["live"],
+                                      alerts=opts["raise_alerts"])
             except ValueError as exc:
                 raise CommandError(str(exc), returncode=2) from exc
             self.stdout.write(f"{sent} hourly uploads sent and acknowledged\n")
