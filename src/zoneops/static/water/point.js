@@ -2,6 +2,7 @@
 // the flow-weighted concentration against the point's limit, per pollutant. Gaps stay gaps.
 (function () {
   const url = JSON.parse(document.getElementById("series-url").textContent);
+  const labels = JSON.parse(document.getElementById("chart-labels").textContent);
   const loadChart = echarts.init(document.getElementById("chart-load"));
   const concChart = echarts.init(document.getElementById("chart-conc"));
   let data = null, pollutant = "COD";
@@ -9,10 +10,10 @@
     const s = data.pollutants[pollutant];
     const times = data.times;
     const pairs = values => times.map((t, i) => [t, values[i]]);
-    const series = [{name: "kg/h", type: "line", showSymbol: false, connectNulls: false, data: pairs(s.load_kg_h)}];
+    const series = [{name: `${labels.load} kg/h`, type: "line", showSymbol: false, connectNulls: false, data: pairs(s.load_kg_h)}];
     if (s.expected_kg_h.some(v => v !== null)) {
-      series.push({name: "expected", type: "line", showSymbol: false, lineStyle: {type: "dashed"}, data: pairs(s.expected_kg_h)});
-      series.push({name: "residual", type: "bar", data: pairs(s.residual_kg_h), itemStyle: {color: "#dc2626"}});
+      series.push({name: labels.expected, type: "line", showSymbol: false, lineStyle: {type: "dashed"}, data: pairs(s.expected_kg_h)});
+      series.push({name: labels.residual, type: "bar", data: pairs(s.residual_kg_h), itemStyle: {color: "#dc2626"}});
     }
     loadChart.setOption({title: {text: `${pollutant} kg/h`, left: 8, textStyle: {fontSize: 13}}, tooltip: {trigger: "axis"},
       legend: {top: 4, right: 8}, grid: {left: 50, right: 30, top: 40, bottom: 30},
@@ -21,7 +22,7 @@
     concChart.setOption({title: {text: `${pollutant} mg/L`, left: 8, textStyle: {fontSize: 13}}, tooltip: {trigger: "axis"},
       grid: {left: 50, right: 60, top: 40, bottom: 30}, xAxis: {type: "category", data: times}, yAxis: {type: "value"},
       series: [{type: "line", showSymbol: false, data: pairs(s.conc_mg_l),
-        markLine: limit ? {symbol: "none", data: [{yAxis: limit, label: {formatter: `${limit}`}, lineStyle: {color: "#dc2626", type: "dashed"}}]} : undefined}],
+        markLine: limit ? {symbol: "none", data: [{yAxis: limit, label: {formatter: `${labels.limit} ${limit}`}, lineStyle: {color: "#dc2626", type: "dashed"}}]} : undefined}],
       animation: false}, true);
     const box = document.getElementById("chart-load");
     box.dataset.pollutant = pollutant;
