@@ -138,3 +138,15 @@ def test_enterprise_report_holds_only_its_points(wc) -> None:
     book = load_workbook(io.BytesIO(client.get("/water/report.xlsx?month=2026-12").content))
     codes = [row[0].value for row in book.worksheets[0].iter_rows(min_row=4)]
     assert codes == ["S1"]
+
+
+def test_the_points_scope_agrees_with_itself(wc) -> None:
+    from tests.core.test_scope import assert_agrees
+    from zoneops.water.models import WaterPoint
+    from zoneops.water.permissions import POINTS
+
+    assert_agrees(POINTS, list(wc.world.users.values()), list(WaterPoint.objects.all()))
+    seen = {u: set(POINTS.restrict(wc.world.users[u], "view").values_list("code", flat=True))
+            for u in ("staff_a", "staff_a1", "enterprise_a", "office")}
+    assert seen["staff_a"] == {"S1"} and seen["enterprise_a"] == {"S1"}
+    assert seen["staff_a1"] == set() and len(seen["office"]) == 8
