@@ -15,6 +15,7 @@ urlpatterns = [
     path("environment/", include("zoneops.environment.urls")),
     path("voting/", include("zoneops.voting.urls")),  # staff pages
     path("hazards/", include("zoneops.hazards.urls")),
+    path("water/", include("zoneops.water.urls")),
     path("vote/", include("zoneops.voting.public_urls")),  # residents: public, no login
     path("indicators/", include("zoneops.indicators.urls")),
     path("rights/", include("zoneops.rights.urls")),

@@ -14,17 +14,17 @@ from .conftest import login, screenshot
 pytestmark = pytest.mark.browser
 
 BASE_NAV = ["home", "alert-list", "map", "supervision:item-list", "supervision:dashboard",
-            "environment-watch", "hazards-unit-list", "rights-holdings", "indicators-claims",
-            "unit-list", "enterprise-list"]
-WITH_VOTING = BASE_NAV[:7] + ["voting-campaign-list"] + BASE_NAV[7:]
+            "environment-watch", "water-chain", "hazards-unit-list", "rights-holdings",
+            "indicators-claims", "unit-list", "enterprise-list"]
+WITH_VOTING = BASE_NAV[:8] + ["voting-campaign-list"] + BASE_NAV[8:]
 NAV_BY_USER = {
     "admin": WITH_VOTING + ["user-list", "audit-list"],
     "office": WITH_VOTING,
     "leader": WITH_VOTING,
     "unit": BASE_NAV,
     "duty": WITH_VOTING,
-    "enterprise": ["home", "alert-list", "environment-watch", "hazards-unit-list",
-                   "rights-holdings", "enterprise-list"],
+    "enterprise": ["home", "alert-list", "environment-watch", "water-chain",
+                   "hazards-unit-list", "rights-holdings", "enterprise-list"],
 }
 
 

@@ -120,3 +120,26 @@ def test_records_feed_the_engine_and_anomalies_become_alerts(world) -> None:
     assert "N2 received 2" in alert.detail and alert.data["end"] == "2026-12-09T05:00:00+08:00"
     raise_alerts(anomalies)  # the same cause again: refreshed, not duplicated
     assert Alert.objects.filter(module="water").count() == len(anomalies)
+
+
+def test_import_places_points_on_the_map(world, tmp_path) -> None:
+    book = Workbook()
+    for row in (["编号", "名称", "类型", "纬度", "经度"], ["N1", "一号井", "管网", 30.71, 120.95],
+                ["N2", "二号井", "管网", 95, "东"]):
+        book.active.append(row)
+    path = tmp_path / "map.xlsx"
+    book.save(path)
+    with pytest.raises(ValidationError) as caught:
+        import_points(world.users["admin"], str(path))
+    assert caught.value.messages == ["Sheet!D3（纬度）：应在 -90 至 90 之间。",
+                                     "Sheet!E3（经度）：必须是数字。"]
+    book.active.delete_rows(3)
+    book.save(path)
+    (n1,) = import_points(world.users["admin"], str(path))
+    assert n1.location() == (30.71, 120.95)
+    # A sheet without the columns leaves the location as it is.
+    book.active.delete_cols(4, 2)
+    book.save(path)
+    import_points(world.users["admin"], str(path))
+    n1.refresh_from_db()
+    assert n1.location() == (30.71, 120.95)

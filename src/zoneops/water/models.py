@@ -4,6 +4,7 @@ balance itself stays in the pure ``balance`` package; these rows only feed it.""
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,11 @@ class WaterPoint(models.Model):
     limit_set = models.CharField(_("limit set"), max_length=64, blank=True)
     # The park's own 纳管 contract: pollutant → mg/L.
     limits = models.JSONField(_("contract limits (mg/L)"), default=dict, blank=True)
+    # Where the point is on the park map (WGS-84); none: the station's location, if any.
+    latitude = models.FloatField(_("latitude (WGS-84)"), null=True, blank=True,
+                                 validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(_("longitude (WGS-84)"), null=True, blank=True,
+                                  validators=[MinValueValidator(-180), MaxValueValidator(180)])
 
     class Meta:
         ordering = ["code"]
@@ -44,6 +50,14 @@ class WaterPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def location(self) -> tuple[float, float] | None:
+        """(latitude, longitude): the point's own, else its station's."""
+        if self.latitude is not None and self.longitude is not None:
+            return self.latitude, self.longitude
+        if self.station_id is not None:
+            return self.station.latitude, self.station.longitude
+        return None
 
     def as_chain_point(self) -> dict:
         """This point as the balance engine's input."""

@@ -5,7 +5,8 @@ Columns (first row, Chinese or English headers): 编号/code, 名称/name, 类�
 network, plant_inlet, plant_outlet, outfall, river or 排放源/管网/进水口/出水口/排污口/断面),
 下游/downstream (a code in the sheet or already registered), 流经时间/travel_minutes,
 监测站/station (MN), 企业/enterprise (name or credit code), 责任单位/unit, 目标类别/
-target_class, 限值标准/limit_set.
+target_class, 限值标准/limit_set, 纬度/latitude and 经度/longitude (WGS-84, where the point is
+drawn on the park map when it has no station).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ SPEC = TableSpec({
     "downstream": ("下游", "downstream"), "travel_minutes": ("流经时间", "travel_minutes"),
     "station": ("监测站", "station"), "enterprise": ("企业", "enterprise"),
     "unit": ("责任单位", "unit"), "target_class": ("目标类别", "target_class"),
-    "limit_set": ("限值标准", "limit_set"),
+    "limit_set": ("限值标准", "limit_set"), "latitude": ("纬度", "latitude"),
+    "longitude": ("经度", "longitude"),
 }, required=("code", "name", "kind"), anchors=("code", "name"), scan_rows=1, sections=False)
 KIND_NAMES = {"排放源": "source", "管网": "network", "进水口": "plant_inlet",
               "出水口": "plant_outlet", "排污口": "outfall", "断面": "river"}
@@ -51,6 +53,18 @@ def _row(row: Any, units: dict, problems: list[Problem]) -> dict[str, Any]:
         item["travel_minutes"] = float(cells.get("travel_minutes") or 0)
     except ValueError:
         problems.append(row.problem("travel_minutes", N_("Must be a number.")))
+    for col, bound in (("latitude", 90), ("longitude", 180)):
+        text = cells.get(col, "")
+        if not text:
+            continue  # left as it is
+        try:
+            item[col] = float(text)
+        except ValueError:
+            problems.append(row.problem(col, N_("Must be a number.")))
+            continue
+        if not -bound <= item[col] <= bound:
+            problems.append(row.problem(col, N_("Must be from -%(bound)s to %(bound)s."),
+                                        bound=bound))
     finders = (
         ("station", N_("No station “%(value)s”."),
          lambda t: Station.objects.filter(mn=t).first()),

@@ -8,13 +8,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zoneops.core import permissions as perm
-from zoneops.core.models import Alert, User
+from zoneops.core.models import Alert, Role, User
 from zoneops.core.services.alerts import Raise, apply_causes
 from zoneops.core.services.audit import save_audited
+from zoneops.core.services.notify import notify
 
 from .balance import Anomaly, ChainError, parse_chain
 from .balance.limits import set_names
@@ -22,7 +24,8 @@ from .models import WaterPoint
 from .permissions import can_manage_chain
 
 POINT_FIELDS = ("code", "name", "kind", "downstream", "travel_minutes", "station",
-                "enterprise", "unit", "target_class", "limit_set", "limits")
+                "enterprise", "unit", "target_class", "limit_set", "limits", "latitude",
+                "longitude")
 MODULE = "water"
 LEVELS = {"limit_exceeded": Alert.Level.ORANGE, "unexplained_load": Alert.Level.ORANGE,
           "shock_load": Alert.Level.ORANGE, "missing_load": Alert.Level.YELLOW,
@@ -61,11 +64,22 @@ def save_point(actor: User, data: dict[str, Any], point: WaterPoint | None = Non
     return point
 
 
+def _plant_operator() -> WaterPoint | None:
+    """The enterprise running the treatment plant (its inlet or outlet point's), if any."""
+    return (WaterPoint.objects.select_related("enterprise", "unit")
+             .filter(kind__in=(WaterPoint.Kind.PLANT_INLET, WaterPoint.Kind.PLANT_OUTLET),
+                     enterprise__isnull=False).order_by("kind", "code").first())
+
+
 def raise_alerts(anomalies: Sequence[Anomaly]) -> list[Alert | None]:
-    """Each anomaly becomes (or refreshes) one core alert per point, kind and pollutant, to
-    the point's responsible unit and enterprise; data_quality at the lowest level."""
+    """Each anomaly becomes (or refreshes) one core alert per point, kind and pollutant, in
+    the core loop: to the environment office (the point's responsible unit, else the
+    plant's) and the dispatchers, recorded against the point's enterprise; a new alert is
+    also an in-app notice to the enterprise's contacts and the plant operator's, linking the
+    point's page (which they may see). data_quality at the lowest level."""
     points = {p.code: p for p in WaterPoint.objects.select_related("enterprise", "unit")
               .filter(code__in={a.point for a in anomalies})}
+    plant = _plant_operator()
     causes = []
     for a in anomalies:
         point = points.get(a.point)
@@ -73,6 +87,8 @@ def raise_alerts(anomalies: Sequence[Anomaly]) -> list[Alert | None]:
         enterprise = point.enterprise if point else None
         if unit is None and enterprise is not None:
             unit = enterprise.unit
+        if unit is None and plant is not None:
+            unit = plant.unit
         causes.append(Raise(
             module=MODULE, level=LEVELS[a.kind], key=f"{a.point}:{a.kind}:{a.pollutant}",
             title=_("Wastewater %(point)s: %(pollutant)s %(kind)s") % {
@@ -80,4 +96,20 @@ def raise_alerts(anomalies: Sequence[Anomaly]) -> list[Alert | None]:
             detail=a.why, source=point, unit=unit, enterprise=enterprise,
             data={"start": a.start.isoformat(), "end": a.end.isoformat(),
                   "residual_kg_h": a.residual_kg_h, "score": a.score}))
-    return apply_causes(causes)
+    with transaction.atomic():
+        keys = {c.key for c in causes}
+        open_before = set(Alert.objects.filter(module=MODULE, key__in=keys, closed_at=None)
+                          .values_list("key", flat=True)) if keys else set()
+        alerts = apply_causes(causes)
+        for cause, alert in zip(causes, alerts, strict=True):
+            if alert is None or cause.key in open_before or cause.source is None:
+                continue
+            open_before.add(cause.key)
+            companies = {e.pk for e in (cause.enterprise, plant.enterprise if plant else None)
+                         if e is not None}
+            if companies:
+                notify(title=alert.title, body=alert.detail,
+                       link=reverse("water-point", args=[cause.source.pk]),
+                       users=User.objects.filter(is_active=True, role=Role.ENTERPRISE,
+                                                 enterprise_id__in=companies))
+    return alerts

@@ -90,5 +90,11 @@ def _start_live_feed(stdout) -> list[subprocess.Popen]:
                                   "--release", "a21028@CWHG-E01", "--release-after", "120",
                                   "--release", "a24088@CWHG-E03", "--release-after", "120"],
                                  stdout=subprocess.DEVNULL)
-    stdout.write(f"HJ 212 gateway on 127.0.0.1:{port} and 40 simulated loggers started.\n")
-    return [simulator, gateway]
+    children = [simulator]
+    if apps.is_installed("zoneops.water"):  # the wastewater chain's loggers: history, then live
+        children.append(subprocess.Popen([*command, "water", "simulate", "--port", port,
+                                          "--days", "3", "--pace", "0.01", "--live",
+                                          "--raise-alerts"],
+                                         stdout=subprocess.DEVNULL))
+    stdout.write(f"HJ 212 gateway on 127.0.0.1:{port} and the simulated loggers started.\n")
+    return [*children, gateway]

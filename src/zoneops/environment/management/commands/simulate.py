@@ -32,6 +32,9 @@ class Command(BaseCommand):
         logging.basicConfig(level=logging.INFO)
         qs = Station.objects.filter(is_active=True).prefetch_related("factors").order_by("mn")
         rows = list(qs[:o["stations"]] if o["stations"] else qs)
+        # Water stations (only w and e process codes) are fed by `zoneops water simulate`.
+        rows = [s for s in rows if not s.factors.all() or not all(
+            f.code.startswith(("w", "e")) for f in s.factors.all())]
         if not rows:
             raise CommandError("no active stations: register some (zoneops environment station "
                                "add) or run the demo")

@@ -61,8 +61,31 @@ class Command(BaseCommand):
         check.add_argument("--out", default=None, help="result file (default: standard output)")
         check.add_argument("--raise-alerts", action="store_true",
                            help="turn every anomaly into a core alert")
+        sim = sub.add_parser("simulate", help="feed the demo chain's stations through an "
+                             "HJ 212 gateway (hourly data, CN 2061)")
+        sim.add_argument("--host", default="127.0.0.1")
+        sim.add_argument("--port", type=int, default=8212)
+        sim.add_argument("--days", type=int, default=3,
+                         help="days of history to send first (a night discharge included)")
+        sim.add_argument("--pace", type=float, default=0.0,
+                         help="seconds between the history's uploads")
+        sim.add_argument("--live", action="store_true",
+                         help="then send each hour's data as the hour ends, until stopped")
+        sim.add_argument("--raise-alerts", action="store_true",
+                         help="after each send, balance the last 72 hours and raise alerts")
 
-    def handle(self, *args, action, out, **opts):
+    def handle(self, *args, action, out=None, **opts):
+        if action == "simulate":
+            from zoneops.water.feed import run_simulation
+
+            try:
+                sent = run_simulation(host=opts["host"], port=opts["port"], days=opts["days"],
+                                      pace=opts["pace"], live=opts["live"],
+                                      alerts=opts["raise_alerts"])
+            except ValueError as exc:
+                raise CommandError(str(exc), returncode=2) from exc
+            self.stdout.write(f"{sent} hourly uploads sent and acknowledged\n")
+            return
         if action == "check":
             result = self._check(opts)
         else:
