@@ -45,9 +45,9 @@ GOOD = [["规上工业总产值", "亿元", 80.2, 812.5, 8.3],
 @pytest.fixture
 def catalogue(world):
     office = world.users["office"]
-    output = services.save_indicator(office, {"code": "GYZCZ", "name": "规上工业总产值",
+    output = services.create_indicator(office, {"code": "GYZCZ", "name": "规上工业总产值",
                                               "unit": "亿元", "owner_unit": world.unit_a})
-    invest = services.save_indicator(office, {"code": "GDZC", "name": "固定资产投资（亿元）",
+    invest = services.create_indicator(office, {"code": "GDZC", "name": "固定资产投资（亿元）",
                                               "unit": "亿元", "owner_unit": world.unit_b})
     services.record_value(office, output, 2026, 9, {"level": Decimal("732.3")})
     services.record_value(office, output, 2025, 10, {"level": Decimal("700")})

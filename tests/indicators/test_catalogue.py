@@ -14,7 +14,7 @@ from zoneops.indicators.models import Indicator, Value
 
 @pytest.fixture
 def output(world) -> Indicator:
-    return services.save_indicator(world.users["office"], {
+    return services.create_indicator(world.users["office"], {
         "code": "GYZCZ", "name": "规上工业总产值", "unit": "亿元", "basis": "nominal",
         "accumulation": "cumulative", "frequency": "monthly", "owner_unit": world.unit_a,
         "source": "区统计局月报"})
@@ -22,10 +22,10 @@ def output(world) -> Indicator:
 
 def test_office_and_admin_manage_the_catalogue(world, output):
     assert AuditEntry.objects.filter(object_id=str(output.pk), action="create").exists()
-    services.save_indicator(world.users["admin"], {"name": "规上工业总产值（亿元）"}, output)
+    services.update_indicator(world.users["admin"], output, {"name": "规上工业总产值（亿元）"})
     for who in ("leader", "duty", "staff_a", "enterprise_a"):
         with pytest.raises(PermissionDenied):
-            services.save_indicator(world.users[who], {"code": f"X{who}", "name": "x",
+            services.create_indicator(world.users[who], {"code": f"X{who}", "name": "x",
                                                        "unit": "个", "owner_unit": world.unit_a})
         with pytest.raises(PermissionDenied):
             services.set_target(world.users[who], output, 2026, {"value": Decimal("1200")})
@@ -71,7 +71,7 @@ def test_invariants_name_the_field(world, output):
     with pytest.raises(ValidationError) as month:
         services.record_value(world.users["office"], output, 2026, 13, {"level": 1})
     assert "month" in month.value.message_dict
-    quarterly = services.save_indicator(world.users["office"], {
+    quarterly = services.create_indicator(world.users["office"], {
         "code": "GDP", "name": "地区生产总值", "unit": "亿元", "basis": "real",
         "frequency": "quarterly", "owner_unit": world.unit_a})
     with pytest.raises(ValidationError) as quarter:

@@ -15,14 +15,14 @@ URL = "/indicators/"
 @pytest.fixture
 def published(world):
     office = world.users["office"]
-    output = services.save_indicator(office, {
+    output = services.create_indicator(office, {
         "code": "GYZCZ", "name": "规上工业总产值", "unit": "亿元", "owner_unit": world.unit_a})
     services.set_target(office, output, 2026, {"value": Decimal("1200")})
     services.record_value(office, output, 2025, 3, {"level": Decimal("220.0")})
     for month, level, rate in ((2, "150.5", None), (3, "240.0", "13.5")):
         services.record_value(office, output, 2026, month, {
             "level": Decimal(level), "official_rate_pct": rate and Decimal(rate)})
-    tax = services.save_indicator(office, {
+    tax = services.create_indicator(office, {
         "code": "SS", "name": "税收收入", "unit": "亿元", "owner_unit": world.unit_b})
     services.record_value(office, tax, 2026, 2, {"level": Decimal("3.0")})
     services.record_value(office, tax, 2026, 3, {"level": Decimal("2.8")})  # a fall

@@ -16,7 +16,7 @@ RECORDERS = {"admin", "office", "staff_a"}  # the office, and the owner unit's s
 
 @pytest.fixture
 def output(world):
-    indicator = services.save_indicator(world.users["office"], {
+    indicator = services.create_indicator(world.users["office"], {
         "code": "GYZCZ", "name": "规上工业总产值", "unit": "亿元", "owner_unit": world.unit_a})
     services.set_target(world.users["office"], indicator, 2026, {"value": Decimal("1200")})
     services.record_value(world.users["office"], indicator, 2026, 2, {"level": Decimal("150.5")})

@@ -13,7 +13,7 @@ from zoneops.environment.convert import ReadingIn, Upload
 from zoneops.environment.services import ingest_batch, save_station
 from zoneops.water.demo import PLANT_CODES, W_CODES, uploads
 from zoneops.water.models import WaterPoint
-from zoneops.water.services import save_point
+from zoneops.water.services import create_point
 from zoneops.water.simulate import Discharge, simulate
 
 UNTIL = "2026-12-04"  # the chain's data: 2026-12-01 to 2026-12-04 (Beijing)
@@ -47,7 +47,7 @@ def build(world, *, discharges=(Discharge("N1", 3 * 24 + 1, 3, cod_kg_h=20.0),),
                 "mn": mn, "password": "pw", "name": mn, "kind": "enterprise",
                 "latitude": 30.7, "longitude": 120.9, "enterprise": enterprise, "unit": unit},
                 factors=list(PLANT_CODES if mn == "WPLANT" else W_CODES))
-        points[code] = save_point(admin, {
+        points[code] = create_point(admin, {
             "code": code, "name": f"{code} 点", "kind": p["kind"], "station": stations[mn],
             "downstream": points.get(p.get("downstream")), "enterprise": enterprise,
             "unit": unit, "travel_minutes": p.get("travel_minutes", 0.0),

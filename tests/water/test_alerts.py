@@ -7,7 +7,7 @@ from datetime import datetime
 
 from zoneops.core.models import Alert, Notification
 from zoneops.water.balance import Anomaly
-from zoneops.water.services import raise_alerts, save_point
+from zoneops.water.services import raise_alerts, update_point
 
 T = datetime.fromisoformat("2026-12-04T01:00:00+08:00")
 
@@ -21,7 +21,7 @@ def test_alerts_reach_the_office_the_enterprise_and_the_plant_operator(wc) -> No
     from zoneops.core.services.people import create_user
 
     world = wc.world
-    save_point(world.users["admin"], {"enterprise": world.enterprise_b}, wc.points["P-in"])
+    update_point(world.users["admin"], wc.points["P-in"], {"enterprise": world.enterprise_b})
     operator = create_user(None, {"username": "plant_op", "role": Role.ENTERPRISE,
                                 "enterprise": world.enterprise_b}, password="x-Plant-2026!")
     seen = set(Notification.objects.values_list("pk", flat=True))

@@ -14,7 +14,7 @@ from zoneops.environment.convert import ReadingIn, Upload
 from zoneops.environment.services import ingest_batch, save_station
 from zoneops.water.balance import run
 from zoneops.water.selectors import FACTORS
-from zoneops.water.services import save_point
+from zoneops.water.services import create_point
 from zoneops.water.simulate import Discharge, Gap, simulate
 
 
@@ -30,7 +30,7 @@ def test_stored_readings_are_balanced_and_raise_alerts(world) -> None:
             station = save_station(admin, {"mn": f"W{i:04d}", "password": "pw", "name": p["id"],
                                            "kind": "enterprise", "latitude": 30.7,
                                            "longitude": 120.9}, factors=list(FACTORS))
-        made[p["id"]] = save_point(admin, {
+        made[p["id"]] = create_point(admin, {
             "code": p["id"], "name": p["id"], "kind": p["kind"], "station": station,
             "downstream": made.get(p.get("downstream")),
             "travel_minutes": p.get("travel_minutes", 0.0),

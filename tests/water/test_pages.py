@@ -111,9 +111,9 @@ def test_a_gap_is_never_a_zero_load(world) -> None:
 
 
 def test_monthly_report_in_excel_and_word_with_neutralised_cells(wc) -> None:
-    from zoneops.water.services import save_point
+    from zoneops.water.services import update_point
 
-    save_point(wc.world.users["admin"], {"name": "=HYPERLINK(\"http://x\")"}, wc.points["S1"])
+    update_point(wc.world.users["admin"], wc.points["S1"], {"name": "=HYPERLINK(\"http://x\")"})
     client = wc.world.client("office")
     book = load_workbook(io.BytesIO(client.get("/water/report.xlsx?month=2026-12").content))
     loads = book.worksheets[0]

@@ -16,7 +16,7 @@ from zoneops.water.balance import parse_chain, run
 from zoneops.water.balance.limits import set_names
 from zoneops.water.models import WaterPoint
 from zoneops.water.point_import import import_points
-from zoneops.water.services import raise_alerts, save_point
+from zoneops.water.services import create_point, raise_alerts, update_point
 from zoneops.water.simulate import Discharge, simulate
 
 
@@ -26,26 +26,26 @@ def test_only_an_administrator_saves_points(world, who, allowed) -> None:
     data = {"code": "S1", "name": "甲化工纳管口", "kind": "source"}
     if not allowed:
         with pytest.raises(PermissionDenied):
-            save_point(world.users[who], data)
+            create_point(world.users[who], data)
         assert not WaterPoint.objects.exists()
         return
-    point = save_point(world.users[who], data)
+    point = create_point(world.users[who], data)
     assert AuditEntry.objects.filter(object_id=str(point.pk)).exists()
 
 
 def test_the_graph_is_checked_by_the_engines_rules(world) -> None:
     admin = world.users["admin"]
-    n1 = save_point(admin, {"code": "N1", "name": "一号井", "kind": "network"})
-    s1 = save_point(admin, {"code": "S1", "name": "纳管口", "kind": "source", "downstream": n1,
+    n1 = create_point(admin, {"code": "N1", "name": "一号井", "kind": "network"})
+    s1 = create_point(admin, {"code": "S1", "name": "纳管口", "kind": "source", "downstream": n1,
                             "travel_minutes": 30})
     with pytest.raises(ValidationError) as caught:
-        save_point(admin, {"downstream": s1}, n1)
+        update_point(admin, n1, {"downstream": s1})
     assert "loops back" in str(caught.value.message_dict["downstream"])
     with pytest.raises(ValidationError) as caught:
-        save_point(admin, {"travel_minutes": -1}, s1)
+        update_point(admin, s1, {"travel_minutes": -1})
     assert "travel_minutes" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        save_point(admin, {"kind": "river", "target_class": "VII"}, n1)
+        update_point(admin, n1, {"kind": "river", "target_class": "VII"})
     assert "target_class" in caught.value.message_dict
     n1.refresh_from_db()
     assert n1.downstream is None and n1.kind == "network"
@@ -103,7 +103,7 @@ def test_records_feed_the_engine_and_anomalies_become_alerts(world) -> None:
     doc = simulate(days=10, seed=4, discharges=(Discharge("N2", 8 * 24 + 1, 4, 27.0),))
     made: dict[str, WaterPoint] = {}
     for p in reversed(doc["points"]):  # downstream first
-        made[p["id"]] = save_point(admin, {
+        made[p["id"]] = create_point(admin, {
             "code": p["id"], "name": p["id"], "kind": p["kind"],
             "downstream": made.get(p.get("downstream")),
             "travel_minutes": p.get("travel_minutes", 0.0),

@@ -48,7 +48,7 @@ def load(stdout=None) -> None:
     year, last_month = today.year, max(2, today.month - 1)  # the bureau is a month behind
     for order, (code, name, unit, basis, owner, base, growth) in enumerate(CATALOGUE):
         owner_unit = Unit.objects.filter(code=owner).first() or Unit.objects.first()
-        indicator = services.save_indicator(office, {
+        indicator = services.create_indicator(office, {
             "code": code, "name": name, "unit": unit, "basis": basis, "owner_unit": owner_unit,
             "source": "统计局月报（演示数据）", "sort_order": order})
         services.set_target(office, indicator, year, {

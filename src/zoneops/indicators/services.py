@@ -22,10 +22,22 @@ VALUE_FIELDS = {"level", "official_rate_pct", "note"}
 
 
 @transaction.atomic
-def save_indicator(actor: User, data: dict[str, Any],
+def _write_indicator(actor: User, data: dict[str, Any],
                    indicator: Indicator | None = None) -> Indicator:
     perm.require(permissions.can_manage_catalogue(actor))
     return save_audited(actor, indicator or Indicator(), _only(data, INDICATOR_FIELDS))
+
+
+def create_indicator(actor: User, data: dict[str, Any]) -> Indicator:
+    """A new indicator (see _write_indicator)."""
+    return _write_indicator(actor, data, None)
+
+
+def update_indicator(actor: User, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+    """Change a saved indicator."""
+    if indicator.pk is None:
+        raise ValueError("update a saved indicator; create_indicator makes a new one")
+    return _write_indicator(actor, data, indicator)
 
 
 @transaction.atomic

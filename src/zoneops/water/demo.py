@@ -89,7 +89,7 @@ def load(stdout=None) -> None:
     from zoneops.environment.models import Station
     from zoneops.environment.services import save_station
 
-    from .services import save_point
+    from .services import create_point
 
     admin = User.objects.get(username="admin")
     companies = enterprises()
@@ -124,7 +124,7 @@ def load(stdout=None) -> None:
         source = code.startswith("S")
         company = companies[int(code[1:]) - 1] if source and companies else (
             plant if code.startswith("P-") else None)
-        points[code] = save_point(admin, {
+        points[code] = create_point(admin, {
             "code": code, "kind": spec["kind"],
             "name": f"{company.name}纳管口" if source and company else NAMES.get(code, code),
             "downstream": points.get(spec.get("downstream")),

@@ -23,7 +23,7 @@ from zoneops.core.models import Enterprise, User
 from zoneops.environment.models import Station
 
 from .models import WaterPoint
-from .services import check_chain, save_point
+from .services import check_chain, create_point, update_point
 
 SPEC = TableSpec({
     "code": ("编号", "code"), "name": ("名称", "name"), "kind": ("类型", "kind"),
@@ -138,12 +138,13 @@ def import_points(actor: User, source: IO[bytes] | str) -> list[WaterPoint]:
             point = existing.get(item["code"])
             if point is not None:
                 data["downstream"] = point.downstream
-            existing[item["code"]] = save_point(actor, data, point)
+            existing[item["code"]] = (update_point(actor, point, data) if point is not None
+                                      else create_point(actor, data))
         for item in items:
             point = existing[item["code"]]
             target = existing.get(item["downstream_code"]) if item["downstream_code"] else None
             if point.downstream_id != (target.pk if target else None):
-                save_point(actor, {"downstream": target}, point)
+                update_point(actor, point, {"downstream": target})
             saved.append(point)
     return saved
 

@@ -49,7 +49,7 @@ def check_chain(points: Sequence[dict]) -> None:
         raise ValidationError({field: message}) from exc
 
 
-def save_point(actor: User, data: dict[str, Any], point: WaterPoint | None = None
+def _write_point(actor: User, data: dict[str, Any], point: WaterPoint | None = None
                ) -> WaterPoint:
     """Create or change a point of the chain (admin only, audited)."""
     perm.require(can_manage_chain(actor), "only an administrator manages the water chain")
@@ -62,6 +62,18 @@ def save_point(actor: User, data: dict[str, Any], point: WaterPoint | None = Non
         check_chain([*others, draft.as_chain_point()])
         save_audited(actor, point, data)
     return point
+
+
+def create_point(actor: User, data: dict[str, Any]) -> WaterPoint:
+    """A new point (see _write_point)."""
+    return _write_point(actor, data, None)
+
+
+def update_point(actor: User, point: WaterPoint, data: dict[str, Any]) -> WaterPoint:
+    """Change a saved point."""
+    if point.pk is None:
+        raise ValueError("update a saved point; create_point makes a new one")
+    return _write_point(actor, data, point)
 
 
 def _plant_operator() -> WaterPoint | None:
