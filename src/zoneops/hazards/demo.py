@@ -70,6 +70,14 @@ UNITS = [
     ("HZ10", "光气合成装置", "production", 120, [("R-1001", "vessel", "光气", Decimal("1.5"))]),
 ]
 SIDE_DEG = 0.0006  # about 60 m
+# Fictional sensitive places around the park for threat zones to count: name, kind,
+# population, offset from the first chemical enterprise (degrees of lon, lat).
+PLACES = [
+    ("东苑小区", "residential", 1200, -0.008, -0.006),
+    ("南湖村", "residential", 450, 0.004, -0.012),
+    ("园区实验小学", "school", 0, -0.015, -0.010),
+    ("园区医院", "hospital", 0, 0.012, 0.009),
+]
 
 
 def _square(lon: float, lat: float, index: int) -> dict:
@@ -95,6 +103,22 @@ def load(stdout=None) -> None:
         chemicals[name] = chemical or services.save_chemical(
             admin, {"name": name, "cas": cas, "categories": categories, "state": state}
         )
+    from .models import SensitivePlace
+
+    base_lon = float(companies[0].longitude or 120.93)
+    base_lat = float(companies[0].latitude or 30.68)
+    for name, kind, population, dlon, dlat in PLACES:
+        if not SensitivePlace.objects.filter(name=name).exists():
+            services.save_sensitive_place(
+                admin,
+                {
+                    "name": name,
+                    "kind": kind,
+                    "population": population,
+                    "longitude": round(base_lon + dlon, 6),
+                    "latitude": round(base_lat + dlat, 6),
+                },
+            )
     created = 0
     for index, (code, name, kind, population, equipment) in enumerate(UNITS):
         company = companies[index % len(companies)]

@@ -170,3 +170,27 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} @ {self.assessed_at:%Y-%m-%d %H:%M}"
+
+
+class SensitivePlace(models.Model):
+    """A place a threat zone must count: a residential area with its population, a school, a
+    hospital (the receptors of ``threatzone``; monitoring stations come from environment)."""
+
+    class Kind(models.TextChoices):
+        RESIDENTIAL = "residential", _("Residential area")
+        SCHOOL = "school", _("School")
+        HOSPITAL = "hospital", _("Hospital")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    latitude = models.FloatField(_("latitude (WGS-84)"))
+    longitude = models.FloatField(_("longitude (WGS-84)"))
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("sensitive place")
+        verbose_name_plural = _("sensitive places")
+
+    def __str__(self) -> str:
+        return self.name

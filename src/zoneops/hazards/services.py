@@ -245,3 +245,22 @@ def reassess(actor: User | None, unit: HazardUnit, reason: str = "") -> Assessme
 
 def _decimal(value) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.000001"))
+
+
+# ---- sensitive places (what a threat zone counts) ------------------------------------------
+
+PLACE_FIELDS = {"name", "kind", "population", "latitude", "longitude"}
+
+
+@transaction.atomic
+def save_sensitive_place(actor: User, data: dict[str, Any], place=None):
+    """A residential area, school or hospital; administrators keep the list."""
+    from .models import SensitivePlace
+
+    core.require(core.is_admin(actor), "only an administrator keeps the sensitive places")
+    data = _only(data, PLACE_FIELDS)
+    if "latitude" in data and not -90 <= float(data["latitude"]) <= 90:
+        raise ValidationError({"latitude": "must be between -90 and 90"})
+    if "longitude" in data and not -180 <= float(data["longitude"]) <= 180:
+        raise ValidationError({"longitude": "must be between -180 and 180"})
+    return save_audited(actor, place or SensitivePlace(), data)

@@ -1,0 +1,44 @@
+// The unit page map: the unit's outline and, when one was drawn, its threat zones (AEGL-3 red,
+// AEGL-2 orange, AEGL-1 yellow), the source and the receptors inside. Every name comes from
+// data: drawn as text nodes (window.zoneopsText), never as HTML.
+(function () {
+  const el = document.getElementById("unit-map");
+  if (!el) { return; }
+  const outline = JSON.parse(document.getElementById("unit-outline").textContent);
+  const zoneEl = document.getElementById("zone-data");
+  const zone = zoneEl ? JSON.parse(zoneEl.textContent) : null;
+  const map = L.map("unit-map", {preferCanvas: true, attributionControl: false});
+  const bounds = L.latLngBounds([]);
+  if (outline) {
+    const layer = L.geoJSON(outline, {style: {color: "#334155", weight: 2, fillOpacity: 0.2}}).addTo(map);
+    bounds.extend(layer.getBounds());
+  }
+  let drawn = 0;
+  if (zone) {
+    const colours = {"AEGL-3": "#dc2626", "AEGL-2": "#ea580c", "AEGL-1": "#ca8a04"};
+    // Widest first, so the inner zones stay on top.
+    const zones = zone.features.filter(f => f.properties.kind === "threat_zone" && f.geometry).reverse();
+    for (const f of zones) {
+      const layer = L.geoJSON(f, {style: {color: colours[f.properties.level], weight: 2, fillOpacity: 0.25}})
+        .bindTooltip(() => window.zoneopsText(f.properties.level, String(f.properties.threshold_ppm) + " ppm",
+          String(f.properties.distance_m) + " m"), {sticky: true})
+        .addTo(map);
+      bounds.extend(layer.getBounds());
+      drawn += 1;
+    }
+    const seen = new Set();
+    for (const f of zones) {
+      for (const r of f.properties.inside) {
+        if (seen.has(r.id)) { continue; }
+        seen.add(r.id);
+      }
+    }
+    const src = zone.features.find(f => f.properties.kind === "source");
+    if (src) {
+      L.circleMarker([src.geometry.coordinates[1], src.geometry.coordinates[0]], {radius: 5, color: "#111827"}).addTo(map);
+    }
+    el.dataset.insideCount = String(seen.size);
+  }
+  el.dataset.zones = String(drawn);
+  if (bounds.isValid()) { map.fitBounds(bounds, {maxZoom: 16}); } else { map.setView([30.7, 120.8], 11); }
+})();
