@@ -194,3 +194,93 @@ class SensitivePlace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Responsible(models.Model):
+    """One person of a major hazard's 包保 chain: the enterprise's three responsible people
+    with their duty cadences (《危险化学品企业重大危险源安全包保责任制办法（试行）》, 2021) and the
+    park's linked zone leader, supervising department and assigned expert."""
+
+    class Role(models.TextChoices):
+        MAIN = "main", _("Principal responsible person")
+        TECHNICAL = "technical", _("Technical responsible person")
+        OPERATIONS = "operations", _("Operations responsible person")
+        ZONE_LEADER = "zone_leader", _("Linked zone leader")
+        DEPARTMENT = "department", _("Supervising department")
+        EXPERT = "expert", _("Assigned expert")
+
+    class Cadence(models.TextChoices):
+        QUARTERLY = "quarterly", _("Quarterly")
+        MONTHLY = "monthly", _("Monthly")
+        WEEKLY = "weekly", _("Weekly")
+
+    unit = models.ForeignKey(HazardUnit, verbose_name=_("hazard unit"), on_delete=models.CASCADE,
+                             related_name="responsibles")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("post"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("platform account"),
+                             null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["unit", "role"]
+        constraints = [models.UniqueConstraint(fields=["unit", "role"],
+                                               name="hazards_one_responsible_per_role")]
+        verbose_name = _("responsible person")
+        verbose_name_plural = _("responsible people")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
+    @property
+    def cadence(self) -> str | None:
+        return CADENCE_BY_ROLE.get(self.role)
+
+    def get_cadence_display(self) -> str:
+        return str(Responsible.Cadence(self.cadence).label) if self.cadence else ""
+
+
+CADENCE_BY_ROLE = {
+    Responsible.Role.MAIN: Responsible.Cadence.QUARTERLY,
+    Responsible.Role.TECHNICAL: Responsible.Cadence.MONTHLY,
+    Responsible.Role.OPERATIONS: Responsible.Cadence.WEEKLY,
+}
+
+
+class DutyRecord(models.Model):
+    """A 包保 duty done: what was checked and what was found, with photos."""
+
+    responsible = models.ForeignKey(Responsible, verbose_name=_("responsible person"),
+                                    on_delete=models.CASCADE, related_name="duties")
+    done_on = models.DateField(_("done on"))
+    checked = models.TextField(_("what was checked"))
+    findings = models.TextField(_("findings"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-done_on", "-pk"]
+        verbose_name = _("duty record")
+        verbose_name_plural = _("duty records")
+
+    def __str__(self) -> str:
+        return f"{self.responsible} {self.done_on}"
+
+
+def duty_photo_path(instance: DutyPhoto, filename: str) -> str:
+    return f"hazards/duties/{instance.record_id}/{filename}"
+
+
+class DutyPhoto(models.Model):
+    record = models.ForeignKey(DutyRecord, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to=duty_photo_path)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("duty photo")
+        verbose_name_plural = _("duty photos")
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -37,3 +37,23 @@ def can_edit_unit(user: User, unit: HazardUnit) -> bool:
 def can_manage_chemicals(user: User) -> bool:
     """The chemical catalogue is shared by every enterprise: a change re-grades their units."""
     return core.is_admin(user)
+
+
+PARK_ROLES = ("zone_leader", "department", "expert")
+
+
+def can_edit_responsible(user: User, unit: HazardUnit, role: str) -> bool:
+    """The enterprise names its own three people; the park's (leader, department, expert) are
+    named by an administrator."""
+    if role in PARK_ROLES:
+        return core.is_admin(user)
+    return can_edit_unit(user, unit)
+
+
+def can_record_duty(user: User, responsible) -> bool:
+    """The person themself (their platform account), the enterprise's contact, an admin."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if responsible.user_id is not None and responsible.user_id == user.pk:
+        return True
+    return can_edit_unit(user, responsible.unit)

@@ -4,18 +4,24 @@ writes go through ``services`` (the import command, the demo)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from zoneops.core import permissions as core
 from zoneops.core.selectors import history_of as audit_history
 
 from . import permissions as perm
-from . import selectors, zones
-from .models import Holding
+from . import selectors, services, zones
+from .models import CADENCE_BY_ROLE, DutyPhoto, DutyRecord, Holding, Responsible
 
 LIMIT_LABELS = {
     "low_wind": _("Low wind: the zone is unreliable."),
@@ -95,3 +101,120 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **_zone_context(request, unit),
         },
     )
+
+
+# ---- 包保 responsibility chain ---------------------------------------------------------------
+
+
+class ResponsibleForm(forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=Responsible.Role.choices)
+    name = forms.CharField(label=_("name"), max_length=100)
+    title = forms.CharField(label=_("post"), max_length=100, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=40, required=False)
+
+
+class MultiPhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DutyForm(forms.Form):
+    done_on = forms.DateField(label=_("done on"), widget=forms.DateInput(attrs={"type": "date"}))
+    checked = forms.CharField(label=_("what was checked"), widget=forms.Textarea(attrs={"rows": 3}))
+    findings = forms.CharField(label=_("findings"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _flash(request: HttpRequest, exc: ValidationError) -> None:
+    for text in exc.messages:
+        messages.error(request, text)
+
+
+@require_http_methods(["GET", "POST"])
+def unit_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 包保公示牌 of a major hazard (printable); who may, names the people here."""
+    unit = get_object_or_404(selectors.units_for(request.user), pk=pk)
+    if request.method == "POST":
+        form = ResponsibleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Check the form."))
+        else:
+            data = form.cleaned_data
+            if not perm.can_edit_responsible(request.user, unit, data["role"]):
+                raise PermissionDenied
+            existing = unit.responsibles.filter(role=data["role"]).first()
+            try:
+                services.save_responsible(request.user, {**data, "unit": unit}, existing)
+                messages.success(request, _("Saved."))
+            except ValidationError as exc:
+                _flash(request, exc)
+        return redirect(reverse("hazards-unit-board", args=[unit.pk]))
+    people = {p.role: p for p in unit.responsibles.all()}
+    today = timezone.localdate()
+    rows = []
+    for role, label in Responsible.Role.choices:
+        person = people.get(role)
+        last = person.duties.first() if person else None
+        rows.append({"role": role, "label": label, "person": person, "last": last,
+                     "cadence": Responsible.Cadence(CADENCE_BY_ROLE[role]).label
+                     if role in CADENCE_BY_ROLE else "",
+                     "can_record": person is not None and role in CADENCE_BY_ROLE
+                     and perm.can_record_duty(request.user, person)})
+    editable = [(r, label) for r, label in Responsible.Role.choices
+                if perm.can_edit_responsible(request.user, unit, r)]
+    duties = (DutyRecord.objects.filter(responsible__unit=unit)
+              .select_related("responsible").prefetch_related("photos")[:20])
+    return render(request, "hazards/board.html", {
+        "unit": unit, "rows": rows, "current": selectors.current_assessment(unit),
+        "grades": GRADE_LABELS, "today": today, "duties": duties,
+        "form": ResponsibleForm() if editable else None, "editable": editable})
+
+
+@require_http_methods(["GET", "POST"])
+def duty_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The phone-friendly duty form of one responsible person."""
+    person = get_object_or_404(selectors.responsibles_for(request.user), pk=pk)
+    if not perm.can_record_duty(request.user, person) or person.cadence is None:
+        raise PermissionDenied
+    form = DutyForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_duty(request.user, responsible=person, photos=request.FILES.getlist(
+                "photos"), **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for text in errors:
+                    form.add_error(field if field in form.fields else None, text)
+        else:
+            messages.success(request, _("Duty recorded."))
+            return redirect(reverse("hazards-unit-board", args=[person.unit_id]))
+    return render(request, "hazards/duty_form.html", {"person": person, "form": form})
+
+
+@require_GET
+def duty_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    from zoneops.core.userfiles import protect
+    from zoneops.voting.photos import media_type
+
+    photo = get_object_or_404(DutyPhoto.objects.filter(
+        record__responsible__unit__in=selectors.units_for(request.user)), pk=pk)
+    with photo.image.open("rb") as handle:
+        body = handle.read()
+    kind = media_type(body[:16])
+    if kind is None:
+        raise Http404
+    return protect(HttpResponse(body), content_type=kind, disposition="inline")
+
+
+@require_GET
+def duty_week(request: HttpRequest) -> HttpResponse:
+    """Who owes what this week: each person's current period and whether it is done."""
+    if core.role_of(request.user) is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    rows = selectors.week_duties(request.user, today)
+    week_end = today + timedelta(days=6 - today.weekday())
+    for row in rows:
+        row["due_this_week"] = row["done"] is None and row["end"] <= week_end
+    return render(request, "hazards/duty_week.html", {
+        "rows": rows, "today": today, "week_start": week_end - timedelta(days=6),
+        "week_end": week_end, "owed": sum(1 for r in rows if r["done"] is None)})

@@ -59,6 +59,10 @@ class Command(BaseCommand):
             required=True,
             help="RELEASE.json ({chemical, source, release, met, ...}); - for stdin",
         )
+        duties = sub.add_parser(
+            "check-duties", help="raise an alert for each 包保 duty missed in its last period"
+        )
+        duties.add_argument("--today", help="YYYY-MM-DD (default: today)")
         imp = sub.add_parser("import", help="units, equipment and chemicals from an .xlsx sheet")
         imp.add_argument("file")
         imp.add_argument(
@@ -69,6 +73,8 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **opts) -> None:
         if action == "import":
             return self.do_import(opts["file"], opts["actor"], commit=opts["commit"])
+        if action == "check-duties":
+            return self.do_check_duties(opts.get("today"))
         if action == "zone":
             return self.do_zone(opts["in_path"])
         if action == "assess":
@@ -78,6 +84,23 @@ class Command(BaseCommand):
             except AssessmentError as exc:
                 raise CommandError(f"{exc.field}: {_(exc.template) % exc.params}") from exc
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+
+    def do_check_duties(self, today_text: str | None) -> None:
+        from datetime import date
+
+        from django.utils import timezone
+
+        from ...services import check_duties
+
+        try:
+            today = date.fromisoformat(today_text) if today_text else timezone.localdate()
+        except ValueError as exc:
+            raise CommandError(_("--today must be a date like 2026-12-04")) from exc
+        counts = check_duties(today=today)
+        self.stdout.write(
+            _("%(checked)s responsible people checked, %(missed)s missed duties alerted")
+            % counts
+        )
 
     def do_zone(self, path: str) -> None:
         from zoneops.dispersion import InputError
