@@ -146,5 +146,42 @@ def load(stdout=None) -> None:
                 )
                 services.set_holding(admin, item, chemicals[chemical], tonnes)
         created += 1
+    named = _responsibles(admin)
     if stdout is not None and created:
-        stdout.write(f"major hazards: {created} demo units assessed")
+        stdout.write(f"major hazards: {created} demo units assessed, {named} 包保 people named")
+
+
+# Fictional 包保 people: the enterprise's three per unit, and the park's leader, department
+# and expert (a handful shared across the ten hazards).
+SURNAMES = "张王李赵刘陈杨黄周吴"
+PARK = {
+    "zone_leader": [("钱建国", "管委会副主任"), ("孙立新", "管委会副主任")],
+    "department": [("园区应急管理局", "危化品监管科"), ("园区安全生产监督管理办公室", "")],
+    "expert": [("郑海峰", "注册安全工程师"), ("冯晓梅", "化工工艺专家"), ("褚国平", "设备专家")],
+}
+
+
+def _responsibles(admin) -> int:
+    from .models import Responsible
+
+    named = 0
+    units = HazardUnit.objects.filter(code__in=[u[0] for u in UNITS]).order_by("code")
+    for index, unit in enumerate(units):
+        surname = SURNAMES[index % len(SURNAMES)]
+        people = {
+            "main": (f"{surname}总", "总经理"),
+            "technical": (f"{surname}工", "总工程师"),
+            "operations": (f"{surname}班长", "装置班长"),
+        }
+        for role, choices in PARK.items():
+            people[role] = choices[index % len(choices)]
+        for role, (name, title) in people.items():
+            if Responsible.objects.filter(unit=unit, role=role).exists():
+                continue
+            services.save_responsible(
+                admin,
+                {"unit": unit, "role": role, "name": name, "title": title,
+                 "phone": f"1380000{index:02d}{list(people).index(role):02d}"},
+            )
+            named += 1
+    return named
