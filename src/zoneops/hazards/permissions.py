@@ -57,3 +57,19 @@ def can_record_duty(user: User, responsible) -> bool:
     if responsible.user_id is not None and responsible.user_id == user.pk:
         return True
     return can_edit_unit(user, responsible.unit)
+
+
+def can_command(user: User) -> bool:
+    """Who runs an incident: the alert loop's dispatchers (admin, office, duty officer)."""
+    return core.role_of(user) in core.DISPATCHERS
+
+
+def can_view_incident(user: User, incident) -> bool:
+    return can_view_unit(user, incident.unit)
+
+
+def can_finish_task(user: User, task) -> bool:
+    """The assigned unit's staff mark a task done; the command may too."""
+    if can_command(user):
+        return True
+    return core.role_of(user) == Role.UNIT_STAFF and user.unit_id == task.assignee_unit_id

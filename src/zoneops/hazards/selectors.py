@@ -86,3 +86,17 @@ def week_duties(user: User, today):
         last = DutyRecord.objects.filter(responsible=person).first()
         rows.append({"person": person, "start": start, "end": end, "done": done, "last": last})
     return rows
+
+
+def incidents_for(user: User):
+    """Incidents of the units one sees, and those with a task for one's own unit."""
+    from django.db.models import Q
+
+    from .models import Incident
+
+    if core.role_of(user) is None:
+        return Incident.objects.none()
+    q = Q(unit__in=units_for(user))
+    if core.role_of(user) == Role.UNIT_STAFF and user.unit_id:
+        q |= Q(tasks__assignee_unit_id=user.unit_id)
+    return Incident.objects.filter(q).distinct().select_related("unit__enterprise", "alert")

@@ -14,14 +14,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zoneops.core import permissions as core
+from zoneops.core.models import Alert, Unit
+from zoneops.core.models.alerts import OPEN_STATUSES
+from zoneops.core.selectors import alerts_for
 from zoneops.core.selectors import history_of as audit_history
 
+from . import emergency, selectors, services, zones
 from . import permissions as perm
-from . import selectors, services, zones
-from .models import CADENCE_BY_ROLE, DutyPhoto, DutyRecord, Holding, Responsible
+from .models import (
+    CADENCE_BY_ROLE,
+    DutyPhoto,
+    DutyRecord,
+    HazardUnit,
+    Holding,
+    Incident,
+    Responsible,
+)
 
 LIMIT_LABELS = {
     "low_wind": _("Low wind: the zone is unreliable."),
@@ -97,6 +108,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "holdings": holdings,
             "grades": GRADE_LABELS,
             "can_edit": perm.can_edit_unit(request.user, unit),
+            "can_command": perm.can_command(request.user),
             "history": audit_history(unit)[:50],
             **_zone_context(request, unit),
         },
@@ -218,3 +230,190 @@ def duty_week(request: HttpRequest) -> HttpResponse:
     return render(request, "hazards/duty_week.html", {
         "rows": rows, "today": today, "week_start": week_end - timedelta(days=6),
         "week_end": week_end, "owed": sum(1 for r in rows if r["done"] is None)})
+
+
+# ---- emergency command ----------------------------------------------------------------------
+
+
+class IncidentForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("hazard unit"), queryset=HazardUnit.objects.none())
+    title = forms.CharField(label=_("title"), max_length=200)
+    alert = forms.ModelChoiceField(label=_("from alert"), queryset=Alert.objects.none(),
+                                   required=False)
+    drill = forms.BooleanField(label=_("drill (notifies no one outside)"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.units_for(user)
+        self.fields["alert"].queryset = alerts_for(user).filter(
+            status__in=OPEN_STATUSES)
+
+
+class TaskForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("assigned unit"), queryset=Unit.objects.all())
+    text = forms.CharField(label=_("task"), max_length=300)
+    due_at = forms.DateTimeField(label=_("deadline"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+
+def _command(request: HttpRequest) -> None:
+    if not perm.can_command(request.user):
+        raise PermissionDenied
+
+
+def _incident(request: HttpRequest, pk: int) -> Incident:
+    return get_object_or_404(selectors.incidents_for(request.user), pk=pk)
+
+
+def _back(incident: Incident) -> HttpResponse:
+    return redirect(reverse("hazards-incident-detail", args=[incident.pk]))
+
+
+@require_GET
+def incident_list(request: HttpRequest) -> HttpResponse:
+    if core.role_of(request.user) is None:
+        raise PermissionDenied
+    return render(request, "hazards/incident_list.html", {
+        "incidents": selectors.incidents_for(request.user)[:200],
+        "can_command": perm.can_command(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def incident_new(request: HttpRequest) -> HttpResponse:
+    _command(request)
+    form = IncidentForm(request.POST or None, user=request.user,
+                        initial={"unit": request.GET.get("unit")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = emergency.open_incident(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            return _back(incident)
+    return render(request, "hazards/incident_new.html", {"form": form})
+
+
+@require_GET
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident(request, pk)
+    commander = perm.can_command(request.user)
+    zone = emergency.latest_zone(incident)
+    initial = {"zone": "1", **{k: v for k, v in (incident.release or {}).items()
+                               if v is not None}}
+    return render(request, "hazards/incident_detail.html", {
+        "incident": incident, "events": incident.events.select_related("by"),
+        "tasks": [(t, perm.can_finish_task(request.user, t))
+                  for t in incident.tasks.select_related("assignee_unit")],
+        "zone": zone, "zone_outline": incident.unit.geometry,
+        "zone_levels": [f["properties"] for f in zone["features"]
+                        if f["properties"]["kind"] == "threat_zone"] if zone else [],
+        "zone_form": zones.ZoneForm(initial=initial, unit=incident.unit) if commander else None,
+        "task_form": TaskForm() if commander else None,
+        "resources": emergency.nearest_resources(incident),
+        "contacts": incident.unit.responsibles.all(),
+        "plans": incident.unit.plans.all(), "commander": commander,
+        "now": timezone.now()})
+
+
+@require_POST
+def incident_zone(request: HttpRequest, pk: int) -> HttpResponse:
+    _command(request)
+    incident = _incident(request, pk)
+    form = zones.ZoneForm(request.POST, unit=incident.unit)
+    if not form.is_valid():
+        messages.error(request, _("Check the form."))
+    else:
+        try:
+            emergency.draw_zone(request.user, incident, form.cleaned_data)
+        except ValidationError as exc:
+            _flash(request, exc)
+    return _back(incident)
+
+
+@require_POST
+def incident_task(request: HttpRequest, pk: int) -> HttpResponse:
+    _command(request)
+    incident = _incident(request, pk)
+    form = TaskForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the form."))
+    else:
+        data = form.cleaned_data
+        try:
+            emergency.add_task(request.user, incident, unit=data["unit"], text=data["text"],
+                               due_at=data["due_at"])
+        except ValidationError as exc:
+            _flash(request, exc)
+    return _back(incident)
+
+
+@require_POST
+def task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    incident = _incident(request, pk)
+    task = get_object_or_404(incident.tasks, pk=task_pk)
+    if not perm.can_finish_task(request.user, task):
+        raise PermissionDenied
+    try:
+        emergency.finish_task(request.user, task, feedback=request.POST.get("feedback", ""))
+    except ValidationError as exc:
+        _flash(request, exc)
+    return _back(incident)
+
+
+@require_POST
+def task_close(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    _command(request)
+    incident = _incident(request, pk)
+    task = get_object_or_404(incident.tasks, pk=task_pk)
+    try:
+        emergency.close_task(request.user, task)
+    except ValidationError as exc:
+        _flash(request, exc)
+    return _back(incident)
+
+
+@require_POST
+def incident_notify(request: HttpRequest, pk: int) -> HttpResponse:
+    _command(request)
+    incident = _incident(request, pk)
+    try:
+        count = emergency.notify_all(request.user, incident,
+                                     message=request.POST.get("message", ""))
+        messages.success(request, _("%(n)s people notified.") % {"n": count})
+    except ValidationError as exc:
+        _flash(request, exc)
+    return _back(incident)
+
+
+@require_POST
+def incident_note(request: HttpRequest, pk: int) -> HttpResponse:
+    _command(request)
+    incident = _incident(request, pk)
+    try:
+        emergency.add_note(request.user, incident, text=request.POST.get("text", ""))
+    except ValidationError as exc:
+        _flash(request, exc)
+    return _back(incident)
+
+
+@require_POST
+def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
+    _command(request)
+    incident = _incident(request, pk)
+    try:
+        emergency.close_incident(request.user, incident,
+                                 summary=request.POST.get("summary", ""))
+    except ValidationError as exc:
+        _flash(request, exc)
+    return _back(incident)
+
+
+@require_GET
+def incident_report(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident(request, pk)
+    response = HttpResponse(
+        emergency.report_docx(incident),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f'attachment; filename="incident-{incident.pk}.docx"'
+    return response
