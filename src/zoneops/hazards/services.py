@@ -376,3 +376,33 @@ def check_duties(*, today: date) -> dict[str, int]:
     if causes:
         apply_causes(causes)
     return {"checked": len(people), "missed": len(causes)}
+
+
+# ---- emergency resources and plans ---------------------------------------------------------
+
+RESOURCE_FIELDS = {"kind", "name", "quantity", "measure", "contact", "phone", "latitude",
+                   "longitude"}
+PLAN_FIELDS = {"unit", "title", "version", "trigger_levels", "actions"}
+
+
+@transaction.atomic
+def save_resource(actor: User, data: dict[str, Any], resource=None):
+    """A response team, equipment or stockpile; administrators keep the list."""
+    from .models import Resource
+
+    core.require(core.is_admin(actor), "only an administrator keeps the resources")
+    return save_audited(actor, resource or Resource(), _only(data, RESOURCE_FIELDS))
+
+
+@transaction.atomic
+def save_plan(actor: User, data: dict[str, Any], plan=None):
+    """An emergency plan attached to a hazard: the enterprise's contact or an admin."""
+    from .models import Plan
+
+    data = _only(data, PLAN_FIELDS)
+    plan = plan or Plan()
+    unit = data.get("unit", plan.unit if plan.pk else None)
+    if unit is None:
+        raise ValidationError({"unit": "required"})
+    _require_edit(actor, unit.enterprise)
+    return save_audited(actor, plan, data)
