@@ -5,6 +5,9 @@ from . import views
 urlpatterns = [
     path("", views.unit_list, name="hazards-unit-list"),
     path("units/<int:pk>/", views.unit_detail, name="hazards-unit-detail"),
+    path("units/new/", views.unit_edit, name="hazards-unit-new"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="hazards-unit-edit"),
+    path("units/<int:pk>/equipment/", views.unit_equipment, name="hazards-unit-equipment"),
     path("units/<int:pk>/board/", views.unit_board, name="hazards-unit-board"),
     path("duties/", views.duty_week, name="hazards-duty-week"),
     path("duties/<int:pk>/record/", views.duty_record, name="hazards-duty-record"),

@@ -4,11 +4,13 @@ writes go through ``services`` (the import command, the demo)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zoneops.core import permissions as core
-from zoneops.core.models import Alert, Unit
+from zoneops.core.models import Alert, Enterprise, Role, Unit
 from zoneops.core.models.alerts import OPEN_STATUSES
 from zoneops.core.selectors import alerts_for
 from zoneops.core.selectors import history_of as audit_history
@@ -26,8 +28,10 @@ from . import emergency, selectors, services, zones
 from . import permissions as perm
 from .models import (
     CADENCE_BY_ROLE,
+    Chemical,
     DutyPhoto,
     DutyRecord,
+    Equipment,
     HazardUnit,
     Holding,
     Incident,
@@ -61,7 +65,10 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     units = list(selectors.units_for(request.user).prefetch_related("assessments"))
     rows = [(unit, unit.assessments.all()[0] if unit.assessments.all() else None) for unit in units]
-    return render(request, "hazards/unit_list.html", {"rows": rows, "grades": GRADE_LABELS})
+    role = core.role_of(request.user)
+    can_add = role == Role.ADMIN or (role == Role.ENTERPRISE and bool(request.user.enterprise_id))
+    return render(request, "hazards/unit_list.html",
+                  {"rows": rows, "grades": GRADE_LABELS, "can_add": can_add})
 
 
 def _zone_context(request: HttpRequest, unit) -> dict:
@@ -109,6 +116,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grades": GRADE_LABELS,
             "can_edit": perm.can_edit_unit(request.user, unit),
             "can_command": perm.can_command(request.user),
+            "equipment_form": EquipmentForm() if perm.can_edit_unit(request.user, unit) else None,
             "history": audit_history(unit)[:50],
             **_zone_context(request, unit),
         },
@@ -417,3 +425,118 @@ def incident_report(request: HttpRequest, pk: int) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["Content-Disposition"] = f'attachment; filename="incident-{incident.pk}.docx"'
     return response
+
+
+# ---- editing the registry in the browser (the enterprise its own, an admin all) ------------
+
+
+class UnitForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    code = forms.CharField(label=_("code"), max_length=32)
+    name = forms.CharField(label=_("name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=HazardUnit.Kind.choices)
+    population_500m = forms.IntegerField(label=_("residents within 500 m"), min_value=0,
+                                         required=False)
+    population_source = forms.CharField(label=_("population source"), max_length=200,
+                                        required=False)
+    geometry = forms.CharField(label=_("outline (GeoJSON Polygon, WGS-84)"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Enterprise.objects.filter(in_chemical_park=True) | Enterprise.objects.filter(
+            hazard_units__isnull=False)
+        if core.role_of(user) != Role.ADMIN:
+            qs = Enterprise.objects.filter(pk=user.enterprise_id)
+        self.fields["enterprise"].queryset = qs.distinct().order_by("name")
+
+    def clean_geometry(self):
+        text = self.cleaned_data["geometry"].strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": exc.msg}) \
+                from exc
+
+
+class EquipmentForm(forms.Form):
+    tag = forms.CharField(label=_("tag"), max_length=50)
+    name = forms.CharField(label=_("name"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Equipment.Kind.choices)
+    chemical = forms.ModelChoiceField(label=_("chemical"), queryset=Chemical.objects.all())
+    design_max_t = forms.DecimalField(label=_("design maximum (t)"), min_value=0,
+                                      max_digits=14, decimal_places=4)
+
+
+def _editable_unit(request: HttpRequest, pk: int) -> HazardUnit:
+    unit = get_object_or_404(selectors.units_for(request.user), pk=pk)
+    if not perm.can_edit_unit(request.user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def _form_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for text in errors:
+                form.add_error(field if field in form.fields else None, text)
+    else:
+        for text in exc.messages:
+            form.add_error(None, text)
+
+
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A new unit, or a unit's own fields; audited and re-assessed by the services."""
+    unit = _editable_unit(request, pk) if pk else None
+    if unit is None and not (core.role_of(request.user) == Role.ADMIN or (
+            core.role_of(request.user) == Role.ENTERPRISE and request.user.enterprise_id)):
+        raise PermissionDenied
+    initial = {}
+    if unit is not None:
+        initial = {f: getattr(unit, f) for f in ("enterprise", "code", "name", "kind",
+                                                  "population_500m", "population_source",
+                                                  "description")}
+        initial["geometry"] = json.dumps(unit.geometry) if unit.geometry else ""
+    form = UnitForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["population_source"] = data["population_source"] or "entered"
+        try:
+            saved = services.save_unit(request.user, data, unit)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("hazards-unit-detail", args=[saved.pk]))
+    return render(request, "hazards/unit_edit.html", {"form": form, "unit": unit})
+
+
+@require_POST
+def unit_equipment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a piece of equipment with what it holds, or set a holding (0 t removes it)."""
+    unit = _editable_unit(request, pk)
+    form = EquipmentForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for text in errors:
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}: {text}")
+    else:
+        data = form.cleaned_data
+        try:
+            with transaction.atomic(), services.batch(request.user, "edited in the browser"):
+                item = Equipment.objects.filter(unit=unit, tag=data["tag"]).first()
+                if item is None:
+                    item = services.save_equipment(request.user, {
+                        "unit": unit, "tag": data["tag"], "name": data["name"],
+                        "kind": data["kind"]})
+                services.set_holding(request.user, item, data["chemical"], data["design_max_t"])
+            messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            _flash(request, exc)
+    return redirect(reverse("hazards-unit-detail", args=[unit.pk]))
