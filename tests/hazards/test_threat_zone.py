@@ -163,3 +163,10 @@ def test_zone_command_prints_geojson(tmp_path: Path) -> None:
     bad.write_text(json.dumps(h2s_doc(exposure="2h")), encoding="utf-8")
     result = zoneops("hazards", "zone", "--in", str(bad))
     assert result.returncode != 0 and "exposure" in result.stderr
+
+
+def test_gaussian_zone_states_low_wind_and_stable_air() -> None:
+    doc = h2s_doc()
+    doc["met"] = {**doc["met"], "wind_speed_m_s": 0.8, "stability": "F"}
+    codes = {t.split(":")[0] for t in threat_zone(doc)["properties"]["limits"]}
+    assert {"low_wind", "very_stable", "near_field", "steady"} <= codes

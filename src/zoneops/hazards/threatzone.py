@@ -481,11 +481,13 @@ def threat_zone(doc: Any) -> dict:
     else:
         prints = dense_footprints(met=met, props=props, source=source, height_m=height,
                                   levels_ppm=[ppm for _l, ppm in levels])
-        if met.speed < 1.5:
-            limits.append(f"low_wind: {met.speed:g} m/s is under 1.5 m/s; zones are unreliable")
-        if met.stability in ("E", "F"):
-            limits.append(f"very_stable: class {met.stability}; SLAB's response to stability "
-                          "is stronger than field trials show")
+    # ALOHA's own limits (project reference): under 1.5 m/s, in very stable air.
+    if met.speed < 1.5:
+        limits.append(f"low_wind: {met.speed:g} m/s is under 1.5 m/s; zones are unreliable"
+                      + (" (the plume clamps the wind to 1 m/s)" if model == GAUSSIAN else ""))
+    if met.stability in ("E", "F"):
+        limits.append(f"very_stable: class {met.stability}; the cloud stays concentrated and "
+                      "meanders: expect errors of a factor of several")
     limits.append("near_field: within 100 m of the source the zone is not reliable")
     if any(not fp.empty and fp.x[-1] >= X_MAX_M * 0.999 for fp in prints):
         limits.append("far_field: a zone reaches 10 km and is cut there")
