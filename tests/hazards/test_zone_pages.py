@@ -100,3 +100,20 @@ ROWS = [
 @pytest.mark.parametrize("row", ROWS, ids=ids(ROWS))
 def test_zone_page_matrix(world, units, row) -> None:
     Matrix(WORLD_ROLES, world.client, anonymous=302, fill=fill_for(units)).check(row)
+
+
+def test_admin_keeps_sensitive_places_audited(world) -> None:
+    from zoneops.core.models import AuditEntry
+
+    admin = world.users["admin"]
+    admin.is_staff = admin.is_superuser = True  # the admin site is for superusers
+    admin.save()
+    client = world.client("admin")
+    assert client.get("/admin/hazards/sensitiveplace/add/").status_code == 200
+    response = client.post("/admin/hazards/sensitiveplace/add/", {
+        "name": "新村", "kind": "residential", "population": "300", "latitude": "30.7",
+        "longitude": "120.9"})
+    assert response.status_code == 302
+    place = SensitivePlace.objects.get(name="新村")
+    assert AuditEntry.objects.filter(object_id=str(place.pk), action="create").exists()
+    assert world.client("office").get("/admin/hazards/sensitiveplace/add/").status_code == 302
