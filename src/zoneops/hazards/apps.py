@@ -8,8 +8,10 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Major hazards")
 
     def ready(self) -> None:
+        from zoneops.core.models.alerts import MODULE_LABELS
         from zoneops.core.permissions import role_of
         from zoneops.core.registry import add_nav
 
         # Every signed-in role: an enterprise contact sees only its own units there.
+        MODULE_LABELS.setdefault("hazards", _("Major hazards"))  # missed 包保 duties
         add_nav("hazards-unit-list", _("Major hazards"), lambda u: role_of(u) is not None, 35)

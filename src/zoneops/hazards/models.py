@@ -170,3 +170,257 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} @ {self.assessed_at:%Y-%m-%d %H:%M}"
+
+
+class SensitivePlace(models.Model):
+    """A place a threat zone must count: a residential area with its population, a school, a
+    hospital (the receptors of ``threatzone``; monitoring stations come from environment)."""
+
+    class Kind(models.TextChoices):
+        RESIDENTIAL = "residential", _("Residential area")
+        SCHOOL = "school", _("School")
+        HOSPITAL = "hospital", _("Hospital")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    latitude = models.FloatField(_("latitude (WGS-84)"))
+    longitude = models.FloatField(_("longitude (WGS-84)"))
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("sensitive place")
+        verbose_name_plural = _("sensitive places")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Responsible(models.Model):
+    """One person of a major hazard's 包保 chain: the enterprise's three responsible people
+    with their duty cadences (《危险化学品企业重大危险源安全包保责任制办法（试行）》, 2021) and the
+    park's linked zone leader, supervising department and assigned expert."""
+
+    class Role(models.TextChoices):
+        MAIN = "main", _("Principal responsible person")
+        TECHNICAL = "technical", _("Technical responsible person")
+        OPERATIONS = "operations", _("Operations responsible person")
+        ZONE_LEADER = "zone_leader", _("Linked zone leader")
+        DEPARTMENT = "department", _("Supervising department")
+        EXPERT = "expert", _("Assigned expert")
+
+    class Cadence(models.TextChoices):
+        QUARTERLY = "quarterly", _("Quarterly")
+        MONTHLY = "monthly", _("Monthly")
+        WEEKLY = "weekly", _("Weekly")
+
+    unit = models.ForeignKey(HazardUnit, verbose_name=_("hazard unit"), on_delete=models.CASCADE,
+                             related_name="responsibles")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("post"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("platform account"),
+                             null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["unit", "role"]
+        constraints = [models.UniqueConstraint(fields=["unit", "role"],
+                                               name="hazards_one_responsible_per_role")]
+        verbose_name = _("responsible person")
+        verbose_name_plural = _("responsible people")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
+    @property
+    def cadence(self) -> str | None:
+        return CADENCE_BY_ROLE.get(self.role)
+
+    def get_cadence_display(self) -> str:
+        return str(Responsible.Cadence(self.cadence).label) if self.cadence else ""
+
+
+CADENCE_BY_ROLE = {
+    Responsible.Role.MAIN: Responsible.Cadence.QUARTERLY,
+    Responsible.Role.TECHNICAL: Responsible.Cadence.MONTHLY,
+    Responsible.Role.OPERATIONS: Responsible.Cadence.WEEKLY,
+}
+
+
+class DutyRecord(models.Model):
+    """A 包保 duty done: what was checked and what was found, with photos."""
+
+    responsible = models.ForeignKey(Responsible, verbose_name=_("responsible person"),
+                                    on_delete=models.CASCADE, related_name="duties")
+    done_on = models.DateField(_("done on"))
+    checked = models.TextField(_("what was checked"))
+    findings = models.TextField(_("findings"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-done_on", "-pk"]
+        verbose_name = _("duty record")
+        verbose_name_plural = _("duty records")
+
+    def __str__(self) -> str:
+        return f"{self.responsible} {self.done_on}"
+
+
+def duty_photo_path(instance: DutyPhoto, filename: str) -> str:
+    return f"hazards/duties/{instance.record_id}/{filename}"
+
+
+class DutyPhoto(models.Model):
+    record = models.ForeignKey(DutyRecord, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to=duty_photo_path)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("duty photo")
+        verbose_name_plural = _("duty photos")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class Plan(models.Model):
+    """An emergency plan (预案) attached to a major hazard, with its trigger levels: one line
+    per level, e.g. "一级: 泄漏无法控制、威胁区内有居民 → 园区级响应"."""
+
+    unit = models.ForeignKey(HazardUnit, verbose_name=_("hazard unit"), on_delete=models.CASCADE,
+                             related_name="plans")
+    title = models.CharField(_("title"), max_length=200)
+    version = models.CharField(_("version"), max_length=40, blank=True)
+    trigger_levels = models.TextField(_("trigger levels"), blank=True)
+    actions = models.TextField(_("first actions"), blank=True)
+
+    class Meta:
+        ordering = ["unit", "title"]
+        verbose_name = _("emergency plan")
+        verbose_name_plural = _("emergency plans")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Resource(models.Model):
+    """A response team, a piece of equipment or a stockpile, with where it is."""
+
+    class Kind(models.TextChoices):
+        TEAM = "team", _("Response team")
+        EQUIPMENT = "equipment", _("Equipment")
+        STOCKPILE = "stockpile", _("Stockpile")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=1)
+    measure = models.CharField(_("unit of measure"), max_length=20, blank=True)
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    latitude = models.FloatField(_("latitude (WGS-84)"))
+    longitude = models.FloatField(_("longitude (WGS-84)"))
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("emergency resource")
+        verbose_name_plural = _("emergency resources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Incident(models.Model):
+    """An emergency at a major hazard: opened from an alert or by hand; a drill notifies no
+    one outside the platform."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    unit = models.ForeignKey(HazardUnit, verbose_name=_("hazard unit"), on_delete=models.PROTECT,
+                             related_name="incidents")
+    alert = models.ForeignKey("core.Alert", verbose_name=_("alert"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    drill = models.BooleanField(_("drill"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.OPEN)
+    # The release as last entered on the zone form (recomputed with each new wind).
+    release = models.JSONField(_("release"), default=dict, blank=True)
+    summary = models.TextField(_("closing summary"), blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"),
+                                  null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField(_("opened at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IncidentEvent(models.Model):
+    """One timestamped line of an incident's timeline (each also in the audit trail)."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Opened")
+        ZONE = "zone", _("Threat zone drawn")
+        TASK = "task", _("Task assigned")
+        TASK_DONE = "task_done", _("Task done")
+        TASK_CLOSED = "task_closed", _("Task verified")
+        NOTIFIED = "notified", _("Notified")
+        NOTE = "note", _("Note")
+        CLOSED = "closed", _("Closed")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("incident event")
+        verbose_name_plural = _("incident events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%H:%M} {self.get_kind_display()}"
+
+
+class IncidentTask(models.Model):
+    """A task to a unit with a deadline: assigned → done (by the unit) → verified (by the
+    command), as the alert loop's assign/handle/close."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        DONE = "done", _("Done")
+        CLOSED = "closed", _("Verified")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="tasks")
+    assignee_unit = models.ForeignKey("core.Unit", verbose_name=_("assigned unit"),
+                                      on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("task"), max_length=300)
+    due_at = models.DateTimeField(_("deadline"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.ASSIGNED)
+    feedback = models.TextField(_("handling feedback"), blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("incident task")
+        verbose_name_plural = _("incident tasks")
+
+    def __str__(self) -> str:
+        return self.text

@@ -62,3 +62,41 @@ def unit_input(unit: HazardUnit) -> dict:
         "population_source": unit.population_source or "entered",
         "chemicals": chemicals,
     }
+
+
+def responsibles_for(user: User):
+    from .models import Responsible
+
+    return Responsible.objects.filter(unit__in=units_for(user)).select_related(
+        "unit__enterprise", "user")
+
+
+def week_duties(user: User, today):
+    """Who owes what in the period holding ``today``: each of the enterprise's three people
+    in scope, the period, whether a duty is recorded in it, and the last one."""
+    from .duties import period_of
+    from .models import CADENCE_BY_ROLE, DutyRecord
+
+    rows = []
+    people = responsibles_for(user).filter(role__in=list(CADENCE_BY_ROLE)).order_by(
+        "unit__enterprise__name", "unit__code", "role")
+    for person in people:
+        start, end = period_of(person.cadence, today)
+        done = DutyRecord.objects.filter(responsible=person, done_on__range=(start, end)).first()
+        last = DutyRecord.objects.filter(responsible=person).first()
+        rows.append({"person": person, "start": start, "end": end, "done": done, "last": last})
+    return rows
+
+
+def incidents_for(user: User):
+    """Incidents of the units one sees, and those with a task for one's own unit."""
+    from django.db.models import Q
+
+    from .models import Incident
+
+    if core.role_of(user) is None:
+        return Incident.objects.none()
+    q = Q(unit__in=units_for(user))
+    if core.role_of(user) == Role.UNIT_STAFF and user.unit_id:
+        q |= Q(tasks__assignee_unit_id=user.unit_id)
+    return Incident.objects.filter(q).distinct().select_related("unit__enterprise", "alert")

@@ -7,15 +7,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zoneops.core import permissions as core
 from zoneops.core.models import AuditAction, Enterprise, User
 from zoneops.core.services.audit import delete_audited, record, save_audited
+from zoneops.core.services.audit import record as record_audit
 from zoneops.core.services.org import check_geometry
 
 from . import permissions as perm
@@ -245,3 +249,160 @@ def reassess(actor: User | None, unit: HazardUnit, reason: str = "") -> Assessme
 
 def _decimal(value) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.000001"))
+
+
+# ---- sensitive places (what a threat zone counts) ------------------------------------------
+
+PLACE_FIELDS = {"name", "kind", "population", "latitude", "longitude"}
+
+
+@transaction.atomic
+def save_sensitive_place(actor: User, data: dict[str, Any], place=None):
+    """A residential area, school or hospital; administrators keep the list."""
+    from .models import SensitivePlace
+
+    core.require(core.is_admin(actor), "only an administrator keeps the sensitive places")
+    data = _only(data, PLACE_FIELDS)
+    if "latitude" in data and not -90 <= float(data["latitude"]) <= 90:
+        raise ValidationError({"latitude": "must be between -90 and 90"})
+    if "longitude" in data and not -180 <= float(data["longitude"]) <= 180:
+        raise ValidationError({"longitude": "must be between -180 and 180"})
+    return save_audited(actor, place or SensitivePlace(), data)
+
+
+# ---- 包保 responsibility chain ---------------------------------------------------------------
+
+RESPONSIBLE_FIELDS = {"unit", "role", "name", "title", "phone", "user"}
+DUTY_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+DUTY_PHOTOS_MAX = 6
+DUTY_ALERT_LEVEL = 2  # yellow: a duty not done in its period
+
+
+@transaction.atomic
+def save_responsible(actor: User, data: dict[str, Any], responsible=None):
+    from .models import Responsible
+
+    data = _only(data, RESPONSIBLE_FIELDS)
+    responsible = responsible or Responsible()
+    unit = data.get("unit", responsible.unit if responsible.pk else None)
+    role = data.get("role", responsible.role if responsible.pk else None)
+    if unit is None:
+        raise ValidationError({"unit": "required"})
+    if role not in Responsible.Role.values:
+        raise ValidationError({"role": "unknown role"})
+    core.require(perm.can_edit_responsible(actor, unit, role),
+                 "only the enterprise (its own three) or an administrator names 包保 people")
+    if responsible.pk:
+        core.require(perm.can_edit_responsible(actor, responsible.unit, responsible.role))
+    if not str(data.get("name", responsible.name or "")).strip():
+        raise ValidationError({"name": _("The name is required.")})
+    return save_audited(actor, responsible, data)
+
+
+@transaction.atomic
+def record_duty(actor: User, *, responsible, done_on: date, checked: str, findings: str = "",
+                photos: list | tuple = (), today: date | None = None):
+    """A duty done, with its photos decoded and written again (as voting's photos are), all or
+    nothing. Clears the person's missed-duty alert: the duty is done again."""
+    from zoneops.core.services.alerts import resolve_alert
+    from zoneops.voting import photos as photo_kit
+
+    from .models import DutyPhoto, DutyRecord
+
+    core.require(perm.can_record_duty(actor, responsible),
+                 "only the person, the enterprise's contact or an administrator records it")
+    if responsible.cadence is None:
+        raise ValidationError({"responsible": _("Only the enterprise's three people have "
+                                                "periodic duties.")})
+    if not checked.strip():
+        raise ValidationError({"checked": _("Say what was checked.")})
+    today = today or timezone.localdate()
+    if done_on > today:
+        raise ValidationError({"done_on": _("A duty cannot be dated in the future.")})
+    if len(photos) > DUTY_PHOTOS_MAX:
+        raise ValidationError({"photos": _("At most %(n)s photos.") % {"n": DUTY_PHOTOS_MAX}})
+    images = []
+    for upload in photos:
+        if upload.size > DUTY_PHOTO_MAX_BYTES:
+            raise ValidationError({"photos": _("A photo may be at most 5 MB.")})
+        try:
+            images.append(photo_kit.reencode(upload))
+        except photo_kit.NotAPhoto as exc:
+            raise ValidationError(
+                {"photos": _("Only JPEG, PNG or WebP photos are accepted.")}) from exc
+    record = save_audited(actor, DutyRecord(responsible=responsible, recorded_by=actor),
+                          {"done_on": done_on, "checked": checked.strip(),
+                           "findings": findings.strip()})
+    for image in images:
+        photo = DutyPhoto(record=record)
+        photo.image.save(image.name, image, save=True)
+        record_audit(actor, "attach", record, None, {"attachment": photo.image.name})
+    resolve_alert(module="hazards", key=duty_alert_key(responsible),
+                  note=f"duty recorded for {done_on}")
+    return record
+
+
+def duty_alert_key(responsible) -> str:
+    return f"duty:{responsible.pk}"
+
+
+def check_duties(*, today: date) -> dict[str, int]:
+    """The periodic check: each of the enterprise's three people whose last whole period
+    passed with no duty recorded gets a (yellow) alert through the core loop; one already
+    open is refreshed, not doubled. Returns counts."""
+    from zoneops.core.services.alerts import Raise, apply_causes
+
+    from .duties import previous_period
+    from .models import CADENCE_BY_ROLE, DutyRecord, Responsible
+
+    causes = []
+    people = (Responsible.objects.filter(role__in=list(CADENCE_BY_ROLE))
+              .select_related("unit__enterprise"))
+    for person in people:
+        start, end = previous_period(person.cadence, today)
+        if person.unit.enterprise_id is None:
+            continue
+        if DutyRecord.objects.filter(responsible=person, done_on__range=(start, end)).exists():
+            continue
+        unit = person.unit
+        causes.append(Raise(
+            module="hazards", level=DUTY_ALERT_LEVEL, key=duty_alert_key(person), source=person,
+            title=_("Duty missed: %(role)s %(name)s, %(unit)s")
+            % {"role": person.get_role_display(), "name": person.name, "unit": unit.name},
+            detail=_("No duty recorded between %(start)s and %(end)s (%(cadence)s).")
+            % {"start": start, "end": end, "cadence": person.get_cadence_display()},
+            enterprise=unit.enterprise, unit=unit.enterprise.unit,
+            data={"unit": unit.pk, "responsible": person.pk, "period": [str(start), str(end)]}))
+    if causes:
+        apply_causes(causes)
+    return {"checked": len(people), "missed": len(causes)}
+
+
+# ---- emergency resources and plans ---------------------------------------------------------
+
+RESOURCE_FIELDS = {"kind", "name", "quantity", "measure", "contact", "phone", "latitude",
+                   "longitude"}
+PLAN_FIELDS = {"unit", "title", "version", "trigger_levels", "actions"}
+
+
+@transaction.atomic
+def save_resource(actor: User, data: dict[str, Any], resource=None):
+    """A response team, equipment or stockpile; administrators keep the list."""
+    from .models import Resource
+
+    core.require(core.is_admin(actor), "only an administrator keeps the resources")
+    return save_audited(actor, resource or Resource(), _only(data, RESOURCE_FIELDS))
+
+
+@transaction.atomic
+def save_plan(actor: User, data: dict[str, Any], plan=None):
+    """An emergency plan attached to a hazard: the enterprise's contact or an admin."""
+    from .models import Plan
+
+    data = _only(data, PLAN_FIELDS)
+    plan = plan or Plan()
+    unit = data.get("unit", plan.unit if plan.pk else None)
+    if unit is None:
+        raise ValidationError({"unit": "required"})
+    _require_edit(actor, unit.enterprise)
+    return save_audited(actor, plan, data)
