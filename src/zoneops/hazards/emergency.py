@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zoneops.core import permissions as core
-from zoneops.core.models import Alert, Role, Unit, User
+from zoneops.core.models import Alert, AuditAction, Role, Unit, User
 from zoneops.core.services.audit import record, save_audited
 from zoneops.core.services.notify import notify
 
@@ -32,7 +32,7 @@ def _event(actor: User, incident: Incident, kind: str, text: str = "",
            data: dict | None = None) -> IncidentEvent:
     event = IncidentEvent.objects.create(incident=incident, at=timezone.now(), kind=kind,
                                          text=text, data=data or {}, by=actor)
-    record(actor, "update", incident, None, {"timeline": kind, "text": text[:200]})
+    record(actor, AuditAction.UPDATE, incident, None, {"timeline": kind, "text": text[:200]})
     return event
 
 
