@@ -9,8 +9,12 @@ class TracingConfig(AppConfig):
 
     def ready(self) -> None:
         from zoneops.core.models.alerts import MODULE_LABELS
-        from zoneops.core.registry import add_audit_actions, add_dashboard_panel, add_nav
-        from zoneops.core.registry import add_worker_job
+        from zoneops.core.registry import (
+            add_audit_actions,
+            add_dashboard_panel,
+            add_nav,
+            add_worker_job,
+        )
 
         from . import permissions as perm
         from .audit import TracingAction
