@@ -129,6 +129,9 @@ class OdourReport(models.Model):
     """A resident's report of a smell. No account and no phone number: the address it came
     from is kept only as a keyed hash, for the rate limit and duplicate folding."""
 
+    # The review is the decision the trail records; the photo and the address hash are not.
+    audit_skipped_fields = ("photo", "address_hash")
+
     class Smell(models.TextChoices):
         ROTTEN_EGG = "rotten_egg", _("Rotten eggs / sulphur")
         SOLVENT = "solvent", _("Solvent / paint")
