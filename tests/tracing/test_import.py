@@ -31,7 +31,8 @@ def test_good_sheet_dry_run_then_commit_then_update(world, tmp_path):
     path = _sheet(tmp_path, [
         [e.name, "DA001", "1#排气筒", "排气筒", 30.70, 120.90, 25, "a21028、a24088"],
         [e.credit_code, "WW01", "污水池", "污水池", 30.701, 120.901, 1, ""],
-        [world.enterprise_b.name, "TV01", "储罐呼吸口", "tank_vent", "30.702", "120.902", "12", None],
+        [world.enterprise_b.name, "TV01", "储罐呼吸口", "tank_vent", "30.702", "120.902", "12",
+         None],
     ])
     call_command("tracing", "import", str(path))  # dry run
     assert not ReleasePoint.objects.exists()
