@@ -6,7 +6,10 @@
   logger, or dated ahead of the platform's clock, are left out; everything else counts,
   zeros included. Values are converted to mg/m³. The background (the ``BACKGROUND_QUANTILE``
   of all kept values: most stations are not in the plume) is subtracted, so a station at
-  background is a zero - strong evidence against a source upwind of it.
+  background is a zero - strong evidence against a source upwind of it. An excess under
+  ``NOISE_FRACTION`` of the background, or under ``RESOLUTION_MG_M3`` (below any gas
+  analyser's resolution), is noise and counts as a zero too: without it a plume's far fringe
+  (1e-10 mg/m³ in a simulation) would set the likelihood's detection floor.
 - **Wind**: speed (a01007) and direction (a01008) of the ``MASTS`` nearest weather masts over
   the window; the direction is the speed-weighted vector mean ("from"), sigma-theta the
   Yamartino spread of all directions, the speed the mean.
@@ -37,6 +40,8 @@ WINDOW_BEFORE = timedelta(minutes=30)
 WINDOW_AFTER = timedelta(minutes=30)
 LEFT_OUT_FLAGS = ("D", "M", "C")
 BACKGROUND_QUANTILE = 0.25
+NOISE_FRACTION = 0.25
+RESOLUTION_MG_M3 = 1e-4
 STATION_HEIGHT_M = 3.0  # stations carry no inlet height; a typical ambient inlet
 MASTS = 3
 ODOUR_RADIUS_M = 5000.0
@@ -172,12 +177,14 @@ def for_alarm(alert: Alert, factor_code: str, anchor: datetime, now: datetime) -
     if kept:
         values = np.array([v for _s, v in kept])
         background = float(np.quantile(values, BACKGROUND_QUANTILE))
+        noise = max(NOISE_FRACTION * background, RESOLUTION_MG_M3)
         rows, coords = [], {}
         for station, value in kept:
             if station.pk not in coords:
                 coords[station.pk] = projection.to_xy(station.longitude, station.latitude)
             x, y = coords[station.pk]
-            rows.append((x, y, STATION_HEIGHT_M, max(0.0, value - background)))
+            excess = value - background
+            rows.append((x, y, STATION_HEIGHT_M, excess if excess > noise else 0.0))
         if any(r[3] > 0 for r in rows):
             observations = Observations.from_rows(rows)
         summary.update(readings=len(rows), zeros=sum(1 for r in rows if r[3] == 0),
