@@ -28,11 +28,6 @@ class PointForm(forms.Form):
                             "is_active": point.is_active})
 
 
-class DecideForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("confirmed", _("Confirm")), ("rejected", _("Reject"))])
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
-
-
 class ReviewForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[
         (OdourReport.Status.REVIEWED, OdourReport.Status.REVIEWED.label),

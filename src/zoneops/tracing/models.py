@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReleasePoint(models.Model):
@@ -77,9 +78,9 @@ class Trace(models.Model):
 
 class Suspect(models.Model):
     class Decision(models.TextChoices):
-        NONE = "", _("Not decided")
-        CONFIRMED = "confirmed", _("Confirmed")
-        REJECTED = "rejected", _("Rejected")
+        NONE = "", pgettext_lazy("suspect", "Not decided")
+        CONFIRMED = "confirmed", pgettext_lazy("suspect", "Confirmed")
+        REJECTED = "rejected", pgettext_lazy("suspect", "Rejected")
 
     trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="suspects")
     release_point = models.ForeignKey(ReleasePoint, on_delete=models.PROTECT, related_name="+")
