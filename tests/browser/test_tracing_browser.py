@@ -59,6 +59,7 @@ def test_alarm_suspects_on_the_map_then_confirm(page, site):
     assert page.locator("#trace-map .suspect-rank-1").count() == 1
     assert page.locator("#trace-map .trace-region").count() == 1
     assert page.locator("#trace-map .trace-fan").count() == 1
+    page.locator("#suspects").scroll_into_view_if_needed()
     screenshot(page, "tracing-alert")
     page.click("[data-testid=confirm-1]")
     page.wait_for_selector("[data-testid=suspect-table] tr[data-rank='1'] [data-testid=decision]")

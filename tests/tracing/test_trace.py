@@ -36,6 +36,10 @@ def test_worker_traces_a_new_alarm_and_ranks_the_true_source_first(park):
     # Every station's readings are evidence, the ones at background as zeros.
     assert trace.evidence["stations_with_data"] == 24
     assert trace.evidence["zeros"] > 0
+    # Per enterprise, all its points together (enterprise A has two here).
+    by_enterprise = trace.result["enterprises"]
+    assert abs(sum(e["probability"] for e in by_enterprise) - 1) < 1e-6
+    assert park.truth.enterprise_id in {e["id"] for e in by_enterprise}
     region = trace.result["region"]
     assert region["radius_90_m"] > 0
     assert len(trace.result["fan"]) > 3

@@ -114,7 +114,7 @@ def _scripted_release(admin: User, now) -> Alert | None:
     alert = raise_alert(
         module="environment", key=DEMO_KEY, level=Alert.Level.ORANGE,
         title=f"{alarm_station.name}：硫化氢 橙色预警（演示溯源）",
-        detail=f"演示：{source.name} 的生产装置区泄漏，下风向站点超标。",
+        detail="演示：脚本化的一次硫化氢泄漏，下风向站点超标；来源由溯源模块给出。",
         source=alarm_station, unit=alarm_station.unit, enterprise=None,
         data={"station": alarm_station.mn, "station_name": alarm_station.name,
               "station_id": alarm_station.pk, "factor": DEMO_FACTOR, "factor_name": "硫化氢",

@@ -37,8 +37,15 @@ def compute(evidence: ev.Evidence) -> dict:
     for k in ranked.order[:TOP_SUSPECTS]:
         top.append({"index": k, "probability": float(ranked.probability[k]),
                     "rate": ranked.rates[k]})
+    by_enterprise: dict[int, float] = {}
+    for point, p in zip(evidence.candidates, ranked.probability, strict=True):
+        by_enterprise[point.enterprise_id] = by_enterprise.get(point.enterprise_id, 0.0) + float(p)
+    names = {point.enterprise_id: point.enterprise.name for point in evidence.candidates}
+    enterprises = [{"id": pk, "name": names[pk], "probability": p}
+                   for pk, p in sorted(by_enterprise.items(), key=lambda kv: -kv[1])[:TOP_SUSPECTS]]
     return {
         "region": {"lat": lat, "lon": lon, "radius_90_m": ranked.radius_90_m},
+        "enterprises": enterprises,
         "fan": [[la, lo] for lo, la in fan], "fan_half_angle_deg": half,
         "origin": list(reversed(proj.to_lonlat(*evidence.origin_xy))),
         "met": {**evidence.met, "stability": model.stability,
