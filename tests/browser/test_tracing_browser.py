@@ -92,6 +92,7 @@ def test_resident_reports_an_odour_from_a_phone(browser, site):
     page.check("input[name=intensity][value='3']")
     page.check("input[name=smell][value='solvent']")
     page.fill("#id_note", "油漆味（浏览器测试）")
+    screenshot(page, "tracing-odour-form")
     page.click("[data-testid=odour-submit]")
     code = page.locator("[data-testid=tracking-code]").inner_text()
     assert len(code) == 9 and code[4] == "-"
