@@ -162,3 +162,27 @@ def test_scoped_status_for_unknown_objects(traced):
     client = park.world.client("admin")
     assert client.get("/tracing/points/999999/edit/").status_code == SCOPED
     assert client.post("/tracing/suspects/999999/decide/", {"decision": "x"}).status_code == 404
+
+
+API = [
+    Row("/api/tracing/points", EVERYONE),
+    Row("/api/tracing/alerts/{alert}", READ_ALL | {"staff_a"}, {"enterprise_a": SCOPED}),
+]
+
+
+@pytest.mark.parametrize("row", API, ids=ids(API))
+def test_api_matrix(traced, row):
+    park, _alert, fill = traced
+    Matrix(WORLD_ROLES, park.world.client, anonymous=401, fill=fill).check(row)
+
+
+def test_api_gives_the_ranked_suspects_with_their_rate(traced):
+    park, alert, _fill = traced
+    body = park.world.client("duty").get(f"/api/tracing/alerts/{alert.pk}").json()
+    assert body["state"] == "done"
+    first = body["suspects"][0]
+    assert first["rank"] == 1 and first["release_point_id"] == park.truth.pk
+    assert first["rate_g_s"]["p05"] < first["rate_g_s"]["median"] < first["rate_g_s"]["p95"]
+    assert body["result"]["region"]["radius_90_m"] > 0
+    points = park.world.client("enterprise_a").get("/api/tracing/points").json()
+    assert {p["enterprise_id"] for p in points} == {park.world.enterprise_a.pk}
