@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
+from django.utils.translation import gettext_noop as N_
 
 from zoneops.core.models import Alert
 from zoneops.dispersion.geo import LocalProjection
@@ -49,7 +50,8 @@ WIND_HEIGHT_M = 10.0
 
 
 class NoEvidence(Exception):
-    """What is missing, said to the duty officer on the trace."""
+    """What is missing, said to the duty officer on the trace (an English message id, shown
+    translated)."""
 
 
 @dataclass
@@ -82,7 +84,7 @@ def _readings(factor_code: str, kind: str, start: datetime, end: datetime
               ) -> tuple[list[tuple[Station, float]], dict, datetime | None]:
     factor = Factor.objects.filter(code=factor_code).first()
     if factor is None:
-        raise NoEvidence(f"unknown factor {factor_code}")
+        raise NoEvidence(N_("The alarm's factor is not registered."))
     units = dict(StationFactor.objects.filter(factor=factor, station__is_active=True)
                  .exclude(station__kind=Station.Kind.WEATHER)
                  .values_list("station_id", "unit"))
@@ -112,7 +114,7 @@ def _wind(origin: Station, start: datetime, end: datetime) -> dict:
                    key=lambda m: _distance_m(origin.latitude, origin.longitude,
                                              m.latitude, m.longitude))[:MASTS]
     if not masts:
-        raise NoEvidence("no weather mast")
+        raise NoEvidence(N_("No weather mast is registered."))
     rows = (Reading.objects.filter(station__in=masts, factor__code__in=("a01007", "a01008"),
                                    time__gte=start, time__lte=end)
             .exclude(flag__in=LEFT_OUT_FLAGS).exclude(value__isnull=True)
@@ -123,11 +125,11 @@ def _wind(origin: Station, start: datetime, end: datetime) -> dict:
     speeds = [p["a01007"] for p in pairs.values() if "a01007" in p and "a01008" in p]
     dirs = [p["a01008"] for p in pairs.values() if "a01007" in p and "a01008" in p]
     if not dirs:
-        raise NoEvidence("no wind readings in the window")
+        raise NoEvidence(N_("No wind readings in the window."))
     try:
         direction = vector_mean_direction(dirs, [max(s, 0.1) for s in speeds])
     except ValueError as exc:
-        raise NoEvidence("wind directions cancel out") from exc
+        raise NoEvidence(N_("The wind directions of the window cancel out.")) from exc
     return {"wind_speed_m_s": float(np.mean(speeds)), "wind_height_m": WIND_HEIGHT_M,
             "wind_from_deg": direction, "sigma_theta_deg": yamartino_sigma_theta(dirs),
             "stability": None, "masts": [m.mn for m in masts], "wind_samples": len(dirs)}
@@ -156,7 +158,7 @@ def _candidates(projection: LocalProjection) -> tuple[list[ReleasePoint], np.nda
     points = list(ReleasePoint.objects.filter(is_active=True, enterprise__is_active=True)
                   .select_related("enterprise").order_by("pk"))
     if not points:
-        raise NoEvidence("no release points registered")
+        raise NoEvidence(N_("No release points are registered."))
     xyh = np.array([(*projection.to_xy(p.longitude, p.latitude), p.height_m) for p in points])
     return points, xyh
 
@@ -166,7 +168,7 @@ def for_alarm(alert: Alert, factor_code: str, anchor: datetime, now: datetime) -
     data = alert.data or {}
     origin = Station.objects.filter(pk=data.get("station_id")).first()
     if origin is None:
-        raise NoEvidence("the alarm names no station")
+        raise NoEvidence(N_("The alarm names no station."))
     start, end = window(anchor, now)
     projection = LocalProjection(origin.longitude, origin.latitude)
     rule = AlarmRule.objects.filter(code=data.get("rule", "")).first()
@@ -193,7 +195,7 @@ def for_alarm(alert: Alert, factor_code: str, anchor: datetime, now: datetime) -
                                                 projection)
     summary.update(odour_summary)
     if observations is None and odour is None:
-        raise NoEvidence("no readings above background and no odour reports in the window")
+        raise NoEvidence(N_("No reading above background and no odour report in the window."))
     points, xyh = _candidates(projection)
     newest = max([t for t in (newest, odour_newest) if t is not None], default=None)
     return Evidence(projection, start, end, met, observations, odour, points, xyh, (0.0, 0.0),
@@ -204,7 +206,7 @@ def for_odour(alert: Alert, report_ids: list[int], anchor: datetime, now: dateti
     """The evidence of a cluster of odour reports (and the absences reported near it)."""
     reports = list(OdourReport.objects.filter(pk__in=report_ids))
     if not reports:
-        raise NoEvidence("the cluster has no reports")
+        raise NoEvidence(N_("The cluster has no reports."))
     lat = sum(r.latitude for r in reports) / len(reports)
     lon = sum(r.longitude for r in reports) / len(reports)
     projection = LocalProjection(lon, lat)
@@ -212,11 +214,11 @@ def for_odour(alert: Alert, report_ids: list[int], anchor: datetime, now: dateti
     nearest = min(Station.objects.filter(kind=Station.Kind.WEATHER, is_active=True),
                   key=lambda m: _distance_m(lat, lon, m.latitude, m.longitude), default=None)
     if nearest is None:
-        raise NoEvidence("no weather mast")
+        raise NoEvidence(N_("No weather mast is registered."))
     met = _wind(nearest, start, end)
     odour, summary, newest = _odour(lat, lon, start, end, projection)
     if odour is None or not (odour[:, 2] > 0).any():
-        raise NoEvidence("no odour reports in the window")
+        raise NoEvidence(N_("No odour report in the window."))
     points, xyh = _candidates(projection)
     return Evidence(projection, start, end, met, None, odour, points, xyh, (0.0, 0.0), newest,
                     summary)
