@@ -12,6 +12,7 @@ from .core.api import router as core_router
 from .core.services.people import user_for_token
 from .environment.api import router as environment_router
 from .supervision.api import router as supervision_router
+from .tracing.api import router as tracing_router
 from .voting.api import router as voting_router
 
 
@@ -75,3 +76,4 @@ api.add_router("/core", core_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/environment", environment_router)
 api.add_router("/voting", voting_router)
+api.add_router("/tracing", tracing_router)

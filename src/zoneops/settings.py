@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "zoneops.water",
     "zoneops.indicators",
     "zoneops.rights",
+    "zoneops.tracing",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,7 @@ urlpatterns = [
     path("vote/", include("zoneops.voting.public_urls")),  # residents: public, no login
     path("indicators/", include("zoneops.indicators.urls")),
     path("rights/", include("zoneops.rights.urls")),
+    path("tracing/", include("zoneops.tracing.urls")),
+    path("odour/", include("zoneops.tracing.public_urls")),  # residents: public, no login
     path("", include("zoneops.core.urls")),
 ]

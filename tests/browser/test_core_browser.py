@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 BASE_NAV = ["home", "alert-list", "map", "supervision:item-list", "supervision:dashboard",
             "environment-watch", "water-chain", "hazards-unit-list", "rights-holdings",
             "indicators-claims", "unit-list", "enterprise-list"]
-WITH_VOTING = BASE_NAV[:8] + ["voting-campaign-list"] + BASE_NAV[8:]
+# Read-all roles also see the odour-report queue (tracing) and voting.
+WITH_VOTING = BASE_NAV[:8] + ["tracing-odour-queue", "voting-campaign-list"] + BASE_NAV[8:]
 NAV_BY_USER = {
     "admin": WITH_VOTING + ["user-list", "audit-list"],
     "office": WITH_VOTING,

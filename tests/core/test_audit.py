@@ -205,3 +205,15 @@ def test_delete_audited_keeps_what_was_deleted(world):
     assert not Unit.objects.filter(pk=pk).exists()
     gone = AuditEntry.objects.get(action="delete", object_id=str(pk))
     assert gone.before["name"] == "临时单位" and gone.after is None and gone.reason == "建错了"
+
+
+def test_an_empty_file_field_is_recorded_as_nothing(world):
+    """A snapshot of an object whose file field is empty (an alert attachment not yet given a
+    file) must not fail: the empty file has no url."""
+    from django.db.models.fields.files import FieldFile
+
+    from zoneops.core.models import AlertAttachment
+    from zoneops.core.services.audit import _plain
+
+    empty = FieldFile(AlertAttachment(), AlertAttachment._meta.get_field("file"), None)
+    assert _plain(empty) == ""

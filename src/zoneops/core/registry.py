@@ -41,6 +41,11 @@ NAV_ITEMS: list[NavItem] = [
 DashboardPanel = Callable[[HttpRequest], dict[str, Any] | None]
 DASHBOARD_PANELS: list[DashboardPanel] = []
 
+# A worker job is a function of no arguments the worker calls every cycle (after sending
+# notifications and escalating); it returns how much it did. It must never run in the gateway.
+WorkerJob = Callable[[], int]
+WORKER_JOBS: list[WorkerJob] = []
+
 
 def add_nav(url_name: str, label: Any, visible: Callable[[Any], bool], order: int) -> None:
     if all(item.url_name != url_name for item in NAV_ITEMS):
@@ -51,6 +56,11 @@ def add_nav(url_name: str, label: Any, visible: Callable[[Any], bool], order: in
 def add_dashboard_panel(panel: DashboardPanel) -> None:
     if panel not in DASHBOARD_PANELS:
         DASHBOARD_PANELS.append(panel)
+
+
+def add_worker_job(job: WorkerJob) -> None:
+    if job not in WORKER_JOBS:
+        WORKER_JOBS.append(job)
 
 
 def add_audit_actions(actions: type[models.TextChoices]) -> None:

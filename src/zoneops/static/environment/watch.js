@@ -9,6 +9,7 @@
   const places = JSON.parse(document.getElementById("places-data").textContent);
   const mapEl = document.getElementById("map");
   const map = L.map("map", {attributionControl: false});
+  window.zoneopsWatchMap = map;  // other modules' layers (source tracing) draw on it
   const tileUrl = config.tile_url;
   if (tileUrl) { L.tileLayer(tileUrl, {maxZoom: 18}).addTo(map); }
   L.geoJSON(places, {style: f => ({color: f.properties.kind === "block" ? "#16a34a" : "#2563eb", weight: f.properties.kind === "zone" ? 2 : 1, fillOpacity: 0.05}),

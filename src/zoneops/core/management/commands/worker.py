@@ -4,6 +4,7 @@ import threading
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from ...registry import WORKER_JOBS
 from ...services.alerts import escalate_overdue
 from ...services.notify import send_due
 
@@ -13,11 +14,16 @@ log = logging.getLogger("zoneops.worker")
 def run_once() -> tuple[int, int, int]:
     sent, failed = send_due()
     escalated = escalate_overdue()
+    for job in WORKER_JOBS:  # the modules' jobs (source tracing, ...)
+        try:
+            job()
+        except Exception:  # one module's failure must not stop the notifications
+            log.exception("worker job %s failed", getattr(job, "__qualname__", job))
     return sent, failed, escalated
 
 
 def loop(interval: float, stop: threading.Event | None = None) -> None:
-    """Send due notifications and escalate overdue alerts until stopped.
+    """Send due notifications, escalate overdue alerts and run the modules' jobs until stopped.
 
     Safe to run in several processes: deliveries are claimed row by row and escalation
     re-checks each alert under a row lock."""
