@@ -14,14 +14,14 @@ from zoneops.hazards.models import Equipment, HazardUnit, Holding
 @pytest.fixture
 def units(world):
     admin = world.users["admin"]
-    chlorine = services.save_chemical(admin, {"name": "液氯", "cas": "7782-50-5"})
+    chlorine = services.create_chemical(admin, {"name": "液氯", "cas": "7782-50-5"})
     made = {"chlorine": chlorine}
     for key, enterprise in (("a", world.enterprise_a), ("b", world.enterprise_b)):
         with services.batch(admin, "test"):
-            unit = services.save_unit(admin, {"enterprise": enterprise, "code": f"R-{key}",
+            unit = services.create_unit(admin, {"enterprise": enterprise, "code": f"R-{key}",
                                               "name": f"罐区{key}", "kind": "storage",
                                               "population_500m": 120})
-            tank = services.save_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
+            tank = services.create_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
             services.set_holding(admin, tank, chlorine, 20)
         made[key] = unit
     return made

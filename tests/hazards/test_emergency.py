@@ -33,14 +33,14 @@ RELEASE = {"cas": "7782-50-5", "phase": "liquefied_gas", "hole_diameter_mm": 10.
 @pytest.fixture
 def site(world):
     admin = world.users["admin"]
-    chlorine = services.save_chemical(admin, {"name": "液氯", "cas": "7782-50-5"})
+    chlorine = services.create_chemical(admin, {"name": "液氯", "cas": "7782-50-5"})
     units = {}
     for key, enterprise in (("a", world.enterprise_a), ("b", world.enterprise_b)):
         with services.batch(admin, "test"):
-            unit = services.save_unit(admin, {
+            unit = services.create_unit(admin, {
                 "enterprise": enterprise, "code": f"E-{key}", "name": f"液氯罐区{key}",
                 "kind": "storage", "population_500m": 120, "geometry": SQUARE})
-            tank = services.save_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
+            tank = services.create_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
             services.set_holding(admin, tank, chlorine, 20)
         units[key] = unit
     Resource.objects.create(kind="team", name="远处消防队", latitude=LAT + 0.05, longitude=LON)

@@ -14,24 +14,22 @@ READ_ALL = {"admin", "office", "leader", "duty"}
 @pytest.fixture
 def units(world):
     admin = world.users["admin"]
-    chlorine = services.save_chemical(admin, {"name": "液氯", "cas": "7782-50-5"})
-    ammonia = services.save_chemical(admin, {"name": "液氨", "cas": "7664-41-7"})
+    chlorine = services.create_chemical(admin, {"name": "液氯", "cas": "7782-50-5"})
+    ammonia = services.create_chemical(admin, {"name": "液氨", "cas": "7664-41-7"})
     made = {}
     for key, enterprise in (("a", world.enterprise_a), ("b", world.enterprise_b)):
         with services.batch(admin, "test"):
-            unit = services.save_unit(
-                admin,
-                {
+            unit = services.create_unit(
+                admin, {
                     "enterprise": enterprise,
                     "code": f"T-{key}",
                     "name": f"罐区{key}",
                     "kind": "storage",
                     "population_500m": 120,
-                },
-            )
-            tank = services.save_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
+                })
+            tank = services.create_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
             services.set_holding(admin, tank, chlorine, 20)
-            tank = services.save_equipment(admin, {"unit": unit, "tag": "V-2", "kind": "tank"})
+            tank = services.create_equipment(admin, {"unit": unit, "tag": "V-2", "kind": "tank"})
             services.set_holding(admin, tank, ammonia, 30)
         made[key] = unit
     return made

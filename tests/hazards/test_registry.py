@@ -25,12 +25,11 @@ SQUARE = {
 def chemicals(world):
     admin = world.users["admin"]
     return {
-        "chlorine": services.save_chemical(
-            admin,
-            {"name": "液氯", "cas": "7782-50-5", "state": "liquefied_gas", "molar_mass": "70.906"},
-        ),
-        "ammonia": services.save_chemical(admin, {"name": "液氨", "cas": "7664-41-7"}),
-        "benzene": services.save_chemical(admin, {"name": "苯", "cas": "71-43-2"}),
+        "chlorine": services.create_chemical(
+            admin, {"name": "液氯", "cas": "7782-50-5", "state": "liquefied_gas",
+                    "molar_mass": "70.906"}),
+        "ammonia": services.create_chemical(admin, {"name": "液氨", "cas": "7664-41-7"}),
+        "benzene": services.create_chemical(admin, {"name": "苯", "cas": "71-43-2"}),
     }
 
 
@@ -38,19 +37,17 @@ def chemicals(world):
 def tank_farm(world, chemicals):
     """The standard's worked example as a registry: 20 t chlorine and 30 t ammonia, 120 people."""
     contact = world.users["enterprise_a"]
-    unit = services.save_unit(
-        contact,
-        {
+    unit = services.create_unit(
+        contact, {
             "enterprise": world.enterprise_a,
             "code": "T1",
             "name": "一号罐区",
             "kind": "storage",
             "geometry": SQUARE,
             "population_500m": 120,
-        },
-    )
-    v1 = services.save_equipment(contact, {"unit": unit, "tag": "V-101", "kind": "tank"})
-    v2 = services.save_equipment(contact, {"unit": unit, "tag": "V-102", "kind": "tank"})
+        })
+    v1 = services.create_equipment(contact, {"unit": unit, "tag": "V-101", "kind": "tank"})
+    v2 = services.create_equipment(contact, {"unit": unit, "tag": "V-102", "kind": "tank"})
     services.set_holding(contact, v1, chemicals["chlorine"], "20")
     services.set_holding(contact, v2, chemicals["ammonia"], 30)
     return unit
@@ -65,7 +62,7 @@ def test_worked_example_from_the_registry(tank_farm) -> None:
 
 def test_quantities_of_one_chemical_add_up_over_the_unit(world, tank_farm, chemicals) -> None:
     contact = world.users["enterprise_a"]
-    v3 = services.save_equipment(contact, {"unit": tank_farm, "tag": "V-103", "kind": "tank"})
+    v3 = services.create_equipment(contact, {"unit": tank_farm, "tag": "V-103", "kind": "tank"})
     services.set_holding(contact, v3, chemicals["chlorine"], "5")
     (chlorine,) = [c for c in selectors.unit_input(tank_farm)["chemicals"] if c["name"] == "液氯"]
     assert Decimal(chlorine["tonnes"]) == 25
@@ -78,13 +75,12 @@ def test_change_reassesses_and_keeps_the_history(world, tank_farm, chemicals) ->
     v1 = tank_farm.equipment.get(tag="V-101")
     services.set_holding(contact, v1, chemicals["chlorine"], "40")  # R = 2 × (32 + 6) = 76
     services.set_holding(contact, v1, chemicals["chlorine"], "40")  # same inputs: no new row
-    services.save_unit(
-        contact, {"name": "一号罐区(液氯)"}, tank_farm
-    )  # grade does not depend on it
+    services.update_unit(
+        contact, tank_farm, {"name": "一号罐区(液氯)"})  # grade does not depend on it
     history = list(selectors.history_of(tank_farm))
     assert len(history) == len(before) + 1
     assert [h.grade for h in history[:2]] == [2, 3]
-    services.save_unit(contact, {"population_500m": 0}, tank_farm)  # α 2.0 → 0.5: R = 19
+    services.update_unit(contact, tank_farm, {"population_500m": 0})  # α 2.0 → 0.5: R = 19
     latest = selectors.current_assessment(tank_farm)
     assert (latest.r, latest.grade, latest.reason) == (19, 3, "unit changed")
     assert AuditEntry.objects.filter(action="assess", object_id=str(latest.pk)).exists()
@@ -103,18 +99,17 @@ def test_removing_a_holding_and_equipment_reassesses(world, tank_farm, chemicals
 
 def test_incomplete_inputs_are_kept_with_the_reason(world, chemicals) -> None:
     contact = world.users["enterprise_a"]
-    unit = services.save_unit(
-        contact,
-        {"enterprise": world.enterprise_a, "code": "P1", "name": "苯储罐", "kind": "storage"},
-    )
-    tank = services.save_equipment(contact, {"unit": unit, "tag": "T-1", "kind": "tank"})
+    unit = services.create_unit(
+        contact, {"enterprise": world.enterprise_a, "code": "P1", "name": "苯储罐",
+                  "kind": "storage"})
+    tank = services.create_equipment(contact, {"unit": unit, "tag": "T-1", "kind": "tank"})
     services.set_holding(contact, tank, chemicals["benzene"], 100)
     row = selectors.current_assessment(unit)
     assert row.grade is None and row.s is None and row.error.startswith("population_500m")
-    services.save_unit(contact, {"population_500m": 40}, unit)
+    services.update_unit(contact, unit, {"population_500m": 40})
     assert selectors.current_assessment(unit).error.startswith("chemicals[0].category")
     # Changing the shared chemical re-assesses every unit holding it.
-    services.save_chemical(world.users["admin"], {"categories": "W5.3"}, chemicals["benzene"])
+    services.update_chemical(world.users["admin"], chemicals["benzene"], {"categories": "W5.3"})
     row = selectors.current_assessment(unit)
     assert (row.error, row.s, row.r, row.grade) == ("", 2, Decimal("2.4"), 4)
 
@@ -128,33 +123,30 @@ def test_incomplete_inputs_are_kept_with_the_reason(world, chemicals) -> None:
 )
 def test_chemical_validation(world, chemicals, data, field) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.save_chemical(world.users["admin"], data, chemicals["chlorine"])
+        services.update_chemical(world.users["admin"], chemicals["chlorine"], data)
     assert field in caught.value.message_dict
 
 
 def test_bad_geometry_writes_nothing(world) -> None:
     audits = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as caught:
-        services.save_unit(
-            world.users["admin"],
-            {
+        services.create_unit(
+            world.users["admin"], {
                 "enterprise": world.enterprise_a,
                 "code": "X",
                 "name": "x",
                 "kind": "storage",
                 "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]},
-            },
-        )
+            })
     assert "geometry" in caught.value.message_dict
     assert not HazardUnit.objects.exists() and AuditEntry.objects.count() == audits
 
 
 def test_unknown_kind_is_refused(world) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.save_unit(
+        services.create_unit(
             world.users["admin"],
-            {"enterprise": world.enterprise_a, "code": "X", "name": "x", "kind": "tank"},
-        )
+            {"enterprise": world.enterprise_a, "code": "X", "name": "x", "kind": "tank"})
     assert "kind" in caught.value.message_dict
 
 
@@ -177,10 +169,9 @@ EDITS_B = {"admin"}
 @pytest.fixture
 def unit_b(world):
     admin = world.users["admin"]
-    unit = services.save_unit(
-        admin, {"enterprise": world.enterprise_b, "code": "W1", "name": "仓库", "kind": "storage"}
-    )
-    services.save_equipment(admin, {"unit": unit, "tag": "W-1", "kind": "warehouse"})
+    unit = services.create_unit(
+        admin, {"enterprise": world.enterprise_b, "code": "W1", "name": "仓库", "kind": "storage"})
+    services.create_equipment(admin, {"unit": unit, "tag": "W-1", "kind": "warehouse"})
     return unit
 
 
@@ -198,13 +189,13 @@ def test_matrix_edit_units(world, tank_farm, unit_b, chemicals, role) -> None:
     for unit, editors in ((tank_farm, EDITS_A), (unit_b, EDITS_B)):
         audits = AuditEntry.objects.count()
         if role in editors:
-            services.save_unit(user, {"description": f"checked by {role}"}, unit)
-            services.save_equipment(user, {"unit": unit, "tag": f"E-{role}", "kind": "vessel"})
+            services.update_unit(user, unit, {"description": f"checked by {role}"})
+            services.create_equipment(user, {"unit": unit, "tag": f"E-{role}", "kind": "vessel"})
         else:
             with pytest.raises(PermissionDenied):
-                services.save_unit(user, {"description": "x"}, unit)
+                services.update_unit(user, unit, {"description": "x"})
             with pytest.raises(PermissionDenied):
-                services.save_equipment(user, {"unit": unit, "tag": "E-x", "kind": "vessel"})
+                services.create_equipment(user, {"unit": unit, "tag": "E-x", "kind": "vessel"})
             with pytest.raises(PermissionDenied):
                 services.set_holding(user, unit.equipment.first(), chemicals["benzene"], 1)
             assert AuditEntry.objects.count() == audits
@@ -221,17 +212,16 @@ def test_matrix_create_unit_for_an_enterprise(world, role) -> None:
         "kind": "production",
     }
     if role in EDITS_A:
-        assert services.save_unit(user, data).pk
+        assert services.create_unit(user, data).pk
     else:
         with pytest.raises(PermissionDenied):
-            services.save_unit(user, data)
+            services.create_unit(user, data)
 
 
 def test_enterprise_contact_cannot_move_a_unit_to_another_enterprise(world, tank_farm) -> None:
     with pytest.raises(PermissionDenied):
-        services.save_unit(
-            world.users["enterprise_a"], {"enterprise": world.enterprise_b}, tank_farm
-        )
+        services.update_unit(
+            world.users["enterprise_a"], tank_farm, {"enterprise": world.enterprise_b})
     tank_farm.refresh_from_db()
     assert tank_farm.enterprise == world.enterprise_a
 
@@ -240,8 +230,8 @@ def test_enterprise_contact_cannot_move_a_unit_to_another_enterprise(world, tank
 def test_matrix_chemical_catalogue(world, chemicals, role) -> None:
     user = world.users[role]
     if role == "admin":
-        services.save_chemical(user, {"state": "gas"}, chemicals["ammonia"])
+        services.update_chemical(user, chemicals["ammonia"], {"state": "gas"})
     else:
         with pytest.raises(PermissionDenied):
-            services.save_chemical(user, {"state": "gas"}, chemicals["ammonia"])
+            services.update_chemical(user, chemicals["ammonia"], {"state": "gas"})
     assert Assessment.objects.count() == 0  # no unit holds ammonia here

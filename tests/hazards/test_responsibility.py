@@ -27,21 +27,21 @@ def png_bytes(extra: bytes = b"") -> bytes:
 @pytest.fixture
 def chain(world):
     admin = world.users["admin"]
-    chlorine = services.save_chemical(admin, {"name": "液氯", "cas": "7782-50-5"})
+    chlorine = services.create_chemical(admin, {"name": "液氯", "cas": "7782-50-5"})
     units = {}
     for key, enterprise in (("a", world.enterprise_a), ("b", world.enterprise_b)):
         with services.batch(admin, "test"):
-            unit = services.save_unit(admin, {"enterprise": enterprise, "code": f"B-{key}",
+            unit = services.create_unit(admin, {"enterprise": enterprise, "code": f"B-{key}",
                                               "name": f"液氯罐区{key}", "kind": "storage",
                                               "population_500m": 120})
-            tank = services.save_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
+            tank = services.create_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
             services.set_holding(admin, tank, chlorine, 20)
         units[key] = unit
     people = {}
     for key, unit in units.items():
         for role, name in (("main", "张总"), ("technical", "李工"), ("operations", "王班长"),
                            ("expert", "赵专家")):
-            people[(key, role)] = services.save_responsible(
+            people[(key, role)] = services.create_responsible(
                 admin, {"unit": unit, "role": role, "name": f"{name}{key}", "phone": "138"})
     return units, people
 
@@ -49,13 +49,13 @@ def chain(world):
 def test_enterprise_names_its_own_three_not_the_park_roles(world, chain) -> None:
     units, people = chain
     contact = world.users["enterprise_a"]
-    services.save_responsible(contact, {"name": "新班长"}, people[("a", "operations")])
+    services.update_responsible(contact, people[("a", "operations")], {"name": "新班长"})
     assert Responsible.objects.get(pk=people[("a", "operations")].pk).name == "新班长"
     with pytest.raises(PermissionDenied):
-        services.save_responsible(contact, {"unit": units["a"], "role": "zone_leader",
+        services.create_responsible(contact, {"unit": units["a"], "role": "zone_leader",
                                             "name": "某领导"})
     with pytest.raises(PermissionDenied):  # another enterprise's unit
-        services.save_responsible(contact, {"name": "x"}, people[("b", "main")])
+        services.update_responsible(contact, people[("b", "main")], {"name": "x"})
     assert AuditEntry.objects.filter(object_repr__contains="新班长").exists()
 
 

@@ -27,23 +27,23 @@ ZONE = ("?zone=1&cas=7782-50-5&phase=liquefied_gas&hole_diameter_mm=10&temperatu
 @pytest.fixture
 def units(world):
     admin = world.users["admin"]
-    chlorine = services.save_chemical(admin, {"name": "液氯", "cas": "7782-50-5"})
+    chlorine = services.create_chemical(admin, {"name": "液氯", "cas": "7782-50-5"})
     made = {}
     for key, enterprise in (("a", world.enterprise_a), ("b", world.enterprise_b)):
         with services.batch(admin, "test"):
-            unit = services.save_unit(admin, {
+            unit = services.create_unit(admin, {
                 "enterprise": enterprise, "code": f"Z-{key}", "name": f"液氯罐区{key}",
                 "kind": "storage", "population_500m": 120, "geometry": SQUARE})
-            tank = services.save_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
+            tank = services.create_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
             services.set_holding(admin, tank, chlorine, 20)
         made[key] = unit
     proj = LocalProjection(LON, LAT)
     south = proj.to_lonlat(0.0, -400.0)  # downwind of a north wind
     north = proj.to_lonlat(0.0, 400.0)
-    services.save_sensitive_place(admin, {"name": "下风小区", "kind": "residential",
+    services.create_sensitive_place(admin, {"name": "下风小区", "kind": "residential",
                                           "population": 800, "longitude": south[0],
                                           "latitude": south[1]})
-    services.save_sensitive_place(admin, {"name": "上风小学", "kind": "school",
+    services.create_sensitive_place(admin, {"name": "上风小学", "kind": "school",
                                           "longitude": north[0], "latitude": north[1]})
     return made
 

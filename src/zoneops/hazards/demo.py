@@ -100,25 +100,22 @@ def load(stdout=None) -> None:
     chemicals = {}
     for name, cas, categories, state in CHEMICALS:
         chemical = Chemical.objects.filter(name=name).first()
-        chemicals[name] = chemical or services.save_chemical(
-            admin, {"name": name, "cas": cas, "categories": categories, "state": state}
-        )
+        chemicals[name] = chemical or services.create_chemical(
+            admin, {"name": name, "cas": cas, "categories": categories, "state": state})
     from .models import SensitivePlace
 
     base_lon = float(companies[0].longitude or 120.93)
     base_lat = float(companies[0].latitude or 30.68)
     for name, kind, population, dlon, dlat in PLACES:
         if not SensitivePlace.objects.filter(name=name).exists():
-            services.save_sensitive_place(
-                admin,
-                {
+            services.create_sensitive_place(
+                admin, {
                     "name": name,
                     "kind": kind,
                     "population": population,
                     "longitude": round(base_lon + dlon, 6),
                     "latitude": round(base_lat + dlat, 6),
-                },
-            )
+                })
     created = 0
     for index, (code, name, kind, population, equipment) in enumerate(UNITS):
         company = companies[index % len(companies)]
@@ -126,9 +123,8 @@ def load(stdout=None) -> None:
             continue
         lon, lat = float(company.longitude or 120.93), float(company.latitude or 30.68)
         with services.batch(admin, "demo"):
-            unit = services.save_unit(
-                admin,
-                {
+            unit = services.create_unit(
+                admin, {
                     "enterprise": company,
                     "code": code,
                     "name": name,
@@ -136,14 +132,12 @@ def load(stdout=None) -> None:
                     "geometry": _square(lon, lat, index),
                     "population_500m": population,
                     "population_source": "demo: entered",
-                },
-            )
+                })
             for tag, equipment_kind, chemical, tonnes in equipment:
                 item = Equipment.objects.filter(
                     unit=unit, tag=tag
-                ).first() or services.save_equipment(
-                    admin, {"unit": unit, "tag": tag, "kind": equipment_kind}
-                )
+                ).first() or services.create_equipment(
+                    admin, {"unit": unit, "tag": tag, "kind": equipment_kind})
                 services.set_holding(admin, item, chemicals[chemical], tonnes)
         created += 1
     named = _responsibles(admin)
@@ -179,11 +173,9 @@ def _responsibles(admin) -> int:
         for role, (name, title) in people.items():
             if Responsible.objects.filter(unit=unit, role=role).exists():
                 continue
-            services.save_responsible(
-                admin,
-                {"unit": unit, "role": role, "name": name, "title": title,
-                 "phone": f"1380000{index:02d}{list(people).index(role):02d}"},
-            )
+            services.create_responsible(
+                admin, {"unit": unit, "role": role, "name": name, "title": title,
+                 "phone": f"1380000{index:02d}{list(people).index(role):02d}"})
             named += 1
     return named
 
@@ -221,13 +213,13 @@ def _emergency(admin, base_lon: float, base_lat: float) -> None:
 
     for kind, name, qty, measure, contact, dlon, dlat in RESOURCES:
         if not Resource.objects.filter(name=name).exists():
-            services.save_resource(admin, {
+            services.create_resource(admin, {
                 "kind": kind, "name": name, "quantity": qty, "measure": measure,
                 "contact": contact, "longitude": round(base_lon + dlon, 6),
                 "latitude": round(base_lat + dlat, 6)})
     for unit in HazardUnit.objects.filter(code__in=[u[0] for u in UNITS]):
         if not unit.plans.exists():
-            services.save_plan(admin, {
+            services.create_plan(admin, {
                 "unit": unit, "title": f"{unit.name}泄漏事故现场处置方案（演示）",
                 "version": "2026版", "trigger_levels": PLAN_LEVELS, "actions": PLAN_ACTIONS})
     unit = HazardUnit.objects.filter(code="HZ01").first()

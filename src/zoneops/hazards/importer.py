@@ -326,23 +326,17 @@ def _write(actor: User, plan: Plan) -> None:
             and any(getattr(existing, k) != v for k, v in wanted.items() if v)
         ):
             changes = {"name": row.chemical, **{k: v for k, v in wanted.items() if v}}
-            existing = services.save_chemical(actor, changes, existing)
+            existing = (services.update_chemical(actor, existing, changes) if existing
+                        else services.create_chemical(actor, changes))
         chemicals[row.chemical] = existing
     for row in plan.rows:
         unit = HazardUnit.objects.filter(enterprise=row.enterprise, code=row.unit_code).first()
-        unit = services.save_unit(
-            actor,
-            {
-                "enterprise": row.enterprise,
-                "code": row.unit_code,
-                "name": row.unit_name,
-                "kind": row.kind,
-                "population_500m": row.population,
-            },
-            unit,
-        )
+        data = {"enterprise": row.enterprise, "code": row.unit_code, "name": row.unit_name,
+                "kind": row.kind, "population_500m": row.population}
+        unit = (services.update_unit(actor, unit, data) if unit
+                else services.create_unit(actor, data))
         equipment = Equipment.objects.filter(unit=unit, tag=row.tag).first()
-        equipment = services.save_equipment(
-            actor, {"unit": unit, "tag": row.tag, "kind": row.equipment_kind}, equipment
-        )
+        data = {"unit": unit, "tag": row.tag, "kind": row.equipment_kind}
+        equipment = (services.update_equipment(actor, equipment, data) if equipment
+                     else services.create_equipment(actor, data))
         services.set_holding(actor, equipment, chemicals[row.chemical], row.tonnes)

@@ -163,7 +163,10 @@ def unit_board(request: HttpRequest, pk: int) -> HttpResponse:
                 raise PermissionDenied
             existing = unit.responsibles.filter(role=data["role"]).first()
             try:
-                services.save_responsible(request.user, {**data, "unit": unit}, existing)
+                if existing:
+                    services.update_responsible(request.user, existing, {**data, "unit": unit})
+                else:
+                    services.create_responsible(request.user, {**data, "unit": unit})
                 messages.success(request, _("Saved."))
             except ValidationError as exc:
                 _flash(request, exc)
@@ -507,7 +510,8 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         data = dict(form.cleaned_data)
         data["population_source"] = data["population_source"] or "entered"
         try:
-            saved = services.save_unit(request.user, data, unit)
+            saved = (services.update_unit(request.user, unit, data) if unit is not None
+                     else services.create_unit(request.user, data))
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -532,7 +536,7 @@ def unit_equipment(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic(), services.batch(request.user, "edited in the browser"):
                 item = Equipment.objects.filter(unit=unit, tag=data["tag"]).first()
                 if item is None:
-                    item = services.save_equipment(request.user, {
+                    item = services.create_equipment(request.user, {
                         "unit": unit, "tag": data["tag"], "name": data["name"],
                         "kind": data["kind"]})
                 services.set_holding(request.user, item, data["chemical"], data["design_max_t"])
