@@ -41,7 +41,7 @@ def site(world):
                 "enterprise": enterprise, "code": f"E-{key}", "name": f"液氯罐区{key}",
                 "kind": "storage", "population_500m": 120, "geometry": SQUARE})
             tank = services.create_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
-            services.set_holding(admin, tank, chlorine, 20)
+            services.set_holding(admin, tank, chemical=chlorine, design_max_t=20)
         units[key] = unit
     Resource.objects.create(kind="team", name="远处消防队", latitude=LAT + 0.05, longitude=LON)
     Resource.objects.create(kind="stockpile", name="近处堵漏器材库", quantity=12, measure="套",

@@ -28,9 +28,9 @@ def units(world):
                     "population_500m": 120,
                 })
             tank = services.create_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
-            services.set_holding(admin, tank, chlorine, 20)
+            services.set_holding(admin, tank, chemical=chlorine, design_max_t=20)
             tank = services.create_equipment(admin, {"unit": unit, "tag": "V-2", "kind": "tank"})
-            services.set_holding(admin, tank, ammonia, 30)
+            services.set_holding(admin, tank, chemical=ammonia, design_max_t=30)
         made[key] = unit
     return made
 

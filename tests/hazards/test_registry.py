@@ -48,8 +48,8 @@ def tank_farm(world, chemicals):
         })
     v1 = services.create_equipment(contact, {"unit": unit, "tag": "V-101", "kind": "tank"})
     v2 = services.create_equipment(contact, {"unit": unit, "tag": "V-102", "kind": "tank"})
-    services.set_holding(contact, v1, chemicals["chlorine"], "20")
-    services.set_holding(contact, v2, chemicals["ammonia"], 30)
+    services.set_holding(contact, v1, chemical=chemicals["chlorine"], design_max_t="20")
+    services.set_holding(contact, v2, chemical=chemicals["ammonia"], design_max_t=30)
     return unit
 
 
@@ -63,7 +63,7 @@ def test_worked_example_from_the_registry(tank_farm) -> None:
 def test_quantities_of_one_chemical_add_up_over_the_unit(world, tank_farm, chemicals) -> None:
     contact = world.users["enterprise_a"]
     v3 = services.create_equipment(contact, {"unit": tank_farm, "tag": "V-103", "kind": "tank"})
-    services.set_holding(contact, v3, chemicals["chlorine"], "5")
+    services.set_holding(contact, v3, chemical=chemicals["chlorine"], design_max_t="5")
     (chlorine,) = [c for c in selectors.unit_input(tank_farm)["chemicals"] if c["name"] == "液氯"]
     assert Decimal(chlorine["tonnes"]) == 25
     assert selectors.current_assessment(tank_farm).s == 8
@@ -73,8 +73,10 @@ def test_change_reassesses_and_keeps_the_history(world, tank_farm, chemicals) ->
     contact = world.users["enterprise_a"]
     before = list(selectors.history_of(tank_farm))
     v1 = tank_farm.equipment.get(tag="V-101")
-    services.set_holding(contact, v1, chemicals["chlorine"], "40")  # R = 2 × (32 + 6) = 76
-    services.set_holding(contact, v1, chemicals["chlorine"], "40")  # same inputs: no new row
+    # R = 2 × (32 + 6) = 76
+    services.set_holding(contact, v1, chemical=chemicals["chlorine"], design_max_t="40")
+    # The same inputs: no new row.
+    services.set_holding(contact, v1, chemical=chemicals["chlorine"], design_max_t="40")
     services.update_unit(
         contact, tank_farm, {"name": "一号罐区(液氯)"})  # grade does not depend on it
     history = list(selectors.history_of(tank_farm))
@@ -89,10 +91,10 @@ def test_change_reassesses_and_keeps_the_history(world, tank_farm, chemicals) ->
 def test_removing_a_holding_and_equipment_reassesses(world, tank_farm, chemicals) -> None:
     contact = world.users["enterprise_a"]
     v2 = tank_farm.equipment.get(tag="V-102")
-    services.set_holding(contact, v2, chemicals["ammonia"], 0)
+    services.set_holding(contact, v2, chemical=chemicals["ammonia"], design_max_t=0)
     assert not Holding.objects.filter(equipment=v2).exists()
     assert selectors.current_assessment(tank_farm).s == 4
-    services.delete_equipment(contact, tank_farm.equipment.get(tag="V-101"), "拆除")
+    services.delete_equipment(contact, tank_farm.equipment.get(tag="V-101"), reason="拆除")
     assert selectors.unit_input(tank_farm)["chemicals"] == []
     assert selectors.current_assessment(tank_farm).s == 4  # nothing left to assess: history stays
 
@@ -103,7 +105,7 @@ def test_incomplete_inputs_are_kept_with_the_reason(world, chemicals) -> None:
         contact, {"enterprise": world.enterprise_a, "code": "P1", "name": "苯储罐",
                   "kind": "storage"})
     tank = services.create_equipment(contact, {"unit": unit, "tag": "T-1", "kind": "tank"})
-    services.set_holding(contact, tank, chemicals["benzene"], 100)
+    services.set_holding(contact, tank, chemical=chemicals["benzene"], design_max_t=100)
     row = selectors.current_assessment(unit)
     assert row.grade is None and row.s is None and row.error.startswith("population_500m")
     services.update_unit(contact, unit, {"population_500m": 40})
@@ -153,7 +155,8 @@ def test_unknown_kind_is_refused(world) -> None:
 def test_negative_design_maximum_is_refused(world, tank_farm, chemicals) -> None:
     v1 = tank_farm.equipment.get(tag="V-101")
     with pytest.raises(ValidationError):
-        services.set_holding(world.users["enterprise_a"], v1, chemicals["chlorine"], "-1")
+        services.set_holding(world.users["enterprise_a"], v1, chemical=chemicals["chlorine"],
+                             design_max_t="-1")
     assert Holding.objects.get(equipment=v1).design_max_t == 20
 
 
@@ -197,7 +200,8 @@ def test_matrix_edit_units(world, tank_farm, unit_b, chemicals, role) -> None:
             with pytest.raises(PermissionDenied):
                 services.create_equipment(user, {"unit": unit, "tag": "E-x", "kind": "vessel"})
             with pytest.raises(PermissionDenied):
-                services.set_holding(user, unit.equipment.first(), chemicals["benzene"], 1)
+                services.set_holding(user, unit.equipment.first(), chemical=chemicals["benzene"],
+                                     design_max_t=1)
             assert AuditEntry.objects.count() == audits
             assert not Equipment.objects.filter(tag="E-x").exists()
 

@@ -35,7 +35,7 @@ def chain(world):
                                               "name": f"液氯罐区{key}", "kind": "storage",
                                               "population_500m": 120})
             tank = services.create_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
-            services.set_holding(admin, tank, chlorine, 20)
+            services.set_holding(admin, tank, chemical=chlorine, design_max_t=20)
         units[key] = unit
     people = {}
     for key, unit in units.items():

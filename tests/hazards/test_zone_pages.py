@@ -35,7 +35,7 @@ def units(world):
                 "enterprise": enterprise, "code": f"Z-{key}", "name": f"液氯罐区{key}",
                 "kind": "storage", "population_500m": 120, "geometry": SQUARE})
             tank = services.create_equipment(admin, {"unit": unit, "tag": "V-1", "kind": "tank"})
-            services.set_holding(admin, tank, chlorine, 20)
+            services.set_holding(admin, tank, chemical=chlorine, design_max_t=20)
         made[key] = unit
     proj = LocalProjection(LON, LAT)
     south = proj.to_lonlat(0.0, -400.0)  # downwind of a north wind

@@ -49,9 +49,9 @@ def catalogue(world):
                                               "unit": "亿元", "owner_unit": world.unit_a})
     invest = services.create_indicator(office, {"code": "GDZC", "name": "固定资产投资（亿元）",
                                               "unit": "亿元", "owner_unit": world.unit_b})
-    services.record_value(office, output, 2026, 9, {"level": Decimal("732.3")})
-    services.record_value(office, output, 2025, 10, {"level": Decimal("700")})
-    services.record_value(office, invest, 2026, 9, {"level": Decimal("310")})
+    services.record_value(office, output, year=2026, month=9, data={"level": Decimal("732.3")})
+    services.record_value(office, output, year=2025, month=10, data={"level": Decimal("700")})
+    services.record_value(office, invest, year=2026, month=9, data={"level": Decimal("310")})
     return output, invest
 
 

@@ -17,15 +17,15 @@ def published(world):
     office = world.users["office"]
     output = services.create_indicator(office, {
         "code": "GYZCZ", "name": "规上工业总产值", "unit": "亿元", "owner_unit": world.unit_a})
-    services.set_target(office, output, 2026, {"value": Decimal("1200")})
-    services.record_value(office, output, 2025, 3, {"level": Decimal("220.0")})
+    services.set_target(office, output, year=2026, data={"value": Decimal("1200")})
+    services.record_value(office, output, year=2025, month=3, data={"level": Decimal("220.0")})
     for month, level, rate in ((2, "150.5", None), (3, "240.0", "13.5")):
-        services.record_value(office, output, 2026, month, {
+        services.record_value(office, output, year=2026, month=month, data={
             "level": Decimal(level), "official_rate_pct": rate and Decimal(rate)})
     tax = services.create_indicator(office, {
         "code": "SS", "name": "税收收入", "unit": "亿元", "owner_unit": world.unit_b})
-    services.record_value(office, tax, 2026, 2, {"level": Decimal("3.0")})
-    services.record_value(office, tax, 2026, 3, {"level": Decimal("2.8")})  # a fall
+    services.record_value(office, tax, year=2026, month=2, data={"level": Decimal("3.0")})
+    services.record_value(office, tax, year=2026, month=3, data={"level": Decimal("2.8")})  # a fall
     return output, tax
 
 
@@ -50,8 +50,8 @@ def test_internal_users_see_latest_values_and_checks(published, world, who):
 
 def test_within_threshold_is_not_flagged(published, world):
     output, _tax = published
-    services.record_value(world.users["office"], output, 2026, 3,
-                          {"official_rate_pct": Decimal("10.0")})  # 0.9 pp from 9.09 %
+    services.record_value(world.users["office"], output, year=2026, month=3,
+                          data={"official_rate_pct": Decimal("10.0")})  # 0.9 pp from 9.09 %
     page = world.client("office").get(URL + "?year=2026").content.decode()
     assert 'data-code="GYZCZ" data-flagged="0"' in page
 

@@ -18,8 +18,10 @@ RECORDERS = {"admin", "office", "staff_a"}  # the office, and the owner unit's s
 def output(world):
     indicator = services.create_indicator(world.users["office"], {
         "code": "GYZCZ", "name": "规上工业总产值", "unit": "亿元", "owner_unit": world.unit_a})
-    services.set_target(world.users["office"], indicator, 2026, {"value": Decimal("1200")})
-    services.record_value(world.users["office"], indicator, 2026, 2, {"level": Decimal("150.5")})
+    services.set_target(world.users["office"], indicator, year=2026,
+                        data={"value": Decimal("1200")})
+    services.record_value(world.users["office"], indicator, year=2026, month=2,
+                          data={"level": Decimal("150.5")})
     return indicator
 
 

@@ -138,7 +138,7 @@ def load(stdout=None) -> None:
                     unit=unit, tag=tag
                 ).first() or services.create_equipment(
                     admin, {"unit": unit, "tag": tag, "kind": equipment_kind})
-                services.set_holding(admin, item, chemicals[chemical], tonnes)
+                services.set_holding(admin, item, chemical=chemicals[chemical], design_max_t=tonnes)
         created += 1
     named = _responsibles(admin)
     _emergency(admin, base_lon, base_lat)

@@ -339,4 +339,5 @@ def _write(actor: User, plan: Plan) -> None:
         data = {"unit": unit, "tag": row.tag, "kind": row.equipment_kind}
         equipment = (services.update_equipment(actor, equipment, data) if equipment
                      else services.create_equipment(actor, data))
-        services.set_holding(actor, equipment, chemicals[row.chemical], row.tonnes)
+        services.set_holding(actor, equipment, chemical=chemicals[row.chemical],
+                             design_max_t=row.tonnes)

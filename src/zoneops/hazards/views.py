@@ -539,7 +539,8 @@ def unit_equipment(request: HttpRequest, pk: int) -> HttpResponse:
                     item = services.create_equipment(request.user, {
                         "unit": unit, "tag": data["tag"], "name": data["name"],
                         "kind": data["kind"]})
-                services.set_holding(request.user, item, data["chemical"], data["design_max_t"])
+                services.set_holding(request.user, item, chemical=data["chemical"],
+                                     design_max_t=data["design_max_t"])
             messages.success(request, _("Saved."))
         except ValidationError as exc:
             _flash(request, exc)

@@ -233,7 +233,7 @@ def commit(actor: User, plan: BureauPlan, *, source: str) -> int:
     if not plan.values:
         raise ValidationError(_("No row of the sheet matches an indicator of the catalogue."))
     for planned in plan.values:
-        services.record_value(actor, planned.indicator, plan.year, plan.month, {
+        services.record_value(actor, planned.indicator, year=plan.year, month=plan.month, data={
             "level": planned.level, "official_rate_pct": planned.rate,
             "note": (_("imported from %(file)s") % {"file": source})[:200]})
     return len(plan.values)

@@ -51,13 +51,13 @@ def load(stdout=None) -> None:
         indicator = services.create_indicator(office, {
             "code": code, "name": name, "unit": unit, "basis": basis, "owner_unit": owner_unit,
             "source": "统计局月报（演示数据）", "sort_order": order})
-        services.set_target(office, indicator, year, {
+        services.set_target(office, indicator, year=year, data={
             "value": Decimal(str(round(base * (1 + growth / 100), 1))),
             "growth_pct": Decimal(str(growth))})
         before = _cumulative(base, rng)
         now = _cumulative(base * (1 + (growth + rng.uniform(-3, 2)) / 100), rng)
         for month in range(2, 13):
-            services.record_value(office, indicator, year - 1, month, {
+            services.record_value(office, indicator, year=year - 1, month=month, data={
                 "level": Decimal(str(before[month - 1]))})
         for month in range(2, last_month + 1):
             ratio = now[month - 1] / before[month - 1] - 1
@@ -65,7 +65,7 @@ def load(stdout=None) -> None:
             # level ratio; one figure is far off, for the overview's check to find.
             official = ratio * 100 + rng.uniform(-1.2, 1.2) + (6 if code == "GDZC" and
                                                                  month == last_month else 0)
-            services.record_value(office, indicator, year, month, {
+            services.record_value(office, indicator, year=year, month=month, data={
                 "level": Decimal(str(now[month - 1])),
                 "official_rate_pct": Decimal(str(round(official, 1)))})
     if stdout is not None:

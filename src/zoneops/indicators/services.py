@@ -41,7 +41,7 @@ def update_indicator(actor: User, indicator: Indicator, data: dict[str, Any]) ->
 
 
 @transaction.atomic
-def set_target(actor: User, indicator: Indicator, year: int, data: dict[str, Any]) -> Target:
+def set_target(actor: User, indicator: Indicator, *, year: int, data: dict[str, Any]) -> Target:
     perm.require(permissions.can_manage_catalogue(actor))
     target = (Target.objects.select_for_update().filter(indicator=indicator, year=year).first()
               or Target(indicator=indicator, year=year))
@@ -49,7 +49,7 @@ def set_target(actor: User, indicator: Indicator, year: int, data: dict[str, Any
 
 
 @transaction.atomic
-def record_value(actor: User, indicator: Indicator, year: int, month: int,
+def record_value(actor: User, indicator: Indicator, *, year: int, month: int,
                  data: dict[str, Any]) -> Value:
     """Store one period's published figures (create or correct). The owner unit's staff and
     the office may record; the rate is kept exactly as given."""

@@ -133,7 +133,7 @@ def _record(request: HttpRequest, indicator: Indicator, form: ValueForm) -> bool
     data = dict(form.cleaned_data)
     year, month = data.pop("year"), data.pop("month")
     try:
-        services.record_value(request.user, indicator, year, month, data)
+        services.record_value(request.user, indicator, year=year, month=month, data=data)
     except ValidationError as exc:
         for name, errors in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)

@@ -51,13 +51,13 @@ def batch(actor: User | None, reason: str) -> Iterator[None]:
     finally:
         _PENDING.reset(token)
     for unit in pending.values():
-        reassess(actor, unit, reason)
+        reassess(actor, unit, reason=reason)
 
 
 def _changed(actor: User | None, unit: HazardUnit, reason: str) -> None:
     pending = _PENDING.get()
     if pending is None:
-        reassess(actor, unit, reason)
+        reassess(actor, unit, reason=reason)
     else:
         pending[unit.pk] = unit
 
@@ -156,7 +156,7 @@ def update_unit(actor: User, unit: HazardUnit, data: dict[str, Any]) -> HazardUn
 
 
 @transaction.atomic
-def delete_unit(actor: User, unit: HazardUnit, reason: str) -> None:
+def delete_unit(actor: User, unit: HazardUnit, *, reason: str) -> None:
     require_edit(actor, unit.enterprise)
     if not reason.strip():
         raise ValidationError({"reason": "say why the unit is removed"})
@@ -199,7 +199,7 @@ def update_equipment(actor: User, equipment: Equipment, data: dict[str, Any]) ->
 
 
 @transaction.atomic
-def delete_equipment(actor: User, equipment: Equipment, reason: str = "") -> None:
+def delete_equipment(actor: User, equipment: Equipment, *, reason: str = "") -> None:
     unit = equipment.unit
     require_edit(actor, unit.enterprise)
     for holding in equipment.holdings.all():
@@ -210,7 +210,7 @@ def delete_equipment(actor: User, equipment: Equipment, reason: str = "") -> Non
 
 @transaction.atomic
 def set_holding(
-    actor: User, equipment: Equipment, chemical: Chemical, design_max_t: Any
+    actor: User, equipment: Equipment, *, chemical: Chemical, design_max_t: Any
 ) -> Holding | None:
     """Set the design maximum of a chemical in a piece of equipment; 0 removes it."""
     require_edit(actor, equipment.unit.enterprise)
@@ -238,7 +238,7 @@ def set_holding(
 # ---- assessment ----------------------------------------------------------------------------
 
 
-def reassess(actor: User | None, unit: HazardUnit, reason: str = "") -> Assessment | None:
+def reassess(actor: User | None, unit: HazardUnit, *, reason: str = "") -> Assessment | None:
     """Assess the unit from what the registry holds now; store a new row only when the inputs
     differ from the last assessment's. A unit holding nothing yet is not assessed."""
     inputs = unit_input(unit)
