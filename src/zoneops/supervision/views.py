@@ -64,7 +64,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         visible = selectors.items_for(request.user)
         qs = selectors.filter_items(visible, params).defer("light_inputs", "target")
         page = Paginator(qs.order_by("supervision_list__sort_order", "supervision_list_id",
-                                     "code"), 50).get_page(page_number)
+                                     "sort_code"), 50).get_page(page_number)
         scope_qs = selectors.filter_items(visible, {"list": params["list"]})
         return render_to_string("supervision/_item_list_body.html", {
             "page": page, "params": params, "counts": selectors.counts(qs),

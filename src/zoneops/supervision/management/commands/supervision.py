@@ -26,8 +26,6 @@ class Command(BaseCommand):
                          help="import into this list (all list sheets, or only --sheet)")
         imp.add_argument("--sheet", default=None, help="with --list: only this sheet")
         imp.add_argument("--year", required=True, type=int)
-        imp.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"],
-                         help="language of the messages (default zh-hans)")
         imp.add_argument("--dry-run", action="store_true", help="check only, change nothing")
         imp.add_argument("--create-units", action="store_true",
                          help="create units the workbook names but the zone does not have")
@@ -40,6 +38,10 @@ class Command(BaseCommand):
         rep = sub.add_parser("report", help="monthly report as xlsx and docx")
         rep.add_argument("--month", required=True, help="YYYY-MM")
         rep.add_argument("--out", required=True, help="folder for the two files")
+        for command in (imp, exp, rem, rep):
+            command.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"],
+                                 help="language of the messages and of the files written "
+                                 "(default zh-hans)")
 
     def _actor(self, username: str) -> User:
         user = User.objects.filter(username=username, is_active=True).first()
@@ -47,23 +49,18 @@ class Command(BaseCommand):
             raise CommandError(f"no active user {username!r} (use --user)")
         return user
 
-    def handle(self, *args, action, user, **options):
+    def handle(self, *args, action, user, lang, **options):
+        from django.utils import translation
+
         try:
-            getattr(self, f"do_{action}")(self._actor(user), **options)
+            with translation.override(lang):
+                getattr(self, f"do_{action}")(self._actor(user), **options)
         except PermissionDenied as exc:
             raise CommandError(f"permission denied: {exc}") from exc
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
 
-    def do_import(self, actor, *, file, list_name, sheet, year, dry_run, create_units, lang,
-                  **_):
-        from django.utils import translation
-
-        with translation.override(lang):
-            self._import(actor, file=file, list_name=list_name, sheet=sheet, year=year,
-                         dry_run=dry_run, create_units=create_units)
-
-    def _import(self, actor, *, file, list_name, sheet, year, dry_run, create_units):
+    def do_import(self, actor, *, file, list_name, sheet, year, dry_run, create_units, **_):
         from django.utils.translation import gettext as _
 
         from ...importer import run_import, run_workbook_import
@@ -108,6 +105,8 @@ class Command(BaseCommand):
                     "updated": len(plan.updated_items)}))
 
     def do_export(self, actor, *, list_name, year, out, **_):
+        from django.utils.translation import gettext as _
+
         from ...exports import export_items
         from ...selectors import filter_items, items_for
 
@@ -115,9 +114,10 @@ class Command(BaseCommand):
         if year:
             qs = qs.filter(supervision_list__year=year)
         if list_name and not qs.exists():
-            raise CommandError(f"no items in list {list_name!r}")
+            raise CommandError(_("No items in list %(list)s.") % {"list": list_name})
         Path(out).write_bytes(export_items(qs))
-        self.stdout.write(f"exported {qs.count()} items to {out}")
+        self.stdout.write(_("exported %(n)s items to %(file)s") % {"n": qs.count(),
+                                                                    "file": out})
 
     def do_remind(self, actor, *, on: str | None = None, **_):
         from ...reminders import run_reminders
