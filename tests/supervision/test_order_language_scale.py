@@ -14,7 +14,7 @@ from zoneops.core.models import Alert, AuditEntry, Notification
 from zoneops.supervision.codes import natural_key, sort_code
 from zoneops.supervision.exports import export_items
 from zoneops.supervision.importer import run_import
-from zoneops.supervision.models import Item, LightRecord, Node
+from zoneops.supervision.models import Item, LightRecord, Node, SupervisionList
 
 CODES = ["ZD-10", "ZD-2", "ZD-1", "ZD-11", "ZD-3"]
 NATURAL = ["ZD-1", "ZD-2", "ZD-3", "ZD-10", "ZD-11"]
@@ -131,3 +131,65 @@ def test_web_export_follows_the_page_language_and_both_read_back(world, sup):
         assert plan.ok, [str(p) for p in plan.problems]
         assert len(plan.updated_items) == 2 and not plan.new_items
         assert all(not i.changes for i in plan.items), [i.changes for i in plan.items]
+
+
+def _workbook_with_an_unnamed_sheet() -> bytes:
+    from .workbooks import three_lists
+
+    wb = load_workbook(BytesIO(three_lists()))
+    other = wb.create_sheet("Sheet9")
+    other.append(["序号", "任务名称", "牵头单位", "完成时限"])
+    other.append(["1", "园区绿化提升", "建设局", "年底前"])
+    other.append(["2", "园区路灯改造", "没有的局", "尽快"])
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _post(client, data: bytes, **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("三张清单.xlsx", data)
+    return client.post("/supervision/import/", {"file": upload, "list_name": "", "year": 2026,
+                                                **fields}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+
+def test_web_import_of_a_workbook_asks_for_unknown_sheets_then_commits_all(world,
+                                                                          fixed_today):
+    office = world.client("office")
+    data = _workbook_with_an_unnamed_sheet()
+    page = _post(office, data, check="1").content.decode()
+    # Every sheet with its list; the one that does not say is asked for, in Chinese.
+    for sheet, listed in (("重点任务", "重点任务"), ("Sheet3", "改革突破"),
+                          ("攻坚项目", "攻坚项目")):
+        assert f'name="list_for:{sheet}" value="{listed}"' in page
+    assert 'name="list_for:Sheet9" value=""' in page
+    assert "无法判断工作表 Sheet9 属于哪张清单：请选择清单。" in page
+    assert "新增 2 项，更新 0 项" in page
+    assert not SupervisionList.objects.exists()
+    # Named, the sheet is planned: its cell problems are shown per sheet and cell, in Chinese.
+    page = _post(office, data, check="1", **{"list_for:Sheet9": "园区提升"}).content.decode()
+    assert "无法判断工作表" not in page
+    sheet9 = page[page.index('data-sheet="Sheet9"'):]
+    assert 'data-row="3" data-column="C"' in sheet9 and "没有的局" in sheet9
+    assert 'data-row="3" data-column="D"' in sheet9
+    # Committing while a sheet has problems writes nothing.
+    _post(office, data, commit="1", **{"list_for:Sheet9": "园区提升"})
+    assert not SupervisionList.objects.exists() and not Item.objects.exists()
+    # Two sheets into one list is refused.
+    page = _post(office, data, check="1", **{"list_for:Sheet9": "重点任务"}).content.decode()
+    assert "两个工作表都导入清单 重点任务" in page
+    # Fixed, all four lists are written in one go.
+    wb = load_workbook(BytesIO(data))
+    wb["Sheet9"]["C3"], wb["Sheet9"]["D3"] = "建设局", "年底前"
+    out = BytesIO()
+    wb.save(out)
+    response = _post(office, out.getvalue(), commit="1", **{"list_for:Sheet9": "园区提升"})
+    assert response.status_code == 302
+    assert sorted(SupervisionList.objects.values_list("name", flat=True)) == sorted(
+        ["重点任务", "改革突破", "攻坚项目", "园区提升"])
+    assert Item.objects.filter(supervision_list__name="园区提升").count() == 2
+    # A second check of the same workbook is an update everywhere, with nothing to change.
+    page = _post(office, out.getvalue(), check="1",
+                 **{"list_for:Sheet9": "园区提升"}).content.decode()
+    assert "新增 0 项，更新 2 项" in page and "data-ok=\"1\"" in page
