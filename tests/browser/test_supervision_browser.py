@@ -248,6 +248,7 @@ def test_workbook_of_several_sheets_imported_from_the_page(browser, site, tmp_pa
     cell = office.locator("[data-sheet=增补] [data-testid=problems] tr[data-row='2']")
     assert cell.get_attribute("data-column") == "C"
     assert "不存在的局" in cell.inner_text() and "未知" in cell.inner_text()
+    office.locator("[data-sheet=攻坚项目]").scroll_into_view_if_needed()
     screenshot(office, "supervision-import-sheets")
     assert _db(site, "SupervisionList.objects.filter(name='增补事项').count()") == 0
     # The corrected workbook: every sheet clean, one commit writes the three lists.

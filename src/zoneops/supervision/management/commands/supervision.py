@@ -8,8 +8,15 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from zoneops.core.models import User
+
+# run_reminders' counts, named in the command's language.
+REMIND_LABELS = {"before": N_("reminders before due"), "due": N_("reminders on the day"),
+                 "overdue": N_("overdue"), "notices": N_("notices issued"),
+                 "lights changed": N_("lights changed")}
 
 
 class Command(BaseCommand):
@@ -46,23 +53,23 @@ class Command(BaseCommand):
     def _actor(self, username: str) -> User:
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
-            raise CommandError(f"no active user {username!r} (use --user)")
+            raise CommandError(_("No active user %(user)s (use --user).")
+                               % {"user": username})
         return user
 
     def handle(self, *args, action, user, lang, **options):
         from django.utils import translation
 
-        try:
-            with translation.override(lang):
+        with translation.override(lang):
+            try:
                 getattr(self, f"do_{action}")(self._actor(user), **options)
-        except PermissionDenied as exc:
-            raise CommandError(f"permission denied: {exc}") from exc
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+            except PermissionDenied as exc:
+                raise CommandError(_("Permission denied: %(why)s") % {"why": exc}) from exc
+            except ValidationError as exc:
+                raise CommandError("; ".join(exc.messages)) from exc
 
-    def do_import(self, actor, *, file, list_name, sheet, year, dry_run, create_units, **_):
-        from django.utils.translation import gettext as _
-
+    def do_import(self, actor, *, file, list_name, sheet, year, dry_run, create_units,
+                  **rest):
         from ...importer import run_import, run_workbook_import
 
         path = Path(file)
@@ -104,9 +111,7 @@ class Command(BaseCommand):
                     "sheet": plan.sheet or "*", "new": len(plan.new_items),
                     "updated": len(plan.updated_items)}))
 
-    def do_export(self, actor, *, list_name, year, out, **_):
-        from django.utils.translation import gettext as _
-
+    def do_export(self, actor, *, list_name, year, out, **rest):
         from ...exports import export_items
         from ...selectors import filter_items, items_for
 
@@ -119,23 +124,25 @@ class Command(BaseCommand):
         self.stdout.write(_("exported %(n)s items to %(file)s") % {"n": qs.count(),
                                                                     "file": out})
 
-    def do_remind(self, actor, *, on: str | None = None, **_):
+    def do_remind(self, actor, *, on: str | None = None, **rest):
         from ...reminders import run_reminders
 
         counts = run_reminders(_parse_date(on) if on else None)
-        self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
+        self.stdout.write(_(", ").join(f"{_(REMIND_LABELS.get(k, k))}: {v}"
+                                       for k, v in counts.items()))
 
-    def do_report(self, actor, *, month, out, **_):
+    def do_report(self, actor, *, month, out, **rest):
         from ...report import write_monthly_report
 
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         for path in write_monthly_report(actor, month, folder):
-            self.stdout.write(f"wrote {path}")
+            self.stdout.write(_("wrote %(file)s") % {"file": path})
 
 
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise CommandError(f"--date must be YYYY-MM-DD, not {text!r}") from exc
+        raise CommandError(_("--date must be YYYY-MM-DD, not %(text)s.")
+                           % {"text": text}) from exc
