@@ -13,6 +13,7 @@ inside their own transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from operator import attrgetter
 from typing import Any
 
@@ -35,6 +36,10 @@ def _getters(db: Any, fields: list[models.Field]) -> list[Callable[[models.Model
             return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), db)
         if field.get_internal_type() in plain:
             return attrgetter(field.attname)
+        if field.get_internal_type() == "DateField":  # SQLite: ISO text, as Django writes it
+            get = attrgetter(field.attname)
+            return lambda obj: (value.isoformat() if type(value := get(obj)) is date
+                                else field.get_db_prep_save(value, db))
         return lambda obj: field.get_db_prep_save(getattr(obj, field.attname), db)
 
     return [getter(f) for f in fields]

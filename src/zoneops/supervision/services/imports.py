@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,11 +117,13 @@ def import_items(actor: User, plan: Any) -> SupervisionList:
             light_inputs={**result.inputs, "params": result.params},
             bucket=lights.bucket(on, facts), created_at=now, updated_at=now))
     # COPY on PostgreSQL (core.bulk): one statement per table whatever the number of rows.
-    insert_all(Item, items, ids=True)
-    if any(i.pk is None for i in items):  # databases that do not return ids from bulk inserts
+    # PostgreSQL reserves the ids; elsewhere they are read back by code (unique in a list).
+    insert_all(Item, items, ids=connection.vendor == "postgresql")
+    if any(i.pk is None for i in items):
         by_code = dict(lst.items.values_list("code", "pk"))
         for i in items:
             i.pk = by_code[i.code]
+            i._state.adding, i._state.db = False, connection.alias
     through = Item.co_units.through
     insert_all(through, [through(item_id=i.pk, unit_id=units[name].pk)
                          for i, p in zip(items, plan.items, strict=True)
