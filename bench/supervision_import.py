@@ -3,12 +3,15 @@
 Writes a real .xlsx of 10,000 items with six prose nodes each, a third of them with a node
 already overdue (so a third of the items light red and raise an alert), then times
 `run_import` — reading the file through the import kit, planning every row, and committing
-items, nodes, lights, audit entries and red-light alerts — on the database in DATABASE_URL
-(dropped and re-created when it is PostgreSQL; a fresh SQLite file otherwise). The last line
-is the import's wall-clock seconds.
+items, nodes, lights, audit entries, red-light alerts and the notices telling duty officers,
+the office and each unit's staff (one each) — on the database in DATABASE_URL (dropped and
+re-created when it is PostgreSQL; a fresh SQLite file otherwise). The last line is the
+import's wall-clock seconds; the line before it the process's CPU seconds and the load, since
+on a shared machine the wall clock mostly measures the neighbours. --profile DIR writes
+cProfile stats of the dry run and the import.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zo_import_bench \\
-        .venv/bin/python bench/supervision_import.py [--rows 10000]
+        .venv/bin/python bench/supervision_import.py [--rows 10000] [--profile DIR]
 """
 
 from __future__ import annotations
