@@ -3,12 +3,15 @@
 Writes a real .xlsx of 10,000 items with six prose nodes each, a third of them with a node
 already overdue (so a third of the items light red and raise an alert), then times
 `run_import` — reading the file through the import kit, planning every row, and committing
-items, nodes, lights, audit entries and red-light alerts — on the database in DATABASE_URL
-(dropped and re-created when it is PostgreSQL; a fresh SQLite file otherwise). The last line
-is the import's wall-clock seconds.
+items, nodes, lights, audit entries, red-light alerts and the notices telling duty officers,
+the office and each unit's staff (one each) — on the database in DATABASE_URL (dropped and
+re-created when it is PostgreSQL; a fresh SQLite file otherwise). The last line is the
+import's wall-clock seconds; the line before it the process's CPU seconds and the load, since
+on a shared machine the wall clock mostly measures the neighbours. --profile DIR writes
+cProfile stats of the dry run and the import.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zo_import_bench \\
-        .venv/bin/python bench/supervision_import.py [--rows 10000]
+        .venv/bin/python bench/supervision_import.py [--rows 10000] [--profile DIR]
 """
 
 from __future__ import annotations
@@ -51,9 +54,24 @@ def spreadsheet(path: Path, rows: int, today: date) -> None:
     wb.save(path)
 
 
+def profiled(directory: str | None, name: str, function, *args, **kwargs):
+    """Call function; with a directory, under cProfile, its stats saved as NAME.prof."""
+    if not directory:
+        return function(*args, **kwargs)
+    import cProfile
+
+    profile = cProfile.Profile()
+    try:
+        return profile.runcall(function, *args, **kwargs)
+    finally:
+        profile.dump_stats(str(Path(directory) / f"{name}.prof"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--profile", metavar="DIR",
+                        help="write cProfile stats of the dry run and the import here")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="zo-import-"))
     url = os.environ.get("DATABASE_URL", "")
@@ -68,32 +86,39 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    from zoneops.core.models import Alert, Role, Unit, User
-    from zoneops.supervision import services
-    from zoneops.supervision.importer import run_import
+    from zoneops.core.models import Alert, AuditEntry, Notification, Role, Unit, User
+    from zoneops.supervision import importer, services
     from zoneops.supervision.models import Item, Node
 
     admin = User.objects.create_superuser("admin", "", "Bench-2026!pass", role=Role.ADMIN)
     for n, name in enumerate(UNITS, start=1):
-        Unit.objects.create(code=f"U{n:02d}", name=name)
+        unit = Unit.objects.create(code=f"U{n:02d}", name=name)
+        User.objects.create_user(f"staff{n}", "", "Bench-2026!pass", role=Role.UNIT_STAFF,
+                                 unit=unit)
+    for n, role in enumerate((Role.DUTY_OFFICER, Role.DUTY_OFFICER, Role.OFFICE), start=1):
+        User.objects.create_user(f"duty{n}", "", "Bench-2026!pass", role=role)
     today = date(2026, 6, 15)
-    services.today = lambda: today  # a fixed day, so the share of red items is the same
     path = tmp / "list.xlsx"
     spreadsheet(path, args.rows, today)
     print(f"spreadsheet: {args.rows} rows, {path.stat().st_size // 1024} KB", file=sys.stderr)
-    started = time.perf_counter()
-    plan = run_import(admin, str(path), list_name="重点任务", year=today.year, dry_run=True)
-    dry = time.perf_counter() - started
-    assert plan.ok, [str(p) for p in plan.problems[:5]]
-    started, cpu = time.perf_counter(), time.process_time()
-    plan = run_import(admin, str(path), list_name="重点任务", year=today.year)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    with services.as_of(today):  # a fixed day, so the share of red items is the same
+        started = time.perf_counter()
+        plan = profiled(args.profile, "dry", importer.run_import, admin, str(path),
+                        list_name="重点任务", year=today.year, dry_run=True)
+        dry = time.perf_counter() - started
+        assert plan.ok, [str(p) for p in plan.problems[:5]]
+        started, cpu = time.perf_counter(), time.process_time()
+        plan = profiled(args.profile, "import", importer.run_import, admin, str(path),
+                        list_name="重点任务", year=today.year)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert plan.committed, [str(p) for p in plan.problems[:5]]
     red = Item.objects.filter(light="red").count()
     print(f"database: {django.db.connection.vendor}")
     print(f"dry run: {dry:.2f} s")
     print(f"imported {Item.objects.count()} items, {Node.objects.count()} nodes, {red} red, "
-          f"{Alert.objects.filter(module='supervision').count()} alerts")
+          f"{Alert.objects.filter(module='supervision').count()} alerts, "
+          f"{Notification.objects.count()} notifications, "
+          f"{AuditEntry.objects.count()} audit entries")
     print(f"this process's CPU time for the import: {cpu:.2f} s (load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"import of {args.rows} rows (read, plan, commit, lights, alerts): {seconds:.2f} s")

@@ -204,3 +204,64 @@ def test_monthly_report_downloads_with_the_right_counts(browser, site):
     assert flagged.count("红灯") == red
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"共{total}项" in text and f"红灯{red}项" in text
+
+
+def _three_sheets(path, unit: str = "规建局") -> None:
+    """Key tasks and tough projects named by their sheets, and a sheet that does not say."""
+    wb = Workbook()
+    key = wb.active
+    key.title = "重点任务"
+    key.append(HEADER)
+    key.append(["ZD-91", "推进园区标准厂房建设", "招商局", "", "年底前", "9月底前完成主体"])
+    tough = wb.create_sheet("攻坚项目")
+    tough.append(HEADER)
+    tough.append(["GJ-31", "园区污水管网改造", "应急局", "", "年底前", "10月底前完成改造"])
+    other = wb.create_sheet("增补")
+    other.append(HEADER)
+    other.append(["ZB-1", "园区导视牌更新", unit, "", "年底前", "11月底前完成安装"])
+    wb.save(path)
+
+
+def test_workbook_of_several_sheets_imported_from_the_page(browser, site, tmp_path):
+    year = date.today().year
+    bad, good = tmp_path / "bad.xlsx", tmp_path / "good.xlsx"
+    _three_sheets(bad, unit="不存在的局")
+    _three_sheets(good)
+    office = _as(browser, site, "office")
+    office.goto("/supervision/import/")
+    office.set_input_files("#id_file", str(bad))
+    office.fill("#id_year", str(year))
+    with office.expect_navigation():
+        office.click("[data-testid=check]")
+    sheets = office.locator("[data-testid=sheet]")
+    assert [s.get_attribute("data-sheet") for s in sheets.all()] == ["重点任务", "攻坚项目",
+                                                                     "增补"]
+    asked = office.locator("[data-sheet=增补]")
+    assert "无法判断工作表 增补 属于哪张清单" in asked.locator("[data-testid=ask]").inner_text()
+    assert office.locator("[data-sheet=重点任务] [data-testid=list-for]").input_value() == \
+        "重点任务"
+    # Named, the sheet is checked too: its unknown unit is shown at its cell, in Chinese.
+    asked.locator("[data-testid=list-for]").fill("增补事项")
+    office.set_input_files("#id_file", str(bad))
+    with office.expect_navigation():
+        office.click("[data-testid=check]")
+    cell = office.locator("[data-sheet=增补] [data-testid=problems] tr[data-row='2']")
+    assert cell.get_attribute("data-column") == "C"
+    assert "不存在的局" in cell.inner_text() and "未知" in cell.inner_text()
+    office.locator("[data-sheet=攻坚项目]").scroll_into_view_if_needed()
+    screenshot(office, "supervision-import-sheets")
+    assert _db(site, "SupervisionList.objects.filter(name='增补事项').count()") == 0
+    # The corrected workbook: every sheet clean, one commit writes the three lists.
+    office.set_input_files("#id_file", str(good))
+    with office.expect_navigation():
+        office.click("[data-testid=check]")
+    assert office.locator("[data-testid=sheets]").get_attribute("data-ok") == "1"
+    assert office.locator("[data-sheet=攻坚项目] [data-testid=diff]").get_attribute(
+        "data-new") == "1"
+    office.set_input_files("#id_file", str(good))
+    with office.expect_navigation():
+        office.click("[data-testid=commit]")
+    assert "增补事项" in office.locator("body").inner_text()
+    assert _db(site, "sorted(Item.objects.filter(code__in=['ZD-91', 'GJ-31', 'ZB-1'])"
+                     ".values_list('supervision_list__name', flat=True))") == [
+        "增补事项", "攻坚项目", "重点任务"]

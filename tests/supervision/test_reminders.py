@@ -61,11 +61,11 @@ def test_remind_turns_lights_by_the_calendar(world, sup, monkeypatch):
 
 def test_cli_remind(world, sup):
     out = StringIO()
-    call_command("supervision", "remind", "--date", "2026-05-21", stdout=out)
+    call_command("supervision", "remind", "--date", "2026-05-21", "--lang", "en", stdout=out)
     assert "overdue: 2" in out.getvalue()
     out = StringIO()
     call_command("supervision", "remind", "--date", "2026-05-21", stdout=out)
-    assert "overdue: 0" in out.getvalue()
+    assert "逾期提醒: 0" in out.getvalue()  # Chinese by default, nothing sent twice
 
 
 def test_nothing_for_done_items(world, sup):

@@ -157,7 +157,7 @@ def list_items(request, list: str = "", domain: str = "", unit: str = "", light:
     params = {"list": list, "domain": domain, "unit": unit, "light": light, "status": status,
               "bucket": bucket, "q": q}
     qs = selectors.filter_items(selectors.items_for(request.user), params).order_by(
-        "supervision_list_id", "code")
+        "supervision_list_id", "sort_code")
     offset = max(0, offset)
     return qs[offset: offset + max(1, min(limit, 1000))]
 

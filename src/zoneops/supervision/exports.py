@@ -1,10 +1,13 @@
-"""Excel export of any filtered view, with each item's nodes and its progress history."""
+"""Excel export of any filtered view, with each item's nodes and its progress history, in the
+language active for the request (or the command's --lang)."""
 
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -13,20 +16,39 @@ from zoneops.core.cells import append_row
 from .models import Item, Node, Report
 from .services import describe
 
-# Spreadsheet headers are domain text (what the office's own sheets say), not UI strings.
-ITEM_HEADER = ["清单", "序号", "领域", "任务名称", "目标任务", "责任领导", "牵头单位",
-               "配合单位", "责任人", "完成时限", "进度%", "状态", "亮灯", "亮灯原因", "序时进度",
-               "已用资金（万元）"]
-NODE_HEADER = ["清单", "序号", "任务名称", "节点", "计划时间", "原定时间", "节点目标",
-               "实际完成时间", "佐证材料"]
-REPORT_HEADER = ["清单", "序号", "任务名称", "报送期", "进度%", "本期进展", "存在困难", "状态",
-                 "退回理由", "报送人", "报送时间", "审核人", "审核时间"]
+# Headers in the user's language: the office's own wordings in Chinese (so the export
+# re-imports: sheets.HEADERS reads both languages), English with --lang en or an English page.
+ITEM_HEADER = [pgettext_lazy("export", "List"), pgettext_lazy("export", "No."),
+               pgettext_lazy("export", "Domain"), pgettext_lazy("export", "Task"),
+               pgettext_lazy("export", "Target"), pgettext_lazy("export", "Leader"),
+               pgettext_lazy("export", "Lead unit"), pgettext_lazy("export", "Co-operating units"),
+               pgettext_lazy("export", "Person responsible"),
+               pgettext_lazy("export", "Deadline"), pgettext_lazy("export", "Progress %"),
+               pgettext_lazy("export", "Status"), pgettext_lazy("export", "Light"),
+               pgettext_lazy("export", "Light reason"), pgettext_lazy("export", "Schedule"),
+               pgettext_lazy("export", "Funds used (10k yuan)")]
+NODE_HEADER = [pgettext_lazy("export", "List"), pgettext_lazy("export", "No."),
+               pgettext_lazy("export", "Task"), pgettext_lazy("export", "Node"),
+               pgettext_lazy("export", "Planned date"), pgettext_lazy("export", "Original date"),
+               pgettext_lazy("export", "Node target"), pgettext_lazy("export", "Actual date"),
+               pgettext_lazy("export", "Evidence")]
+REPORT_HEADER = [pgettext_lazy("export", "List"), pgettext_lazy("export", "No."),
+                 pgettext_lazy("export", "Task"), pgettext_lazy("export", "Period"),
+                 pgettext_lazy("export", "Progress %"),
+                 pgettext_lazy("export", "Progress this period"),
+                 pgettext_lazy("export", "Difficulties"), pgettext_lazy("export", "Status"),
+                 pgettext_lazy("export", "Return reason"),
+                 pgettext_lazy("export", "Submitted by"),
+                 pgettext_lazy("export", "Submitted at"), pgettext_lazy("export", "Reviewed by"),
+                 pgettext_lazy("export", "Reviewed at")]
+SHEETS = (pgettext_lazy("export", "Items"), pgettext_lazy("export", "Nodes"),
+          pgettext_lazy("export", "Progress"))
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], first: bool = False):
+def _sheet(wb: Workbook, title: Any, header: list[Any], first: bool = False):
     ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    append_row(ws, header)
+    ws.title = str(title)
+    append_row(ws, [str(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -40,9 +62,9 @@ def _local(moment) -> str:
 
 def export_items(qs: QuerySet[Item]) -> bytes:
     items = list(qs.select_related("supervision_list", "lead_unit")
-                 .prefetch_related("co_units").order_by("supervision_list_id", "code"))
+                 .prefetch_related("co_units").order_by("supervision_list_id", "sort_code"))
     wb = Workbook()
-    ws = _sheet(wb, "清单", ITEM_HEADER, first=True)
+    ws = _sheet(wb, SHEETS[0], ITEM_HEADER, first=True)
     for i in items:
         append_row(ws, [str(i.supervision_list), i.code, i.domain, i.title, i.target, i.leader_name,
                    i.lead_unit.name, "、".join(u.name for u in i.co_units.all()), i.owner_name,
@@ -51,16 +73,16 @@ def export_items(qs: QuerySet[Item]) -> bytes:
                    describe(i.light_reason, i.light_inputs.get("params", {})),
                    i.get_bucket_display(), i.funds_used])
     ids = [i.pk for i in items]
-    ws = _sheet(wb, "节点", NODE_HEADER)
+    ws = _sheet(wb, SHEETS[1], NODE_HEADER)
     for n in (Node.objects.filter(item_id__in=ids).select_related("item", "item__supervision_list")
-              .order_by("item__supervision_list_id", "item__code", "seq")):
+              .order_by("item__supervision_list_id", "item__sort_code", "seq")):
         append_row(ws, [str(n.item.supervision_list), n.item.code, n.item.title, n.seq,
                         n.planned_date, n.original_date, n.deliverable, n.actual_date,
                         n.evidence])
-    ws = _sheet(wb, "进展", REPORT_HEADER)
+    ws = _sheet(wb, SHEETS[2], REPORT_HEADER)
     for r in (Report.objects.filter(item_id__in=ids)
               .select_related("item", "item__supervision_list", "submitted_by", "reviewed_by")
-              .order_by("item__supervision_list_id", "item__code", "period")):
+              .order_by("item__supervision_list_id", "item__sort_code", "period")):
         append_row(ws, [str(r.item.supervision_list), r.item.code, r.item.title, r.period,
                         r.progress, r.summary, r.difficulties, r.get_status_display(),
                         r.return_reason, str(r.submitted_by), _local(r.submitted_at),

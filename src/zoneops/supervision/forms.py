@@ -11,8 +11,9 @@ from .models import Light
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx, .xls, .csv, or .docx with a table)"))
-    list_name = forms.CharField(label=_("List"), max_length=100,
-                                help_text=_("e.g. 重点任务, 改革突破, 攻坚克难"))
+    list_name = forms.CharField(label=_("List"), max_length=100, required=False,
+                                help_text=_("e.g. 重点任务, 改革突破, 攻坚克难. Leave it empty "
+                                            "to import each sheet into its own list."))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100,
                               initial=lambda: timezone.localdate().year)
     create_units = forms.BooleanField(label=_("Create units the zone does not have"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -237,23 +238,30 @@ def plan_import(source: str | Path | IO[bytes], *, list_name: str, year: int,
     return plan
 
 
+CANNOT_TELL = N_("Cannot tell which list sheet %(sheet)s holds; import it with --list NAME "
+                 "--sheet %(sheet)s.")
+CANNOT_TELL_WEB = N_("Cannot tell which list sheet %(sheet)s holds: choose its list.")
+
+
 def plan_workbook(source: str | Path | IO[bytes], *, year: int, create_units: bool = False,
-                  name: str = "") -> tuple[list[ImportPlan], list[Problem]]:
+                  name: str = "", lists: Mapping[str, str] | None = None,
+                  ask: str = CANNOT_TELL) -> tuple[list[ImportPlan], list[Problem]]:
     """One list per sheet, each sheet mapped by its name or title to key tasks, reforms or
-    tough projects; a sheet that says neither is a problem asking for --list and --sheet."""
+    tough projects, or to the list `lists` names for it (sheet → list name, the web page's
+    choice); a sheet that says neither is a problem (`ask`) asking which list it holds."""
     result = read_list_workbook(source, name=name)
     problems = list(result.problems)
     plans = []
     for table in result.tables:
-        kind = kind_of(table.sheet, table.title)
-        if kind is None:
-            problems.append(Problem(table.sheet, None, None, "", N_(
-                "Cannot tell which list sheet %(sheet)s holds; import it with --list NAME "
-                "--sheet %(sheet)s."), {"sheet": table.sheet}))
+        chosen = ((lists or {}).get(table.sheet) or "").strip()
+        kind = kind_of(chosen) if chosen else kind_of(table.sheet, table.title)
+        if kind is None and not chosen:
+            problems.append(Problem(table.sheet, None, None, "", ask, {"sheet": table.sheet}))
             continue
-        list_name = table.sheet if kind_of(table.sheet) == kind else KIND_NAMES[kind]
+        list_name = chosen or (table.sheet if kind_of(table.sheet) == kind
+                               else KIND_NAMES[kind])
         plan = _plan(list_name, year, table.rows, create_units, result.nodes)
-        plan.sheet, plan.kind = table.sheet, kind
+        plan.sheet, plan.kind = table.sheet, kind_for(list_name)
         plan.problems.sort(key=Problem.sort_key)
         plans.append(plan)
     return plans, problems
@@ -477,10 +485,18 @@ def run_import(actor: User, source: str | Path | IO[bytes], *, list_name: str, y
 
 def run_workbook_import(actor: User, source: str | Path | IO[bytes], *, year: int,
                         dry_run: bool = False, create_units: bool = False,
-                        name: str = "") -> tuple[list[ImportPlan], list[Problem]]:
+                        name: str = "", lists: Mapping[str, str] | None = None,
+                        ask: str = CANNOT_TELL) -> tuple[list[ImportPlan], list[Problem]]:
     """Every list sheet into its list, all or nothing."""
     core_perm.require(perm.can_manage(actor), "you may not import lists")
-    plans, problems = plan_workbook(source, year=year, create_units=create_units, name=name)
+    plans, problems = plan_workbook(source, year=year, create_units=create_units, name=name,
+                                    lists=lists, ask=ask)
+    names = [p.list_name for p in plans]
+    for plan in plans:
+        if names.count(plan.list_name) > 1:
+            plan.problems.append(Problem(plan.sheet, None, None, "", N_(
+                "Two sheets go to list %(list)s: choose another list for one of them."),
+                {"list": plan.list_name}))
     for plan in plans:
         _check_actor(actor, plan)
     if not problems and plans and all(p.ok for p in plans) and not dry_run:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .codes import sort_code
+
 
 class Light(models.TextChoices):
     GREEN = "green", _("Green")
@@ -62,6 +64,8 @@ class Item(models.Model):
     supervision_list = models.ForeignKey(SupervisionList, verbose_name=_("list"),
                                          on_delete=models.PROTECT, related_name="items")
     code = models.CharField(_("code"), max_length=32)
+    # The code in natural order as a string (codes.sort_code): ZD-2 before ZD-10.
+    sort_code = models.CharField(max_length=255, editable=False, default="")
     domain = models.CharField(_("domain"), max_length=50, blank=True)
     title = models.CharField(_("title"), max_length=300)
     target = models.TextField(_("target"), blank=True)
@@ -95,7 +99,7 @@ class Item(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
-        ordering = ["supervision_list", "code"]
+        ordering = ["supervision_list", "sort_code"]
         constraints = [models.UniqueConstraint(fields=["supervision_list", "code"],
                                                name="supervision_item_code_per_list")]
         indexes = [models.Index(fields=["light"]), models.Index(fields=["lead_unit", "light"]),
@@ -105,6 +109,12 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.sort_code = sort_code(self.code)
+        if kwargs.get("update_fields") is not None and "code" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_code"}
+        super().save(*args, **kwargs)
 
 
 class Node(models.Model):

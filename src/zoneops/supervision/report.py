@@ -8,7 +8,6 @@ before (both months computed the same way, so the change is fair)."""
 from __future__ import annotations
 
 import calendar
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -21,6 +20,7 @@ from zoneops.core.models import User
 
 from . import lights, services
 from . import permissions as perm
+from .codes import natural_key
 from .models import Item, Node, Notice, Problem
 from .ranking import UnitStanding, rank_units
 from .selectors import BUCKET_ORDER, items_for, previous_month, unit_leaders
@@ -107,7 +107,7 @@ def build_monthly(user: User, month: str) -> Monthly:
     # The lists are yearly: a month's report covers that year's lists.
     qs = qs.exclude(status=Item.Status.CANCELLED).filter(supervision_list__year=end.year)
     items = list(qs.select_related("supervision_list", "lead_unit")
-                 .order_by("supervision_list__sort_order", "supervision_list_id", "code"))
+                 .order_by("supervision_list__sort_order", "supervision_list_id", "sort_code"))
     items.sort(key=lambda i: (i.supervision_list.sort_order, i.supervision_list_id,
                               natural_key(i.code)))
     ids = [i.pk for i in items]
@@ -145,12 +145,6 @@ def build_monthly(user: User, month: str) -> Monthly:
     for n in data.nodes_next:
         n.item = by_id[n.item_id]
     return data
-
-
-def natural_key(code: str) -> tuple:
-    """'ZD-2' before 'ZD-10': digit runs compare as numbers."""
-    return tuple(int(part) if part.isdigit() else part
-                 for part in re.split(r"(\d+)", code or ""))
 
 
 def _lights_as_of(items: list[Item], nodes: dict[int, list[Node]], end: date

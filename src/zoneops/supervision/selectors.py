@@ -156,7 +156,7 @@ def dashboard(user: User, month: str) -> dict[str, Any]:
     leaders = unit_leaders([s.unit_id for s in ranking])
     totals = {b: sum(g[b] for g in by_list.values()) for b in BUCKET_ORDER}
     flagged = (qs.filter(light__in=[Light.RED, Light.YELLOW])
-               .order_by("-light", "supervision_list__sort_order", "code"))
+               .order_by("-light", "supervision_list__sort_order", "sort_code"))
     # Red sorts before yellow by name ('red' > 'yellow' is false), so order explicitly.
     red = list(flagged.filter(light=Light.RED)[:50])
     yellow = list(flagged.filter(light=Light.YELLOW)[:50])

@@ -23,18 +23,22 @@ from zoneops.core.imports import (
     read_workbook,
 )
 
-# Field → header wordings seen in real lists (compared without spaces and brackets).
+# Field → header wordings seen in real lists (compared without spaces and brackets), and
+# the English headers of the product's own export (exports.py) so that it re-imports too.
 HEADERS: dict[str, tuple[str, ...]] = {
-    "code": ("序号", "编号", "任务编号", "项目编号", "事项编号"),
-    "domain": ("领域", "所属领域", "类别", "分类", "维度", "所属维度", "板块", "工作类别"),
+    "code": ("序号", "编号", "任务编号", "项目编号", "事项编号", "no."),
+    "domain": ("领域", "所属领域", "类别", "分类", "维度", "所属维度", "板块", "工作类别",
+               "domain"),
     "title": ("任务名称", "重点工作", "重点任务", "项目名称", "工作任务", "改革事项", "改革任务",
-              "事项名称", "攻坚项目", "攻坚事项", "工作内容", "任务"),
-    "target": ("目标任务", "工作目标", "主要目标", "年度目标", "目标", "主要内容", "具体目标"),
-    "leader_name": ("责任领导", "分管领导", "牵头领导", "联系领导"),
-    "lead_unit": ("牵头单位", "责任单位", "主办单位", "牵头部门", "责任部门", "牵头责任单位"),
-    "co_units": ("配合单位", "协办单位", "配合部门", "协同单位"),
-    "owner_name": ("责任人", "具体责任人", "联系人"),
-    "deadline": ("完成时限", "完成时间", "时限", "截止时间", "办结时限", "完成期限"),
+              "事项名称", "攻坚项目", "攻坚事项", "工作内容", "任务", "task"),
+    "target": ("目标任务", "工作目标", "主要目标", "年度目标", "目标", "主要内容", "具体目标",
+               "target"),
+    "leader_name": ("责任领导", "分管领导", "牵头领导", "联系领导", "leader"),
+    "lead_unit": ("牵头单位", "责任单位", "主办单位", "牵头部门", "责任部门", "牵头责任单位",
+                  "lead unit"),
+    "co_units": ("配合单位", "协办单位", "配合部门", "协同单位", "co-operating units"),
+    "owner_name": ("责任人", "具体责任人", "联系人", "person responsible"),
+    "deadline": ("完成时限", "完成时间", "时限", "截止时间", "办结时限", "完成期限", "deadline"),
     "nodes": ("时间节点", "节点安排", "进度安排", "推进节点", "节点目标", "计划节点",
               "时序进度"),
     "start_date": ("开始时间", "启动时间"),
@@ -46,8 +50,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
 QUARTERS = ("q1", "q2", "q3", "q4")
 SPEC = TableSpec(HEADERS, required=("title", "lead_unit"), anchors=("title",), min_fields=3)
 # The node sheet of the product's own export (exports.NODE_HEADER): one row per node.
-NODE_SPEC = TableSpec({"code": ("序号",), "title": ("任务名称",), "seq": ("节点",),
-                       "planned": ("计划时间",), "deliverable": ("节点目标",)},
+NODE_SPEC = TableSpec({"code": ("序号", "no."), "title": ("任务名称", "task"),
+                       "seq": ("节点", "node"), "planned": ("计划时间", "planned date"),
+                       "deliverable": ("节点目标", "node target")},
                       required=("code", "planned", "deliverable"),
                       anchors=("code", "planned", "deliverable"), sections=False)
 # A sheet's name or title → the list it holds.

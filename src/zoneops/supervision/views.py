@@ -64,7 +64,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         visible = selectors.items_for(request.user)
         qs = selectors.filter_items(visible, params).defer("light_inputs", "target")
         page = Paginator(qs.order_by("supervision_list__sort_order", "supervision_list_id",
-                                     "code"), 50).get_page(page_number)
+                                     "sort_code"), 50).get_page(page_number)
         scope_qs = selectors.filter_items(visible, {"list": params["list"]})
         return render_to_string("supervision/_item_list_body.html", {
             "page": page, "params": params, "counts": selectors.counts(qs),
@@ -252,25 +252,51 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 # --- import and export --------------------------------------------------------------------------
 
+LIST_FOR = "list_for:"  # the page's per-sheet choice of list: list_for:<sheet name>
+
+
 def import_view(request: HttpRequest) -> HttpResponse:
-    from .importer import run_import
+    """One list (a name given), or every sheet of the workbook into its own list: each
+    sheet's list shown (asked for when the sheet does not say), the dry run's diff and
+    problems per sheet, then one commit of all of them."""
+    from .importer import CANNOT_TELL_WEB, KIND_NAMES, run_import, run_workbook_import
 
     if not perm.can_manage(request.user):
         raise PermissionDenied
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    plan = None
+    plan, plans, problems, sheets = None, [], [], []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        plan = run_import(request.user, data["file"], list_name=data["list_name"],
-                          year=data["year"], dry_run="commit" not in request.POST,
-                          create_units=data["create_units"])
-        if plan.committed:
-            messages.success(request, _("Imported %(n)s items into %(list)s.") % {
-                "n": len(plan.items), "list": f"{plan.year} {plan.list_name}"})
-            lst = SupervisionList.objects.get(name=plan.list_name, year=plan.year)
+        dry_run = "commit" not in request.POST
+        if data["list_name"]:
+            plan = run_import(request.user, data["file"], list_name=data["list_name"],
+                              year=data["year"], dry_run=dry_run,
+                              create_units=data["create_units"])
+            plans = [plan]
+        else:
+            lists = {k[len(LIST_FOR):]: v.strip() for k, v in request.POST.items()
+                     if k.startswith(LIST_FOR)}
+            plans, problems = run_workbook_import(
+                request.user, data["file"], year=data["year"], dry_run=dry_run,
+                create_units=data["create_units"], lists=lists, ask=CANNOT_TELL_WEB,
+                name=data["file"].name)
+            sheets = [{"sheet": p.sheet, "list": p.list_name, "plan": p,
+                       "nodes": sum(len(i.nodes) for i in p.items)} for p in plans]
+            sheets += [{"sheet": p.sheet, "list": "", "plan": None, "ask": p}
+                       for p in problems if p.template == CANNOT_TELL_WEB]
+            problems = [p for p in problems if p.template != CANNOT_TELL_WEB]
+        if plans and all(p.committed for p in plans):
+            messages.success(request, "；".join(_("Imported %(n)s items into %(list)s.") % {
+                "n": len(p.items), "list": f"{p.year} {p.list_name}"} for p in plans))
+            lst = SupervisionList.objects.get(name=plans[0].list_name, year=plans[0].year)
             return redirect(f"{_url('supervision:item-list')}?list={lst.pk}")
+    choices = sorted({*KIND_NAMES.values(), *SupervisionList.objects.values_list(
+        "name", flat=True)})
     return render(request, "supervision/import.html", {
-        "form": form, "plan": plan,
+        "form": form, "plan": plan, "sheets": sheets, "workbook_problems": problems,
+        "multi": bool(sheets or problems), "list_choices": choices, "list_for": LIST_FOR,
+        "ok": bool(plans) and not problems and len(plans) == len(sheets or plans)
+        and all(p.ok for p in plans),
         "node_count": sum(len(i.nodes) for i in plan.items) if plan else 0})
 
 

@@ -53,7 +53,7 @@ class TableSpec:
         if not text:
             return None
         for name, words in self.columns.items():
-            if text in (w.lower() for w in words):
+            if text in (normalise_header(w) for w in words):
                 return name
         if contains:  # "牵头责任单位（部门）", "主要目标任务": a longer Chinese wording
             for name, words in self.columns.items():

@@ -129,13 +129,15 @@ def resolve_alert(*, module: str, key: str, note: str = "",
 
 
 def apply_causes(causes: Sequence[Raise | Clear], *, now: datetime | None = None,
-                 serialized: bool = False) -> list[Alert | None]:
+                 serialized: bool = False, notify: bool = True) -> list[Alert | None]:
     """Raise and clear many causes in order, as :func:`raise_alert` and
     :func:`resolve_alert` would one by one, in a fixed handful of statements whatever their
     number: an ingest batch that alarms at many stations at once (a release drifting over
     the park) must not pay for each alert's half-dozen statements in turn while every
     upload of the batch waits for its commit. Returns each cause's alert (None for a clear
-    with no open alert)."""
+    with no open alert). ``notify=False``: no notice per alert, the caller tells people once
+    about the whole batch (an import that lights thousands of items red must not flood the
+    duty inbox)."""
     for cause in causes:
         if isinstance(cause, Raise) and cause.level not in Alert.Level.values:
             raise ValidationError({"level": f"unknown level {cause.level}"})
@@ -145,7 +147,7 @@ def apply_causes(causes: Sequence[Raise | Clear], *, now: datetime | None = None
     for attempt in range(2):
         try:
             with transaction.atomic(savepoint=savepoint):
-                return _Changes(now).apply(causes)
+                return _Changes(now, notify).apply(causes)
         except IntegrityError:
             if attempt or not savepoint:  # without a savepoint the caller's transaction is lost
                 raise
@@ -156,8 +158,9 @@ class _Changes:
     """One batch of causes: worked out in memory against the locked open alerts, then
     written with one statement per kind of write."""
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, notify: bool = True) -> None:
         self.now = now
+        self.notify = notify
         self.open: dict[tuple[str, str], Alert] = {}
         self.policies: dict[int, AlertPolicy] = {}
         self.created: list[Alert] = []
@@ -253,7 +256,7 @@ class _Changes:
         if self.audits:
             record_all([entry("system", action, alert, before, after, reason, text=text)
                         for action, alert, before, after, reason, text in self.audits])
-        if self.notices:
+        if self.notices and self.notify:
             self._send_notices()
 
     def _send_notices(self) -> None:

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from ..bulk import insert_all
 from ..models import AuditAction, AuditEntry
 
 
@@ -78,8 +79,8 @@ def record(actor, action: AuditAction | str, obj: models.Model, before: dict | N
 
 def record_all(entries: list[AuditEntry]) -> None:
     """Save many entries in a few statements (alerts raised by one ingest batch, the items of
-    one import)."""
-    AuditEntry.objects.bulk_create(entries)
+    one import): COPY on PostgreSQL (see core.bulk)."""
+    insert_all(AuditEntry, entries)
 
 
 def delete_audited(actor, obj: models.Model, reason: str = "") -> None:

@@ -8,8 +8,15 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from zoneops.core.models import User
+
+# run_reminders' counts, named in the command's language.
+REMIND_LABELS = {"before": N_("reminders before due"), "due": N_("reminders on the day"),
+                 "overdue": N_("overdue"), "notices": N_("notices issued"),
+                 "lights changed": N_("lights changed")}
 
 
 class Command(BaseCommand):
@@ -26,8 +33,6 @@ class Command(BaseCommand):
                          help="import into this list (all list sheets, or only --sheet)")
         imp.add_argument("--sheet", default=None, help="with --list: only this sheet")
         imp.add_argument("--year", required=True, type=int)
-        imp.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"],
-                         help="language of the messages (default zh-hans)")
         imp.add_argument("--dry-run", action="store_true", help="check only, change nothing")
         imp.add_argument("--create-units", action="store_true",
                          help="create units the workbook names but the zone does not have")
@@ -40,32 +45,31 @@ class Command(BaseCommand):
         rep = sub.add_parser("report", help="monthly report as xlsx and docx")
         rep.add_argument("--month", required=True, help="YYYY-MM")
         rep.add_argument("--out", required=True, help="folder for the two files")
+        for command in (imp, exp, rem, rep):
+            command.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"],
+                                 help="language of the messages and of the files written "
+                                 "(default zh-hans)")
 
     def _actor(self, username: str) -> User:
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
-            raise CommandError(f"no active user {username!r} (use --user)")
+            raise CommandError(_("No active user %(user)s (use --user).")
+                               % {"user": username})
         return user
 
-    def handle(self, *args, action, user, **options):
-        try:
-            getattr(self, f"do_{action}")(self._actor(user), **options)
-        except PermissionDenied as exc:
-            raise CommandError(f"permission denied: {exc}") from exc
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
-
-    def do_import(self, actor, *, file, list_name, sheet, year, dry_run, create_units, lang,
-                  **_):
+    def handle(self, *args, action, user, lang, **options):
         from django.utils import translation
 
         with translation.override(lang):
-            self._import(actor, file=file, list_name=list_name, sheet=sheet, year=year,
-                         dry_run=dry_run, create_units=create_units)
+            try:
+                getattr(self, f"do_{action}")(self._actor(user), **options)
+            except PermissionDenied as exc:
+                raise CommandError(_("Permission denied: %(why)s") % {"why": exc}) from exc
+            except ValidationError as exc:
+                raise CommandError("; ".join(exc.messages)) from exc
 
-    def _import(self, actor, *, file, list_name, sheet, year, dry_run, create_units):
-        from django.utils.translation import gettext as _
-
+    def do_import(self, actor, *, file, list_name, sheet, year, dry_run, create_units,
+                  **rest):
         from ...importer import run_import, run_workbook_import
 
         path = Path(file)
@@ -107,7 +111,7 @@ class Command(BaseCommand):
                     "sheet": plan.sheet or "*", "new": len(plan.new_items),
                     "updated": len(plan.updated_items)}))
 
-    def do_export(self, actor, *, list_name, year, out, **_):
+    def do_export(self, actor, *, list_name, year, out, **rest):
         from ...exports import export_items
         from ...selectors import filter_items, items_for
 
@@ -115,27 +119,30 @@ class Command(BaseCommand):
         if year:
             qs = qs.filter(supervision_list__year=year)
         if list_name and not qs.exists():
-            raise CommandError(f"no items in list {list_name!r}")
+            raise CommandError(_("No items in list %(list)s.") % {"list": list_name})
         Path(out).write_bytes(export_items(qs))
-        self.stdout.write(f"exported {qs.count()} items to {out}")
+        self.stdout.write(_("exported %(n)s items to %(file)s") % {"n": qs.count(),
+                                                                    "file": out})
 
-    def do_remind(self, actor, *, on: str | None = None, **_):
+    def do_remind(self, actor, *, on: str | None = None, **rest):
         from ...reminders import run_reminders
 
         counts = run_reminders(_parse_date(on) if on else None)
-        self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
+        self.stdout.write(_(", ").join(f"{_(REMIND_LABELS.get(k, k))}: {v}"
+                                       for k, v in counts.items()))
 
-    def do_report(self, actor, *, month, out, **_):
+    def do_report(self, actor, *, month, out, **rest):
         from ...report import write_monthly_report
 
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         for path in write_monthly_report(actor, month, folder):
-            self.stdout.write(f"wrote {path}")
+            self.stdout.write(_("wrote %(file)s") % {"file": path})
 
 
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise CommandError(f"--date must be YYYY-MM-DD, not {text!r}") from exc
+        raise CommandError(_("--date must be YYYY-MM-DD, not %(text)s.")
+                           % {"text": text}) from exc
