@@ -178,3 +178,41 @@ ROWS = [
 @pytest.mark.parametrize("row", ROWS, ids=ids(ROWS))
 def test_emergency_matrix(world, scene, row) -> None:
     Matrix(WORLD_ROLES, world.client, anonymous=302, fill=fill_for(scene)).check(row)
+
+
+def test_the_zone_follows_the_mast_wind_but_not_an_entered_one(world, site) -> None:
+    """The worker redraws a zone drawn with the mast's wind once that wind turns 20° or more
+    (or changes by 1 m/s); a small change, or a zone drawn with an entered wind, stays."""
+    from zoneops.environment.models import Factor, Reading
+    from zoneops.environment.services import save_station
+
+    mast = save_station(world.users["admin"], {
+        "mn": "WXHZ01", "password": "pw", "name": "园区气象站", "kind": "weather",
+        "latitude": LAT + 0.01, "longitude": LON}, factors=["a01007", "a01008"])
+    speed, direction = Factor.objects.get(code="a01007"), Factor.objects.get(code="a01008")
+
+    def wind(minutes_ago: int, m_s: float, from_deg: float) -> None:
+        at = timezone.now() - timedelta(minutes=minutes_ago)
+        Reading.objects.create(station=mast, factor=speed, time=at, kind="rtd", value=m_s)
+        Reading.objects.create(station=mast, factor=direction, time=at, kind="rtd",
+                               value=from_deg)
+
+    duty = world.users["duty"]
+    incident = emergency.open_incident(duty, unit=site["a"], title="液氯泄漏", drill=False)
+    wind(10, 3.0, 0.0)
+    emergency.draw_zone(duty, incident, {**RELEASE, "wind_speed_m_s": None,
+                                         "wind_from_deg": None})
+    entered = emergency.open_incident(duty, unit=site["b"], title="演练", drill=True)
+    emergency.draw_zone(duty, entered, {**RELEASE, "wind_speed_m_s": 3.0,
+                                        "wind_from_deg": 0.0})
+    zones = lambda i: i.events.filter(kind=IncidentEvent.Kind.ZONE).count()  # noqa: E731
+    wind(5, 3.4, 10.0)  # 10° and 0.4 m/s: the zone on screen still holds
+    assert emergency.redraw_on_wind_change() == 0
+    wind(1, 3.5, 45.0)  # turned 45°
+    assert emergency.redraw_on_wind_change() == 1
+    latest = emergency.latest_zone(incident)["properties"]["met"]
+    assert latest["wind_from_deg"] == 45.0 and zones(incident) == 2
+    assert zones(entered) == 1  # the entered wind is the command's to change
+    event = incident.events.filter(kind=IncidentEvent.Kind.ZONE).order_by("-pk").first()
+    assert event.by is None and "园区气象站" in event.text
+    assert emergency.redraw_on_wind_change() == 0  # drawn once per change

@@ -28,10 +28,11 @@ ZONE_FIELDS = ("cas", "phase", "hole_diameter_mm", "pressure_kpa", "temperature_
                "pool_area_m2", "stability", "insolation", "exposure")
 
 
-def _event(actor: User, incident: Incident, kind: str, text: str = "",
+def _event(actor: User | str, incident: Incident, kind: str, text: str = "",
            data: dict | None = None) -> IncidentEvent:
     event = IncidentEvent.objects.create(incident=incident, at=timezone.now(), kind=kind,
-                                         text=text, data=data or {}, by=actor)
+                                         text=text, data=data or {},
+                                         by=actor if isinstance(actor, User) else None)
     record(actor, AuditAction.UPDATE, incident, None, {"timeline": kind, "text": text[:200]})
     return event
 
@@ -66,16 +67,53 @@ def draw_zone(actor: User, incident: Incident, form_data: dict[str, Any]) -> Inc
         "wind_speed_m_s"), "wind_from_deg": form_data.get("wind_from_deg")})
     if "error" in result:
         raise ValidationError({"zone": str(result["error"])})
-    zone = result["zone"]
     incident.release = release
     incident.save(update_fields=["release"])
+    return _zone_event(actor, incident, result)
+
+
+def _zone_event(actor: User | str, incident: Incident, result: dict) -> IncidentEvent:
+    zone = result["zone"]
     met = zone["properties"]["met"]
     reach = {f["properties"]["level"]: f["properties"]["distance_m"] for f in zone["features"]
              if f["properties"]["kind"] == "threat_zone"}
     text = _("Wind %(speed)s m/s from %(dir)s° (%(source)s); reach %(reach)s") % {
         "speed": met["wind_speed_m_s"], "dir": met["wind_from_deg"], "source": result["wind"],
         "reach": ", ".join(f"{k} {v:g} m" for k, v in reach.items())}
-    return _event(actor, incident, IncidentEvent.Kind.ZONE, text, {"zone": zone})
+    return _event(actor, incident, IncidentEvent.Kind.ZONE, text,
+                  {"zone": zone, "wind_source": result["wind"]})
+
+
+# A mast wind this much turned (degrees) or changed (m/s) since the zone on screen was drawn
+# redraws it: the plume moves with the wind, the command should not have to notice.
+WIND_TURN_DEG = 20.0
+WIND_SPEED_CHANGE_M_S = 1.0
+
+
+def redraw_on_wind_change() -> int:
+    """Worker job: every open incident whose zone was drawn with a mast's wind is redrawn
+    when that wind has turned or changed enough; a zone drawn with an entered wind stays as
+    the command drew it. Returns how many zones were redrawn."""
+    redrawn = 0
+    for incident in Incident.objects.filter(status=Incident.Status.OPEN).select_related("unit"):
+        last = incident.events.filter(kind=IncidentEvent.Kind.ZONE).order_by("-at", "-pk").first()
+        if last is None or not incident.release or last.data.get("wind_source") in (
+                None, "entered"):
+            continue
+        before = last.data["zone"]["properties"]["met"]
+        result = zones.draw(incident.unit, {**incident.release, "wind_speed_m_s": None,
+                                            "wind_from_deg": None})
+        if "error" in result:
+            continue
+        now = result["zone"]["properties"]["met"]
+        turn = abs((now["wind_from_deg"] - before["wind_from_deg"] + 180) % 360 - 180)
+        if (turn < WIND_TURN_DEG and abs(now["wind_speed_m_s"] - before["wind_speed_m_s"])
+                < WIND_SPEED_CHANGE_M_S):
+            continue
+        with transaction.atomic():
+            _zone_event("system", incident, result)
+        redrawn += 1
+    return redrawn
 
 
 def latest_zone(incident: Incident) -> dict | None:
