@@ -49,7 +49,8 @@ def test_watch_status_and_api_are_scoped(alarmed, who):
     if who in ("admin", "office", "leader", "duty"):
         assert stations_of_alarms == {"PLANT0001", "EDGE0001"}
     elif who == "enterprise_a":
-        assert stations_of_alarms == set()  # until an alarm is assigned to the enterprise
+        # Every alarm at its own stations, assigned or not (issue 19); none elsewhere.
+        assert stations_of_alarms == {"PLANT0001"}
     else:
         assert stations_of_alarms <= SEES[who]
 

@@ -25,11 +25,21 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zoneops.core.models import Alert
 from zoneops.core.services.alerts import Clear, Raise, apply_causes
 
-from . import engine, store, units
+from . import engine, incidents, store, units
 from .convert import BEIJING, ReadingIn
-from .models import AlarmRule, AlarmState, Factor, GatewayState, Reading, Station, StationFactor
+from .models import (
+    AlarmRule,
+    AlarmState,
+    Factor,
+    GatewayState,
+    MaintenanceWindow,
+    Reading,
+    Station,
+    StationFactor,
+)
 
 MODULE = "environment"
 STATION_WIDE = ("no_data", "rejects", "clock")
@@ -48,6 +58,7 @@ def clear_cache() -> None:
         _cache["stations"] = {}
         _cache["factors"] = {}
         _cache.pop("masts", None)
+        _cache.pop("maintenance", None)
     STATES.clear()
 
 
@@ -423,12 +434,47 @@ def _ts(moment: datetime) -> float:
 _Alert = tuple["StationRules", AlarmRule, str, engine.Transition, datetime, bool, bool]
 
 
+def quiet_stations(now: datetime) -> set[int]:
+    """Stations under maintenance at ``now`` (their alarms raise no alert). The windows that
+    have not ended are read once per rules refresh, so a window set in another process counts
+    within a few seconds."""
+    windows = _cache.get("maintenance")
+    if windows is None or time.monotonic() - windows[0] > _CACHE_SECONDS:
+        windows = _cache["maintenance"] = (time.monotonic(), list(
+            MaintenanceWindow.objects.filter(ends_at__gt=now).values_list(
+                "station_id", "starts_at", "ends_at")))
+    return {sid for sid, start, end in windows[1] if start <= now < end}
+
+
 def emit_alerts(alerts: Sequence[_Alert]) -> None:
     """Raise, escalate or clear the core alerts of transitions :func:`evaluate` collected,
     all together (a batch's alerts share its ``now``)."""
-    if alerts:
-        apply_causes([_cause(*alert) for alert in alerts], now=alerts[0][4],
-                     serialized=True)  # every caller holds the stations' gateway rows
+    if not alerts:
+        return
+    now = alerts[0][4]
+    quiet = quiet_stations(now) if any(t.action != "clear" for _i, _r, _c, t, *_x in alerts
+                                       ) else set()
+    causes = []
+    for info, row, code, transition, when, late, live in alerts:
+        if transition.action != "clear" and info.station.pk in quiet:
+            continue  # under maintenance: judged, stored, but nobody is called out
+        cause = _cause(info, row, code, transition, when, late, live)
+        station = info.station
+        data = cause.data if isinstance(cause, Raise) else {
+            "factor": code, "rule_kind": row.kind, "late": not live}
+        causes.append((cause, data, (station.latitude, station.longitude,
+                                     station.enterprise_id)))
+    grouper = incidents.Grouper(now)
+    grouped = grouper.group(causes)
+    # Every caller holds the stations' gateway rows (and the grouping its lock).
+    results = apply_causes(grouped, now=now, serialized=True)
+    concerned = grouper.concerned()
+    if concerned:
+        through = Alert.concerned_enterprises.through
+        through.objects.bulk_create([
+            through(alert_id=alert.pk, enterprise_id=enterprise_id)
+            for alert in results if alert is not None and alert.key in concerned
+            for enterprise_id in concerned[alert.key]], ignore_conflicts=True)
 
 
 def alert_key(station: Station, row: AlarmRule, code: str, episode: int = 1,

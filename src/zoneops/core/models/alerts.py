@@ -82,6 +82,11 @@ class Alert(models.Model):
                                             verbose_name=_("assigned enterprise"), null=True,
                                             blank=True, on_delete=models.PROTECT,
                                             related_name="assigned_alerts")
+    # Every enterprise the cause concerns besides ``enterprise`` (an incident that reached the
+    # fence-line monitors of several enterprises): their contacts see the alert too.
+    concerned_enterprises = models.ManyToManyField(
+        "core.Enterprise", verbose_name=_("enterprises concerned"), blank=True,
+        related_name="concerning_alerts")
     feedback = models.TextField(_("handling feedback"), blank=True)
     # Who handled it and who verified and closed it: never the same person.
     handled_by = models.ForeignKey("core.User", verbose_name=_("handled by"), null=True,
