@@ -446,6 +446,13 @@ def quiet_stations(now: datetime) -> set[int]:
     return {sid for sid, start, end in windows[1] if start <= now < end}
 
 
+def forget_maintenance() -> None:
+    """Re-read the maintenance windows at the next alarm (this process; others within
+    _CACHE_SECONDS)."""
+    with _lock:
+        _cache.pop("maintenance", None)
+
+
 def emit_alerts(alerts: Sequence[_Alert]) -> None:
     """Raise, escalate or clear the core alerts of transitions :func:`evaluate` collected,
     all together (a batch's alerts share its ``now``)."""

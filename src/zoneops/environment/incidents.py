@@ -5,8 +5,8 @@ A release drifting over the park trips many rules at many stations within minute
 scripted release of the demo: 36 alarms, station × factor × tier). The duty officer wants one
 alert per incident, listing the stations and factors inside. The rule:
 
-* An air alarm (a rule on a factor's readings, live, not a station-wide rule such as no data,
-  rejected packets or the logger's clock) joins an open incident when its station lies within
+* An air alarm (a concentration rule - level or rate - on a factor's live readings; never a
+  data-quality or station-wide rule such as no data, rejected packets or the logger's clock) joins an open incident when its station lies within
   ``RADIUS_M`` of a station already in it and it starts within ``WINDOW`` of the incident's
   latest alarm. Distance alone, not the wind sector: the wind at a mast veers within minutes
   and the plume reaches stations on both sides of its axis, so a sector test split real
@@ -55,12 +55,15 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(min(1.0, h)))
 
 
+GROUPED_KINDS = ("level", "rate")  # concentration rules; data quality stays per station
+
+
 def groupable(cause: Raise | Clear, data: dict[str, Any] | None) -> bool:
-    """Air alarms on a factor's readings, live: the ones a release trips together."""
+    """Air alarms on a factor's concentration, live: the ones a release trips together."""
     if data is None:
         return False
     return bool(data.get("factor")) and not data.get("late") and data.get(
-        "rule_kind") not in ("no_data", "rejects", "clock")
+        "rule_kind") in GROUPED_KINDS
 
 
 def _member(cause: Raise, data: dict[str, Any], lat: float, lon: float,

@@ -422,7 +422,8 @@ def create_maintenance(actor: User, *, station: Station, starts_at: datetime,
     save_audited(actor, window, {"starts_at": starts_at, "ends_at": ends_at,
                                  "reason": reason.strip()},
                  action=EnvironmentAction.MAINTENANCE_CREATE)
-    transaction.on_commit(alarms.clear_cache)
+    alarms.forget_maintenance()
+    transaction.on_commit(alarms.forget_maintenance)
     return window
 
 
@@ -434,7 +435,8 @@ def update_maintenance(actor: User, window: MaintenanceWindow, *, starts_at: dat
     save_audited(actor, window, {"starts_at": starts_at, "ends_at": ends_at,
                                  "reason": reason.strip()},
                  action=EnvironmentAction.MAINTENANCE_UPDATE)
-    transaction.on_commit(alarms.clear_cache)
+    alarms.forget_maintenance()
+    transaction.on_commit(alarms.forget_maintenance)
     return window
 
 
@@ -448,5 +450,6 @@ def end_maintenance(actor: User, window: MaintenanceWindow, *,
         raise ValidationError({"ends_at": _("This maintenance window has already ended.")})
     save_audited(actor, window, {"ends_at": max(now, window.starts_at)},
                  action=EnvironmentAction.MAINTENANCE_END)
-    transaction.on_commit(alarms.clear_cache)
+    alarms.forget_maintenance()
+    transaction.on_commit(alarms.forget_maintenance)
     return window
