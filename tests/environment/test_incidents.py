@@ -5,6 +5,7 @@ Maintenance windows keep a station quiet."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -86,6 +87,23 @@ def test_the_scripted_release_is_one_alert_listing_its_stations_and_factors(demo
     # The duty officer hears of it once, and again only when it escalates.
     told = duty.notifications.count() - notices_before
     assert 1 <= told <= 4
+    # The alert page: every station linked, one chart per factor with the readings of each
+    # station and the tier lines, and the wind.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(duty)
+    page = client.get(f"/alerts/{incident.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for mn in stations:
+        assert f'href="/environment/stations/{demo[mn].pk}/"' in html
+    charts = json.loads(html.split('id="alarm-chart-data" type="application/json">')[1]
+                        .split("</script>")[0])["charts"]
+    assert {c["factor"] for c in charts} == {"a21028", "a24088"}
+    for chart in charts:
+        assert chart["limits"] and all(len(s["data"]) > 10 for s in chart["series"])
+    assert 'data-testid="wind-arrow"' in html
     # Each member station lies within the radius of another one.
     points = [(m["lat"], m["lon"]) for m in members.values()]
     for p in points:

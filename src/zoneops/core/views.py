@@ -33,7 +33,7 @@ from .models import (
     User,
 )
 from .models.alerts import OPEN_STATUSES
-from .registry import DASHBOARD_PANELS
+from .registry import ALERT_PANELS, DASHBOARD_PANELS
 from .services import alerts as alert_services
 from .services import notify as notify_services
 from .services import org as org_services
@@ -329,8 +329,11 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reopen": status in alert_services.ALLOWED_FROM["reopen"]
         and perm.can_reopen_alert(user, alert),
     }
+    panels = [panel for panel in (make(request, alert) for make in ALERT_PANELS)
+              if panel]
     return render(request, "core/alert_detail.html", {
         "alert": alert, "history": selectors.history_of(alert), "actions": actions,
+        "panels": panels,
         "assign_form": forms.AssignForm(), "note_form": forms.NoteForm(),
         "handle_form": forms.HandleForm(), "reason_form": forms.ReasonForm(),
         "attachments": alert.attachments.all()})

@@ -272,3 +272,84 @@ def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 
 
+
+
+# --- the air alarm's part of the alert page ------------------------------------------------
+
+CHART_MARGIN = timedelta(minutes=30)
+CHART_POINTS = 600
+SHANGHAI_OFFSET_MS = 8 * 3600 * 1000  # charts draw in Beijing time whatever the browser's zone
+
+
+def _members(alert) -> list[dict[str, Any]]:
+    """The alarms inside an alert: an incident's members, or the alarm itself."""
+    data = alert.data or {}
+    members = list((data.get("members") or {}).values())
+    if not members and data.get("station_id"):
+        members = [{**data, "level": alert.level,
+                    "cleared": alert.cause_cleared_at.isoformat()
+                    if alert.cause_cleared_at else None}]
+    return members
+
+
+def alert_panel(request: HttpRequest, alert) -> dict[str, Any] | None:
+    """Readings around the alarm with the limit lines, the wind, the stations (linked)."""
+    if alert.module != "environment":
+        return None
+    members = _members(alert)
+    if not members:
+        return None
+    ids = {m["station_id"] for m in members if m.get("station_id")}
+    stations = {s.pk: s for s in Station.objects.filter(pk__in=ids).select_related(
+        "unit", "enterprise")}
+    visible = {pk for pk, s in stations.items() if env_perm.STATIONS.allows(request.user, s)}
+    times = [datetime.fromisoformat(m["time"]) for m in members if m.get("time")]
+    start = (min(times) if times else alert.raised_at) - CHART_MARGIN
+    end = min((max(times) if times else alert.raised_at) + CHART_MARGIN, timezone.now())
+    charts: dict[str, dict[str, Any]] = {}
+    rows = []
+    for m in members:
+        station = stations.get(m.get("station_id"))
+        code = m.get("factor") or ""
+        rows.append({**m, "url": reverse("environment-station", args=[station.pk])
+                     if station and station.pk in visible else "",
+                     "when": _local(datetime.fromisoformat(m["time"])) if m.get("time") else "",
+                     "cleared_at": _local(datetime.fromisoformat(m["cleared"]))
+                     if m.get("cleared") else ""})
+        if station is None or not code:
+            continue
+        chart = charts.setdefault(code, {"factor": code, "name": m.get("factor_name") or code,
+                                         "unit": m.get("unit", ""), "series": [],
+                                         "limits": []})
+        if any(s["mn"] == station.mn for s in chart["series"]):
+            continue
+        points = list(Reading.objects.filter(
+            station=station, factor__code=code, kind="rtd", time__gte=start, time__lte=end)
+            .order_by("time").values_list("time", "value")[:CHART_POINTS])
+        if not points:  # the readings attached when it was raised
+            points = [(datetime.fromisoformat(r["time"]), r["value"])
+                      for r in m.get("readings", [])]
+        chart["series"].append({"mn": station.mn, "name": station.name, "data": [
+            [int(t.timestamp() * 1000) + SHANGHAI_OFFSET_MS, v] for t, v in points]})
+        if not chart["limits"]:
+            chart["limits"] = [
+                {"name": line["name"], "level": line["level"], "value": line["value"]}
+                for line in selectors.limits_by_factor(station).get(code, [])]
+            chart["unit"] = next((line["unit"] for line in selectors.limits_by_factor(
+                station).get(code, [])), chart["unit"])
+    wind = dict((alert.data or {}).get("wind") or {})
+    if "direction" in wind:
+        # The arrow points where the wind blows to (it is named by where it comes from).
+        wind["arrow"] = (float(wind["direction"]) + 180) % 360
+        wind["from_name"] = _compass(float(wind["direction"]))
+    return {"template": "environment/_alert_panel.html", "rows": rows,
+            "charts": list(charts.values()), "wind": wind,
+            "stations": [stations[pk] for pk in sorted(visible)],
+            "chart_config": {"charts": list(charts.values())}}
+
+
+def _compass(degrees: float) -> str:
+    from django.utils.translation import gettext as _
+
+    names = [_("N"), _("NE"), _("E"), _("SE"), _("S"), _("SW"), _("W"), _("NW")]
+    return names[int(((degrees % 360) + 22.5) // 45) % 8]
