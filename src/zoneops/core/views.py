@@ -29,10 +29,11 @@ from .models import (
     Notification,
     NotificationChannel,
     Place,
+    Role,
     Unit,
     User,
 )
-from .models.alerts import OPEN_STATUSES
+from .models.alerts import MODULE_LABELS, OPEN_STATUSES
 from .registry import ALERT_PANELS, DASHBOARD_PANELS
 from .services import alerts as alert_services
 from .services import notify as notify_services
@@ -300,10 +301,47 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level")
     if level and level.isdigit():
         qs = qs.filter(level=int(level))
+    # Air alarms and supervision lights apart: one module at a time, or all.
+    present = set(qs.order_by().values_list("module", flat=True).distinct())
+    modules = sorted(((key, str(MODULE_LABELS.get(key, key))) for key in present),
+                     key=lambda m: m[1])
+    module = request.GET.get("module", "")
+    if module in dict(modules):
+        qs = qs.filter(module=module)
+    else:
+        module = ""
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "core/alert_list.html", {
         "page": page, "box": box, "level": level, "levels": Alert.Level.choices,
+        "module": module, "modules": modules,
+        "can_acknowledge": perm.role_of(request.user) in perm.DISPATCHERS | {Role.UNIT_STAFF},
         "inboxes": [(key, _(label)) for key, label in INBOXES]})
+
+
+@require_POST
+def alert_acknowledge_many(request: HttpRequest) -> HttpResponse:
+    """Acknowledge the alerts ticked in the list (only those the person may see)."""
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+    if not ids:
+        messages.error(request, _("Tick the alerts to acknowledge."))
+    else:
+        alerts = list(selectors.alerts_for(request.user).filter(pk__in=ids))
+        if not alerts:
+            raise Http404
+        if not any(perm.can_acknowledge_alert(request.user, a) for a in alerts):
+            raise PermissionDenied
+        try:
+            done = alert_services.acknowledge_many(request.user, alerts,
+                                                   note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(n)s alerts acknowledged.") % {"n": done})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("alert-list")
+    return redirect(back or reverse("alert-list"))
 
 
 def _visible_alert(request: HttpRequest, pk: int) -> Alert:

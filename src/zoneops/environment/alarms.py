@@ -24,8 +24,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zoneops.core.models import Alert
+from zoneops.core.models.alerts import i18n_spec, render_spec
 from zoneops.core.services.alerts import Clear, Raise, apply_causes
 
 from . import engine, incidents, store, units
@@ -507,10 +509,10 @@ def _cause(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
             "rule": row.name, "station": station.name, "value": _fmt(t.measure)})
     factor = _factor(code) if code else None
     tier = row.tiers[t.tier] if 0 <= t.tier < len(row.tiers) else {}
-    what = factor.name_zh if factor else row.name
     data: dict[str, Any] = {
         "station": station.mn, "station_name": station.name, "station_id": station.pk,
         "factor": code, "factor_name": factor.name_zh if factor else "",
+        "factor_name_en": factor.name_en if factor else "",
         "unit": (row.unit or factor.unit) if factor else "", "rule": row.code,
         "rule_name": row.name,
         "rule_kind": row.kind, "tier": t.name, "action": t.action, "measure": t.measure,
@@ -523,24 +525,31 @@ def _cause(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
         data["readings"] = _readings_around(station, factor, row.reading_kind, when)
     data["wind"] = wind_at(info.mast, when)
     top = row.tiers[t.top] if t.tier < t.top < len(row.tiers) else None
+    # Titles and details are kept as message ids and parameters too, so each reader sees
+    # them in their own language (Alert.display_title); the text is the platform's.
+    what_spec: Any = ({"zh-hans": factor.name_zh, "en": factor.name_en or factor.code}
+                      if factor else {"zh-hans": row.name, "en": row.code})
     if row.kind == AlarmRule.Kind.CLOCK:
         ahead = t.measure * station.max_clock_skew_seconds
         data["ahead_seconds"] = ahead
-        title = _("%(station)s: logger clock %(ahead)s fast") % {
-            "station": station.name, "ahead": _duration(ahead)}
+        title_spec = i18n_spec("%(station)s: logger clock %(ahead)s fast",
+                               station=station.name, ahead=_duration_spec(ahead))
     elif top is not None:  # de-escalated: the current tier, and how bad it was
-        title = _("%(station)s: %(what)s %(tier)s (peak %(top)s)") % {
-            "station": station.name, "what": what, "tier": t.name, "top": top["name"]}
+        title_spec = i18n_spec("%(station)s: %(what)s %(tier)s (peak %(top)s)",
+                               station=station.name, what=what_spec, tier=i18n_spec(t.name),
+                               top=i18n_spec(top["name"]))
     else:
-        title = _("%(station)s: %(what)s %(tier)s") % {"station": station.name,
-                                                        "what": what, "tier": t.name}
+        title_spec = i18n_spec("%(station)s: %(what)s %(tier)s", station=station.name,
+                               what=what_spec, tier=i18n_spec(t.name))
     if late:
-        title = _("[late] %(title)s") % {"title": title}
-    detail = _("%(rule)s: measure %(value)s %(unit)s at %(time)s (threshold %(on)s; "
-               "source: %(source)s)") % {
-        "rule": row.name, "value": _fmt(t.measure), "unit": data["unit"],
-        "time": when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
-        "on": tier.get("on"), "source": data["source"]}
+        title_spec = i18n_spec("[late] %(title)s", title=title_spec)
+    detail_spec = i18n_spec(
+        "%(rule)s: measure %(value)s %(unit)s at %(time)s (threshold %(on)s; source: "
+        "%(source)s)", rule={"zh-hans": row.name, "en": row.code}, value=_fmt(t.measure),
+        unit=data["unit"], time=when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
+        on=str(tier.get("on")), source=i18n_spec(str(data["source"])))
+    data["i18n"] = {"title": title_spec, "detail": detail_spec}
+    title, detail = render_spec(title_spec), render_spec(detail_spec)
     return Raise(MODULE, t.level, title[:200], detail, station, key, station.unit,
                  station.enterprise, data)
 
@@ -552,14 +561,14 @@ def _factor(code: str) -> Factor | None:
     return factors[code]
 
 
-def _duration(seconds: float) -> str:
+def _duration_spec(seconds: float) -> dict[str, Any]:
     if seconds >= 2 * 86400:
-        return _("%(n)s d") % {"n": f"{seconds / 86400:.0f}"}
+        return i18n_spec(gettext_noop("%(n)s d"), n=f"{seconds / 86400:.0f}")
     if seconds >= 3600:
-        return _("%(n)s h") % {"n": f"{seconds / 3600:.3g}"}
+        return i18n_spec(gettext_noop("%(n)s h"), n=f"{seconds / 3600:.3g}")
     if seconds >= 60:
-        return _("%(n)s min") % {"n": f"{seconds / 60:.3g}"}
-    return _("%(n)s s") % {"n": f"{seconds:.3g}"}
+        return i18n_spec(gettext_noop("%(n)s min"), n=f"{seconds / 60:.3g}")
+    return i18n_spec(gettext_noop("%(n)s s"), n=f"{seconds:.3g}")
 
 
 def _fmt(value: float | None) -> str:

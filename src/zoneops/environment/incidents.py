@@ -6,12 +6,14 @@ scripted release of the demo: 36 alarms, station × factor × tier). The duty of
 alert per incident, listing the stations and factors inside. The rule:
 
 * An air alarm (a concentration rule - level or rate - on a factor's live readings; never a
-  data-quality or station-wide rule such as no data, rejected packets or the logger's clock) joins an open incident when its station lies within
-  ``RADIUS_M`` of a station already in it and it starts within ``WINDOW`` of the incident's
-  latest alarm. Distance alone, not the wind sector: the wind at a mast veers within minutes
-  and the plume reaches stations on both sides of its axis, so a sector test split real
-  incidents; the radius (the park is ~6 km across) and the window keep two unrelated releases
-  apart unless they happen together in the same place - and then one call-out is right.
+  data-quality or station-wide rule such as no data, rejected packets or the logger's
+  clock) joins an open incident when its station lies within ``RADIUS_M`` of a station
+  already in it and it starts within ``WINDOW`` of the incident's latest alarm. Distance
+  alone, not the wind sector: the simulated (and real) wind veers by tens of degrees within
+  a quarter of an hour and a plume spreads to both sides of its axis, so a sector test would
+  split one release; the radius (the park is ~6 km across), measured station to station
+  (the incident grows along the plume), and the window keep unrelated releases apart unless
+  they happen together in the same place - and then one call-out is right.
 * Otherwise it opens a new incident: an alert under its own key, which reads exactly as a
   lone alarm's alert until a second alarm joins it (then its title names the stations and
   factors inside). An incident whose alarms have all cleared takes no new member: an alarm
@@ -36,10 +38,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zoneops.core.models import Alert
-from zoneops.core.models.alerts import OPEN_STATUSES
+from zoneops.core.models.alerts import OPEN_STATUSES, i18n_spec, render_spec
 from zoneops.core.services.alerts import Clear, Raise
 
 WINDOW = timedelta(minutes=60)
@@ -72,7 +74,8 @@ def _member(cause: Raise, data: dict[str, Any], lat: float, lon: float,
         "key": cause.key, "station": data["station"], "station_name": data["station_name"],
         "station_id": data["station_id"], "lat": lat, "lon": lon,
         "enterprise_id": enterprise_id, "factor": data["factor"],
-        "factor_name": data.get("factor_name", ""), "unit": data.get("unit", ""),
+        "factor_name": data.get("factor_name", ""),
+        "factor_name_en": data.get("factor_name_en", ""), "unit": data.get("unit", ""),
         "rule": data.get("rule", ""), "rule_name": data.get("rule_name", ""),
         "tier": data.get("tier", ""), "level": cause.level, "measure": data.get("measure"),
         "peak": data.get("peak"), "threshold": data.get("threshold"),
@@ -93,12 +96,14 @@ def _title(members: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
     """The incident's title, and its message id and parameters (shown in the reader's
     language, see Alert.display_title)."""
     stations = list(dict.fromkeys(m["station_name"] for m in members.values()))
-    factors = list(dict.fromkeys(m["factor_name"] or m["factor"] for m in members.values()))
+    zh = list(dict.fromkeys(m["factor_name"] or m["factor"] for m in members.values()))
+    en = list(dict.fromkeys(m.get("factor_name_en") or m["factor"]
+                            for m in members.values()))
     first = next(iter(members.values()))
-    params = {"first": first["station_name"], "n": len(stations),
-              "factors": "、".join(factors)}
-    msgid = "Air incident at %(first)s: %(n)s stations, %(factors)s"
-    return _(msgid) % params, {"msgid": msgid, "params": params}
+    spec = i18n_spec(gettext_noop("Air incident at %(first)s: %(n)s stations, %(factors)s"),
+                     first=first["station_name"], n=str(len(stations)),
+                     factors={"zh-hans": "、".join(zh), "en": ", ".join(en)})
+    return render_spec(spec), spec
 
 
 class Grouper:

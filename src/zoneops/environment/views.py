@@ -59,7 +59,7 @@ def status_data(user) -> dict[str, Any]:
             "last_seen": _local(getattr(getattr(s, "gateway_state", None), "last_seen", None)),
         } for s in stations],
         "alerts": [{
-            "id": a.pk, "title": a.title, "level": a.level, "status": a.status,
+            "id": a.pk, "title": a.display_title, "level": a.level, "status": a.status,
             "status_label": str(a.get_status_display()), "raised_at": _local(a.raised_at),
             "url": f"/alerts/{a.pk}/", "cleared": a.cause_cleared_at is not None,
         } for a in alerts],

@@ -286,6 +286,31 @@ def acknowledge(actor: User, alert: Alert, *, note: str = "") -> Alert:
                        {"status": Status.ACKNOWLEDGED, "acknowledged_at": timezone.now()}, note)
 
 
+MAX_BULK = 200
+
+
+@transaction.atomic
+def acknowledge_many(actor: User, alerts: Sequence[Alert], *, note: str = "") -> int:
+    """Acknowledge several alerts at once (the duty officer's list after an incident): each is
+    checked, changed and audited as :func:`acknowledge` would; those that are no longer new or
+    that the person may not acknowledge are left as they are. Returns how many changed."""
+    if len(alerts) > MAX_BULK:
+        raise ValidationError({"ids": _("At most %(n)s alerts at once.") % {"n": MAX_BULK}})
+    done = 0
+    now = timezone.now()
+    for alert in Alert.objects.select_for_update().filter(
+            pk__in=[a.pk for a in alerts]).order_by("pk"):
+        if (alert.status not in ALLOWED_FROM["acknowledge"]
+                or not perm.can_acknowledge_alert(actor, alert)):
+            continue
+        before = snapshot(alert)
+        alert.status, alert.acknowledged_at = Status.ACKNOWLEDGED, now
+        alert.save(update_fields=["status", "acknowledged_at"])
+        record(actor, AuditAction.ACKNOWLEDGE, alert, before, snapshot(alert), note)
+        done += 1
+    return done
+
+
 @transaction.atomic
 def assign(actor: User, alert: Alert, *, unit: Unit | None = None, user: User | None = None,
            enterprise: Enterprise | None = None, note: str = "") -> Alert:
