@@ -11,7 +11,8 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Max
 from django.http import (
@@ -20,14 +21,16 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from zoneops.core.selectors import places_geojson
 
 from . import permissions as env_perm
-from . import selectors
+from . import selectors, services
 from .convert import BEIJING
 from .models import Reading, RejectCount, Station
 
@@ -78,7 +81,8 @@ def watch(request: HttpRequest) -> HttpResponse:
         "watch_config": {
             "tile_url": settings.ZONEOPS_TILE_URL, "status_url": reverse("environment-status"),
             "events_url": reverse("environment-events"),
-            "kinds": {value: str(label) for value, label in Station.Kind.choices}},
+            "kinds": {value: str(label) for value, label in Station.Kind.choices},
+            "labels": {"zoom_in": _("Zoom in"), "zoom_out": _("Zoom out")}},
     })
 
 
@@ -101,7 +105,52 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "export_from": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
         "export_to": now.strftime("%Y-%m-%dT%H:%M"),
         "can_manage": env_perm.can_manage_stations(request.user),
+        "maintenance": env_perm.MAINTENANCE.restrict(request.user).filter(
+            station=station).select_related("created_by")[:20],
+        "can_set_maintenance": env_perm.can_set_maintenance(request.user, station),
+        "now": timezone.now(),
+        "maintenance_from": now.strftime("%Y-%m-%dT%H:%M"),
+        "maintenance_to": (now + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
     })
+
+
+@require_POST
+def maintenance_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set a maintenance window on a station (its alarms are silenced meanwhile)."""
+    station = _station(request, pk)
+    if not env_perm.can_set_maintenance(request.user, station):
+        raise PermissionDenied
+    try:
+        starts_at = _parse_local(request.POST.get("starts_at")) or timezone.now()
+        ends_at = _parse_local(request.POST.get("ends_at"))
+        if ends_at is None:
+            raise ValidationError({"ends_at": _("Give the end of the window.")})
+        services.create_maintenance(request.user, station=station, starts_at=starts_at,
+                                    ends_at=ends_at, reason=request.POST.get("reason", ""))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Maintenance window set: this station raises no alarm "
+                                    "until it ends."))
+    return redirect("environment-station", pk)
+
+
+@require_POST
+def maintenance_end(request: HttpRequest, pk: int) -> HttpResponse:
+    window = env_perm.MAINTENANCE.get(request.user, pk=pk)
+    if not env_perm.MAINTENANCE.allows(request.user, window, "change"):
+        raise PermissionDenied
+    try:
+        services.end_maintenance(request.user, window)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Maintenance ended: alarms count again."))
+    return redirect("environment-station", window.station_id)
 
 
 def series(request: HttpRequest, pk: int) -> JsonResponse:
@@ -151,7 +200,7 @@ def _parse_local(text: str | None) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"not a date-time: {text!r}") from None
+        raise ValueError(_("Not a date and time: %(text)s") % {"text": text}) from None
     return value if value.tzinfo else value.replace(tzinfo=BEIJING)
 
 
@@ -349,7 +398,5 @@ def alert_panel(request: HttpRequest, alert) -> dict[str, Any] | None:
 
 
 def _compass(degrees: float) -> str:
-    from django.utils.translation import gettext as _
-
     names = [_("N"), _("NE"), _("E"), _("SE"), _("S"), _("SW"), _("W"), _("NW")]
     return names[int(((degrees % 360) + 22.5) // 45) % 8]

@@ -48,7 +48,7 @@ def i18n_spec(msgid: str, **params: Any) -> dict[str, Any]:
 def render_spec(spec: Any) -> str:
     if isinstance(spec, dict) and "msgid" in spec:
         params = {k: render_spec(v) for k, v in (spec.get("params") or {}).items()}
-        text = gettext(spec["msgid"])
+        text = gettext(spec["msgid"]) if spec["msgid"] else ""  # gettext("") is the header
         return text % params if params else text
     if isinstance(spec, dict):  # names in both languages
         language = (get_language() or "zh-hans").lower()
