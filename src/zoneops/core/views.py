@@ -369,10 +369,14 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     panels = [panel for panel in (make(request, alert) for make in ALERT_PANELS)
               if panel]
+    # The alarm's own enterprise (else its unit) is preselected, and proposed first.
+    initial = ({"enterprise": alert.enterprise_id} if alert.enterprise_id
+               else {"unit": alert.unit_id} if alert.unit_id else {})
     return render(request, "core/alert_detail.html", {
         "alert": alert, "history": selectors.history_of(alert), "actions": actions,
         "panels": panels,
-        "assign_form": forms.AssignForm(), "note_form": forms.NoteForm(),
+        "assignees": selectors.assignee_choices(alert) if actions["assign"] else None,
+        "assign_form": forms.AssignForm(initial=initial), "note_form": forms.NoteForm(),
         "handle_form": forms.HandleForm(), "reason_form": forms.ReasonForm(),
         "attachments": alert.attachments.all()})
 

@@ -53,6 +53,13 @@ def status_data(user) -> dict[str, Any]:
     """Stations with their worst current level, and the open alarms, for this person."""
     stations = list(selectors.stations_for(user).filter(is_active=True))
     levels = selectors.station_levels([s.pk for s in stations])
+    # A station with an open alarm whose cause has not cleared is at that alarm's level on
+    # the map too (a seeded or imported alarm has no engine state behind it).
+    for alert in selectors.open_alerts(user).filter(cause_cleared_at__isnull=True):
+        for member in _members(alert):
+            sid = member.get("station_id")
+            if sid and not member.get("cleared"):
+                levels[sid] = max(levels.get(sid, 0), int(member.get("level") or alert.level))
     alerts = list(selectors.open_alerts(user)[:50])
     return {
         "stations": [{
