@@ -264,3 +264,21 @@ def test_bulk_acknowledge_from_the_list(world):
     assert entries[0].reason == "收到"
     page = duty.get("/alerts/?box=all").content.decode()
     assert 'data-testid="bulk-acknowledge"' in page
+
+
+def test_the_inbox_separates_air_alarms_from_supervision(world):
+    """Issue 19: the duty officer's notices and alert list, one module at a time."""
+    from zoneops.core.services.alerts import raise_alert
+
+    air = raise_alert(module="environment", key="air", level=4, title="硫化氢报警")
+    light = raise_alert(module="supervision", key="light", level=4, title="红灯")
+    duty = world.client("duty")
+    body = duty.get("/notifications/?module=environment").content.decode()
+    assert "硫化氢报警" in body and "红灯" not in body
+    body = duty.get("/notifications/?module=supervision").content.decode()
+    assert "红灯" in body and "硫化氢报警" not in body
+    assert 'data-module="environment"' in duty.get("/notifications/").content.decode()
+    body = duty.get("/alerts/?box=open&module=environment").content.decode()
+    assert f'href="/alerts/{air.pk}/"' in body and f'href="/alerts/{light.pk}/"' not in body
+    body = duty.get("/alerts/?box=open").content.decode()
+    assert f'href="/alerts/{air.pk}/"' in body and f'href="/alerts/{light.pk}/"' in body

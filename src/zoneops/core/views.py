@@ -11,7 +11,8 @@ from django.contrib.auth import authenticate as django_authenticate
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -430,9 +431,27 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         notify_services.mark_read(request.user)
         return redirect("notification-list")
-    page = Paginator(Notification.objects.filter(recipient=request.user), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "core/notification_list.html", {"page": page})
+    mine = Notification.objects.filter(recipient=request.user)
+    # Air alarms apart from supervision lights: a notice about an alert belongs to its module.
+    modules = []
+    for key, label in MODULE_LABELS.items():
+        if mine.filter(link__in=_alert_links(key)).exists():
+            modules.append((key, str(label)))
+    module = request.GET.get("module", "")
+    if module in dict(modules):
+        mine = mine.filter(link__in=_alert_links(module))
+    else:
+        module = ""
+    page = Paginator(mine, 50).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {
+        "page": page, "modules": modules, "module": module})
+
+
+def _alert_links(module: str):
+    """The links of a module's alerts, as notices hold them (reverse("alert-detail"))."""
+    prefix = reverse("alert-detail", args=[0])[:-2]  # "/alerts/"
+    return Alert.objects.filter(module=module).annotate(url=Concat(
+        Value(prefix), Cast("pk", output_field=CharField()), Value("/"))).values("url")
 
 
 def token_list(request: HttpRequest) -> HttpResponse:
