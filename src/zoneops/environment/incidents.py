@@ -100,9 +100,14 @@ def _title(members: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
     en = list(dict.fromkeys(m.get("factor_name_en") or m["factor"]
                             for m in members.values()))
     first = next(iter(members.values()))
-    spec = i18n_spec(gettext_noop("Air incident at %(first)s: %(n)s stations, %(factors)s"),
-                     first=first["station_name"], n=str(len(stations)),
-                     factors={"zh-hans": "、".join(zh), "en": ", ".join(en)})
+    factors = {"zh-hans": "、".join(zh), "en": ", ".join(en)}
+    if len(stations) == 1:  # several rules (level, rate of change) at one station
+        spec = i18n_spec(gettext_noop("%(first)s: %(factors)s (%(n)s alarms)"),
+                         first=first["station_name"], n=str(len(members)), factors=factors)
+    else:
+        spec = i18n_spec(gettext_noop("Air incident at %(first)s: %(n)s stations, "
+                                      "%(factors)s"),
+                         first=first["station_name"], n=str(len(stations)), factors=factors)
     return render_spec(spec), spec
 
 
