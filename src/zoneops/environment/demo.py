@@ -26,6 +26,8 @@ AMBIENT = ("a21026", "a21004", "a21005", "a05024", "a34002", "a34004", "a21028",
 WEATHER = ("a01001", "a01002", "a01006", "a01007", "a01008")
 # The demo simulator releases from this station (see core demo command).
 RELEASE_SOURCE = "CWHG-E01"
+# The seeded red H2S alarm's station (a park boundary station downwind of the fine chemicals).
+RED_STATION = "CWHG-B06"
 
 
 def _ring(code: str) -> list[tuple[float, float]]:
@@ -122,7 +124,7 @@ def _load_alerts() -> int:
     a station made the list red and the map green)."""
     stations = {s.mn: s for s in Station.objects.select_related("unit", "enterprise")}
     users = {u.username: u for u in User.objects.filter(username__in=["duty", "enterprise"])}
-    if "CWHG-B03" not in stations or "duty" not in users:
+    if RED_STATION not in stations or "duty" not in users:
         return 0
     now = timezone.now()
     mast = stations.get("CWQX-M01")
@@ -134,7 +136,7 @@ def _load_alerts() -> int:
         return not Alert.objects.filter(module="environment", key=key).exists()
 
     # 1. Red, just raised and not yet acknowledged (past its 15-minute limit).
-    station = stations["CWHG-B03"]
+    station = stations[RED_STATION]
     if fresh(H2S_KEY):
         when = now - timedelta(minutes=25)
         alert_service.raise_alert(
