@@ -172,11 +172,11 @@ def test_enterprise_contact_map_fits_its_own_station(page, site):
     assert item.count() == 1
     # Leaflet's controls speak Chinese.
     assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "放大"
+    screenshot(page, "environment-enterprise-map")
     item.locator("a").click()
     page.wait_for_selector("[data-testid=air-alarm]")
     assert page.locator("[data-testid=station-link]").count() == 1
     assert errors == []
-    screenshot(page, "environment-enterprise-map")
 
 
 def test_air_alarm_page_chart_wind_picker_and_bulk_acknowledge(page, site):
@@ -194,6 +194,7 @@ def test_air_alarm_page_chart_wind_picker_and_bulk_acknowledge(page, site):
     assert link.get_attribute("href") == f"/environment/stations/{h2s['station_id']}/"
     chart = page.locator("[data-testid=alarm-chart-a21028]")
     assert int(chart.get_attribute("data-limits")) >= 1
+    assert int(chart.get_attribute("data-points")) >= 10
     assert chart.locator("canvas").count() == 1
     # Wind from the south-west (225°): the arrow points north-east.
     arrow = page.locator("[data-testid=wind-arrow]")

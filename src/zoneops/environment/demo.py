@@ -113,10 +113,17 @@ def load(stdout=None) -> None:
 def _alarm_data(station: Station, factor: str, factor_name: str, tier: str, measure: float,
                 threshold: float, when, source: str, wind: dict | None = None) -> dict:
     """What an alarm raised by the engine carries (alarms._cause), for a seeded one."""
+    # The readings before it (attached as the engine attaches them): background, then the
+    # rise of the last ten minutes. Invented demo data, like the simulator's.
+    background = threshold / 6
+    readings = [{"time": (when - timedelta(minutes=29 - n)).isoformat(), "flag": "N",
+                 "value": round(background + (measure - background) * max(0, n - 19) / 10, 4)}
+                for n in range(30)]
     return {"station": station.mn, "station_name": station.name, "station_id": station.pk,
             "factor": factor, "factor_name": factor_name, "unit": "mg/m³", "tier": tier,
             "rule_kind": "level", "measure": measure, "peak": measure, "threshold": threshold,
-            "time": when.isoformat(), "source": source, "readings": [], "wind": wind or {}}
+            "time": when.isoformat(), "source": source, "readings": readings,
+            "wind": wind or {}}
 
 
 def _load_alerts() -> int:

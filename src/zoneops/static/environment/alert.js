@@ -19,7 +19,9 @@
       title: {text: `${c.name} (${c.factor})`, subtext: c.unit, left: 8, textStyle: {fontSize: 13}},
       tooltip: {trigger: "axis"}, legend: {type: "scroll", bottom: 0},
       grid: {left: 50, right: 70, top: 50, bottom: 50},
-      xAxis: {type: "time"}, yAxis: {type: "value", scale: true},
+      // The axis reaches the highest tier line, so the limits show beside the readings.
+      xAxis: {type: "time"}, yAxis: {type: "value", min: 0,
+        max: v => Number((Math.max(v.max, ...c.limits.map(l => l.value)) * 1.1).toPrecision(2))},
       series: c.series.map((s, i) => ({type: "line", name: s.name, showSymbol: false, data: s.data,
         markLine: i === 0 ? {symbol: "none", data: lines} : undefined})),
     });
