@@ -195,3 +195,31 @@ def test_maintenance_windows_are_checked_and_permissioned(demo):
         services.create_maintenance(User.objects.get(username="leader"), station=e01,
                                     starts_at=START, ends_at=START + timedelta(hours=1),
                                     reason="x")
+
+
+def test_alarm_titles_tiers_and_sources_are_shown_in_the_readers_language(demo):
+    from django.test import Client
+
+    from zoneops.environment.models import Factor
+
+    e01, e02 = demo["CWHG-E01"], demo["CWHG-E02"]
+    h2s(e01, START, 0.5)
+    alert = Alert.objects.get(data__has_key="members")
+    client = Client()
+    client.force_login(User.objects.get(username="duty"))
+    chinese = client.get(f"/alerts/{alert.pk}/").content.decode()
+    assert "硫化氢" in chinese and "报警" in chinese
+    assert "GB 14554-93 表1" in chinese  # the rule's source, translated
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/alerts/{alert.pk}/").content.decode()
+    name_en = Factor.objects.get(code="a21028").name_en
+    title = english.split("<h1>")[1].split("</h1>")[0]
+    assert name_en in title and "Alarm" in title and "硫化氢" not in title and "报警" not in title
+    assert "GB 14554-93 Table 1" in english
+    # An incident's title too.
+    h2s(e02, START + timedelta(minutes=3), 0.5)
+    english = client.get(f"/alerts/{alert.pk}/").content.decode()
+    title = english.split("<h1>")[1].split("</h1>")[0]
+    assert "Air incident at" in title and "2 stations" in title and name_en in title
+    status = client.get("/environment/status.json").json()
+    assert any(a["title"].startswith("Air incident at") for a in status["alerts"])
