@@ -216,6 +216,11 @@ def test_alarm_titles_tiers_and_sources_are_shown_in_the_readers_language(demo):
     title = english.split("<h1>")[1].split("</h1>")[0]
     assert name_en in title and "Alarm" in title and "硫化氢" not in title and "报警" not in title
     assert "GB 14554-93 Table 1" in english
+    # The notices about it too (written in Chinese, shown in English).
+    notices = client.get("/notifications/?module=environment").content.decode()
+    assert f"{e01.name}: {name_en} Alarm" in notices and "[Red]" in notices
+    newest = notices.split('class="plain notifications"')[1].split("</li>")[0]
+    assert name_en in newest and "硫化氢" not in newest  # (seeded texts stay as typed)
     # An incident's title too.
     h2s(e02, START + timedelta(minutes=3), 0.5)
     english = client.get(f"/alerts/{alert.pk}/").content.decode()

@@ -35,7 +35,22 @@ MODULE_LABELS = {
     "water": _("Wastewater chain"),
 }
 
+# The message ids of Level's labels, for texts translated when shown.
+LEVEL_MSGIDS = {1: "Blue", 2: "Yellow", 3: "Orange", 4: "Red"}
+
 OPEN_STATUSES = [Status.RAISED, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.HANDLED]
+
+
+def level_spec(level: int) -> dict[str, Any]:
+    """A level's name, translated when shown (the msgids of Level's labels)."""
+    return i18n_spec(LEVEL_MSGIDS[level])
+
+
+def text_spec(data: Any, part: str, text: str) -> Any:
+    """An alert's title or detail as a spec parameter: its own spec if it has one, else the
+    text as stored."""
+    spec = data.get("i18n", {}).get(part) if isinstance(data, dict) else None
+    return spec or text
 
 
 def i18n_spec(msgid: str, **params: Any) -> dict[str, Any]:
