@@ -198,9 +198,9 @@ def test_maintenance_windows_are_checked_and_permissioned(demo):
 
 
 def test_alarm_titles_tiers_and_sources_are_shown_in_the_readers_language(demo):
+    from django.conf import settings
     from django.test import Client
-
-    from zoneops.environment.models import Factor
+    from django.utils import translation
 
     e01, e02 = demo["CWHG-E01"], demo["CWHG-E02"]
     h2s(e01, START, 0.5)
@@ -211,6 +211,15 @@ def test_alarm_titles_tiers_and_sources_are_shown_in_the_readers_language(demo):
     assert "硫化氢" in chinese and "报警" in chinese
     assert "GB 14554-93 表1" in chinese  # the rule's source, translated
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    try:
+        _in_english(client, alert, e01, e02)
+    finally:  # the test client leaves the last request's language active in this thread
+        translation.activate(settings.LANGUAGE_CODE)
+
+
+def _in_english(client, alert, e01, e02) -> None:
+    from zoneops.environment.models import Factor
+
     english = client.get(f"/alerts/{alert.pk}/").content.decode()
     name_en = Factor.objects.get(code="a21028").name_en
     title = english.split("<h1>")[1].split("</h1>")[0]
