@@ -106,7 +106,11 @@ def test_alert_from_raised_to_closed(page, site):
     page.click("[data-testid=do-assign]")
     refusal = page.locator(".msg-error").first.inner_text()
     assert refusal == "请在单位、人员、企业中选择且仅选择一项。"
-    page.select_option("#id_unit", value=str(unit_id))
+    # The searchable picker (issue 19): type part of the unit's name, pick it.
+    name = page.locator(f"#id_unit option[value='{unit_id}']").inner_text()
+    page.fill("[data-testid=assignee-search]", name[:3])
+    page.click(f"[data-testid=assignee-options] li[data-value='unit:{unit_id}']")
+    assert page.locator("#id_unit").input_value() == str(unit_id)
     page.fill("form.action:has([data-testid=do-assign]) textarea", "请立即核查周边企业")
     page.click("[data-testid=do-assign]")
     assert page.locator("[data-testid=alert-status]").inner_text() == "已交办"

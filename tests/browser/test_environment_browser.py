@@ -127,3 +127,107 @@ def test_live_watch_updates_without_reload_and_alarm_is_acknowledged(page, site,
     page.click("[data-testid=do-acknowledge]")
     assert page.locator("[data-testid=alert-status]").inner_text() == "已确认"
     screenshot(page, "environment-alarm")
+
+
+# --- issue 19 ------------------------------------------------------------------------------
+
+ALERT_OF = """
+import json
+from zoneops.core.models import Alert
+a = Alert.objects.get(key=__KEY__)
+print(json.dumps({"id": a.pk, "station_id": a.data.get("station_id"),
+                  "enterprise": a.enterprise.name if a.enterprise else ""}))
+"""
+
+
+def alert_of(site, key: str) -> dict:
+    return json.loads(site.python(ALERT_OF.replace("__KEY__", repr(key))).splitlines()[-1])
+
+
+def test_enterprise_contact_map_fits_its_own_station(page, site):
+    """The demo enterprise contact's 嗅警在线: its one fence-line monitor on a map at a sane zoom
+    (it was blank grey: zoomed to infinity, zero-size shapes), the alarm at it listed."""
+    login(page, "enterprise", DEMO_PASSWORD)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto("/environment/")
+    page.wait_for_selector("#station-rows tr")
+    zoom = float(page.locator("#map").get_attribute("data-zoom"))
+    assert 10 <= zoom <= 18
+    rows = page.locator("#station-rows tr")
+    assert rows.count() >= 1
+    mn = rows.first.get_attribute("data-mn")
+    marker = page.locator(f".station-marker.st-{mn}")
+    box = marker.bounding_box()
+    assert box and box["width"] > 5 and box["height"] > 5
+    map_box = page.locator("#map").bounding_box()
+    assert map_box["x"] < box["x"] < map_box["x"] + map_box["width"]
+    # The areas of the zone are drawn at a real size, not as points.
+    areas = page.locator("#map path.leaflet-interactive").evaluate_all(
+        "els => els.map(e => e.getBBox().width)")
+    assert areas and max(areas) > 50
+    # The seeded alarm at its own fence-line monitor, not assigned to it, is listed and opens.
+    nmhc = alert_of(site, "demo:nmhc:fence")
+    item = page.locator(f"#alarm-list li[data-alert-id='{nmhc['id']}']")
+    assert item.count() == 1
+    # Leaflet's controls speak Chinese.
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "放大"
+    screenshot(page, "environment-enterprise-map")
+    item.locator("a").click()
+    page.wait_for_selector("[data-testid=air-alarm]")
+    assert page.locator("[data-testid=station-link]").count() == 1
+    assert errors == []
+
+
+def test_air_alarm_page_chart_wind_picker_and_bulk_acknowledge(page, site):
+    h2s = alert_of(site, "demo:h2s:station3")
+    nmhc = alert_of(site, "demo:nmhc:fence")
+    login(page, "duty", DEMO_PASSWORD)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    # The alarm page: the station linked, a chart with the tier lines, the wind arrow.
+    page.goto(f"/alerts/{h2s['id']}/")
+    page.wait_for_selector("#alarm-charts[data-ready]")
+    link = page.locator("[data-testid=station-link]")
+    assert link.get_attribute("href") == f"/environment/stations/{h2s['station_id']}/"
+    chart = page.locator("[data-testid=alarm-chart-a21028]")
+    assert int(chart.get_attribute("data-limits")) >= 1
+    assert int(chart.get_attribute("data-points")) >= 10
+    assert chart.locator("canvas").count() == 1
+    # Wind from the south-west (225°): the arrow points north-east.
+    arrow = page.locator("[data-testid=wind-arrow]")
+    assert arrow.get_attribute("transform") == "rotate(45)"
+    assert "西南风" in page.locator("[data-testid=wind]").inner_text()
+    screenshot(page, "environment-alarm-page")
+
+    # The assignee picker: one search box, the alarm's enterprise proposed first.
+    page.goto(f"/alerts/{nmhc['id']}/")
+    picker = page.locator("[data-testid=assignee-picker]")
+    if picker.count():  # assigned already in the demo: the picker shows while re-assignable
+        assert picker.is_visible()
+        assert not page.locator(".picker-fallback").is_visible()
+        options = page.locator("[data-testid=assignee-options] li")
+        assert nmhc["enterprise"] in options.first.inner_text()
+        page.fill("[data-testid=assignee-search]", "应急")
+        assert all("应急" in t for t in options.all_inner_texts())
+        options.first.click()
+        chosen = page.locator("[data-testid=assignee-chosen]").inner_text()
+        assert "应急" in chosen
+        assert page.locator("select[name=unit]").input_value() != ""
+        assert page.locator("select[name=enterprise]").input_value() == ""
+        page.click("[data-testid=do-assign]")
+        assert page.locator("[data-testid=alert-status]").inner_text() == "已交办"
+        assert "应急" in page.locator("dl.facts").inner_text()
+
+    # Bulk acknowledge from the list, the air alarms apart from supervision.
+    page.goto("/alerts/?box=open&module=environment")
+    assert page.locator("[data-testid=module-tabs] a[aria-current=page]").inner_text() == \
+        "环境监测预警"
+    page.check(f"[data-testid=tick-{h2s['id']}]")
+    page.click("[data-testid=bulk-acknowledge]")
+    page.wait_for_selector(".messages, .message, [role=status]", timeout=5000)
+    page.goto(f"/alerts/{h2s['id']}/")
+    assert page.locator("[data-testid=alert-status]").inner_text() == "已确认"
+    assert errors == []

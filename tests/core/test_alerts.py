@@ -238,7 +238,47 @@ def test_evidence_is_downloadable_only_by_those_who_see_the_alert(world):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 evidence"
     assert world.client("staff_b").get(url).status_code == 404
-    assert world.client("enterprise_a").get(url).status_code == 404
+    # The alert is about enterprise A: its contact sees it and its evidence (issue 19).
+    assert world.client("enterprise_a").get(url).status_code == 200
     assert world.client(None).get(url).status_code == 302
     other = f"/alerts/{world.alert_b.pk}/attachments/{alert.attachments.get().pk}/"
     assert world.client("duty").get(other).status_code == 404
+
+
+def test_bulk_acknowledge_from_the_list(world):
+    """Issue 19: the duty officer acknowledges many at once; each is audited as one would be;
+    alerts the person may not acknowledge or that are no longer new are left alone."""
+
+    staff = world.client("staff_a")
+    response = staff.post("/alerts/acknowledge/", {"ids": [world.alert_a.pk, world.alert_b.pk],
+                                                   "note": "收到"})
+    assert response.status_code == 302
+    assert Alert.objects.get(pk=world.alert_a.pk).status == "acknowledged"
+    assert Alert.objects.get(pk=world.alert_b.pk).status == "raised"  # not staff A's
+    duty = world.client("duty")
+    duty.post("/alerts/acknowledge/", {"ids": [world.alert_a.pk, world.alert_b.pk]})
+    assert Alert.objects.get(pk=world.alert_b.pk).status == "acknowledged"
+    entries = AuditEntry.objects.filter(action="acknowledge").order_by("pk")
+    assert [(e.object_id, e.actor.username) for e in entries] == [
+        (str(world.alert_a.pk), "staff_a"), (str(world.alert_b.pk), "duty")]
+    assert entries[0].reason == "收到"
+    page = duty.get("/alerts/?box=all").content.decode()
+    assert 'data-testid="bulk-acknowledge"' in page
+
+
+def test_the_inbox_separates_air_alarms_from_supervision(world):
+    """Issue 19: the duty officer's notices and alert list, one module at a time."""
+    from zoneops.core.services.alerts import raise_alert
+
+    air = raise_alert(module="environment", key="air", level=4, title="硫化氢报警")
+    light = raise_alert(module="supervision", key="light", level=4, title="红灯")
+    duty = world.client("duty")
+    body = duty.get("/notifications/?module=environment").content.decode()
+    assert "硫化氢报警" in body and "红灯" not in body
+    body = duty.get("/notifications/?module=supervision").content.decode()
+    assert "红灯" in body and "硫化氢报警" not in body
+    assert 'data-module="environment"' in duty.get("/notifications/").content.decode()
+    body = duty.get("/alerts/?box=open&module=environment").content.decode()
+    assert f'href="/alerts/{air.pk}/"' in body and f'href="/alerts/{light.pk}/"' not in body
+    body = duty.get("/alerts/?box=open").content.decode()
+    assert f'href="/alerts/{air.pk}/"' in body and f'href="/alerts/{light.pk}/"' in body

@@ -124,3 +124,13 @@ class Logger:
 
     def close(self) -> None:
         self.sock.close()
+
+
+def alerts_of(key: str, **filters):
+    """The alert an alarm is in: its own, or the incident it joined (issue 19: one release,
+    one alert; each alarm is a member of it, under its own key)."""
+    from django.db.models import Q
+
+    from zoneops.core.models import Alert
+
+    return Alert.objects.filter(Q(key=key) | Q(data__members__has_key=key), **filters)

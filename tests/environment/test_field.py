@@ -14,7 +14,7 @@ from zoneops.environment.clock import FakeClock
 from zoneops.environment.convert import BEIJING
 from zoneops.environment.models import Reading
 
-from .conftest import GatewayThread, Logger, frame
+from .conftest import GatewayThread, Logger, alerts_of, frame
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -147,8 +147,9 @@ def test_a_2005_logger_is_filed_under_2017_factors_and_alarms(field, env):
     assert dict(env.plant.station_factors.filter(device_code__gt="")
                 .values_list("factor__code", "device_code")) == {"a21028": "05",
                                                                   "a21001": "10"}
-    assert Alert.objects.filter(key=NH3, level=4).exists()
-    assert Alert.objects.filter(key="PLANT0001:a21028:h2s-fenceline", level=4).exists()
+    # One station, two factors at once: one incident holding both alarms (issue 19).
+    assert alerts_of(NH3, level=4).exists()
+    assert alerts_of("PLANT0001:a21028:h2s-fenceline", level=4).exists()
 
 
 def test_split_parts_without_their_own_datatime_are_filed_under_part_ones(field, env):

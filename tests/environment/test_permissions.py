@@ -49,7 +49,8 @@ def test_watch_status_and_api_are_scoped(alarmed, who):
     if who in ("admin", "office", "leader", "duty"):
         assert stations_of_alarms == {"PLANT0001", "EDGE0001"}
     elif who == "enterprise_a":
-        assert stations_of_alarms == set()  # until an alarm is assigned to the enterprise
+        # Every alarm at its own stations, assigned or not (issue 19); none elsewhere.
+        assert stations_of_alarms == {"PLANT0001"}
     else:
         assert stations_of_alarms <= SEES[who]
 
@@ -98,3 +99,70 @@ def test_events_stream_speaks_sse(alarmed, settings):
     settings.ENVIRONMENT_SSE_POLL_SECONDS = 0.05
     response = alarmed.world.client("duty").get("/environment/events/")
     assert response.status_code == 200 and response["Content-Type"] == "text/event-stream"
+
+
+# Issue 19: maintenance windows (set by the dispatchers and the station's unit; seen by
+# whoever sees the station) and the air alarm's page (an enterprise contact sees the alarms at
+# its own stations, assigned or not).
+MAINTENANCE = [
+    Row("/environment/stations/{PLANT0001}/maintenance/", {"admin", "office", "duty", "staff_a"},
+        {"leader": 403, "enterprise_a": 403, "staff_b": 404, "staff_a1": 404}, method="POST",
+        data={"starts_at": "2026-03-01T08:00", "ends_at": "2026-03-01T10:00",
+              "reason": "标定"}, ok=302),
+    Row("/environment/stations/{EDGE0001}/maintenance/", {"admin", "office", "duty", "staff_b"},
+        {"leader": 403, "staff_a": 404, "enterprise_a": 404, "staff_a1": 404}, method="POST",
+        data={"starts_at": "2026-03-01T08:00", "ends_at": "2026-03-01T10:00",
+              "reason": "标定"}, ok=302),
+    Row("/environment/maintenance/{window}/end/", {"admin", "office", "duty", "staff_a"},
+        {"leader": 403, "enterprise_a": 403, "staff_b": 404, "staff_a1": 404}, method="POST",
+        ok=302),
+    Row("/alerts/{plant_alert}/", {"admin", "office", "leader", "duty", "staff_a",
+                                   "enterprise_a"}, SCOPED),
+    Row("/alerts/{edge_alert}/", {"admin", "office", "leader", "duty", "staff_b"}, SCOPED),
+]
+
+
+@pytest.mark.usefixtures("instant_rules")
+@pytest.mark.parametrize("row", MAINTENANCE, ids=ids(MAINTENANCE))
+def test_maintenance_and_alarm_pages_allowed_and_scoped(alarmed, row):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.environment.conftest import alerts_of
+    from zoneops.environment.models import MaintenanceWindow
+
+    now = timezone.now()
+    window = MaintenanceWindow.objects.create(station=alarmed.plant, starts_at=now,
+                                              ends_at=now + timedelta(days=1), reason="标定")
+    ids_by_name = {"PLANT0001": alarmed.plant.pk, "EDGE0001": alarmed.edge.pk,
+                   "window": window.pk,
+                   "plant_alert": alerts_of("PLANT0001:a21028:h2s-fenceline").get().pk,
+                   "edge_alert": alerts_of("EDGE0001:a21028:h2s-fenceline").get().pk}
+    fill = lambda url: url.format(**ids_by_name)  # noqa: E731
+    Matrix(ALL, alarmed.world.client, fill=fill).check(row)
+
+
+def test_maintenance_set_through_the_page_is_audited_and_listed(alarmed):
+    from zoneops.core.models import AuditEntry
+    from zoneops.environment.models import MaintenanceWindow
+
+    client = alarmed.world.client("staff_a")
+    url = f"/environment/stations/{alarmed.plant.pk}/"
+    response = client.post(url + "maintenance/", {"starts_at": "2026-03-01T08:00",
+                                                  "ends_at": "2026-03-01T07:00",
+                                                  "reason": ""})
+    assert response.status_code == 302 and not MaintenanceWindow.objects.exists()
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert "请说明站点运维的原因。" in messages and "结束时间须晚于开始时间。" in messages
+    client.post(url + "maintenance/", {"starts_at": "2026-03-01T08:00",
+                                       "ends_at": "2026-03-01T10:00", "reason": "更换传感器"})
+    window = MaintenanceWindow.objects.get()
+    assert window.reason == "更换传感器" and window.created_by.username == "staff_a"
+    assert window.starts_at.isoformat() == "2026-03-01T00:00:00+00:00"  # Beijing 08:00
+    entry = AuditEntry.objects.get(action="environment.maintenance.create")
+    assert entry.object_id == str(window.pk)
+    page = client.get(url).content.decode()
+    assert "更换传感器" in page and 'data-testid="maintenance-form"' in page
+    assert 'data-testid="maintenance-form"' not in alarmed.world.client(
+        "enterprise_a").get(url).content.decode()

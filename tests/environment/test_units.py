@@ -16,7 +16,7 @@ from zoneops.environment.convert import BEIJING
 from zoneops.environment.services import save_station
 from zoneops.hj212.simulator import hourly_upload
 
-from .conftest import GatewayThread, Logger, frame
+from .conftest import GatewayThread, Logger, alerts_of, frame
 
 
 def test_conversions_use_24_45_and_the_molar_mass_from_the_formula():
@@ -63,15 +63,16 @@ def test_each_rule_compares_in_its_own_unit_through_the_gateway(env):
                                data_time=_local(START + timedelta(hours=1)),
                                values={"a21026": 600.0}))
         assert air.answers(1)[0].cn == "9014"
-        so2 = Alert.objects.get(key="AIR0001:a21026:so2-ambient-hour")
+        so2 = alerts_of("AIR0001:a21026:so2-ambient-hour").get()
         assert so2.data["measure"] == 600.0 and so2.data["unit"] == "µg/m³"
         # H2S in ppm: 0.05 ppm is 0.0697 mg/m³, above GB 14554's 0.06 (报警), not 预警.
         for minute in (1, 2):
             plant.send(frame(env.plant, _local(clock.now() + timedelta(minutes=minute - 3)),
                              {"a21028": 0.05}))
             assert plant.answers(1)[0].cn == "9014"
-        h2s = Alert.objects.get(key="PLANT0001:a21028:h2s-fenceline")
-        assert h2s.level == 4 and h2s.data["measure"] == pytest.approx(0.05 * 34.076 / 24.45)
+        h2s = alerts_of("PLANT0001:a21028:h2s-fenceline").get()
+        h2s_data = h2s.data["members"]["PLANT0001:a21028:h2s-fenceline"]
+        assert h2s.level == 4 and h2s_data["measure"] == pytest.approx(0.05 * 34.076 / 24.45)
         air.close()
         plant.close()
     finally:

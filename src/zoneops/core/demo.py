@@ -477,7 +477,6 @@ def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],
     users = {u.username: u for u in User.objects.filter(
         username__in=["duty", "unit", "unit2", "enterprise"])}
     duty = users["duty"]
-    chemical = [enterprises[e["credit_code"]] for e in spec.enterprises if e["in_chemical_park"]]
     own_company = users["enterprise"].enterprise
     now = timezone.now()
     created = 0
@@ -485,38 +484,13 @@ def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],
     def fresh(module: str, key: str) -> bool:
         return not Alert.objects.filter(module=module, key=key).exists()
 
-    # 1. Red, just raised and not yet acknowledged (past its 15-minute limit).
-    if fresh("environment", H2S_KEY):
-        alert_service.raise_alert(
-            module="environment", key=H2S_KEY, level=Alert.Level.RED,
-            title="3号边界站硫化氢浓度超预警值",
-            detail=("化工园区东侧3号边界监测站硫化氢小时均值0.082 mg/m³，超过预警值0.06 mg/m³，"
-                    "已持续25分钟；上风向为精细化工板块，请立即核实排放源。"),
-            unit=units["U08"], enterprise=chemical[3],
-            data={"station": "边界站3号", "factor": "H2S", "value": 0.082,
-                  "threshold": 0.06, "unit": "mg/m³", "wind": "西南风 2.4 m/s"},
-            now=now - timedelta(minutes=25))
-        created += 1
-    # 2. Orange, acknowledged and assigned to the chemical park office, past its time limit.
-    key = "demo:voc:b11-north"
-    if fresh("environment", key):
-        alert = alert_service.raise_alert(
-            module="environment", key=key, level=Alert.Level.ORANGE,
-            title="化工新材料板块北侧VOCs浓度持续偏高",
-            detail=("走航监测和微站数据显示化工新材料板块北侧总挥发性有机物浓度连续6小时高于"
-                    "橙色预警值，请园区办组织排查储罐呼吸阀和装卸环节。"),
-            unit=units["U18"], enterprise=chemical[15],
-            data={"factor": "TVOC", "value": 1.9, "threshold": 1.2, "unit": "mg/m³"},
-            now=now - timedelta(days=1, hours=6))
-        alert = alert_service.acknowledge(duty, alert, note="已收到，正在调度。")
-        alert_service.assign(duty, alert, unit=units["U18"],
-                             note="请园区办牵头排查，24小时内反馈。")
-        created += 1
+    # The air alarms of the demo (red H2S at a boundary station, orange NMHC at a fence-line
+    # monitor, a station gone silent) are seeded by the environment demo, at its stations.
     # 3. Handled by the assigned unit, waiting for the duty officer to verify.
     key = "demo:wastewater:pipe-w3"
-    if fresh("environment", key):
+    if fresh("water", key):  # the wastewater chain's, not the air watch's
         alert = alert_service.raise_alert(
-            module="environment", key=key, level=Alert.Level.YELLOW,
+            module="water", key=key, level=Alert.Level.YELLOW,
             title="园区污水管网W3监测井液位异常升高",
             detail="化工二路W3监测井液位2小时内上升0.8米，疑似下游管段堵塞。",
             unit=units["U07"],
@@ -557,17 +531,6 @@ def _load_alerts(units: dict[str, Unit], enterprises: dict[str, Enterprise],
             data={"list": "重点任务", "task": "T07", "node": 2, "days_overdue": 3},
             now=now - timedelta(days=3, hours=4))
         alert_service.acknowledge(users["unit"], alert, note="已在督促企业服务中心补报进展。")
-        created += 1
-    # 6. Blue: a monitoring station stopped sending data.
-    key = "demo:nodata:station7"
-    if fresh("environment", key):
-        alert_service.raise_alert(
-            module="environment", key=key, level=Alert.Level.BLUE,
-            title="7号空气微站数据传输中断",
-            detail="滨湖科创片区7号空气微站已超过2小时无数据上传，请运维单位检查供电和网络。",
-            unit=units["U09"],
-            data={"station": "微站7号", "last_seen_minutes": 130},
-            now=now - timedelta(hours=2, minutes=10))
         created += 1
     return created
 

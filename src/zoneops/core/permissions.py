@@ -37,7 +37,10 @@ _ALERT_OF_MY_UNITS = Via(units=("unit", "assignee_unit"), users=("assignee_user"
 ALERTS = Scope(
     Alert,
     view={READ_ALL: ALL, Role.UNIT_STAFF: _ALERT_OF_MY_UNITS,
-          Role.ENTERPRISE: Via(enterprises=("assignee_enterprise",))},
+          # An enterprise contact sees what is assigned to the enterprise and every alert about
+          # it (an alarm at its own station, an incident that reached it), not only when assigned.
+          Role.ENTERPRISE: Via(enterprises=("assignee_enterprise", "enterprise",
+                                            "concerned_enterprises"))},
     acknowledge={DISPATCHERS: ALL, Role.UNIT_STAFF: _ALERT_OF_MY_UNITS},
     assign={DISPATCHERS: ALL},
     # The assignee handles it (the administrator may stand in for anyone).

@@ -47,6 +47,18 @@ WorkerJob = Callable[[], int]
 WORKER_JOBS: list[WorkerJob] = []
 
 
+# An alert panel is a function of the request and an alert returning None (nothing to add) or a
+# dict with "template" and what it needs: a module draws its own part of the alert page (the
+# readings and wind of an air alarm) without core knowing the module.
+AlertPanel = Callable[[HttpRequest, Any], dict[str, Any] | None]
+ALERT_PANELS: list[AlertPanel] = []
+
+
+def add_alert_panel(panel: AlertPanel) -> None:
+    if panel not in ALERT_PANELS:
+        ALERT_PANELS.append(panel)
+
+
 def add_nav(url_name: str, label: Any, visible: Callable[[Any], bool], order: int) -> None:
     if all(item.url_name != url_name for item in NAV_ITEMS):
         NAV_ITEMS.append(NavItem(url_name, label, visible, order))

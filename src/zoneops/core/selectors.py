@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
@@ -46,6 +48,34 @@ def alert_inbox(user: User, box: str = "mine") -> QuerySet[Alert]:
         scope = descendant_unit_ids(user.unit_id)
         return qs.filter(Q(unit_id__in=scope) | Q(assignee_unit_id__in=scope))
     return qs
+
+
+def assignee_choices(alert: Alert) -> dict[str, Any]:
+    """Who an alert can go to, for the searchable picker: units, people and enterprises
+    (as AssignForm accepts them), the alarm's enterprise and unit proposed first."""
+    from .forms import AssignForm
+
+    form = AssignForm()
+    items: list[dict[str, Any]] = []
+    for unit in form.fields["unit"].queryset.only("pk", "name", "code"):
+        items.append({"kind": "unit", "id": unit.pk, "label": unit.name, "hint": unit.code})
+    for user in form.fields["user"].queryset.select_related("unit", "enterprise"):
+        items.append({"kind": "user", "id": user.pk, "label": str(user),
+                      "hint": str(user.unit or user.enterprise or user.get_role_display())})
+    for enterprise in form.fields["enterprise"].queryset.only("pk", "name", "credit_code"):
+        items.append({"kind": "enterprise", "id": enterprise.pk, "label": enterprise.name,
+                      "hint": enterprise.credit_code})
+    suggested = [("enterprise", alert.enterprise_id), ("unit", alert.unit_id)]
+    suggested += [("enterprise", pk) for pk in alert.concerned_enterprises.values_list(
+        "pk", flat=True) if pk != alert.enterprise_id]
+    if alert.enterprise_id:  # the enterprise's own unit, then its contacts
+        enterprise_unit = Enterprise.objects.filter(pk=alert.enterprise_id).values_list(
+            "unit_id", flat=True).first()
+        suggested.append(("unit", enterprise_unit))
+        suggested += [("user", pk) for pk in User.objects.filter(
+            enterprise_id=alert.enterprise_id, is_active=True).values_list("pk", flat=True)]
+    first = [f"{kind}:{pk}" for kind, pk in dict.fromkeys(suggested) if pk]
+    return {"items": items, "suggested": first}
 
 
 def history_of(obj: Model) -> QuerySet[AuditEntry]:

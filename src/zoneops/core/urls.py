@@ -24,6 +24,7 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.user_edit, name="user-edit"),
     path("audit/", views.audit_list, name="audit-list"),
     path("alerts/", views.alert_list, name="alert-list"),
+    path("alerts/acknowledge/", views.alert_acknowledge_many, name="alert-acknowledge-many"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert-detail"),
     path("alerts/<int:pk>/attachments/<int:attachment_pk>/", views.alert_attachment,
          name="alert-attachment"),

@@ -11,7 +11,8 @@ from django.contrib.auth import authenticate as django_authenticate
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,11 +30,12 @@ from .models import (
     Notification,
     NotificationChannel,
     Place,
+    Role,
     Unit,
     User,
 )
-from .models.alerts import OPEN_STATUSES
-from .registry import DASHBOARD_PANELS
+from .models.alerts import MODULE_LABELS, OPEN_STATUSES
+from .registry import ALERT_PANELS, DASHBOARD_PANELS
 from .services import alerts as alert_services
 from .services import notify as notify_services
 from .services import org as org_services
@@ -300,10 +302,47 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level")
     if level and level.isdigit():
         qs = qs.filter(level=int(level))
+    # Air alarms and supervision lights apart: one module at a time, or all.
+    present = set(qs.order_by().values_list("module", flat=True).distinct())
+    modules = sorted(((key, str(MODULE_LABELS.get(key, key))) for key in present),
+                     key=lambda m: m[1])
+    module = request.GET.get("module", "")
+    if module in dict(modules):
+        qs = qs.filter(module=module)
+    else:
+        module = ""
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "core/alert_list.html", {
         "page": page, "box": box, "level": level, "levels": Alert.Level.choices,
+        "module": module, "modules": modules,
+        "can_acknowledge": perm.role_of(request.user) in perm.DISPATCHERS | {Role.UNIT_STAFF},
         "inboxes": [(key, _(label)) for key, label in INBOXES]})
+
+
+@require_POST
+def alert_acknowledge_many(request: HttpRequest) -> HttpResponse:
+    """Acknowledge the alerts ticked in the list (only those the person may see)."""
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+    if not ids:
+        messages.error(request, _("Tick the alerts to acknowledge."))
+    else:
+        alerts = list(selectors.alerts_for(request.user).filter(pk__in=ids))
+        if not alerts:
+            raise Http404
+        if not any(perm.can_acknowledge_alert(request.user, a) for a in alerts):
+            raise PermissionDenied
+        try:
+            done = alert_services.acknowledge_many(request.user, alerts,
+                                                   note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(n)s alerts acknowledged.") % {"n": done})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("alert-list")
+    return redirect(back or reverse("alert-list"))
 
 
 def _visible_alert(request: HttpRequest, pk: int) -> Alert:
@@ -329,9 +368,16 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reopen": status in alert_services.ALLOWED_FROM["reopen"]
         and perm.can_reopen_alert(user, alert),
     }
+    panels = [panel for panel in (make(request, alert) for make in ALERT_PANELS)
+              if panel]
+    # The alarm's own enterprise (else its unit) is preselected, and proposed first.
+    initial = ({"enterprise": alert.enterprise_id} if alert.enterprise_id
+               else {"unit": alert.unit_id} if alert.unit_id else {})
     return render(request, "core/alert_detail.html", {
         "alert": alert, "history": selectors.history_of(alert), "actions": actions,
-        "assign_form": forms.AssignForm(), "note_form": forms.NoteForm(),
+        "panels": panels,
+        "assignees": selectors.assignee_choices(alert) if actions["assign"] else None,
+        "assign_form": forms.AssignForm(initial=initial), "note_form": forms.NoteForm(),
         "handle_form": forms.HandleForm(), "reason_form": forms.ReasonForm(),
         "attachments": alert.attachments.all()})
 
@@ -385,9 +431,27 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         notify_services.mark_read(request.user)
         return redirect("notification-list")
-    page = Paginator(Notification.objects.filter(recipient=request.user), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "core/notification_list.html", {"page": page})
+    mine = Notification.objects.filter(recipient=request.user)
+    # Air alarms apart from supervision lights: a notice about an alert belongs to its module.
+    modules = []
+    for key, label in MODULE_LABELS.items():
+        if mine.filter(link__in=_alert_links(key)).exists():
+            modules.append((key, str(label)))
+    module = request.GET.get("module", "")
+    if module in dict(modules):
+        mine = mine.filter(link__in=_alert_links(module))
+    else:
+        module = ""
+    page = Paginator(mine, 50).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {
+        "page": page, "modules": modules, "module": module})
+
+
+def _alert_links(module: str):
+    """The links of a module's alerts, as notices hold them (reverse("alert-detail"))."""
+    prefix = reverse("alert-detail", args=[0])[:-2]  # "/alerts/"
+    return Alert.objects.filter(module=module).annotate(url=Concat(
+        Value(prefix), Cast("pk", output_field=CharField()), Value("/"))).values("url")
 
 
 def token_list(request: HttpRequest) -> HttpResponse:

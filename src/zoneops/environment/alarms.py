@@ -24,12 +24,24 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from zoneops.core.models import Alert
+from zoneops.core.models.alerts import i18n_spec, render_spec
 from zoneops.core.services.alerts import Clear, Raise, apply_causes
 
-from . import engine, store, units
+from . import engine, incidents, store, units
 from .convert import BEIJING, ReadingIn
-from .models import AlarmRule, AlarmState, Factor, GatewayState, Reading, Station, StationFactor
+from .models import (
+    AlarmRule,
+    AlarmState,
+    Factor,
+    GatewayState,
+    MaintenanceWindow,
+    Reading,
+    Station,
+    StationFactor,
+)
 
 MODULE = "environment"
 STATION_WIDE = ("no_data", "rejects", "clock")
@@ -48,6 +60,7 @@ def clear_cache() -> None:
         _cache["stations"] = {}
         _cache["factors"] = {}
         _cache.pop("masts", None)
+        _cache.pop("maintenance", None)
     STATES.clear()
 
 
@@ -423,12 +436,54 @@ def _ts(moment: datetime) -> float:
 _Alert = tuple["StationRules", AlarmRule, str, engine.Transition, datetime, bool, bool]
 
 
+def quiet_stations(now: datetime) -> set[int]:
+    """Stations under maintenance at ``now`` (their alarms raise no alert). The windows that
+    have not ended are read once per rules refresh, so a window set in another process counts
+    within a few seconds."""
+    windows = _cache.get("maintenance")
+    if windows is None or time.monotonic() - windows[0] > _CACHE_SECONDS:
+        windows = _cache["maintenance"] = (time.monotonic(), list(
+            MaintenanceWindow.objects.filter(ends_at__gt=now).values_list(
+                "station_id", "starts_at", "ends_at")))
+    return {sid for sid, start, end in windows[1] if start <= now < end}
+
+
+def forget_maintenance() -> None:
+    """Re-read the maintenance windows at the next alarm (this process; others within
+    _CACHE_SECONDS)."""
+    with _lock:
+        _cache.pop("maintenance", None)
+
+
 def emit_alerts(alerts: Sequence[_Alert]) -> None:
     """Raise, escalate or clear the core alerts of transitions :func:`evaluate` collected,
     all together (a batch's alerts share its ``now``)."""
-    if alerts:
-        apply_causes([_cause(*alert) for alert in alerts], now=alerts[0][4],
-                     serialized=True)  # every caller holds the stations' gateway rows
+    if not alerts:
+        return
+    now = alerts[0][4]
+    quiet = quiet_stations(now) if any(t.action != "clear" for _i, _r, _c, t, *_x in alerts
+                                       ) else set()
+    causes = []
+    for info, row, code, transition, when, late, live in alerts:
+        if transition.action != "clear" and info.station.pk in quiet:
+            continue  # under maintenance: judged, stored, but nobody is called out
+        cause = _cause(info, row, code, transition, when, late, live)
+        station = info.station
+        data = cause.data if isinstance(cause, Raise) else {
+            "factor": code, "rule_kind": row.kind, "late": not live}
+        causes.append((cause, data, (station.latitude, station.longitude,
+                                     station.enterprise_id)))
+    grouper = incidents.Grouper(now)
+    grouped = grouper.group(causes)
+    # Every caller holds the stations' gateway rows (and the grouping its lock).
+    results = apply_causes(grouped, now=now, serialized=True)
+    concerned = grouper.concerned()
+    if concerned:
+        through = Alert.concerned_enterprises.through
+        through.objects.bulk_create([
+            through(alert_id=alert.pk, enterprise_id=enterprise_id)
+            for alert in results if alert is not None and alert.key in concerned
+            for enterprise_id in concerned[alert.key]], ignore_conflicts=True)
 
 
 def alert_key(station: Station, row: AlarmRule, code: str, episode: int = 1,
@@ -454,10 +509,10 @@ def _cause(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
             "rule": row.name, "station": station.name, "value": _fmt(t.measure)})
     factor = _factor(code) if code else None
     tier = row.tiers[t.tier] if 0 <= t.tier < len(row.tiers) else {}
-    what = factor.name_zh if factor else row.name
     data: dict[str, Any] = {
         "station": station.mn, "station_name": station.name, "station_id": station.pk,
         "factor": code, "factor_name": factor.name_zh if factor else "",
+        "factor_name_en": factor.name_en if factor else "",
         "unit": (row.unit or factor.unit) if factor else "", "rule": row.code,
         "rule_name": row.name,
         "rule_kind": row.kind, "tier": t.name, "action": t.action, "measure": t.measure,
@@ -470,24 +525,31 @@ def _cause(info: StationRules, row: AlarmRule, code: str, t: engine.Transition,
         data["readings"] = _readings_around(station, factor, row.reading_kind, when)
     data["wind"] = wind_at(info.mast, when)
     top = row.tiers[t.top] if t.tier < t.top < len(row.tiers) else None
+    # Titles and details are kept as message ids and parameters too, so each reader sees
+    # them in their own language (Alert.display_title); the text is the platform's.
+    what_spec: Any = ({"zh-hans": factor.name_zh, "en": factor.name_en or factor.code}
+                      if factor else {"zh-hans": row.name, "en": row.code})
     if row.kind == AlarmRule.Kind.CLOCK:
         ahead = t.measure * station.max_clock_skew_seconds
         data["ahead_seconds"] = ahead
-        title = _("%(station)s: logger clock %(ahead)s fast") % {
-            "station": station.name, "ahead": _duration(ahead)}
+        title_spec = i18n_spec("%(station)s: logger clock %(ahead)s fast",
+                               station=station.name, ahead=_duration_spec(ahead))
     elif top is not None:  # de-escalated: the current tier, and how bad it was
-        title = _("%(station)s: %(what)s %(tier)s (peak %(top)s)") % {
-            "station": station.name, "what": what, "tier": t.name, "top": top["name"]}
+        title_spec = i18n_spec("%(station)s: %(what)s %(tier)s (peak %(top)s)",
+                               station=station.name, what=what_spec, tier=i18n_spec(t.name),
+                               top=i18n_spec(top["name"]))
     else:
-        title = _("%(station)s: %(what)s %(tier)s") % {"station": station.name,
-                                                        "what": what, "tier": t.name}
+        title_spec = i18n_spec("%(station)s: %(what)s %(tier)s", station=station.name,
+                               what=what_spec, tier=i18n_spec(t.name))
     if late:
-        title = _("[late] %(title)s") % {"title": title}
-    detail = _("%(rule)s: measure %(value)s %(unit)s at %(time)s (threshold %(on)s; "
-               "source: %(source)s)") % {
-        "rule": row.name, "value": _fmt(t.measure), "unit": data["unit"],
-        "time": when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
-        "on": tier.get("on"), "source": data["source"]}
+        title_spec = i18n_spec("[late] %(title)s", title=title_spec)
+    detail_spec = i18n_spec(
+        "%(rule)s: measure %(value)s %(unit)s at %(time)s (threshold %(on)s; source: "
+        "%(source)s)", rule={"zh-hans": row.name, "en": row.code}, value=_fmt(t.measure),
+        unit=data["unit"], time=when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
+        on=str(tier.get("on")), source=i18n_spec(str(data["source"])))
+    data["i18n"] = {"title": title_spec, "detail": detail_spec}
+    title, detail = render_spec(title_spec), render_spec(detail_spec)
     return Raise(MODULE, t.level, title[:200], detail, station, key, station.unit,
                  station.enterprise, data)
 
@@ -499,14 +561,14 @@ def _factor(code: str) -> Factor | None:
     return factors[code]
 
 
-def _duration(seconds: float) -> str:
+def _duration_spec(seconds: float) -> dict[str, Any]:
     if seconds >= 2 * 86400:
-        return _("%(n)s d") % {"n": f"{seconds / 86400:.0f}"}
+        return i18n_spec(gettext_noop("%(n)s d"), n=f"{seconds / 86400:.0f}")
     if seconds >= 3600:
-        return _("%(n)s h") % {"n": f"{seconds / 3600:.3g}"}
+        return i18n_spec(gettext_noop("%(n)s h"), n=f"{seconds / 3600:.3g}")
     if seconds >= 60:
-        return _("%(n)s min") % {"n": f"{seconds / 60:.3g}"}
-    return _("%(n)s s") % {"n": f"{seconds:.3g}"}
+        return i18n_spec(gettext_noop("%(n)s min"), n=f"{seconds / 60:.3g}")
+    return i18n_spec(gettext_noop("%(n)s s"), n=f"{seconds:.3g}")
 
 
 def _fmt(value: float | None) -> str:

@@ -5,9 +5,14 @@ through the services; plus the demo park's own warning tiers. Idempotent and det
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
-from zoneops.core.models import Enterprise, Place, Unit, User
+from django.utils import timezone
+
+from zoneops.core.demo import H2S_KEY
+from zoneops.core.models import Alert, Enterprise, Place, Unit, User
+from zoneops.core.services import alerts as alert_service
 
 from .models import Station
 from .services import load_rules, save_station
@@ -21,6 +26,8 @@ AMBIENT = ("a21026", "a21004", "a21005", "a05024", "a34002", "a34004", "a21028",
 WEATHER = ("a01001", "a01002", "a01006", "a01007", "a01008")
 # The demo simulator releases from this station (see core demo command).
 RELEASE_SOURCE = "CWHG-E01"
+# The seeded red H2S alarm's station (a park boundary station downwind of the fine chemicals).
+RED_STATION = "CWHG-B06"
 
 
 def _ring(code: str) -> list[tuple[float, float]]:
@@ -96,6 +103,97 @@ def load(stdout=None) -> None:
                              "no_data_seconds": 300}, factors=list(factors))
         made += 1
     load_rules(admin, DEMO_RULES)
+    seeded = _load_alerts()
     if stdout is not None:
         stdout.write(f"Environment: {Station.objects.count()} monitoring stations "
-                     f"({made} new), alarm rules with the demo park's warning tiers.")
+                     f"({made} new), alarm rules with the demo park's warning tiers, "
+                     f"{seeded} new demo alarms.")
+
+
+def _alarm_data(station: Station, factor: str, factor_name: str, tier: str, measure: float,
+                threshold: float, when, source: str, wind: dict | None = None) -> dict:
+    """What an alarm raised by the engine carries (alarms._cause), for a seeded one."""
+    # The readings before it (attached as the engine attaches them): background, then the
+    # rise of the last ten minutes. Invented demo data, like the simulator's.
+    background = threshold / 6
+    readings = [{"time": (when - timedelta(minutes=29 - n)).isoformat(), "flag": "N",
+                 "value": round(background + (measure - background) * max(0, n - 19) / 10, 4)}
+                for n in range(30)]
+    return {"station": station.mn, "station_name": station.name, "station_id": station.pk,
+            "factor": factor, "factor_name": factor_name, "unit": "mg/m³", "tier": tier,
+            "rule_kind": "level", "measure": measure, "peak": measure, "threshold": threshold,
+            "time": when.isoformat(), "source": source, "readings": readings,
+            "wind": wind or {}}
+
+
+def _load_alerts() -> int:
+    """The demo's air alarms, each at one of the demo's stations (issue 19: a red alarm without
+    a station made the list red and the map green)."""
+    stations = {s.mn: s for s in Station.objects.select_related("unit", "enterprise")}
+    users = {u.username: u for u in User.objects.filter(username__in=["duty", "enterprise"])}
+    if RED_STATION not in stations or "duty" not in users:
+        return 0
+    now = timezone.now()
+    mast = stations.get("CWQX-M01")
+    wind = ({"station": mast.mn, "station_name": mast.name, "speed": 2.4, "direction": 225.0}
+            if mast else {})
+    created = 0
+
+    def fresh(key: str) -> bool:
+        return not Alert.objects.filter(module="environment", key=key).exists()
+
+    # 1. Red, just raised and not yet acknowledged (past its 15-minute limit).
+    station = stations[RED_STATION]
+    if fresh(H2S_KEY):
+        when = now - timedelta(minutes=25)
+        alert_service.raise_alert(
+            module="environment", key=H2S_KEY, level=Alert.Level.RED,
+            title=f"{station.name}：硫化氢 报警",
+            detail=(f"{station.name}硫化氢实时浓度0.082 mg/m³，超过报警值0.06 mg/m³"
+                    "（GB 14554-93 表1 二级新扩改建），已持续25分钟；上风向为精细化工板块，"
+                    "请立即核实排放源。"),
+            source=station, unit=station.unit, enterprise=station.enterprise,
+            data=_alarm_data(station, "a21028", "硫化氢", "报警", 0.082, 0.06, when,
+                             "GB 14554-93 Table 1, grade 2 (new)", wind),
+            now=when)
+        created += 1
+    # 2. Orange, acknowledged and assigned, past its time limit: at the fence-line monitor of
+    # the demo enterprise contact's own company (they see it without being assigned).
+    own = users.get("enterprise")
+    fence = next((s for s in stations.values() if own and s.enterprise_id
+                  and s.enterprise_id == own.enterprise_id), None)
+    key = "demo:nmhc:fence"
+    if fence is not None and fresh(key):
+        when = now - timedelta(days=1, hours=6)
+        alert = alert_service.raise_alert(
+            module="environment", key=key, level=Alert.Level.ORANGE,
+            title=f"{fence.name}：非甲烷总烃 持续偏高",
+            detail=(f"{fence.name}非甲烷总烃浓度连续6小时高于4.0 mg/m³（GB 31571-2015 表7 "
+                    "企业边界），请企业排查储罐呼吸阀和装卸环节。"),
+            source=fence, unit=fence.unit, enterprise=fence.enterprise,
+            data=_alarm_data(fence, "a24088", "非甲烷总烃", "报警", 5.1, 4.0, when,
+                             "GB 31571-2015 Table 7, enterprise boundary, any 1-hour mean",
+                             wind),
+            now=when)
+        duty = users["duty"]
+        alert = alert_service.acknowledge(duty, alert, note="已收到，正在调度。")
+        if fence.unit is not None:
+            alert_service.assign(duty, alert, unit=fence.unit,
+                                 note="请属地单位督促企业排查，24小时内反馈。")
+        created += 1
+    # 3. Blue: an ambient station stopped sending data.
+    quiet = stations.get("CWKQ-A02")
+    key = "demo:nodata:station7"
+    if quiet is not None and fresh(key):
+        when = now - timedelta(hours=2, minutes=10)
+        alert_service.raise_alert(
+            module="environment", key=key, level=Alert.Level.BLUE,
+            title=f"{quiet.name}：数据传输中断",
+            detail=f"{quiet.name}已超过2小时无数据上传，请运维单位检查供电和网络。",
+            source=quiet, unit=quiet.unit, enterprise=quiet.enterprise,
+            data={"station": quiet.mn, "station_name": quiet.name, "station_id": quiet.pk,
+                  "factor": "", "rule_kind": "no_data", "tier": "离线",
+                  "time": when.isoformat(), "last_seen_minutes": 130},
+            now=when)
+        created += 1
+    return created

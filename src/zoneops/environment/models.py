@@ -262,3 +262,27 @@ class AlarmState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id}/{self.rule_id}/{self.factor_code}"
+
+
+class MaintenanceWindow(models.Model):
+    """A time during which a station is being serviced (calibration, repair): its readings are
+    stored and judged as always, but it raises no alarm, so the duty officer is not called out
+    for a technician's span gas. Written through services.create/update/end_maintenance."""
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE,
+                                related_name="maintenance_windows")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey("core.User", verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["station", "ends_at"])]
+        verbose_name = _("maintenance window")
+        verbose_name_plural = _("maintenance windows")
+
+    def __str__(self) -> str:
+        return f"{self.station} · {self.reason}"

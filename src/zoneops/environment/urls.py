@@ -9,4 +9,7 @@ urlpatterns = [
     path("stations/<int:pk>/", views.station_detail, name="environment-station"),
     path("stations/<int:pk>/series.json", views.series, name="environment-series"),
     path("stations/<int:pk>/export.csv", views.export_csv, name="environment-export"),
+    path("stations/<int:pk>/maintenance/", views.maintenance_create,
+         name="environment-maintenance-create"),
+    path("maintenance/<int:pk>/end/", views.maintenance_end, name="environment-maintenance-end"),
 ]

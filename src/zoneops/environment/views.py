@@ -11,7 +11,8 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Max
 from django.http import (
@@ -20,14 +21,16 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from zoneops.core.selectors import places_geojson
 
 from . import permissions as env_perm
-from . import selectors
+from . import selectors, services
 from .convert import BEIJING
 from .models import Reading, RejectCount, Station
 
@@ -50,6 +53,13 @@ def status_data(user) -> dict[str, Any]:
     """Stations with their worst current level, and the open alarms, for this person."""
     stations = list(selectors.stations_for(user).filter(is_active=True))
     levels = selectors.station_levels([s.pk for s in stations])
+    # A station with an open alarm whose cause has not cleared is at that alarm's level on
+    # the map too (a seeded or imported alarm has no engine state behind it).
+    for alert in selectors.open_alerts(user).filter(cause_cleared_at__isnull=True):
+        for member in _members(alert):
+            sid = member.get("station_id")
+            if sid and not member.get("cleared"):
+                levels[sid] = max(levels.get(sid, 0), int(member.get("level") or alert.level))
     alerts = list(selectors.open_alerts(user)[:50])
     return {
         "stations": [{
@@ -59,7 +69,7 @@ def status_data(user) -> dict[str, Any]:
             "last_seen": _local(getattr(getattr(s, "gateway_state", None), "last_seen", None)),
         } for s in stations],
         "alerts": [{
-            "id": a.pk, "title": a.title, "level": a.level, "status": a.status,
+            "id": a.pk, "title": a.display_title, "level": a.level, "status": a.status,
             "status_label": str(a.get_status_display()), "raised_at": _local(a.raised_at),
             "url": f"/alerts/{a.pk}/", "cleared": a.cause_cleared_at is not None,
         } for a in alerts],
@@ -78,7 +88,8 @@ def watch(request: HttpRequest) -> HttpResponse:
         "watch_config": {
             "tile_url": settings.ZONEOPS_TILE_URL, "status_url": reverse("environment-status"),
             "events_url": reverse("environment-events"),
-            "kinds": {value: str(label) for value, label in Station.Kind.choices}},
+            "kinds": {value: str(label) for value, label in Station.Kind.choices},
+            "labels": {"zoom_in": _("Zoom in"), "zoom_out": _("Zoom out")}},
     })
 
 
@@ -101,7 +112,52 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "export_from": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
         "export_to": now.strftime("%Y-%m-%dT%H:%M"),
         "can_manage": env_perm.can_manage_stations(request.user),
+        "maintenance": env_perm.MAINTENANCE.restrict(request.user).filter(
+            station=station).select_related("created_by")[:20],
+        "can_set_maintenance": env_perm.can_set_maintenance(request.user, station),
+        "now": timezone.now(),
+        "maintenance_from": now.strftime("%Y-%m-%dT%H:%M"),
+        "maintenance_to": (now + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
     })
+
+
+@require_POST
+def maintenance_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set a maintenance window on a station (its alarms are silenced meanwhile)."""
+    station = _station(request, pk)
+    if not env_perm.can_set_maintenance(request.user, station):
+        raise PermissionDenied
+    try:
+        starts_at = _parse_local(request.POST.get("starts_at")) or timezone.now()
+        ends_at = _parse_local(request.POST.get("ends_at"))
+        if ends_at is None:
+            raise ValidationError({"ends_at": _("Give the end of the window.")})
+        services.create_maintenance(request.user, station=station, starts_at=starts_at,
+                                    ends_at=ends_at, reason=request.POST.get("reason", ""))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Maintenance window set: this station raises no alarm "
+                                    "until it ends."))
+    return redirect("environment-station", pk)
+
+
+@require_POST
+def maintenance_end(request: HttpRequest, pk: int) -> HttpResponse:
+    window = env_perm.MAINTENANCE.get(request.user, pk=pk)
+    if not env_perm.MAINTENANCE.allows(request.user, window, "change"):
+        raise PermissionDenied
+    try:
+        services.end_maintenance(request.user, window)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Maintenance ended: alarms count again."))
+    return redirect("environment-station", window.station_id)
 
 
 def series(request: HttpRequest, pk: int) -> JsonResponse:
@@ -151,7 +207,7 @@ def _parse_local(text: str | None) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"not a date-time: {text!r}") from None
+        raise ValueError(_("Not a date and time: %(text)s") % {"text": text}) from None
     return value if value.tzinfo else value.replace(tzinfo=BEIJING)
 
 
@@ -272,3 +328,82 @@ def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 
 
+
+
+# --- the air alarm's part of the alert page ------------------------------------------------
+
+CHART_MARGIN = timedelta(minutes=30)
+CHART_POINTS = 600
+SHANGHAI_OFFSET_MS = 8 * 3600 * 1000  # charts draw in Beijing time whatever the browser's zone
+
+
+def _members(alert) -> list[dict[str, Any]]:
+    """The alarms inside an alert: an incident's members, or the alarm itself."""
+    data = alert.data or {}
+    members = list((data.get("members") or {}).values())
+    if not members and data.get("station_id"):
+        members = [{**data, "level": alert.level,
+                    "cleared": alert.cause_cleared_at.isoformat()
+                    if alert.cause_cleared_at else None}]
+    return members
+
+
+def alert_panel(request: HttpRequest, alert) -> dict[str, Any] | None:
+    """Readings around the alarm with the limit lines, the wind, the stations (linked)."""
+    if alert.module != "environment":
+        return None
+    members = _members(alert)
+    if not members:
+        return None
+    ids = {m["station_id"] for m in members if m.get("station_id")}
+    stations = {s.pk: s for s in Station.objects.filter(pk__in=ids).select_related(
+        "unit", "enterprise")}
+    visible = {pk for pk, s in stations.items() if env_perm.STATIONS.allows(request.user, s)}
+    times = [datetime.fromisoformat(m["time"]) for m in members if m.get("time")]
+    start = (min(times) if times else alert.raised_at) - CHART_MARGIN
+    end = min((max(times) if times else alert.raised_at) + CHART_MARGIN, timezone.now())
+    charts: dict[str, dict[str, Any]] = {}
+    rows = []
+    for m in members:
+        station = stations.get(m.get("station_id"))
+        code = m.get("factor") or ""
+        rows.append({**m, "url": reverse("environment-station", args=[station.pk])
+                     if station and station.pk in visible else "",
+                     "when": _local(datetime.fromisoformat(m["time"])) if m.get("time") else "",
+                     "cleared_at": _local(datetime.fromisoformat(m["cleared"]))
+                     if m.get("cleared") else ""})
+        if station is None or not code:
+            continue
+        chart = charts.setdefault(code, {"factor": code, "name": m.get("factor_name") or code,
+                                         "unit": m.get("unit", ""), "series": [],
+                                         "limits": []})
+        if any(s["mn"] == station.mn for s in chart["series"]):
+            continue
+        points = list(Reading.objects.filter(
+            station=station, factor__code=code, kind="rtd", time__gte=start, time__lte=end)
+            .order_by("time").values_list("time", "value")[:CHART_POINTS])
+        if not points:  # the readings attached when it was raised
+            points = [(datetime.fromisoformat(r["time"]), r["value"])
+                      for r in m.get("readings", [])]
+        chart["series"].append({"mn": station.mn, "name": station.name, "data": [
+            [int(t.timestamp() * 1000) + SHANGHAI_OFFSET_MS, v] for t, v in points]})
+        if not chart["limits"]:
+            chart["limits"] = [
+                {"name": line["name"], "level": line["level"], "value": line["value"]}
+                for line in selectors.limits_by_factor(station).get(code, [])]
+            chart["unit"] = next((line["unit"] for line in selectors.limits_by_factor(
+                station).get(code, [])), chart["unit"])
+    wind = dict((alert.data or {}).get("wind") or {})
+    if "direction" in wind:
+        # The arrow points where the wind blows to (it is named by where it comes from).
+        wind["arrow"] = (float(wind["direction"]) + 180) % 360
+        wind["from_name"] = _compass(float(wind["direction"]))
+    return {"template": "environment/_alert_panel.html", "rows": rows,
+            "charts": list(charts.values()), "wind": wind,
+            "stations": [stations[pk] for pk in sorted(visible)],
+            "chart_config": {"charts": list(charts.values())}}
+
+
+def _compass(degrees: float) -> str:
+    names = [_("N"), _("NE"), _("E"), _("SE"), _("S"), _("SW"), _("W"), _("NW")]
+    return names[int(((degrees % 360) + 22.5) // 45) % 8]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,9 +32,54 @@ MODULE_LABELS = {
     "supervision": _("Three-list supervision"),
     "environment": _("Environmental monitoring"),
     "voting": _("Public voting"),
+    "water": _("Wastewater chain"),
 }
 
+# The message ids of Level's labels, for texts translated when shown.
+LEVEL_MSGIDS = {1: "Blue", 2: "Yellow", 3: "Orange", 4: "Red"}
+
 OPEN_STATUSES = [Status.RAISED, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.HANDLED]
+
+
+def level_spec(level: int) -> dict[str, Any]:
+    """A level's name, translated when shown (the msgids of Level's labels)."""
+    return i18n_spec(LEVEL_MSGIDS[level])
+
+
+def text_spec(data: Any, part: str, text: str) -> Any:
+    """An alert's title or detail as a spec parameter: its own spec if it has one, else the
+    text as stored."""
+    spec = data.get("i18n", {}).get(part) if isinstance(data, dict) else None
+    return spec or text
+
+
+def i18n_spec(msgid: str, **params: Any) -> dict[str, Any]:
+    """A text to translate when shown: its message id (the English text) and parameters. A
+    parameter may itself be a spec, or {"zh-hans": ..., "en": ...} for names kept in both
+    languages as data (a factor's name)."""
+    return {"msgid": msgid, "params": params}
+
+
+def render_spec(spec: Any) -> str:
+    if isinstance(spec, dict) and "msgid" in spec:
+        params = {k: render_spec(v) for k, v in (spec.get("params") or {}).items()}
+        text = gettext(spec["msgid"]) if spec["msgid"] else ""  # gettext("") is the header
+        return text % params if params else text
+    if isinstance(spec, dict):  # names in both languages
+        language = (get_language() or "zh-hans").lower()
+        return str(spec.get(language) or spec.get(language.split("-")[0])
+                   or spec.get("zh-hans") or next(iter(spec.values()), ""))
+    return "" if spec is None else str(spec)
+
+
+def shown(data: Any, part: str, fallback: str) -> str:
+    spec = data.get("i18n", {}).get(part) if isinstance(data, dict) else None
+    if not spec:
+        return fallback
+    try:
+        return render_spec(spec)
+    except (KeyError, TypeError, ValueError):  # a spec written by an older release
+        return fallback
 
 
 class AlertPolicy(models.Model):
@@ -82,6 +130,11 @@ class Alert(models.Model):
                                             verbose_name=_("assigned enterprise"), null=True,
                                             blank=True, on_delete=models.PROTECT,
                                             related_name="assigned_alerts")
+    # Every enterprise the cause concerns besides ``enterprise`` (an incident that reached the
+    # fence-line monitors of several enterprises): their contacts see the alert too.
+    concerned_enterprises = models.ManyToManyField(
+        "core.Enterprise", verbose_name=_("enterprises concerned"), blank=True,
+        related_name="concerning_alerts")
     feedback = models.TextField(_("handling feedback"), blank=True)
     # Who handled it and who verified and closed it: never the same person.
     handled_by = models.ForeignKey("core.User", verbose_name=_("handled by"), null=True,
@@ -114,6 +167,17 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language: a module that stores the title's message id and
+        parameters (``data["i18n"]["title"]``) has it translated now, not when it was raised
+        (the gateway raises in the platform's language, people read in their own)."""
+        return shown(self.data, "title", self.title)
+
+    @property
+    def display_detail(self) -> str:
+        return shown(self.data, "detail", self.detail)
 
     @property
     def module_label(self) -> str:

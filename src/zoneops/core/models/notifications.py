@@ -12,6 +12,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
+    # The title and body as message ids with parameters (core.models.alerts.i18n_spec), shown
+    # in the reader's language; title and body hold them in the platform's.
+    i18n = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -23,6 +26,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        from .alerts import shown
+
+        return shown({"i18n": self.i18n}, "title", self.title)
+
+    @property
+    def display_body(self) -> str:
+        from .alerts import shown
+
+        return shown({"i18n": self.i18n}, "body", self.body)
 
 
 class NotificationChannel(models.Model):

@@ -30,7 +30,7 @@ from ..models import (
     Unit,
     User,
 )
-from ..models.alerts import OPEN_STATUSES
+from ..models.alerts import OPEN_STATUSES, i18n_spec, level_spec, text_spec
 from .audit import entry, record, record_all, snapshot
 from .notify import Notice, notify, notify_roles
 
@@ -52,6 +52,17 @@ def _link(alert: Alert) -> str:
 
 
 DISPATCH_ROLES = (Role.DUTY_OFFICER, Role.OFFICE)  # who hears of every alert
+
+
+def _loaded_data(alert: Alert) -> dict[str, Any] | None:
+    """The alert's data if loaded (a clear locks alerts without it: reading it here would cost
+    a query per alert, and the stored title will do)."""
+    return None if "data" in alert.get_deferred_fields() else alert.data
+
+
+def _title_i18n(msgid: str, alert: Alert) -> dict[str, Any]:
+    """A notice's title about an alert, to translate when shown (see Notification.i18n)."""
+    return {"title": i18n_spec(msgid, title=text_spec(alert.data, "title", alert.title))}
 
 
 def _dispatchers() -> models.QuerySet[User]:
@@ -168,7 +179,8 @@ class _Changes:
         self.cleared: dict[int, Alert] = {}  # existing alerts only marked cleared
         # (action, alert, before, after, reason, name then): new alerts' ids come at the end
         self.audits: list[tuple[str, Alert, dict | None, dict, str, str]] = []
-        self.notices: list[tuple[str, str, Alert, bool]] = []  # title, body, alert, unit too
+        # title, body, alert, to its unit too, the texts as message ids
+        self.notices: list[tuple[str, str, Alert, bool, dict]] = []
 
     def apply(self, causes: Sequence[Raise | Clear]) -> list[Alert | None]:
         self.open = _open_alerts_for_update({(c.module, c.key) for c in causes if c.key})
@@ -231,13 +243,18 @@ class _Changes:
         self._audit(AuditAction.CAUSE_CLEARED, alert, {"cause_cleared_at": None},
                     {"cause_cleared_at": self.now}, cause.note)
         self.notices.append((_("Cause cleared: %(title)s") % {"title": alert.title},
-                             cause.note, alert, False))
+                             cause.note, alert, False,
+                             {"title": i18n_spec("Cause cleared: %(title)s", title=text_spec(
+                                 _loaded_data(alert), "title", alert.title))}))
         return alert
 
     def _notify_raised(self, alert: Alert) -> None:
         title = _("[%(level)s] %(title)s") % {"level": alert.get_level_display(),
                                               "title": alert.title}
-        self.notices.append((title, alert.detail, alert, True))
+        self.notices.append((title, alert.detail, alert, True, {
+            "title": i18n_spec("[%(level)s] %(title)s", level=level_spec(alert.level),
+                               title=text_spec(alert.data, "title", alert.title)),
+            "body": text_spec(alert.data, "detail", alert.detail)}))
 
     def _write(self) -> None:
         if self.created:
@@ -262,8 +279,9 @@ class _Changes:
     def _send_notices(self) -> None:
         """Dispatchers hear of every raise and clear; a raise's unit staff and channels of
         theirs."""
-        notify_roles([Notice(title, body, _link(alert), alert.unit_id if with_unit else None)
-                      for title, body, alert, with_unit in self.notices],
+        notify_roles([Notice(title, body, _link(alert), alert.unit_id if with_unit else None,
+                             i18n)
+                      for title, body, alert, with_unit, i18n in self.notices],
                      roles=DISPATCH_ROLES, staff_role=Role.UNIT_STAFF)
 
 
@@ -289,6 +307,31 @@ def acknowledge(actor: User, alert: Alert, *, note: str = "") -> Alert:
                        {"status": Status.ACKNOWLEDGED, "acknowledged_at": timezone.now()}, note)
 
 
+MAX_BULK = 200
+
+
+@transaction.atomic
+def acknowledge_many(actor: User, alerts: Sequence[Alert], *, note: str = "") -> int:
+    """Acknowledge several alerts at once (the duty officer's list after an incident): each is
+    checked, changed and audited as :func:`acknowledge` would; those that are no longer new or
+    that the person may not acknowledge are left as they are. Returns how many changed."""
+    if len(alerts) > MAX_BULK:
+        raise ValidationError({"ids": _("At most %(n)s alerts at once.") % {"n": MAX_BULK}})
+    done = 0
+    now = timezone.now()
+    for alert in Alert.objects.select_for_update().filter(
+            pk__in=[a.pk for a in alerts]).order_by("pk"):
+        if (alert.status not in ALLOWED_FROM["acknowledge"]
+                or not perm.can_acknowledge_alert(actor, alert)):
+            continue
+        before = snapshot(alert)
+        alert.status, alert.acknowledged_at = Status.ACKNOWLEDGED, now
+        alert.save(update_fields=["status", "acknowledged_at"])
+        record(actor, AuditAction.ACKNOWLEDGE, alert, before, snapshot(alert), note)
+        done += 1
+    return done
+
+
 @transaction.atomic
 def assign(actor: User, alert: Alert, *, unit: Unit | None = None, user: User | None = None,
            enterprise: Enterprise | None = None, note: str = "") -> Alert:
@@ -305,7 +348,8 @@ def assign(actor: User, alert: Alert, *, unit: Unit | None = None, user: User | 
     alert = _transition(actor, alert, AuditAction.ASSIGN, perm.can_assign_alert, changes, note)
     recipients = [user] if user else list(_unit_staff(unit)) if unit else list(
         User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise=enterprise))
-    notify(title=_("Assigned to you: %(title)s") % {"title": alert.title}, body=note,
+    notify(title=_("Assigned to you: %(title)s") % {"title": alert.title},
+           i18n=_title_i18n("Assigned to you: %(title)s", alert), body=note,
            link=_link(alert), users=recipients, units=[unit] if unit else [])
     return alert
 
@@ -326,6 +370,7 @@ def handle(actor: User, alert: Alert, *, feedback: str, files: list | None = Non
                                                     size=f.size, uploaded_by=actor)
         record(actor, AuditAction.ATTACH, alert, None, {"attachment": attachment.name})
     notify(title=_("Handled, please verify: %(title)s") % {"title": alert.title},
+           i18n=_title_i18n("Handled, please verify: %(title)s", alert),
            body=feedback, link=_link(alert), users=list(_dispatchers()))
     return alert
 
@@ -347,7 +392,8 @@ def reopen(actor: User, alert: Alert, *, reason: str) -> Alert:
                          "handled_at": None, "handled_by": None}, reason.strip())
     assignees = [alert.assignee_user] if alert.assignee_user else list(
         _unit_staff(alert.assignee_unit))
-    notify(title=_("Reopened: %(title)s") % {"title": alert.title}, body=reason,
+    notify(title=_("Reopened: %(title)s") % {"title": alert.title},
+           i18n=_title_i18n("Reopened: %(title)s", alert), body=reason,
            link=_link(alert), users=assignees)
     return alert
 
@@ -374,6 +420,7 @@ def escalate_overdue(now: datetime | None = None) -> int:
             leaders = [leader] if leader else list(
                 User.objects.filter(is_active=True, role=Role.LEADER))
             notify(title=_("Overdue: %(title)s") % {"title": alert.title},
+                   i18n=_title_i18n("Overdue: %(title)s", alert),
                    body=_("This alert has passed its time limit."), link=_link(alert),
                    users=leaders)
             count += 1

@@ -33,14 +33,17 @@ log = logging.getLogger(__name__)
 
 
 def notify(*, title: str, body: str = "", link: str = "", users: Iterable[User] = (),
-           units: Iterable[Unit] = ()) -> int:
+           units: Iterable[Unit] = (), i18n: dict[str, Any] | None = None) -> int:
     """In-app notice to each person once, plus a delivery to each enabled channel of each unit.
-    ``users`` may be a queryset: then the people are never loaded."""
+    ``users`` may be a queryset: then the people are never loaded. ``i18n``: the title and
+    body as message ids and parameters (shown in each reader's language, see
+    Notification.display_title); title and body are the texts in the platform's language."""
     now = timezone.now()
     if isinstance(users, models.QuerySet):
-        count = _notify_selected(users, title[:200], body, link, now)
+        count = _notify_selected(users, title[:200], body, link, now, i18n or {})
     else:
-        rows = [Notification(recipient_id=pk, title=title[:200], body=body, link=link)
+        rows = [Notification(recipient_id=pk, title=title[:200], body=body, link=link,
+                             i18n=i18n or {})
                 for pk in dict.fromkeys(u.pk for u in users if u is not None)]  # once each
         Notification.objects.bulk_create(rows)
         count = len(rows)
@@ -62,8 +65,13 @@ def _deliver(notices: Sequence[tuple[Notice, set[int]]], now: datetime) -> None:
         for n, units in notices for pk in units for channel in channels[pk]])
 
 
+def _json_param() -> str:
+    """The placeholder of a JSON value in raw SQL (jsonb needs a cast on PostgreSQL)."""
+    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+
+
 def _notify_selected(users: models.QuerySet[User], title: str, body: str, link: str,
-                     now: datetime) -> int:
+                     now: datetime, i18n: dict[str, Any]) -> int:
     """One INSERT ... SELECT for everyone the queryset selects, each once."""
     try:
         sql, params = users.order_by().values("pk").query.sql_with_params()
@@ -72,9 +80,11 @@ def _notify_selected(users: models.QuerySet[User], title: str, body: str, link: 
     table, people = Notification._meta.db_table, User._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (recipient_id, title, body, link, created_at, read_at) "  # noqa: S608 - table names from the models
-            f"SELECT id, %s, %s, %s, %s, NULL FROM {people} WHERE id IN ({sql})",
-            [title, body, link, connection.ops.adapt_datetimefield_value(now), *params])
+            f"INSERT INTO {table} (recipient_id, title, body, link, i18n, created_at, read_at) "  # noqa: S608 - table names from the models
+            f"SELECT id, %s, %s, %s, {_json_param()}, %s, NULL FROM {people} "
+            f"WHERE id IN ({sql})",
+            [title, body, link, json.dumps(i18n, ensure_ascii=False),
+             connection.ops.adapt_datetimefield_value(now), *params])
         return cursor.rowcount
 
 
@@ -86,6 +96,7 @@ class Notice:
     body: str = ""
     link: str = ""
     unit_id: int | None = None  # also to this unit's staff, and to its channels
+    i18n: dict[str, Any] | None = None  # title and body as message ids (see notify)
 
 
 def notify_roles(notices: Sequence[Notice], *, roles: Sequence[str], staff_role: str) -> int:
@@ -97,15 +108,17 @@ def notify_roles(notices: Sequence[Notice], *, roles: Sequence[str], staff_role:
         return 0
     table, people = Notification._meta.db_table, User._meta.db_table
     now = timezone.now()
-    rows = ", ".join(["(%s, %s, %s, %s)"] * len(notices))
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(notices))
     params: list[Any] = [value for n in notices
-                         for value in (n.title[:200], n.body, n.link, n.unit_id)]
+                         for value in (n.title[:200], n.body, n.link, n.unit_id,
+                                       json.dumps(n.i18n or {}, ensure_ascii=False))]
     # VALUES columns are column1.. on both SQLite and PostgreSQL; the unit is cast because a
     # column of only NULLs would otherwise be text on PostgreSQL.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (recipient_id, title, body, link, created_at, read_at) "  # noqa: S608 - table names from the models
-            f"SELECT u.id, v.column1, v.column2, v.column3, %s, NULL FROM (VALUES {rows}) AS v "
+            f"INSERT INTO {table} (recipient_id, title, body, link, i18n, created_at, read_at) "  # noqa: S608 - table names from the models
+            f"SELECT u.id, v.column1, v.column2, v.column3, {_json_param() % 'v.column5'}, %s, "
+            f"NULL FROM (VALUES {rows}) AS v "
             f"JOIN {people} AS u ON u.is_active AND (u.role IN "
             f"({', '.join(['%s'] * len(roles))}) OR (u.role = %s AND "
             "u.unit_id = CAST(v.column4 AS INTEGER)))",

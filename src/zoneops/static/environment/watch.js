@@ -8,7 +8,10 @@
   let status = JSON.parse(document.getElementById("status-data").textContent);
   const places = JSON.parse(document.getElementById("places-data").textContent);
   const mapEl = document.getElementById("map");
-  const map = L.map("map", {attributionControl: false});
+  // maxZoom bounds every fit: without tiles the map has no maximum, and fitting one station
+  // (zero-size bounds) zoomed to infinity - a blank grey map with zero-size shapes.
+  const map = L.map("map", {attributionControl: false, zoomControl: false, maxZoom: 18, minZoom: 3});
+  L.control.zoom({zoomInTitle: config.labels.zoom_in, zoomOutTitle: config.labels.zoom_out}).addTo(map);
   window.zoneopsWatchMap = map;  // other modules' layers (source tracing) draw on it
   const tileUrl = config.tile_url;
   if (tileUrl) { L.tileLayer(tileUrl, {maxZoom: 18}).addTo(map); }
@@ -56,7 +59,16 @@
   // The view must be set before any marker is drawn: Leaflet cannot place circle markers on
   // a map without one (it threw here and stopped the live updates below).
   const points = status.stations.map(s => [s.lat, s.lon]);
-  if (points.length) { map.fitBounds(L.latLngBounds(points).pad(0.3)); } else { map.setView([30.7, 120.9], 12); }
+  const bounds = points.length ? L.latLngBounds(points) : null;
+  if (bounds && bounds.getNorthEast().distanceTo(bounds.getSouthWest()) > 50) {
+    map.fitBounds(bounds.pad(0.3), {maxZoom: 16});
+  } else if (bounds) {
+    map.setView(bounds.getCenter(), 15);  // one station (or several at one spot)
+  } else {
+    const zone = L.geoJSON(places).getBounds();
+    if (zone.isValid()) { map.fitBounds(zone); } else { map.setView([30.7, 120.9], 12); }
+  }
+  mapEl.dataset.zoom = String(map.getZoom());
   draw();
   async function refresh() {
     const response = await fetch(config.status_url, {headers: {"Accept": "application/json"}});
@@ -65,7 +77,7 @@
     draw();
     const live = document.getElementById("live");
     live.dataset.updates = String(Number(live.dataset.updates) + 1);
-    document.getElementById("last-update").textContent = new Date().toLocaleTimeString("zh-CN", {hour12: false});
+    document.getElementById("last-update").textContent = new Date().toLocaleTimeString("zh-CN", {hour12: false, timeZone: "Asia/Shanghai"});
     if (status.max_alert_id > seenAlert) {
       const newest = status.alerts.find(a => a.id === status.max_alert_id);
       const banner = document.getElementById("new-alarm");

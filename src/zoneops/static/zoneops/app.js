@@ -14,3 +14,10 @@ window.zoneopsText = function (...parts) {
   });
   return span;
 };
+
+// <input type="checkbox" data-select-all> ticks every box of its table (bulk actions).
+document.addEventListener("change", (event) => {
+  if (!event.target.matches || !event.target.matches("[data-select-all]")) { return; }
+  const table = event.target.closest("table");
+  for (const box of table.querySelectorAll("tbody input[type=checkbox]")) { box.checked = event.target.checked; }
+});

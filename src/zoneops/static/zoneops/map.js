@@ -6,7 +6,8 @@
   const places = JSON.parse(document.getElementById("places-data").textContent);
   const enterprises = JSON.parse(document.getElementById("enterprise-data").textContent);
   const labels = JSON.parse(document.getElementById("map-labels").textContent);
-  const map = L.map("map", {preferCanvas: true, attributionControl: false});
+  const map = L.map("map", {preferCanvas: true, attributionControl: false, zoomControl: false, maxZoom: 18});
+  L.control.zoom({zoomInTitle: labels.zoom_in, zoomOutTitle: labels.zoom_out}).addTo(map);
   const tileUrl = el.dataset.tileUrl;
   if (tileUrl) { L.tileLayer(tileUrl, {maxZoom: 18}).addTo(map); }
   const colours = {zone: "#334155", area: "#2563eb", block: "#16a34a"};
