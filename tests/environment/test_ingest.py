@@ -60,14 +60,22 @@ def test_ingest_is_idempotent_and_counts(env):
     services.ingest(env.plant.pk, batch)
     assert Reading.objects.count() == 2
     state = GatewayState.objects.get(station=env.plant)
-    assert (state.packets, state.readings, state.last_address) == (2, 4, "10.0.0.9:5000")
+    # The resend is a packet, but stored nothing: the counters count stored readings.
+    assert (state.packets, state.readings, state.last_address) == (2, 2, "10.0.0.9:5000")
     assert state.last_seen is not None
 
 
-def test_unknown_codes_are_kept_not_dropped(env):
-    services.ingest(env.plant.pk, [r("x99999", 3.0)])
-    factor = Factor.objects.get(code="x99999")
-    assert not factor.from_code_table and Reading.objects.filter(factor=factor).exists()
+def test_unknown_and_unregistered_factors_are_left_out_and_counted_by_reason(env):
+    # Issue 17: an authenticated logger can neither create factors nor file readings under
+    # a factor its station does not measure; the rest of its upload is kept.
+    result = services.ingest(env.plant.pk, [r("x99999", 3.0), r("a21026", 0.1),
+                                            r("a21028", 0.01)])
+    assert result.stored == 1 and not Factor.objects.filter(code="x99999").exists()
+    assert list(Reading.objects.values_list("factor__code", flat=True)) == ["a21028"]
+    counts = dict(env.plant.reject_counts.values_list("code", "count"))
+    assert counts == {"unknown_factor": 1, "unregistered_factor": 1}
+    state = GatewayState.objects.get(station=env.plant)
+    assert (state.readings, state.rejects, state.reject_streak) == (1, 0, 0)
 
 
 def test_a_station_or_factor_with_readings_cannot_be_deleted(env):
@@ -132,7 +140,8 @@ def test_scope_by_kind(env):
     # NMHC 4.0, 1-hour mean) to the enterprise boundary only.
     inside = services.save_station(env.world.users["admin"], {
         "mn": "INSIDE0001", "password": "pw", "name": "甲化工厂区内", "kind": "in_plant",
-        "latitude": 30.705, "longitude": 120.905, "unit": env.world.unit_a})
+        "latitude": 30.705, "longitude": 120.905, "unit": env.world.unit_a},
+        factors=["a24088"])
     for station in (inside, env.plant, env.edge):
         services.ingest(station.pk, [r("a24088", 35.0), r("a24088", 4.5, kind="hour")])
     keys = set(Alert.objects.filter(module="environment").values_list("key", flat=True))
