@@ -29,16 +29,21 @@ class Factor(models.Model):
 class Station(models.Model):
     class Kind(models.TextChoices):
         """What a station measures, in the standards' terms (each limit applies to one):
-        GB 3095 ambient air; the park's own boundary; an enterprise's boundary (厂界: GB
-        14554, GB 31571 Table 7); inside a plant (厂区内: GB 37822 Table A.1); weather.
-        (The stored names of the two boundaries are kept from before, for importers and
-        deployments: "boundary" is the park's, "enterprise" an enterprise's.)"""
+        GB 3095 ambient air (环境空气); the park's own boundary (园区边界); an enterprise's
+        boundary (企业边界/厂界: GB 14554, GB 31571 Table 7); inside a plant (厂区内: GB 37822
+        Table A.1); weather (气象); and water: wastewater (废水: an enterprise's outlet, the
+        network, a treatment plant's inlet or outlet; HJ 212 ST 32, GB 31571 Table 1) and
+        surface water (地表水: GB 3838, HJ 212 ST 21). (The stored names of the two
+        boundaries are kept from before, for importers and deployments: "boundary" is the
+        park's, "enterprise" an enterprise's.)"""
 
         AMBIENT = "ambient", _("Ambient air station")
         BOUNDARY = "boundary", _("Park boundary station")
-        ENTERPRISE = "enterprise", _("Enterprise fence-line monitor")
+        ENTERPRISE = "enterprise", _("Enterprise boundary station")
         IN_PLANT = "in_plant", _("In-plant monitor (inside the plant area)")
         WEATHER = "weather", _("Weather mast")
+        WASTEWATER = "wastewater", _("Wastewater monitoring point")
+        SURFACE_WATER = "surface_water", _("Surface water station")
 
     mn = models.CharField(_("MN (device id)"), max_length=64, unique=True)
     # The device sends its PW in clear in every packet; it is a shared secret we must compare,
@@ -75,6 +80,25 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The standards' names (GB 3095 环境空气; GB 14554/GB 31571 企业边界 or 厂界; GB 37822 厂区内),
+# each also with 站, 监测站, 监测点 after it.
+_KIND_STEMS = {"环境空气": "ambient", "环境空气质量": "ambient", "园区边界": "boundary",
+               "企业边界": "enterprise", "企业厂界": "enterprise",
+               "厂界": "enterprise", "厂区内": "in_plant",
+               "气象": "weather", "废水": "wastewater", "污水": "wastewater",
+               "地表水": "surface_water", "地表水水质": "surface_water"}
+KIND_NAMES = {stem + suffix: kind for stem, kind in _KIND_STEMS.items()
+              for suffix in ("", "站", "监测站", "监测点", "自动站")}
+
+
+def kind_of(text: str) -> str:
+    """A station kind from what a person wrote: its stored name, or a Chinese name of the
+    standards (a sheet cell, a rule file, the command line). Unknown text is returned as
+    it is (the caller says it is not a kind)."""
+    text = text.strip()
+    return KIND_NAMES.get(text.replace(" ", ""), text)
 
 
 class StationFactor(models.Model):

@@ -34,6 +34,7 @@ from .models import (
     RejectCount,
     Station,
     StationFactor,
+    kind_of,
 )
 
 STATION_FIELDS = ("mn", "password", "name", "kind", "latitude", "longitude", "enterprise",
@@ -79,6 +80,8 @@ def _check_station(data: dict[str, Any], station: Station) -> None:
     pw = data.get("password", station.password) or ""
     if not pw or not pw.isprintable() or any(c in pw for c in ";,=&"):
         raise ValidationError({"password": "PW must be printable characters without ; , = &"})
+    if "kind" in data:
+        data["kind"] = kind_of(data["kind"] or "")
     if data.get("kind", station.kind) not in Station.Kind.values:
         raise ValidationError({"kind": f"kind must be one of {', '.join(Station.Kind.values)}"})
 
@@ -512,9 +515,13 @@ def _load_rule(actor: User | str, item: dict[str, Any]) -> AlarmRule:
             station = Station.objects.filter(mn=item["scope_station"]).first()
             if station is None:
                 raise ValidationError(f"unknown station MN {item['scope_station']!r}")
+        scope_kind = kind_of(item.get("scope_kind") or "")
+        if (item.get("scope") == "kind" or scope_kind) and scope_kind not in Station.Kind.values:
+            raise ValidationError(f"scope_kind {item.get('scope_kind')!r} is not one of "
+                                  f"{', '.join(Station.Kind.values)}")
         data = {"code": code, "name": item.get("name") or code, "kind": item.get("kind"),
                 "factor": factor, "reading_kind": item.get("reading_kind") or "rtd",
-                "scope": item.get("scope") or "all", "scope_kind": item.get("scope_kind") or "",
+                "scope": item.get("scope") or "all", "scope_kind": scope_kind,
                 "scope_station": station, "tiers": item.get("tiers") or [],
                 "duration_readings": int(item.get("duration_readings") or 1),
                 "duration_seconds": int(item.get("duration_seconds") or 0),
