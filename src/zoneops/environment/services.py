@@ -179,7 +179,7 @@ def _accepted(u: Upload, info: Any, counts: _ValueCounts) -> list[ReadingIn]:
     this station) and left out. The list itself when every reading is."""
     registered = info.factor_ids if info is not None else {}
     for r in u.readings:
-        if r.factor not in registered:
+        if r[0] not in registered:  # by index: a NamedTuple's field lookup is a call
             break
     else:
         return u.readings
