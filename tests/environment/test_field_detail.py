@@ -143,3 +143,27 @@ def test_counters_count_stored_readings_not_replays(field, env):
     state = GatewayState.objects.get(station=env.plant)
     assert (state.packets, state.readings) == (4, 4)
     assert field.running.gateway.stats.readings == 4
+
+
+def test_rules_reach_the_kinds_their_standards_name_through_the_gateway(env):
+    # GB 37822 Table A.1 (NMHC 30 mg/m³, any reading) applies inside the plant, not at the
+    # enterprise boundary (which GB 31571 Table 7 covers with 1-hour means).
+    from zoneops.core.models import Alert
+    from zoneops.environment.services import save_station
+
+    inside = save_station(env.world.users["admin"], {
+        "mn": "INSIDE0001", "password": "pw-in", "name": "甲化工厂区内", "kind": "厂区内监测点",
+        "latitude": 30.705, "longitude": 120.905, "unit": env.world.unit_a},
+        factors=["a24088"])
+    assert inside.kind == "in_plant"
+    for station in (inside, env.plant):
+        running = Field(station)
+        try:
+            for _ in range(2):  # the shipped rule's persistence: two readings in a row
+                running.clock.advance(60)
+                assert running.send({"a24088": 35.0}) == "9014"
+        finally:
+            running.close()
+    keys = set(Alert.objects.filter(module="environment").values_list("key", flat=True))
+    assert "INSIDE0001:a24088:nmhc-in-plant-single" in keys
+    assert not any(k.startswith("PLANT0001:a24088:nmhc-in-plant") for k in keys)
