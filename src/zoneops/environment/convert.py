@@ -142,32 +142,45 @@ def readings_from_packet(packet: Packet, data_time: datetime | None = None,
     kind, attr = kind_value
     when = beijing_to_utc(local)
     index = _FIELD[attr]
-    zs_index = _ZS[attr]
+    period = attr == "avg"
     legacy = LEGACY_CODES
+    few = _FIELDS - 2  # an item with only a value and a flag has this many Nones
     out = []
     for sent, m in packet.cp.items.items():
         code = legacy.get(sent, sent)
         value = m[index]  # by index: a NamedTuple's field lookup is a call per field
-        if value is None and attr == "avg":  # some loggers send only -Rtd in period data
+        if value is None and period:  # some loggers send only -Rtd in period data
             value = m[_RTD]
         flag = m[_FLAG]
-        problem = ""
-        if invalid and value is None:
-            problem = "; ".join(why for key, why in invalid.items()
-                                if key.startswith(sent + "-"))
-        if value is None and flag is None and not problem:
-            continue
+        if value is None:
+            problem = invalid and "; ".join(why for key, why in invalid.items()
+                                            if key.startswith(sent + "-"))
+            if problem:  # a value that was not a number: kept without it, and said why
+                out.append(_new_tuple(ReadingIn, (code, when, kind, None,
+                                                  "N" if flag is None else flag[:4])))
+                if details is not None:
+                    details.append(_detail(code, when, kind, m, attr, problem))
+                continue
+            if flag is None:
+                continue
         out.append(_new_tuple(ReadingIn, (code, when, kind, value,
                                           "N" if flag is None else flag[:4])))
-        # Anything besides the value and the flag? (count(None) is one C call per item.)
-        if details is not None and (problem or _FIELDS - m.count(None) > (
+        # Anything besides the value and the flag? Most items hold two fields at most
+        # (count(None) is one C call); only the others are looked at closely.
+        if m.count(None) < few and details is not None and _FIELDS - m.count(None) > (
                 (m[index] is not None) + (flag is not None)
-                + (index != _RTD and m[_RTD] is not None))):
-            details.append(DetailIn(
-                code, when, kind, m[zs_index] if m[zs_index] is not None else m[_ZS_RTD],
-                m[_MIN] if attr == "avg" else None, m[_MAX] if attr == "avg" else None,
-                m[_COU], (m[_EFLAG] or "")[:20], (m[_SAMPLE] or "")[:20], problem[:300]))
+                + (period and m[_RTD] is not None)):
+            details.append(_detail(code, when, kind, m, attr, ""))
     return out
+
+
+def _detail(code: str, when: datetime, kind: str, m: Measurement, attr: str,
+            problem: str) -> DetailIn:
+    zs = m[_ZS[attr]]
+    period = attr == "avg"
+    return DetailIn(code, when, kind, zs if zs is not None else m[_ZS_RTD],
+                    m[_MIN] if period else None, m[_MAX] if period else None, m[_COU],
+                    (m[_EFLAG] or "")[:20], (m[_SAMPLE] or "")[:20], problem[:300])
 
 
 # tuple.__new__ builds a NamedTuple without running its Python-level __new__: ten per upload.
