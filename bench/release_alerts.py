@@ -46,6 +46,7 @@ def main() -> None:
     from zoneops.environment import demo as env_demo
     from zoneops.environment import services
     from zoneops.environment.convert import ReadingIn, Upload
+    from zoneops.environment.management.commands.simulate import DEFAULT_RATE
     from zoneops.environment.models import Station
     from zoneops.environment.simulate import Release, SimStation, World
 
@@ -53,9 +54,9 @@ def main() -> None:
     env_demo.load()
     stations = {s.mn: s for s in Station.objects.prefetch_related("factors")}
     world = World(flag_rate=0)
-    for factor, mn, peak in (("a21028", "CWHG-E01", 0.3), ("a24088", "CWHG-E03", 14.0)):
+    for factor, mn in (("a21028", "CWHG-E01"), ("a24088", "CWHG-E03")):
         world.releases.append(Release(stations[mn].latitude, stations[mn].longitude, factor,
-                                      peak, 120, 900))
+                                      DEFAULT_RATE[factor], 120, 900))  # the demo's, in g/s
     sims = [SimStation(s.mn, s.password, s.kind, s.latitude, s.longitude,
                        tuple(f.code for f in s.factors.all())) for s in stations.values()]
     duty = User.objects.get(username="duty")

@@ -23,7 +23,7 @@ class Env:
     world: object
     plant: Station  # enterprise fence-line monitor of enterprise_a (unit A)
     edge: Station  # park boundary station (unit B)
-    mast: Station  # weather mast
+    mast: Station  # weather mast (with an H2S sensor)
 
 
 @pytest.fixture(autouse=True)
@@ -39,13 +39,13 @@ def env(world) -> Env:
     plant = save_station(admin, {"mn": "PLANT0001", "password": "pw-plant", "name": "甲化工厂界",
                                  "kind": "enterprise", "latitude": 30.705, "longitude": 120.905,
                                  "enterprise": world.enterprise_a, "unit": world.unit_a},
-                         factors=["a21028", "a24088"])
+                         factors=["a21028", "a24088", "a21001"])
     edge = save_station(admin, {"mn": "EDGE0001", "password": "pw-edge", "name": "园区东边界站",
                                 "kind": "boundary", "latitude": 30.70, "longitude": 120.91,
-                                "unit": world.unit_b}, factors=["a21028"])
+                                "unit": world.unit_b}, factors=["a21028", "a24088"])
     mast = save_station(admin, {"mn": "WX0001", "password": "pw-wx", "name": "气象站",
                                 "kind": "weather", "latitude": 30.701, "longitude": 120.901},
-                        factors=["a01007", "a01008"])
+                        factors=["a01007", "a01008", "a21028"])  # and an H2S sensor
     return Env(world, plant, edge, mast)
 
 

@@ -118,7 +118,12 @@ def test_partial_and_merged_reads_and_resend_stored_once(env, gateway):
 
 
 def test_split_upload_parts_stored_and_answered_each(env, gateway):
-    values = {f"a2{i:04d}": float(i) for i in range(60)}
+    from zoneops.environment.services import save_station
+    from zoneops.hj212.codes import POLLUTANTS
+
+    codes = sorted(POLLUTANTS)  # every code the tables know, registered for the station
+    save_station(env.world.users["admin"], {}, env.plant, factors=codes)
+    values = {code: (float(i) + 0.123456, "N") for i, code in enumerate(codes)}
     parts = upload_frames("2011", mn=env.plant.mn, pw=env.plant.password, data_time=T,
                           values=values)
     assert len(parts) > 1
@@ -126,7 +131,7 @@ def test_split_upload_parts_stored_and_answered_each(env, gateway):
     logger.send(b"".join(parts))
     answers = logger.answers(len(parts))
     assert len({a.qn for a in answers}) == len(parts)
-    assert Reading.objects.filter(station=env.plant).count() == 60
+    assert Reading.objects.filter(station=env.plant).count() == len(codes)
     logger.close()
 
 
@@ -293,7 +298,8 @@ def test_many_concurrent_loggers(env, gateway):
 
     admin = env.world.users["admin"]
     stations = [save_station(admin, {"mn": f"MANY{i:03d}", "password": "p", "name": f"站{i}",
-                                     "kind": "ambient", "latitude": 30.7, "longitude": 120.9})
+                                     "kind": "ambient", "latitude": 30.7, "longitude": 120.9},
+                             factors=["a21026", "a21004"])
                 for i in range(30)]
     errors = []
 

@@ -37,7 +37,8 @@ admin = create_user(None, {"username": "admin", "full_name": "admin", "role": Ro
                   password="x-Strong-pass-9")
 for i in range(__LOGGERS__):
     save_station(admin, {"mn": f"KILL{i:03d}", "password": "pw", "name": f"站{i}",
-                         "kind": "ambient", "latitude": 30.7, "longitude": 120.9})
+                         "kind": "ambient", "latitude": 30.7, "longitude": 120.9},
+                 factors=["a21026", "a21004", "a21028"])
 """.replace("__LOGGERS__", str(LOGGERS))
 
 COUNT = """

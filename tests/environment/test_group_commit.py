@@ -177,6 +177,10 @@ def test_a_large_batch_with_resent_readings_stores_only_the_new_ones(env):
     """Large batches are COPYed on PostgreSQL; one holding resent readings falls back to the
     INSERT that skips them, and the whole batch still commits."""
     from zoneops.environment import store
+    from zoneops.environment.services import save_station
+
+    codes = ["a21028", "a24088", "a21026", "a21004", "a21005"]
+    save_station(env.world.users["admin"], {}, env.plant, factors=codes)
 
     def upload(minute: int) -> Upload:
         return Upload(env.plant.pk, [r(code, 0.001, minute) for code in

@@ -18,6 +18,7 @@ from zoneops.environment import services
 from zoneops.environment.audit import EnvironmentAction
 from zoneops.environment.convert import ReadingIn, Upload
 from zoneops.environment.incidents import RADIUS_M, distance_m
+from zoneops.environment.management.commands.simulate import DEFAULT_RATE
 from zoneops.environment.models import Station
 from zoneops.environment.simulate import Release, SimStation, World
 
@@ -55,9 +56,10 @@ def replay(stations: dict[str, Station], world: World, seconds: int, step: int =
 
 def release_world(stations: dict[str, Station]) -> World:
     world = World(flag_rate=0)
-    for factor, mn, peak in (("a21028", "CWHG-E01", 0.3), ("a24088", "CWHG-E03", 14.0)):
-        s = stations[mn]
-        world.releases.append(Release(s.latitude, s.longitude, factor, peak, 120, 900))
+    for factor, mn in (("a21028", "CWHG-E01"), ("a24088", "CWHG-E03")):
+        s = stations[mn]  # the demo's scripted releases, at its rates (g/s)
+        world.releases.append(Release(s.latitude, s.longitude, factor, DEFAULT_RATE[factor],
+                                      120, 900))
     return world
 
 
@@ -71,10 +73,11 @@ def test_the_scripted_release_is_one_alert_listing_its_stations_and_factors(demo
     assert len(alerts) == 1, [a.title for a in alerts]
     incident = alerts[0]
     members = incident.data["members"]
-    # Without grouping each of these was an alert of its own (36 in the run).
-    assert len(members) >= 10
+    # Without grouping each of these was an alert of its own (36 in the run, with the
+    # simulator's older plume; the Gaussian plume reaches fewer stations).
+    assert len(members) >= 5
     stations = {m["station"] for m in members.values()}
-    assert {"CWHG-E01", "CWHG-E03"} <= stations and len(stations) >= 5
+    assert "CWHG-E03" in stations and len(stations) >= 3  # the source stands by E01, not on it
     assert set(incident.data["factors"]) == {"a21028", "a24088"}
     assert sorted(stations) == incident.data["stations"]
     assert incident.level == max(m["level"] for m in members.values())

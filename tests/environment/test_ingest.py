@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -60,14 +61,22 @@ def test_ingest_is_idempotent_and_counts(env):
     services.ingest(env.plant.pk, batch)
     assert Reading.objects.count() == 2
     state = GatewayState.objects.get(station=env.plant)
-    assert (state.packets, state.readings, state.last_address) == (2, 4, "10.0.0.9:5000")
+    # The resend is a packet, but stored nothing: the counters count stored readings.
+    assert (state.packets, state.readings, state.last_address) == (2, 2, "10.0.0.9:5000")
     assert state.last_seen is not None
 
 
-def test_unknown_codes_are_kept_not_dropped(env):
-    services.ingest(env.plant.pk, [r("x99999", 3.0)])
-    factor = Factor.objects.get(code="x99999")
-    assert not factor.from_code_table and Reading.objects.filter(factor=factor).exists()
+def test_unknown_and_unregistered_factors_are_left_out_and_counted_by_reason(env):
+    # Issue 17: an authenticated logger can neither create factors nor file readings under
+    # a factor its station does not measure; the rest of its upload is kept.
+    result = services.ingest(env.plant.pk, [r("x99999", 3.0), r("a21026", 0.1),
+                                            r("a21028", 0.01)])
+    assert result.stored == 1 and not Factor.objects.filter(code="x99999").exists()
+    assert list(Reading.objects.values_list("factor__code", flat=True)) == ["a21028"]
+    counts = dict(env.plant.reject_counts.values_list("code", "count"))
+    assert counts == {"unknown_factor": 1, "unregistered_factor": 1}
+    state = GatewayState.objects.get(station=env.plant)
+    assert (state.readings, state.rejects, state.reject_streak) == (1, 0, 0)
 
 
 def test_a_station_or_factor_with_readings_cannot_be_deleted(env):
@@ -132,7 +141,8 @@ def test_scope_by_kind(env):
     # NMHC 4.0, 1-hour mean) to the enterprise boundary only.
     inside = services.save_station(env.world.users["admin"], {
         "mn": "INSIDE0001", "password": "pw", "name": "甲化工厂区内", "kind": "in_plant",
-        "latitude": 30.705, "longitude": 120.905, "unit": env.world.unit_a})
+        "latitude": 30.705, "longitude": 120.905, "unit": env.world.unit_a},
+        factors=["a24088"])
     for station in (inside, env.plant, env.edge):
         services.ingest(station.pk, [r("a24088", 35.0), r("a24088", 4.5, kind="hour")])
     keys = set(Alert.objects.filter(module="environment").values_list("key", flat=True))
@@ -241,3 +251,44 @@ def test_rules_file_can_add_warning_tiers(world, tmp_path):
                     '[{"name": "错", "level": 1, "on": 0.06}]}]}', encoding="utf-8")
     with pytest.raises(CommandError, match="h2s-fenceline"):
         call_command("environment", "rules", "load", str(path))
+
+
+def test_station_kinds_by_the_standards_names_in_sheets_rules_and_labels(world, tmp_path):
+    # The sheet takes the standards' Chinese names (with or without 站/监测点) beside the
+    # stored ones; the page labels are the standards' terms.
+    sheet = _xlsx(tmp_path, [
+        ["K1", "p", "园区东边界", "园区边界", 30.7, 120.9, "", "", ""],
+        ["K2", "p", "甲厂厂界", "企业边界", 30.7, 120.9, "", "", ""],
+        ["K3", "p", "甲厂厂区内", "厂区内", 30.7, 120.9, "", "", ""],
+        ["K4", "p", "园区空气站", "环境空气站", 30.7, 120.9, "", "", ""],
+        ["K5", "p", "气象塔", "气象", 30.7, 120.9, "", "", ""],
+        ["K6", "p", "甲厂总排口", "废水监测点", 30.7, 120.9, "", "", ""],
+        ["K7", "p", "河道断面", "地表水", 30.7, 120.9, "", "", ""],
+        ["K8", "p", "乙厂厂界", "企业厂界站", 30.7, 120.9, "", "", ""],
+    ])
+    import_stations(world.users["admin"], str(sheet))
+    kinds = dict(Station.objects.values_list("mn", "kind"))
+    assert kinds == {"K1": "boundary", "K2": "enterprise", "K3": "in_plant", "K4": "ambient",
+                     "K5": "weather", "K6": "wastewater", "K7": "surface_water",
+                     "K8": "enterprise"}
+    labels = {s.mn: str(s.get_kind_display()) for s in Station.objects.all()}
+    assert (labels["K1"], labels["K2"], labels["K3"]) == ("园区边界站", "企业边界站",
+                                                          "厂区内监测点")
+    # Rule files may name the scope the same way; a kind that is none is refused.
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"rules": [
+        {"code": "nmhc-in-plant-test", "kind": "level", "factor": "a24088", "scope": "kind",
+         "scope_kind": "厂区内", "source": "GB 37822-2019 Table A.1",
+         "tiers": [{"name": "报警", "level": 4, "on": 30, "off": 27}]}]}), encoding="utf-8")
+    services.load_rules("system", rules)
+    assert AlarmRule.objects.get(code="nmhc-in-plant-test").scope_kind == "in_plant"
+    rules.write_text(json.dumps({"rules": [
+        {"code": "nmhc-nowhere", "kind": "level", "factor": "a24088", "scope": "kind",
+         "scope_kind": "厂房顶", "tiers": [{"name": "报警", "level": 4, "on": 30, "off": 27}]}]}),
+        encoding="utf-8")
+    with pytest.raises(ValidationError, match="厂房顶"):
+        services.load_rules("system", rules)
+    # The command line too.
+    call_command("environment", "station", "add", "--mn", "K9", "--pw", "1", "--name", "x",
+                 "--kind", "厂区内监测点", "--lat", "30.7", "--lon", "120.9")
+    assert Station.objects.get(mn="K9").kind == "in_plant"

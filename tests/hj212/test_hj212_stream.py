@@ -266,3 +266,42 @@ def test_valid_frames_survive_junk_and_any_cuts(
 def test_frames_built_by_hand_also_pass() -> None:
     one = build_frame("ST=22;CN=2011;PW=1;MN=A;CP=&&a21026-Rtd=1&&")
     assert summary(run(one, one)) == ["ok", "ok"]
+
+
+def test_keep_bad_values_turns_a_frame_with_broken_values_into_a_good_one_listing_them():
+    from zoneops.hj212.codec import build_frame
+
+    raw = build_frame("QN=1;ST=22;CN=2011;PW=1;MN=A;Flag=5;CP=&&DataTime=20260301160000;"
+                      "a21028-Rtd=,a21028-Flag=D;a21001-Rtd=0.2,a21001-ZsRtd=nan&&")
+    (strict,) = Reframer().feed(raw)
+    assert not strict.ok and strict.error.code == "number_syntax"
+    (kept,) = Reframer(keep_bad_values=True).feed(raw)
+    assert kept.ok and kept.raw == raw
+    assert kept.invalid == {"a21028-Rtd": "a21028-Rtd: empty",
+                            "a21001-ZsRtd": "a21001-ZsRtd: 'nan' is not a decimal number"}
+    items = kept.packet.cp.items
+    assert items["a21028"].rtd is None and items["a21028"].flag == "D"
+    assert items["a21001"].rtd == 0.2 and items["a21001"].zs_rtd is None
+    assert ("a21028-Rtd", "") in kept.packet.cp.raw_pairs  # as sent
+    # A good frame carries no list; any other fault still rejects the frame.
+    good = build_frame("QN=1;ST=22;CN=2011;PW=1;MN=A;Flag=5;CP=&&a21028-Rtd=1&&")
+    assert Reframer(keep_bad_values=True).feed(good)[0].invalid is None
+    twice = build_frame("QN=1;ST=22;CN=2011;PW=1;MN=A;Flag=5;CP=&&a21028-Rtd=;a21028-Rtd=x&&")
+    (rejected,) = Reframer(keep_bad_values=True).feed(twice)
+    assert not rejected.ok and rejected.error.code == "number_syntax"
+    bad_crc = raw[:-6] + b"0000\r\n"
+    assert Reframer(keep_bad_values=True).feed(bad_crc)[0].error.code == "crc_mismatch"
+
+
+def test_decode_with_an_invalid_dict_records_instead_of_raising():
+    from zoneops.hj212 import HJ212Error, decode
+    from zoneops.hj212.codec import build_frame
+
+    raw = build_frame("ST=22;CN=2061;PW=1;MN=A;CP=&&DataTime=20260301160000;"
+                      "a24088-Avg=1.5,a24088-Max=1e999,a24088-Flag=N&&")
+    with pytest.raises(HJ212Error):
+        decode(raw)
+    invalid: dict[str, str] = {}
+    packet = decode(raw, invalid=invalid)
+    assert packet.cp.items["a24088"].avg == 1.5 and packet.cp.items["a24088"].max is None
+    assert invalid == {"a24088-Max": "a24088-Max: '1e999' is out of range"}

@@ -108,6 +108,8 @@ class StationRules:
     station: Station
     rules: list[tuple[AlarmRule, engine.Rule]]
     units: dict[str, str] = field(default_factory=dict)  # factor code -> device unit
+    # The factors registered for the station (code -> factor id): ingest stores only these.
+    factor_ids: dict[str, int] = field(default_factory=dict)
     _mast: list[Station | None] = field(default_factory=list)
     _by_reading: dict[tuple[str, str], list[_Scaled]] = field(default_factory=dict)
     _station_wide: list[_Keyed] | None = None
@@ -162,15 +164,18 @@ def station_rules(station_ids: Iterable[int]) -> dict[int, StationRules]:
     missing = wanted - stations.keys()
     if missing:
         device_units: dict[int, dict[str, str]] = {}
-        for sid, code, unit in (StationFactor.objects.filter(station_id__in=missing)
-                                .exclude(unit="").values_list("station_id", "factor__code",
-                                                              "unit")):
-            device_units.setdefault(sid, {})[code] = unit
+        registered: dict[int, dict[str, int]] = {}
+        for sid, code, fid, unit in (StationFactor.objects.filter(station_id__in=missing)
+                                     .values_list("station_id", "factor__code", "factor_id",
+                                                  "unit")):
+            registered.setdefault(sid, {})[code] = fid
+            if unit:
+                device_units.setdefault(sid, {})[code] = unit
         for station in Station.objects.filter(pk__in=missing).select_related("unit",
                                                                              "enterprise"):
             stations[station.pk] = StationRules(
                 station, [(row, rule) for row, rule in rules if applies(row, station)],
-                device_units.get(station.pk, {}))
+                device_units.get(station.pk, {}), registered.get(station.pk, {}))
     return {sid: stations[sid] for sid in wanted if sid in stations}
 
 

@@ -56,7 +56,7 @@ from zoneops.hj212 import HJ212Error, Packet, Reframer, answer_for, request_answ
 from zoneops.hj212.split import SplitAssembler
 
 from .clock import SYSTEM, Clock
-from .convert import Upload, legacy_codes, readings_from_packet
+from .convert import STATUS_CNS, Upload, upload_from_packet
 from .gateway_guard import (
     CLOSED_PW_LIMIT,
     PW_BACKOFF,
@@ -108,6 +108,7 @@ class Stats:
     open: int = 0
     packets: int = 0
     stored: int = 0
+    readings: int = 0  # readings stored (not resends, not values left out)
     answered: int = 0
     rejects: dict[str, int] = field(default_factory=dict)
 
@@ -311,7 +312,7 @@ class Gateway:
                      address: str, host: str = "") -> None:
         cfg = self.config
         peer = _Peer(address, host or address)
-        reframer = Reframer()
+        reframer = Reframer(keep_bad_values=True)  # one bad value: the rest is kept
         known: dict[tuple[str, str], tuple[int, float]] = {}  # (MN, PW) -> (station, when)
 
         def timed_out(why: str) -> None:
@@ -381,9 +382,11 @@ class Gateway:
                         if packet.cp.data_time is None and fallback is None:
                             await self._no_data_time(peer, packet)
                         else:
-                            upload = self.committer.submit(Upload(
-                                sid, readings_from_packet(packet, fallback), address,
-                                legacy_codes(packet)))
+                            upload = self.committer.submit(upload_from_packet(
+                                sid, packet, fallback, address, frame.invalid))
+                    elif packet.cn in STATUS_CNS:  # equipment reports: stored, then answered
+                        upload = self.committer.submit(upload_from_packet(sid, packet,
+                                                                          address=address))
                     pending.append((upload, packet))
                 await self._answer(pending, writer)
                 if peer.rejects_in_a_row >= cfg.max_rejects_in_a_row:
@@ -403,7 +406,7 @@ class Gateway:
         try:
             for upload, packet in pending:
                 if upload is not None:
-                    await upload
+                    self.stats.readings += (await upload).stored
                     self.stats.stored += 1
                 reply = answer_for(packet)
                 if reply is not None:

@@ -29,16 +29,21 @@ class Factor(models.Model):
 class Station(models.Model):
     class Kind(models.TextChoices):
         """What a station measures, in the standards' terms (each limit applies to one):
-        GB 3095 ambient air; the park's own boundary; an enterprise's boundary (厂界: GB
-        14554, GB 31571 Table 7); inside a plant (厂区内: GB 37822 Table A.1); weather.
-        (The stored names of the two boundaries are kept from before, for importers and
-        deployments: "boundary" is the park's, "enterprise" an enterprise's.)"""
+        GB 3095 ambient air (环境空气); the park's own boundary (园区边界); an enterprise's
+        boundary (企业边界/厂界: GB 14554, GB 31571 Table 7); inside a plant (厂区内: GB 37822
+        Table A.1); weather (气象); and water: wastewater (废水: an enterprise's outlet, the
+        network, a treatment plant's inlet or outlet; HJ 212 ST 32, GB 31571 Table 1) and
+        surface water (地表水: GB 3838, HJ 212 ST 21). (The stored names of the two
+        boundaries are kept from before, for importers and deployments: "boundary" is the
+        park's, "enterprise" an enterprise's.)"""
 
         AMBIENT = "ambient", _("Ambient air station")
         BOUNDARY = "boundary", _("Park boundary station")
-        ENTERPRISE = "enterprise", _("Enterprise fence-line monitor")
+        ENTERPRISE = "enterprise", _("Enterprise boundary station")
         IN_PLANT = "in_plant", _("In-plant monitor (inside the plant area)")
         WEATHER = "weather", _("Weather mast")
+        WASTEWATER = "wastewater", _("Wastewater monitoring point")
+        SURFACE_WATER = "surface_water", _("Surface water station")
 
     mn = models.CharField(_("MN (device id)"), max_length=64, unique=True)
     # The device sends its PW in clear in every packet; it is a shared secret we must compare,
@@ -75,6 +80,25 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The standards' names (GB 3095 环境空气; GB 14554/GB 31571 企业边界 or 厂界; GB 37822 厂区内),
+# each also with 站, 监测站, 监测点 after it.
+_KIND_STEMS = {"环境空气": "ambient", "环境空气质量": "ambient", "园区边界": "boundary",
+               "企业边界": "enterprise", "企业厂界": "enterprise",
+               "厂界": "enterprise", "厂区内": "in_plant",
+               "气象": "weather", "废水": "wastewater", "污水": "wastewater",
+               "地表水": "surface_water", "地表水水质": "surface_water"}
+KIND_NAMES = {stem + suffix: kind for stem, kind in _KIND_STEMS.items()
+              for suffix in ("", "站", "监测站", "监测点", "自动站")}
+
+
+def kind_of(text: str) -> str:
+    """A station kind from what a person wrote: its stored name, or a Chinese name of the
+    standards (a sheet cell, a rule file, the command line). Unknown text is returned as
+    it is (the caller says it is not a kind)."""
+    text = text.strip()
+    return KIND_NAMES.get(text.replace(" ", ""), text)
 
 
 class StationFactor(models.Model):
@@ -134,6 +158,7 @@ class Reading(models.Model):
 
     QC_CLOCK_AHEAD = 1  # dated ahead of the gateway's clock by more than the station allows
     QC_COMPUTED = 2  # a mean the platform computed from real-time readings (hourly.py)
+    QC_BAD_VALUE = 4  # the device sent a value that is not a number (ReadingDetail.problem)
 
     class Meta:
         verbose_name = _("reading")
@@ -148,6 +173,63 @@ class Reading(models.Model):
         return f"{self.station_id}/{self.factor_id}/{self.time:%Y-%m-%d %H:%M:%S}"
 
 
+class ReadingDetail(models.Model):
+    """What a reading came with besides its value and flag, stored only when there is any:
+    the normalised (折算, -Zs*) value, a period's min/max/cumulative amount, the vendor flag
+    (-EFlag), the sampling time (-SampleTime) and, for a value that was not a number, what
+    was wrong (the reading is then stored without a value and marked Reading.QC_BAD_VALUE).
+    Keyed like Reading (same columns, no foreign-key checks) and written off the hot path's
+    main table, so the narrow reading rows stay as they are."""
+
+    id = models.BigAutoField(primary_key=True)
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+",
+                                db_constraint=False, db_index=False)
+    factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="+",
+                               db_constraint=False, db_index=False)
+    time = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=4, choices=ReadingKind.choices)
+    zs = models.FloatField(_("normalised value"), null=True)
+    min = models.FloatField(_("minimum"), null=True)
+    max = models.FloatField(_("maximum"), null=True)
+    cou = models.FloatField(_("cumulative amount"), null=True)
+    eflag = models.CharField(_("vendor flag"), max_length=20, blank=True)
+    sample_time = models.CharField(_("sample time"), max_length=20, blank=True)
+    problem = models.CharField(_("problem"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reading detail")
+        verbose_name_plural = _("reading details")
+        constraints = [models.UniqueConstraint(fields=["station", "factor", "time", "kind"],
+                                               name="one_detail_per_reading")]
+        indexes = [models.Index(fields=["station", "time"], name="reading_detail_station_time")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id}/{self.factor_id}/{self.time:%Y-%m-%d %H:%M:%S}"
+
+
+class DeviceStatus(models.Model):
+    """A logger's report about its equipment rather than a pollutant (HJ 212-2017): running
+    state (CN 2021, ``SBxxx-RS``: 0 off, 1 running, 2 calibrating, 3 maintenance, 4 alarm,
+    5 back-blowing), daily running time (CN 2041, ``SBxxx-RT`` hours) and the logger's
+    power-on (CN 2081, ``RestartTime``). ``values`` is every data-area item as sent."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="statuses")
+    cn = models.CharField(_("command"), max_length=6)
+    time = models.DateTimeField(_("time"))  # DataTime (UTC), or the arrival without one
+    values = models.JSONField(_("values"), default=dict)
+    received_at = models.DateTimeField(_("received"))
+
+    class Meta:
+        ordering = ["station", "-time"]
+        verbose_name = _("device status")
+        verbose_name_plural = _("device statuses")
+        constraints = [models.UniqueConstraint(fields=["station", "cn", "time"],
+                                               name="one_device_status_per_time")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id}/{self.cn}/{self.time:%Y-%m-%d %H:%M:%S}"
+
+
 class GatewayState(models.Model):
     """What the gateways know about a station's connection (several gateways may update it:
     counters are only ever incremented in SQL)."""
@@ -157,7 +239,7 @@ class GatewayState(models.Model):
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
     last_address = models.CharField(_("last address"), max_length=64, blank=True)
     packets = models.PositiveBigIntegerField(_("packets stored"), default=0)
-    readings = models.PositiveBigIntegerField(_("values received"), default=0)
+    readings = models.PositiveBigIntegerField(_("readings stored"), default=0)
     rejects = models.PositiveBigIntegerField(_("packets rejected"), default=0)
     reject_streak = models.PositiveIntegerField(_("rejects in a row"), default=0)
     # The alarm engine's state for every rule and factor of the station ("rule id:factor
@@ -176,7 +258,11 @@ class GatewayState(models.Model):
 
 
 class RejectCount(models.Model):
-    """Rejected packets of a station by the hj212 reason code (or auth codes)."""
+    """Rejected packets of a station by the hj212 reason code (or auth codes); and, under the
+    codes of VALUE_REASONS, single values left out of packets that were kept (they add to
+    neither GatewayState.rejects nor the rejects-in-a-row streak)."""
+
+    VALUE_REASONS = ("unknown_factor", "unregistered_factor", "bad_value", "conflict")
 
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="reject_counts")
     code = models.CharField(_("reason"), max_length=40)

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from django.db.models import Max, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from zoneops.core.cells import csv_row
 from zoneops.core.models import Alert, User
@@ -17,7 +18,16 @@ from zoneops.core.selectors import alerts_for
 
 from . import units
 from .convert import BEIJING
-from .models import AlarmRule, AlarmState, Factor, Reading, Station, StationFactor
+from .models import (
+    AlarmRule,
+    AlarmState,
+    DeviceStatus,
+    Factor,
+    Reading,
+    ReadingDetail,
+    Station,
+    StationFactor,
+)
 from .permissions import STATIONS
 
 
@@ -88,6 +98,33 @@ def readings(station: Station, start: datetime | None = None, end: datetime | No
     if factor:
         qs = qs.filter(factor__code=factor)
     return qs.order_by("time", "factor__code", "kind")
+
+
+def reading_details(station: Station, limit: int = 20) -> list[ReadingDetail]:
+    """The station's latest readings that came with more than a value and a flag (normalised
+    value, vendor flag, sampling time, min/max, or a value that was not a number)."""
+    return list(ReadingDetail.objects.filter(station=station).select_related("factor")
+                .order_by("-time", "factor__code")[:limit])
+
+
+# HJ 212-2017 equipment running state (SBxxx-RS), see DeviceStatus.
+RUN_STATES = {"0": _("off"), "1": _("running"), "2": _("calibrating"), "3": _("maintenance"),
+              "4": _("alarm"), "5": _("back-blowing")}
+
+
+def device_statuses(station: Station) -> list[dict[str, Any]]:
+    """The latest equipment report of each kind (CN 2021 run state, 2041 running time,
+    2081 power-on), its items as (key, value, meaning)."""
+    out = []
+    for cn in ("2021", "2041", "2081"):
+        latest = DeviceStatus.objects.filter(station=station, cn=cn).order_by("-time").first()
+        if latest is None:
+            continue
+        items = [(key, value, RUN_STATES.get(value, "") if key.endswith("-RS") else "")
+                 for key, value in sorted(latest.values.items())]
+        out.append({"cn": cn, "time": latest.time, "received_at": latest.received_at,
+                    "items": items})
+    return out
 
 
 EXPORT_HEADER = ["MN", "station", "factor", "factor_name", "unit", "kind",

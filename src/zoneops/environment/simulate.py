@@ -4,8 +4,9 @@ Each station gets one logger: a TCP client that sends real-time uploads (CN 2011
 zoneops.hj212.simulator, keeps every upload until its 9014 arrives and resends the
 unacknowledged ones after a reconnection. Values follow a diurnal baseline with noise; a few
 carry fault/calibration flags; loggers drop their connection now and then; a scripted release
-at an enterprise adds H2S or NMHC to the stations downwind of it, following the simulated
-wind from the weather mast and arriving after the travel time.
+at an enterprise adds H2S or NMHC to the stations downwind of it: a Gaussian plume
+(zoneops.dispersion) for the simulated wind and the stability class, arriving after the
+travel time.
 
 The world (`World`) is pure: values are a function of the station, the time and the seed.
 """
@@ -46,17 +47,21 @@ class SimStation:
 
 @dataclass(frozen=True)
 class Release:
-    """A source emitting `factor`: `peak` (mg/m³) near the source, from `start` for
-    `duration` seconds (times in seconds since the simulation started)."""
+    """A source emitting `factor` at `rate` g/s from `height` m, from `start` for `duration`
+    seconds (times in seconds since the simulation started). `stability` (Pasquill-Gifford
+    A-F) overrides the world's."""
 
     lat: float
     lon: float
     factor: str
-    peak: float
+    rate: float
     start: float
     duration: float
-    spread_deg: float = 35.0
-    decay_m: float = 1500.0
+    height: float = 2.0
+    stability: str | None = None
+
+
+RECEPTOR_HEIGHT_M = 1.5  # a station's inlet above the ground (demo assumption)
 
 
 @dataclass
@@ -65,6 +70,7 @@ class World:
     releases: list[Release] = field(default_factory=list)
     flag_rate: float = 0.01
     t0: float = 0.0
+    stability: str = "D"  # neutral: overcast or windy (the demo's weather)
 
     def wind(self, t: float) -> tuple[float, float]:
         """(speed m/s, direction ° the wind comes FROM) - a slowly veering south-easterly."""
@@ -88,29 +94,29 @@ class World:
             flag = rng.choice("DCM")
         return round(value, 4), flag
 
-    def plume(self, station: SimStation, code: str, t: float) -> float:
-        speed, direction = self.wind(t)
+    def plume(self, station: SimStation, code: str, t: float,
+              wind: tuple[float, float] | None = None) -> float:
+        """What the releases add at the station (mg/m³): the Gaussian plume of
+        zoneops.dispersion (Briggs sigmas for the stability class, ground reflection) for
+        the wind at ``t`` (or ``wind``), once the plume has had time to arrive. Never
+        negative; nothing upwind."""
+        from zoneops.dispersion import LocalProjection, PlumeModel
+
+        speed, direction = wind or self.wind(t)
         extra = 0.0
         for r in self.releases:
             if r.factor != code:
                 continue
-            d, bearing = _distance_bearing(r.lat, r.lon, station.lat, station.lon)
-            arrival = r.start + d / max(speed, 0.5)
+            x, y = LocalProjection(r.lon, r.lat).to_xy(station.lon, station.lat)
+            arrival = r.start + math.hypot(x, y) / max(speed, 0.5)
             if not arrival <= t <= arrival + r.duration:
                 continue
-            downwind = (direction + 180) % 360
-            off = abs((bearing - downwind + 180) % 360 - 180)
-            if d > 50 and off > r.spread_deg:
-                continue
-            extra += r.peak * math.exp(-d / r.decay_m) * (1 - off / r.spread_deg * 0.7)
+            model = PlumeModel(stability=r.stability or self.stability, wind_speed_m_s=speed,
+                               wind_from_deg=direction)
+            per_rate = float(model.unit_concentration(0.0, 0.0, r.height, x, y,
+                                                      RECEPTOR_HEIGHT_M))
+            extra += max(0.0, per_rate * r.rate * 1000.0)  # g/m³ -> mg/m³
         return extra
-
-
-def _distance_bearing(lat1: float, lon1: float, lat2: float, lon2: float
-                      ) -> tuple[float, float]:
-    kx = 111_320.0 * math.cos(math.radians((lat1 + lat2) / 2))
-    dx, dy = (lon2 - lon1) * kx, (lat2 - lat1) * 110_540.0
-    return math.hypot(dx, dy), math.degrees(math.atan2(dx, dy)) % 360
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Importing stations from a spreadsheet: every row validated, then all saved or none.
 
 Columns (first row, Chinese or English headers): MN, 密码/PW, 名称/name, 类型/kind
-(ambient, boundary, enterprise, in_plant, weather or 环境空气站/园区边界站/企业厂界站/
-厂区内监测点/气象站),
+(ambient, boundary, enterprise, in_plant, weather, wastewater, surface_water, or the
+standards' Chinese names: 环境空气, 园区边界, 企业边界 (厂界), 厂区内, 气象, 废水, 地表水,
+with or without 站/监测点),
 纬度/lat, 经度/lon, 企业/enterprise (name or credit code, optional), 责任单位/unit (code,
 name or alias, optional), 监测因子/factors (HJ 212 codes separated by , or 、, optional),
 无数据时间/no_data_seconds (optional).
@@ -20,7 +21,7 @@ from zoneops.core.imports import Problem, TableSpec, first_table
 from zoneops.core.imports.units import unit_lookup
 from zoneops.core.models import Enterprise, User
 
-from .models import Station
+from .models import KIND_NAMES, Station, kind_of  # noqa: F401 - KIND_NAMES for callers
 from .services import save_station
 
 SPEC = TableSpec({
@@ -32,10 +33,6 @@ SPEC = TableSpec({
 }, required=("mn", "password", "name", "kind", "latitude", "longitude"),
     anchors=("mn", "name"), scan_rows=1, sections=False)
 REQUIRED = SPEC.required
-KIND_NAMES = {"环境空气站": "ambient", "园区边界站": "boundary", "企业厂界站": "enterprise",
-              "厂区内监测点": "in_plant", "气象站": "weather"}
-
-
 def parse(source: IO[bytes] | str) -> tuple[list[dict[str, Any]], list[str]]:
     """Rows as service input, and every problem as 工作表!单元格 (header): what."""
     table, stop = first_table(source, SPEC)
@@ -52,7 +49,7 @@ def parse(source: IO[bytes] | str) -> tuple[list[dict[str, Any]], list[str]]:
             if not cells.get(col):
                 problems.append(row.problem(col, N_("%(column)s is empty."),
                                             column=row.cells[col].header))
-        kind = KIND_NAMES.get(cells.get("kind", ""), cells.get("kind", ""))
+        kind = kind_of(cells.get("kind", ""))
         if kind and kind not in Station.Kind.values:
             problems.append(row.problem("kind", N_("“%(value)s” is not one of %(choices)s."),
                                         value=kind, choices=", ".join(Station.Kind.values)))

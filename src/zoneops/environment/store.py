@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from .models import GatewayState
 
 _GS = GatewayState._meta.db_table
+SQLITE_ROWS = 500  # rows per INSERT on SQLite (3000 parameters, under its limit of 32766)
 COPY_FROM_ROWS = 500  # smaller batches: the savepoint round trips cost more than COPY saves
 
 
@@ -100,11 +101,22 @@ def load_alarm_states(station_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
             for sid, blob in rows}
 
 
+class Inserted:
+    """What ``readings_inserted`` stored: ``new`` is None when every row was new, else the
+    new rows per station (the others were stored already: resends, or conflicts)."""
+
+    __slots__ = ("new",)
+
+    def __init__(self) -> None:
+        self.new: dict[int, int] | None = None
+
+
 @contextmanager
-def readings_inserted(rows: Sequence[ReadingRow]) -> Iterator[None]:
+def readings_inserted(rows: Sequence[ReadingRow]) -> Iterator[Inserted]:
     """Insert readings around the with-block; one already stored (same station, factor,
-    time, kind) is skipped. The block must not use the database: on PostgreSQL it runs while
-    the server stores a large batch.
+    time, kind) is skipped, and the yielded Inserted says how many were new after the
+    block. The block must not use the database: on PostgreSQL it runs while the server
+    stores a large batch.
 
     There a large batch is COPYed, which costs the server about half of an
     ``INSERT ... ON CONFLICT`` per row, inside a savepoint; only a batch holding a resent
@@ -115,10 +127,11 @@ def readings_inserted(rows: Sequence[ReadingRow]) -> Iterator[None]:
     from .models import Reading
 
     table = Reading._meta.db_table
+    result = Inserted()
     if not rows or not _postgres() or len(rows) < COPY_FROM_ROWS:
         if rows:
-            _insert_rows(table, rows)
-        yield
+            result.new = _insert_rows(table, rows)
+        yield result
         return
     import psycopg
 
@@ -127,25 +140,34 @@ def readings_inserted(rows: Sequence[ReadingRow]) -> Iterator[None]:
         with transaction.atomic(), _pg_cursor() as cur, cur.copy(  # atomic: the savepoint
                 f"COPY {table} {_READING_COLUMNS} FROM STDIN") as copy:
             copy.write(copy_text(rows))
-            yield
+            yield result
             body_done = True
     except psycopg.errors.UniqueViolation:
         if not body_done:
             raise
-        _insert_readings_skipping_stored(table, rows)
+        result.new = _insert_readings_skipping_stored(table, rows)
 
 
-def _insert_rows(table: str, rows: Sequence[ReadingRow]) -> None:
+def _insert_rows(table: str, rows: Sequence[ReadingRow]) -> dict[int, int] | None:
+    """Insert, skipping rows already stored; None if every row was new, else the new rows
+    per station."""
     if _postgres():
-        _insert_readings_skipping_stored(table, rows)
-        return
-    with connection.cursor() as cur:
-        adapt = connection.ops.adapt_datetimefield_value
-        cur.executemany(
-            f"INSERT OR IGNORE INTO {table} {_READING_COLUMNS} "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            [(station, factor, adapt(when), kind, value, flag)
-             for station, factor, when, kind, value, flag in rows])
+        return _insert_readings_skipping_stored(table, rows)
+    adapt = connection.ops.adapt_datetimefield_value
+    new: dict[int, int] = {}
+    with connection.cursor() as cur:  # RETURNING (SQLite 3.35+) names the rows stored
+        for at in range(0, len(rows), SQLITE_ROWS):
+            chunk = rows[at:at + SQLITE_ROWS]
+            marks = ",".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cur.execute(f"INSERT OR IGNORE INTO {table} {_READING_COLUMNS} "  # noqa: S608
+                        f"VALUES {marks} RETURNING station_id",
+                        [x for station, factor, when, kind, value, flag in chunk
+                         for x in (station, factor, adapt(when), kind, value, flag)])
+            for (station,) in cur.fetchall():
+                new[station] = new.get(station, 0) + 1
+    if sum(new.values()) == len(rows):
+        return None
+    return {station: new.get(station, 0) for station, *_rest in rows}
 
 
 _NULL = "\\N"
@@ -170,16 +192,68 @@ def copy_text(rows: Sequence[ReadingRow]) -> str:
     return "".join(out)
 
 
-def _insert_readings_skipping_stored(table: str, rows: Sequence[ReadingRow]) -> None:
+def _insert_readings_skipping_stored(table: str, rows: Sequence[ReadingRow]
+                                     ) -> dict[int, int] | None:
     station, factor, when, kind, value, flag = (list(column) for column in zip(*rows,
                                                                                strict=True))
     with _pg_cursor() as cur:
         cur.execute(
-            f"INSERT INTO {table} {_READING_COLUMNS} "  # noqa: S608
+            f"WITH new AS (INSERT INTO {table} {_READING_COLUMNS} "  # noqa: S608
             "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], "
             "%b::varchar[], %b::float8[], %b::varchar[]) "
-            "ON CONFLICT (station_id, factor_id, time, kind) DO NOTHING",
+            "ON CONFLICT (station_id, factor_id, time, kind) DO NOTHING "
+            "RETURNING station_id) SELECT station_id, count(*) FROM new GROUP BY station_id",
             [station, factor, when, kind, value, flag])
+        new = dict(cur.fetchall())
+    if sum(new.values()) == len(rows):
+        return None
+    return {s: new.get(s, 0) for s in set(station)}
+
+
+ReadingKey = tuple[int, int, datetime, str]  # station, factor, time, kind
+
+
+def stored_values(keys: Sequence[ReadingKey]) -> dict[ReadingKey, float | None]:
+    """The values stored under these keys (the ones stored)."""
+    from .models import Reading
+
+    table = Reading._meta.db_table
+    if not keys:
+        return {}
+    if _postgres():
+        station, factor, when, kind = (list(c) for c in zip(*keys, strict=True))
+        with _pg_cursor() as cur:
+            cur.execute(
+                f"SELECT r.station_id, r.factor_id, r.time, r.kind, r.value "  # noqa: S608
+                f"FROM {table} r JOIN unnest(%b::bigint[], %b::bigint[], "
+                "%b::timestamptz[], %b::varchar[]) AS k(s, f, t, kd) ON r.station_id = k.s "
+                "AND r.factor_id = k.f AND r.time = k.t AND r.kind = k.kd",
+                [station, factor, when, kind])
+            return {(s, f, t, k): v for s, f, t, k, v in cur.fetchall()}
+    out: dict[ReadingKey, float | None] = {}
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cur:
+        for key in set(keys):
+            s, f, t, k = key
+            cur.execute(f"SELECT value FROM {table} WHERE station_id = %s "  # noqa: S608
+                        "AND factor_id = %s AND time = %s AND kind = %s",
+                        [s, f, adapt(t), k])
+            row = cur.fetchone()
+            if row is not None:
+                out[key] = row[0]
+    return out
+
+
+def mark_values(keys: Sequence[ReadingKey], bit: int) -> None:
+    """Set a platform quality bit (Reading.QC_*) on these readings (factor by factor)."""
+    from .models import Reading
+
+    table = Reading._meta.db_table
+    adapt = (lambda when: when) if _postgres() else connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cur:
+        cur.executemany(f"UPDATE {table} SET qc = qc | %s WHERE station_id = %s "  # noqa: S608
+                        "AND factor_id = %s AND time = %s AND kind = %s",
+                        [(bit, s, f, adapt(t), k) for s, f, t, k in set(keys)])
 
 
 def mark_readings(readings: Sequence[tuple[int, datetime]], bit: int, kind: str = ""

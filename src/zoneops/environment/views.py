@@ -103,7 +103,12 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now().astimezone(BEIJING)
     return render(request, "environment/station_detail.html", {
         "station": station, "state": getattr(station, "gateway_state", None),
-        "rejects": RejectCount.objects.filter(station=station),
+        "rejects": RejectCount.objects.filter(station=station).exclude(
+            code__in=RejectCount.VALUE_REASONS),
+        "value_rejects": RejectCount.objects.filter(station=station,
+                                                    code__in=RejectCount.VALUE_REASONS),
+        "details": selectors.reading_details(station),
+        "statuses": selectors.device_statuses(station),
         "factors": selectors.station_factors(station),
         "factor_rows": selectors.station_factor_rows(station),
         "rules": selectors.rules_for_station(station),

@@ -76,8 +76,11 @@ def unwrap_frame(frame: bytes, *, require_tail: bool = True) -> bytes:
     return segment
 
 
-def decode(frame: bytes | bytearray | memoryview | str, *, require_tail: bool = True) -> Packet:
-    """Decode one complete frame; raise HJ212Error (and nothing else) if it is not valid."""
+def decode(frame: bytes | bytearray | memoryview | str, *, require_tail: bool = True,
+           invalid: dict[str, str] | None = None) -> Packet:
+    """Decode one complete frame; raise HJ212Error (and nothing else) if it is not valid.
+    Given ``invalid``, a value that is not a number is left out and recorded there (key ->
+    reason) instead of rejecting the frame (see segment.py)."""
     if isinstance(frame, str):
         try:
             data = frame.encode("utf-8")
@@ -94,7 +97,7 @@ def decode(frame: bytes | bytearray | memoryview | str, *, require_tail: bool = 
             f"data segment byte {exc.start} is not valid UTF-8: "
             f"{show(segment[max(0, exc.start - 8):exc.start + 8])}",
         ) from None
-    return parse_data_segment(text)
+    return parse_data_segment(text, invalid=invalid)
 
 
 def build_frame(segment: str | bytes) -> bytes:

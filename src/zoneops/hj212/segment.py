@@ -15,6 +15,11 @@ Numbers: an optional sign, digits with an optional decimal point (``12``, ``12.5
 it is unambiguous). Nothing else: no ``nan``/``inf``, no ``_``, no hex, no inner spaces, and a
 value must be finite.
 
+Bad values: by default a value that is not a number rejects the whole packet. Given an
+``invalid`` dict, the parser instead leaves such a value out of ``items`` (``raw_pairs``
+still has it) and records ``invalid[key] = reason``: a gateway keeps the good values of a
+packet with one empty or broken value (``a21028-Rtd=,a21028-Flag=D``) and records the bad one.
+
 Duplicates: a second value for the same measurement field (``a21026-Rtd`` twice) or a second
 DataTime is rejected, because either choice could store the wrong number. Other data-area
 keys may repeat (some commands send groups such as several ``PolId``); ``extras`` keeps the
@@ -152,8 +157,11 @@ _CP_SEPARATORS = (";", ",", "=", "&&")
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_data_segment(text: str) -> Packet:
-    """Parse a data segment (the text between the length field and the CRC) into a Packet."""
+def parse_data_segment(text: str, *, invalid: dict[str, str] | None = None) -> Packet:
+    """Parse a data segment (the text between the length field and the CRC) into a Packet.
+    With ``invalid``, values that are not numbers are recorded there instead of raising."""
+    if invalid is not None:
+        return parse_data_segment_python(text, invalid=invalid)
     if speedups is not None:
         packet = speedups.parse_segment(text)  # None unless plain (then the code below says why)
         if packet is not None:
@@ -161,7 +169,8 @@ def parse_data_segment(text: str) -> Packet:
     return parse_data_segment_python(text)
 
 
-def parse_data_segment_python(text: str) -> Packet:
+def parse_data_segment_python(text: str, *, invalid: dict[str, str] | None = None
+                              ) -> Packet:
     """``parse_data_segment`` in Python alone: everything the compiled plain path does not
     take, and the reference it is tested against."""
     control = _CONTROL.search(text)
@@ -185,7 +194,8 @@ def parse_data_segment_python(text: str) -> Packet:
         )
     area = tail[:-2]
     fields = _parse_header(text[: match.start()])
-    return _build_packet(fields, parse_data_area(area))
+    return _build_packet(fields, parse_data_area_python(area, invalid=invalid)
+                         if invalid is not None else parse_data_area(area))
 
 
 def _raise_missing_cp(text: str) -> NoReturn:
@@ -329,7 +339,7 @@ def parse_data_area(area: str) -> DataArea:
     return parse_data_area_python(area)
 
 
-def parse_data_area_python(area: str) -> DataArea:
+def parse_data_area_python(area: str, *, invalid: dict[str, str] | None = None) -> DataArea:
     """``parse_data_area`` in Python alone: everything the compiled plain path does not
     take, and the reference it is tested against."""
     if "&&" in area:
@@ -374,11 +384,17 @@ def parse_data_area_python(area: str) -> DataArea:
                 # parse_number inlined (it is most of the per-value cost); any doubt goes
                 # to parse_number itself, which raises with the reason.
                 try:
-                    number = float(value)
-                except ValueError:
-                    number = parse_number(value, key)
-                if value.strip(_NUMBER_CHARS) or number - number:  # inf - inf is nan
-                    number = parse_number(value, key)
+                    try:
+                        number = float(value)
+                    except ValueError:
+                        number = parse_number(value, key)
+                    if value.strip(_NUMBER_CHARS) or number - number:  # inf - inf is nan
+                        number = parse_number(value, key)
+                except HJ212Error as exc:
+                    if invalid is None or key in invalid:
+                        raise
+                    invalid[key] = exc.message
+                    continue
                 slot[attr] = number
             else:
                 slot[attr] = value

@@ -42,6 +42,8 @@ class Frame:
     raw: bytes
     packet: Packet | None = None
     error: HJ212Error | None = None
+    # With Reframer(keep_bad_values=True): the values left out as not numbers (key -> why).
+    invalid: dict[str, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -51,7 +53,10 @@ class Frame:
 class Reframer:
     """Incremental framer for one connection. Not thread-safe; use one per connection."""
 
-    def __init__(self, *, max_buffer: int = 4096) -> None:
+    def __init__(self, *, max_buffer: int = 4096, keep_bad_values: bool = False) -> None:
+        """``keep_bad_values``: a frame whose only fault is a value that is not a number
+        (``a21028-Rtd=``) is a good frame without that value, listed in ``Frame.invalid``."""
+        self.keep_bad_values = keep_bad_values
         if max_buffer < MAX_FRAME_LENGTH:
             raise ValueError(f"max_buffer must hold a whole frame ({MAX_FRAME_LENGTH} bytes)")
         self.max_buffer = max_buffer
@@ -175,6 +180,15 @@ class Reframer:
         try:
             packet = decode(raw)
         except Exception as exc:  # noqa: BLE001 - see _run; HJ212Error is the usual case
+            if self.keep_bad_values and getattr(exc, "code", "") == "number_syntax":
+                invalid: dict[str, str] = {}
+                try:
+                    packet = decode(raw, invalid=invalid)
+                except HJ212Error:
+                    pass
+                else:
+                    out.append(Frame(raw, packet=packet, invalid=invalid))
+                    return frame_end
             if not isinstance(exc, HJ212Error):
                 exc = HJ212Error("internal_error", f"{type(exc).__name__}: {exc}")
             out.append(Frame(raw, error=exc))

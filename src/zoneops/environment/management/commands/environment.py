@@ -49,7 +49,10 @@ class Command(BaseCommand):
         add.add_argument("--mn", required=True)
         add.add_argument("--pw", required=True)
         add.add_argument("--name", required=True)
-        add.add_argument("--kind", required=True, help="ambient, boundary, enterprise, weather")
+        add.add_argument("--kind", required=True,
+                         help="ambient, boundary, enterprise, in_plant, weather, wastewater, "
+                              "surface_water (or 环境空气, 园区边界, 企业边界, 厂区内, 气象, "
+                              "废水, 地表水)")
         add.add_argument("--lat", required=True, type=float)
         add.add_argument("--lon", required=True, type=float)
         add.add_argument("--unit", default="", help="responsible unit code")

@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from ...models import Station
 from ...simulate import Release, SimStation, World, simulate
 
-DEFAULT_PEAK = {"a21028": 0.3, "a24088": 14.0, "a21001": 2.5, "a25002": 0.6}
+# Emission rates of the demo's scripted releases (g/s; invented demo data, not limits): about
+# 0.3 mg/m³ H2S, 14 NMHC, 2.5 NH3, 0.6 benzene 500 m downwind in a 2.5 m/s wind, class D.
+DEFAULT_RATE = {"a21028": 2.0, "a24088": 100.0, "a21001": 17.0, "a25002": 4.0}
 
 
 class Command(BaseCommand):
@@ -48,7 +50,7 @@ class Command(BaseCommand):
             if mn not in by_mn:
                 raise CommandError(f"--release {spec}: no station {mn!r}")
             world.releases.append(Release(by_mn[mn].lat, by_mn[mn].lon, factor,
-                                          DEFAULT_PEAK.get(factor, 1.0), o["release_after"],
+                                          DEFAULT_RATE.get(factor, 5.0), o["release_after"],
                                           o["release_duration"]))
 
         def report(loggers):
