@@ -10,8 +10,7 @@ from openpyxl.styles import Font
 
 from zoneops.core.cells import append_row
 
-from .models import Item, Node, Report
-from .services import describe
+from .models import Item, Light, Node, Report
 
 # Spreadsheet headers are domain text (what the office's own sheets say), not UI strings.
 ITEM_HEADER = ["清单", "序号", "领域", "任务名称", "目标任务", "责任领导", "牵头单位",
@@ -41,15 +40,18 @@ def _local(moment) -> str:
 def export_items(qs: QuerySet[Item]) -> bytes:
     items = list(qs.select_related("supervision_list", "lead_unit")
                  .prefetch_related("co_units").order_by("supervision_list_id", "code"))
+    from . import asof
+    from .services import today
+
+    now = asof.for_items(items, today())  # today's light and reason, not a stored one
     wb = Workbook()
     ws = _sheet(wb, "清单", ITEM_HEADER, first=True)
     for i in items:
+        r = now[i.pk]
         append_row(ws, [str(i.supervision_list), i.code, i.domain, i.title, i.target, i.leader_name,
                    i.lead_unit.name, "、".join(u.name for u in i.co_units.all()), i.owner_name,
                    i.deadline or i.deadline_text, i.progress, i.get_status_display(),
-                   i.get_light_display(),
-                   describe(i.light_reason, i.light_inputs.get("params", {})),
-                   i.get_bucket_display(), i.funds_used])
+                   str(Light(r.light).label), r.why, r.bucket_label, i.funds_used])
     ids = [i.pk for i in items]
     ws = _sheet(wb, "节点", NODE_HEADER)
     for n in (Node.objects.filter(item_id__in=ids).select_related("item", "item__supervision_list")

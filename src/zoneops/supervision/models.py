@@ -312,6 +312,12 @@ class LightRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.item.code} {self.light} ({self.rule})"
 
+    @property
+    def rule_label(self) -> str:
+        from .asof import rule_label
+
+        return rule_label(self.rule)
+
 
 class Notice(models.Model):
     """A numbered supervision slip (督办单): blue reminder → yellow warning → red overdue."""

@@ -19,7 +19,7 @@ from django.utils.translation import override
 
 from zoneops.core.models import User
 
-from . import lights, services
+from . import asof, lights, services
 from . import permissions as perm
 from .models import Item, Node, Notice, Problem
 from .ranking import UnitStanding, rank_units
@@ -57,12 +57,8 @@ def month_end(month: str) -> date:
 
 
 def _facts_as_of(item: Item, rows: list[Node], end: date) -> tuple[list[lights.NodeFact], bool]:
-    """The item's nodes as they stood on `end` (met later = not met yet), and whether it was
-    done by then."""
-    facts = [lights.NodeFact(n.seq, n.planned_date,
-                             n.actual_date if n.actual_date and n.actual_date <= end else None)
-             for n in rows]
-    return facts, item.status == Item.Status.DONE and all(f.actual for f in facts)
+    """The item's nodes as they stood on `end` and whether it was done by then (asof)."""
+    return asof.node_facts(item, rows, end)
 
 
 def _buckets_as_of(items: list[Item], nodes: dict[int, list[Node]], end: date) -> dict[int, str]:
@@ -155,31 +151,23 @@ def natural_key(code: str) -> tuple:
 
 def _lights_as_of(items: list[Item], nodes: dict[int, list[Node]], end: date
                   ) -> list[dict[str, Any]]:
-    """Red and yellow items as of `end`, recomputed by the pure engine from the nodes met and
-    the notices issued by then. Stored light records are never read: a month before the
-    import (or before a recompute) has none, or has ones computed on another day."""
-    notices: dict[int, list[lights.NoticeFact]] = {}
-    seqs = {n.pk: n.seq for rows in nodes.values() for n in rows}
+    """Red and yellow items as of `end`, by the one as-of computation (asof.evaluate) from the
+    nodes met and the notices issued by then. Stored light records are never read: a month
+    before the import (or before a recompute) has none, or has ones computed on another day."""
+    notices: dict[int, list[Notice]] = {}
     for notice in Notice.objects.filter(item_id__in=[i.pk for i in items], issued_on__lte=end):
-        notices.setdefault(notice.item_id, []).append(
-            lights.NoticeFact(notice.level, notice.issued_on, seqs.get(notice.node_id)))
+        notices.setdefault(notice.item_id, []).append(notice)
     config = services.light_config()
     flagged = []
     for item in items:
         rows = nodes.get(item.pk, [])
         if not rows:
             continue  # 无节点: listed apart, no light can be computed from nothing
-        facts, done = _facts_as_of(item, rows, end)
-        # The office's manual light is its standing decision (services.recompute_light applies
-        # it too); it has no history, so it counts as set.
-        manual = (item.manual_light, item.manual_reason) if item.manual_light else None
-        result = lights.evaluate(end, facts, done=done, manual=manual,
-                                 notices=notices.get(item.pk, ()), config=config)
+        result = asof.evaluate(item, rows, notices.get(item.pk, ()), end, config)
         if result.light in ("red", "yellow"):
-            overdue = result.params.get("days") if result.reason == "node_overdue" else None
             flagged.append({"item": item, "light": result.light, "rule": result.rule,
                             "reason": describe(result.reason, result.params),
-                            "overdue_days": overdue})
+                            "overdue_days": result.overdue_days})
     flagged.sort(key=lambda f: (f["light"] != "red", f["item"].supervision_list_id,
                                 natural_key(f["item"].code)))
     return flagged

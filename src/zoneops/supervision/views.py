@@ -19,7 +19,7 @@ from zoneops.core import selectors as core_selectors
 from zoneops.core.models import Unit
 from zoneops.core.views import apply_errors
 
-from . import caching, forms, selectors, services
+from . import asof, caching, forms, selectors, services
 from . import permissions as perm
 from .models import Bucket, Extension, Item, Light, Report, SupervisionList
 from .services import describe
@@ -87,9 +87,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     nodes = list(item.nodes.all())
     on = services.today()
+    now = asof.for_item(item, on)
     return render(request, "supervision/item_detail.html", {
-        "item": item, "nodes": nodes, "today": on,
-        "light_why": describe(item.light_reason, item.light_inputs.get("params", {})),
+        "item": item, "nodes": nodes, "today": on, "now": now, "light_why": now.why,
         "light_records": [(r, describe(r.reason, r.inputs.get("params", {})))
                           for r in item.light_records.all()[:20]],
         "reports": item.reports.select_related("submitted_by", "reviewed_by")
@@ -316,12 +316,12 @@ def _dashboard_body(request: HttpRequest) -> tuple[str, str]:
         return render_to_string("supervision/_dashboard_body.html", {
             **data, "chart": chart, "bucket_labels": labels,
             "buckets": [(b, labels[b], data["totals"][b]) for b in selectors.BUCKET_ORDER],
-            "red_rows": [(i, describe(i.light_reason, i.light_inputs.get("params", {})))
-                         for i in data["red"]],
-            "yellow_rows": [(i, describe(i.light_reason, i.light_inputs.get("params", {})))
-                            for i in data["yellow"]]}, request=request)
+            "red_rows": [(i, r.why) for i, r in data["red"]],
+            "yellow_rows": [(i, r.why) for i, r in data["yellow"]]}, request=request)
 
-    return month, caching.fragment("dashboard", request.user, {"month": month}, build)
+    # The day is part of the key: a fragment cached yesterday says yesterday's figures.
+    return month, caching.fragment("dashboard", request.user,
+                                   {"month": month, "on": services.today().isoformat()}, build)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -37,6 +37,9 @@ class Command(BaseCommand):
         exp.add_argument("--out", required=True)
         rem = sub.add_parser("remind", help="send due reminders and notices (idempotent)")
         rem.add_argument("--date", dest="on", default=None, help="YYYY-MM-DD, default today")
+        syn = sub.add_parser("sync-alerts", help="close open red-light alerts of items that "
+                             "are no longer red, with the reason (a repair; remind does it too)")
+        syn.add_argument("--date", dest="on", default=None, help="YYYY-MM-DD, default today")
         rep = sub.add_parser("report", help="monthly report as xlsx and docx")
         rep.add_argument("--month", required=True, help="YYYY-MM")
         rep.add_argument("--out", required=True, help="folder for the two files")
@@ -49,7 +52,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, user, **options):
         try:
-            getattr(self, f"do_{action}")(self._actor(user), **options)
+            getattr(self, f"do_{action.replace('-', '_')}")(self._actor(user), **options)
         except PermissionDenied as exc:
             raise CommandError(f"permission denied: {exc}") from exc
         except ValidationError as exc:
@@ -124,6 +127,12 @@ class Command(BaseCommand):
 
         counts = run_reminders(_parse_date(on) if on else None)
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+    def do_sync_alerts(self, actor, *, on: str | None = None, **_):
+        from ... import services
+
+        closed = services.sync_light_alerts(on=_parse_date(on) if on else None)
+        self.stdout.write(f"alerts closed: {closed}")
 
     def do_report(self, actor, *, month, out, **_):
         from ...report import write_monthly_report
