@@ -8,10 +8,13 @@ class VotingConfig(AppConfig):
     verbose_name = _("Public voting")
 
     def ready(self) -> None:
-        from zoneops.core.registry import add_dashboard_panel, add_nav
+        from zoneops.core.registry import add_audit_actions, add_dashboard_panel, add_nav
 
         from . import checks, permissions  # noqa: F401 - checks registers the deploy check
+        from .audit import VotingAction
         from .views import dashboard_panel
+
+        add_audit_actions(VotingAction)
 
         add_nav("voting-campaign-list", _("Public voting"), permissions.can_view, 40)
         add_dashboard_panel(dashboard_panel)

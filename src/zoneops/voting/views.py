@@ -19,7 +19,7 @@ from zoneops.core.views import apply_errors
 
 from . import codes, forms, selectors, services
 from . import permissions as perm
-from .models import Ballot, Campaign, Candidate, Participation
+from .models import Ballot, Campaign, Candidate, PaperVoterRequest, Participation
 from .roll_import import RollFileError, parse
 
 
@@ -285,7 +285,12 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
         "paper_voters": Participation.objects.filter(
             campaign=campaign, channel=Participation.Channel.PAPER,
             roll_entry__community__in=selectors.paper_community_choices(
-                request.user, campaign)).count()})
+                request.user, campaign)).count(),
+        "marks": PaperVoterRequest.objects.filter(
+            campaign=campaign, status=PaperVoterRequest.Status.PENDING,
+            roll_entry__community__in=selectors.paper_community_choices(
+                request.user, campaign)).select_related("roll_entry__community",
+                                                        "requested_by")})
 
 
 def _back_to_paper(campaign: Campaign) -> HttpResponse:
@@ -297,10 +302,28 @@ def paper_voter(request: HttpRequest, pk: int) -> HttpResponse:
     _paper_user(request)
     campaign = _campaign(request, pk)
     try:
-        took_part = services.register_paper_voter(request.user, campaign,
-                                                  request.POST.get("id_number", ""))
-        messages.success(request, _("%(name)s is marked on the roll as voting on paper.")
-                         % {"name": took_part.roll_entry.name})
+        mark = services.register_paper_voter(request.user, campaign,
+                                             request.POST.get("id_number", ""))
+        messages.success(request, _("%(name)s is marked as voting on paper; a second officer "
+                                    "must confirm it.") % {"name": mark.roll_entry.name})
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return _back_to_paper(campaign)
+
+
+@require_POST
+def paper_voter_decide(request: HttpRequest, pk: int, mark_pk: int) -> HttpResponse:
+    """A second officer confirms (accept=1) or rejects (with a reason) a paper-voter mark."""
+    _paper_user(request)
+    campaign = _campaign(request, pk)
+    mark = get_object_or_404(PaperVoterRequest.objects.filter(
+        campaign=campaign, roll_entry__community__in=selectors.paper_community_choices(
+            request.user, campaign)), pk=mark_pk)
+    try:
+        services.confirm_paper_voter(request.user, mark,
+                                     accept=request.POST.get("accept") == "1",
+                                     reason=request.POST.get("reason", ""))
+        messages.success(request, _("Checked."))
     except ValidationError as exc:
         _flash_errors(request, exc)
     return _back_to_paper(campaign)
