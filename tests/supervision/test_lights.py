@@ -161,10 +161,10 @@ def test_overdue_days_are_counted_on_the_day_each_page_shows_them(world, sup, mo
     later = date(2026, 12, 4)
     for module in (services, services.base):
         monkeypatch.setattr(module, "today", lambda: later)
-    expected = "Node 1 (due 2026-04-30) was 218 days overdue on 2026-12-04."
+    expected = "第 1 个节点（应于 2026-04-30 完成）截至 2026-12-04 已逾期 218 天。"
     admin = world.client("admin")
     page = admin.get(f"/supervision/items/{item.pk}/").content.decode()
-    assert expected in page and "20 days" not in page.split('data-testid="light-history"')[0]
+    assert expected in page and "已逾期 20 天" not in page.split('data-testid="light-history"')[0]
     for url in ("/supervision/dashboard/?month=2026-12",
                 "/supervision/dashboard/screen/?month=2026-12"):
         body = admin.get(url).content.decode()
@@ -172,11 +172,14 @@ def test_overdue_days_are_counted_on_the_day_each_page_shows_them(world, sup, mo
     api = admin.get(f"/api/supervision/items/{item.pk}").json()
     assert api["light_why"] == expected
     # The alert's sentence was written on 2026-05-20 and says so.
+    from django.utils import translation
+
     alert = Alert.objects.get(module="supervision", key=f"item:{item.pk}")
-    assert "20 days overdue on 2026-05-20" in services.describe(
-        alert.data["reason"], alert.data["params"])
-    # The daily run refreshes the stored figures and the alert's text without a new light.
-    assert run_reminders(later)["lights changed"] == 0  # still red: only the count moved
+    with translation.override("en"):
+        assert "20 days overdue on 2026-05-20" in services.describe(
+            alert.data["reason"], alert.data["params"])
+        # The daily run refreshes the stored figures and the alert's text, light unchanged.
+        assert run_reminders(later)["lights changed"] == 0
     alert.refresh_from_db()
     assert "218 days overdue on 2026-12-04" in alert.detail
     # A past month's report counts as of that month's end.

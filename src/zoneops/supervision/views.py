@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zoneops.core import selectors as core_selectors
 from zoneops.core.models import Unit
+from zoneops.core.userfiles import content_disposition
 from zoneops.core.views import apply_errors
 
 from . import asof, caching, forms, selectors, services
@@ -49,7 +50,7 @@ def _month(request: HttpRequest) -> str:
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -135,9 +136,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             services.submit_report(request.user, item, period=data["period"],
                                    progress=data["progress"], summary=data["summary"],
                                    difficulties=data["difficulties"],
-                                   funds_used=data["funds_used"], lines=form.lines())
+                                   funds_used=data["funds_used"], lines=form.lines(),
+                                   files=request.FILES.getlist("files"))
         except ValidationError as exc:
-            apply_errors(form, exc)
+            # A file's message names the file: shown as it is, above the form.
+            for message in getattr(exc, "error_dict", {}).pop("files", []):
+                form.add_error(None, message)
+            if getattr(exc, "error_dict", True):
+                apply_errors(form, exc)
         else:
             messages.success(request, _("Report submitted for review."))
             return redirect("supervision:item-detail", item.pk)
@@ -221,8 +227,7 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int):
 
     item = _visible_item(request, pk)
     found = get_object_or_404(item.attachments, pk=attachment_pk)
-    return userfiles.protect(FileResponse(found.file.open("rb"), as_attachment=True,
-                                          filename=found.name))
+    return userfiles.protect(FileResponse(found.file.open("rb")), filename=found.name)
 
 
 # --- review -------------------------------------------------------------------------------------
@@ -231,7 +236,8 @@ def review(request: HttpRequest) -> HttpResponse:
     if not perm.can_manage(request.user):
         raise PermissionDenied
     return render(request, "supervision/review.html", {
-        "reports": selectors.reports_to_review(request.user).prefetch_related("lines__node")})
+        "reports": selectors.reports_to_review(request.user).prefetch_related(
+            "lines__node", "attachments")})
 
 
 @require_POST
@@ -283,7 +289,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     from .template import template_workbook
 
     _require_use(request)
-    return _download(template_workbook(), "supervision-template.xlsx", XLSX)
+    return _download(template_workbook(), _("supervision-template.xlsx"), XLSX)
 
 
 def export(request: HttpRequest) -> HttpResponse:
@@ -292,7 +298,8 @@ def export(request: HttpRequest) -> HttpResponse:
     _require_use(request)
     params = {k: request.GET.get(k, "").strip() for k in selectors.FILTERS}
     qs = selectors.filter_items(selectors.items_for(request.user), params)
-    return _download(export_items(qs), f"supervision-{services.today():%Y%m%d}.xlsx", XLSX)
+    return _download(export_items(qs), _("supervision-%(day)s.xlsx")
+                     % {"day": f"{services.today():%Y%m%d}"}, XLSX)
 
 
 # --- dashboard and monthly report ---------------------------------------------------------------
@@ -356,11 +363,12 @@ def monthly_download(request: HttpRequest, month: str, fmt: str) -> HttpResponse
                             content_type="text/plain; charset=utf-8")
     data = build_monthly(request.user, month)
     if fmt == "xlsx":
-        return _download(monthly_xlsx(data), f"supervision-monthly-{month}.xlsx", XLSX)
+        return _download(monthly_xlsx(data), _("supervision-monthly-%(month)s.xlsx")
+                         % {"month": month}, XLSX)
     draft = draft_for(month)
     body = (monthly_docx(data, draft.texts, number=draft.number) if draft
             else monthly_docx(data))
-    return _download(body, f"supervision-monthly-{month}.docx", DOCX)
+    return _download(body, _("supervision-monthly-%(month)s.docx") % {"month": month}, DOCX)
 
 
 def monthly_draft(request: HttpRequest, month: str) -> HttpResponse:

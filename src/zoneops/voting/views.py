@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zoneops.core import selectors as core_selectors
 from zoneops.core.cells import append_row
+from zoneops.core.userfiles import content_disposition
 from zoneops.core.views import apply_errors
 
 from . import codes, forms, selectors, services
@@ -228,7 +229,8 @@ def issue_codes(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("voting-roll", args=[campaign.pk]))
     return _xlsx("投票码", ["街道", "社区", "住址/户号", "投票码"],
                  [[c.unit.name, c.name, household, codes.pretty(code)]
-                  for c, household, code in issued], f"voting-codes-{campaign.pk}.xlsx")
+                  for c, household, code in issued],
+                 _("voting-codes-%(id)s.xlsx") % {"id": campaign.pk})
 
 
 def _xlsx(title: str, header: list[str], rows: list[list], filename: str) -> HttpResponse:
@@ -244,7 +246,7 @@ def _xlsx(title: str, header: list[str], rows: list[list], filename: str) -> Htt
     book.save(data)
     response = HttpResponse(data.getvalue(), content_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -262,7 +264,7 @@ def export_ballots(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.ballot_export_rows(campaign) if counted else [
         [_("Ballots can be read only after the votes have been counted.")]]
     return _xlsx("选票", ["回执号", "方式", "日期", "所选项目编号"], rows,
-                 f"ballots-{campaign.pk}.xlsx")
+                 _("ballots-%(id)s.xlsx") % {"id": campaign.pk})
 
 
 # --- paper ballots -----------------------------------------------------------------------------
