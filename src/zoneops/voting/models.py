@@ -300,8 +300,8 @@ class PaperVoterRequest(models.Model):
         verbose_name = _("paper voter")
         verbose_name_plural = _("paper voters")
 
-    def __str__(self) -> str:
-        return f"{self.roll_entry} ({self.get_status_display()})"
+    def __str__(self) -> str:  # stored in the audit trail: no words of one language
+        return str(self.roll_entry)
 
 
 class Ballot(models.Model):
