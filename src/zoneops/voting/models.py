@@ -48,7 +48,7 @@ class Campaign(models.Model):
         CONFIRMED = "confirmed", _("Winners confirmed")
 
     class Rule(models.TextChoices):
-        APPROVAL = rules.APPROVAL, _("Approval: choose up to N projects")
+        APPROVAL = rules.APPROVAL, _("Approval: choose up to a set number of projects")
         BUDGET = rules.BUDGET, _("Budget: spend up to an amount")
 
     title = models.CharField(_("title"), max_length=200)
