@@ -126,8 +126,6 @@ def set_manual_light(actor: User, item: Item, *, light: str, reason: str) -> Ite
     return recompute_light(item, actor=actor)
 
 
-
-
 def sync_light_alerts(*, on: date | None = None) -> int:
     """Close every open red-light alert whose item is not red as of `on` (or is gone), with
     the reason: the repair for alerts left open by versions that cleared them only on green.
