@@ -123,6 +123,7 @@ def main() -> None:
                     status, _body = voter.post(f"/vote/{campaign}/verify/",
                                                [("id_number", id_number), ("code", code)])
                     picks = [("choice", str(c)) for c in candidates[n % 7: n % 7 + 3]]
+                    picks.append(("confirm", "1"))  # the confirm step's button
                     began = time.perf_counter()
                     status, body = voter.post(f"/vote/{campaign}/ballot/", picks)
                     took = time.perf_counter() - began

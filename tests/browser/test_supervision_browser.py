@@ -128,6 +128,9 @@ def test_report_return_resubmit_and_the_leader_sees_the_light(browser, site):
             row.locator("input[name^=evidence_]").fill("管委会立项批复")
     staff.fill("#id_progress", "25")
     staff.fill("#id_summary", "立项审批已完成")
+    # Evidence files go with the report (issue 19), under their Chinese names.
+    staff.set_input_files("[data-testid=report-files]", files=[
+        {"name": "立项批复.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 demo"}])
     screenshot(staff, "supervision-report")
     with staff.expect_navigation():
         staff.click("[data-testid=submit-report]")
@@ -136,6 +139,10 @@ def test_report_return_resubmit_and_the_leader_sees_the_light(browser, site):
     office = _as(browser, site, "office")
     office.goto("/supervision/review/")
     row = office.locator("[data-testid=review] tr[data-item=ZD-01]")
+    assert row.locator("[data-testid=review-files] a").inner_text() == "立项批复.pdf"
+    with office.expect_download() as info:
+        row.locator("[data-testid=review-files] a").click()
+    assert info.value.suggested_filename == "立项批复.pdf"
     row.locator("[data-testid=return-reason-input]").fill("请补充立项批复文号")
     screenshot(office, "supervision-review")
     with office.expect_navigation():
@@ -173,6 +180,16 @@ def test_report_return_resubmit_and_the_leader_sees_the_light(browser, site):
     big.wait_for_selector("#chart-domain[data-drawn='1']")
     width = big.evaluate("document.documentElement.scrollWidth")
     assert width <= 1920
+    # One screen: nothing below the fold, and the whole ranking on it (issue 19).
+    height = big.evaluate("Math.max(document.documentElement.scrollHeight, "
+                          "document.body.scrollHeight)")
+    assert height <= 1080, height
+    ranking = big.locator("[data-testid=ranking]")
+    box = ranking.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 1080, box
+    rows = ranking.locator("tbody tr")
+    last = rows.nth(rows.count() - 1).bounding_box()
+    assert rows.count() >= 10 and last["y"] + last["height"] <= 1080, (rows.count(), last)
     screenshot(big, "supervision-screen")
 
 

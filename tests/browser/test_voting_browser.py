@@ -88,7 +88,11 @@ def test_resident_verifies_and_votes_on_a_phone(phone, facts):
     id_number, code, _name = facts["online"][0]
     # A wrong code is refused with an explanation, not a crash.
     _verify(page, campaign, id_number, "ABCDE-FGHJK")
-    assert page.locator("[data-testid=verify-error]").is_visible()
+    error = page.locator("[data-testid=verify-error]")
+    assert error.is_visible()
+    # Plain Chinese, never a raw form key (issue 19); the voting period is on the page.
+    assert "__all__" not in error.inner_text() and "名册" in error.inner_text()
+    assert page.locator("[data-testid=voting-period]").is_visible()
     screenshot(page, "voting-verify-error")
     _verify(page, campaign, id_number, code)
     page.wait_for_url(f"**/vote/{campaign}/ballot/")
@@ -105,6 +109,17 @@ def test_resident_verifies_and_votes_on_a_phone(phone, facts):
     assert boxes.count() == 50
     screenshot(page, "voting-ballot-phone")
     page.click("[data-testid=cast]")
+    # A confirm step: the three choices shown, nothing cast until the voter confirms.
+    page.wait_for_selector("[data-testid=confirm-form]")
+    assert page.locator("[data-testid=confirm-chosen] li").count() == 3
+    assert page.locator("[data-testid=voting-period]").is_visible()
+    assert_accessible(page)
+    screenshot(page, "voting-confirm-phone")
+    page.click("[data-testid=confirm-back]")  # back to change: the choices are kept
+    page.wait_for_selector("[data-testid=ballot-form]")
+    assert page.locator("input[name=choice]:checked").count() == 3
+    page.click("[data-testid=cast]")
+    page.click("[data-testid=confirm-cast]")
     receipt = page.locator("[data-testid=receipt]")
     assert len(receipt.get_attribute("data-receipt")) == 16
     assert page.locator("[data-testid=chosen] li").count() == 3
@@ -130,10 +145,23 @@ def test_officers_enter_paper_ballots_and_a_second_officer_checks(browser, site,
                                 viewport={"width": 1280, "height": 900}).new_page()
     login(first, "cb1", DEMO_PASSWORD)
     first.goto(f"/voting/{campaign}/paper/")
-    for n, (id_number, _code, _name, community) in enumerate(facts["paper"]):
+    for id_number, _code, _name, _community in facts["paper"]:
         first.fill("#id_id_number", id_number)
         first.click("[data-testid=paper-voter-form] button")
         first.wait_for_selector(".messages li.msg-success")
+    # The one who marked a paper voter cannot confirm the mark; a second officer does (#17).
+    assert first.locator("[data-testid=mark-confirm]").count() == 0
+    confirmer = browser.new_context(base_url=site.base_url, locale="zh-CN",
+                                    viewport={"width": 1280, "height": 900}).new_page()
+    login(confirmer, "cb2", DEMO_PASSWORD)
+    confirmer.goto(f"/voting/{campaign}/paper/")
+    for _ in facts["paper"]:
+        with confirmer.expect_navigation():
+            confirmer.locator("[data-testid=mark-confirm]").first.click()
+        assert confirmer.locator(".messages li.msg-success").count() == 1
+    assert confirmer.locator("[data-testid=mark-confirm]").count() == 0
+    first.goto(f"/voting/{campaign}/paper/")
+    for n, (_id_number, _code, _name, community) in enumerate(facts["paper"]):
         first.select_option("#paper-community", label=community)
         first.fill("#paper-serial", f"BT-{n}")
         first.locator("[data-testid=paper-enter-form] input[name=choice]").nth(n).check()

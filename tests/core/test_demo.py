@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
@@ -232,3 +233,37 @@ def test_demo_stops_its_gateway_and_simulator_when_terminated(monkeypatch):
     assert stopped.value.code == 128 + signal.SIGTERM
     assert [child.poll() for child in children] == [-signal.SIGTERM, -signal.SIGTERM]
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_the_documented_variables_move_the_demo_ports(monkeypatch):
+    """README "Ports": PORT and HOST move the web server of `zoneops demo` as they do for
+    `make demo`, and GATEWAY_PORT the gateway the loggers are started against."""
+    from django.core import management
+
+    from zoneops.core.management.commands import demo as command
+
+    served, fed = {}, {}
+
+    def call(name, *args, **kwargs):
+        if name == "serve":
+            served.update(kwargs)
+            return None
+        return management.call_command(name, *args, **kwargs)
+
+    monkeypatch.setenv("PORT", "8371")
+    monkeypatch.setenv("HOST", "127.0.0.2")
+    monkeypatch.setenv("GATEWAY_PORT", "8372")
+    monkeypatch.setattr(command, "call_command", call)
+    monkeypatch.setattr(command, "_start_live_feed",
+                        lambda stdout: fed.update(port=os.environ["GATEWAY_PORT"]) or [])
+    monkeypatch.setattr(demo, "load", lambda stdout: [
+        {"username": "duty", "password": "pw", "role": Role.DUTY_OFFICER,
+         "full_name": "值班员", "unit_or_enterprise": "生态环境局"}])
+    management.get_commands()
+    monkeypatch.setattr(command.apps, "get_app_configs", lambda: [])
+    out = StringIO()
+    management.call_command("demo", stdout=out)
+    assert served == {"host": "127.0.0.2", "port": 8371}
+    assert "http://127.0.0.2:8371/" in out.getvalue() and fed == {"port": "8372"}
+    # The password is printed beside every login it belongs to.
+    assert "duty  pw" in out.getvalue()

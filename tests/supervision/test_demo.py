@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -47,6 +48,22 @@ def test_demo_lists(fixed_today):
     assert len(months) == fixed_today.month
     assert LightRecord.objects.values("on").distinct().count() >= 3
     assert Alert.objects.filter(module="supervision").count() >= lights["red"]
+    # The demo agrees with itself (issue 19): one open red-light alert per red item and none
+    # for others; deadline texts that say the date; nothing past its deadline, unfinished
+    # and green.
+    from zoneops.core.models.alerts import OPEN_STATUSES
+
+    open_keys = sorted(Alert.objects.filter(module="supervision", status__in=OPEN_STATUSES,
+                                            key__startswith="item:")
+                       .values_list("key", flat=True))
+    assert open_keys == sorted(f"item:{pk}" for pk in
+                               Item.objects.filter(light="red").values_list("pk", flat=True))
+    for item in Item.objects.all():
+        assert item.deadline_text == demo.deadline_text(item.deadline), item.code
+        if item.deadline < fixed_today and item.status != "done":
+            assert item.light != "green", (item.code, item.deadline, item.progress)
+    assert demo.deadline_text(date(2026, 10, 31)) == "10月底前"
+    assert demo.deadline_text(date(2026, 12, 31)) == "年底前"
     before = (Item.objects.count(), Report.objects.count())
     demo.load()  # idempotent
     assert (Item.objects.count(), Report.objects.count()) == before

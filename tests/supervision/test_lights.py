@@ -29,7 +29,8 @@ def test_overdue_node_is_red_and_says_which():
     result = evaluate(TODAY, [NodeFact(1, d(-40), d(-45)), NodeFact(2, d(-5))])
     assert (result.light, result.rule, result.reason) == ("red", "plan_vs_actual",
                                                           "node_overdue")
-    assert result.params == {"seq": 2, "planned": d(-5).isoformat(), "days": 5}
+    assert result.params == {"seq": 2, "planned": d(-5).isoformat(), "days": 5,
+                             "on": TODAY.isoformat()}
     assert result.inputs["today"] == TODAY.isoformat()
     assert result.inputs["nodes"][1] == {"seq": 2, "planned": d(-5).isoformat(), "actual": None}
 
@@ -140,3 +141,50 @@ def test_a_wider_yellow_window_never_makes_a_light_milder(nodes, extra):
     wide = evaluate(TODAY, nodes, config=LightConfig(yellow_days=3 + extra))
     order = ["green", "blue", "yellow", "red"]
     assert order.index(wide.light) >= order.index(narrow.light)
+
+
+# --- as of the day shown (issue #19 item 1) -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_overdue_days_are_counted_on_the_day_each_page_shows_them(world, sup, monkeypatch):
+    """ZD-34's case: a light stored months ago ("31 days overdue") is never what a page shows.
+    The item page, the dashboard, the big screen, the API and the monthly report each count
+    the days as of their day; the alert's text is dated, so it stays true."""
+    from zoneops.core.models import Alert
+    from zoneops.supervision import services
+    from zoneops.supervision.models import Item
+    from zoneops.supervision.reminders import run_reminders
+
+    item = sup.item_b  # one node due 2026-04-30; its light was stored on 2026-05-20
+    assert Item.objects.get(pk=item.pk).light_inputs["params"]["days"] == 20
+    later = date(2026, 12, 4)
+    for module in (services, services.base):
+        monkeypatch.setattr(module, "today", lambda: later)
+    expected = "第 1 个节点（应于 2026-04-30 完成）截至 2026-12-04 已逾期 218 天。"
+    admin = world.client("admin")
+    page = admin.get(f"/supervision/items/{item.pk}/").content.decode()
+    assert expected in page and "已逾期 20 天" not in page.split('data-testid="light-history"')[0]
+    for url in ("/supervision/dashboard/?month=2026-12",
+                "/supervision/dashboard/screen/?month=2026-12"):
+        body = admin.get(url).content.decode()
+        assert expected in body, url
+    api = admin.get(f"/api/supervision/items/{item.pk}").json()
+    assert api["light_why"] == expected
+    # The alert's sentence was written on 2026-05-20 and says so.
+    from django.utils import translation
+
+    alert = Alert.objects.get(module="supervision", key=f"item:{item.pk}")
+    with translation.override("en"):
+        assert "20 days overdue on 2026-05-20" in services.describe(
+            alert.data["reason"], alert.data["params"])
+        # The daily run refreshes the stored figures and the alert's text, light unchanged.
+        assert run_reminders(later)["lights changed"] == 0
+    alert.refresh_from_db()
+    assert "218 days overdue on 2026-12-04" in alert.detail
+    # A past month's report counts as of that month's end.
+    from zoneops.supervision.report import build_monthly
+
+    may = build_monthly(world.users["admin"], "2026-05")
+    row = next(f for f in may.flagged if f["item"].pk == item.pk)
+    assert row["overdue_days"] == 31 and "2026-05-31" in row["reason"]

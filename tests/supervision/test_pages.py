@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from io import BytesIO
+from urllib.parse import quote
 
 import pytest
 from openpyxl import load_workbook
@@ -235,3 +236,51 @@ def test_cached_pages_follow_every_change(world, sup):
     # Unit staff get their own copy, never the leaders'.
     body = world.client("staff_a").get("/supervision/").content.decode()
     assert 'data-testid="count-total">1<' in body
+
+
+def test_evidence_files_travel_with_the_report_to_the_review_queue(world, sup, monkeypatch):
+    """Issue 19: files are uploaded inside the progress report form, listed in the review
+    queue and downloaded under their Chinese names (RFC 5987); too big a file is refused
+    by name and nothing is written."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zoneops.supervision.models import Attachment
+    from zoneops.supervision.services import reports as report_services
+
+    staff, office = world.client("staff_a"), world.client("office")
+    url = f"/supervision/items/{sup.item_a.pk}/report/"
+    form = {"period": "2026-05", "progress": "30", "summary": "立项完成"}
+    assert 'enctype="multipart/form-data"' in staff.get(url).content.decode()
+    monkeypatch.setattr(report_services, "MAX_ATTACHMENT_BYTES", 10)
+    big = staff.post(url, {**form, "files": [SimpleUploadedFile("大文件.pdf", b"x" * 11)]})
+    assert big.status_code == 200 and "大文件.pdf" in big.content.decode()
+    assert not Report.objects.exists() and not Attachment.objects.exists()
+    monkeypatch.undo()
+    files = [SimpleUploadedFile("立项批复.pdf", b"%PDF-1.4 evidence"),
+             SimpleUploadedFile("现场照片.jpg", b"\xff\xd8\xff\xe0 photo")]
+    assert staff.post(url, {**form, "files": files}).status_code == 302
+    report = Report.objects.get()
+    assert sorted(report.attachments.values_list("name", flat=True)) == ["现场照片.jpg",
+                                                                          "立项批复.pdf"]
+    review = office.get("/supervision/review/").content.decode()
+    assert 'data-testid="review-files"' in review and "立项批复.pdf" in review
+    found = report.attachments.get(name="立项批复.pdf")
+    link = f"/supervision/items/{sup.item_a.pk}/attachments/{found.pk}/"
+    assert link in review
+    got = office.get(link)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 evidence"
+    assert "filename*=UTF-8''%E7%AB%8B%E9%A1%B9%E6%89%B9%E5%A4%8D.pdf" in \
+        got["Content-Disposition"]
+    # Who may fetch it: whoever sees the item; others get nothing (404 out of scope).
+    row = Row(link, READ_ALL | {"staff_a", "staff_b"}, 404)
+    Matrix(WORLD_ROLES, world.client, anonymous=302).check(row)
+
+
+def test_downloads_carry_chinese_file_names(world, sup):
+    client = world.client("office")
+    client.cookies["django_language"] = "zh-hans"
+    for url, name in (("/supervision/monthly/2026-05.xlsx", "督办月报-2026-05.xlsx"),
+                      ("/supervision/import/template.xlsx", "督办清单导入模板.xlsx")):
+        header = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")["Content-Disposition"]
+        assert header.startswith('attachment; filename="')
+        assert "filename*=UTF-8''" + quote(name, safe="") in header, header

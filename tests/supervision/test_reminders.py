@@ -31,7 +31,8 @@ def test_reminders_are_sent_once_and_escalate(world, sup):
     assert run_reminders(date(2026, 6, 30))["due"] == 1
     assert run_reminders(date(2026, 7, 1))["overdue"] == 3
     assert run_reminders(date(2026, 7, 1)) == {"before": 0, "due": 0, "overdue": 0,
-                                                "notices": 0, "lights changed": 0}
+                                                "notices": 0, "lights changed": 0,
+                                                "alerts closed": 0}
     titles = _titles(staff)
     assert sum("ZD-01" in t and "完成立项" in t for t in titles) >= 4
     levels = list(Notice.objects.filter(node=node2).order_by("number")

@@ -38,7 +38,13 @@ def test_monthly_report_xlsx_and_docx(world, history, tmp_path):
     by_list = list(wb["按清单"].iter_rows(values_only=True))
     assert by_list[0][:4] == ("清单", "事项数", "已完成", "已完成占比")
     # May 31: item A met node 1 (next due 6-30) → 达进度; item B missed 4-30 → 欠进度.
-    assert by_list[1] == ("重点任务", 2, 0, "0.0%", 0, "0.0%", 1, "50.0%", 1, "50.0%", 0, "0.0%")
+    # Counts and shares are numbers (shares formatted as percentages), not text.
+    assert by_list[1] == ("重点任务", 2, 0, 0.0, 0, 0.0, 1, 0.5, 1, 0.5, 0, 0.0)
+    sheet = wb["按清单"]
+    assert sheet["D2"].number_format == "0.0%" and sheet["B2"].data_type == "n"
+    assert sheet.print_area == ["'按清单'!$A$1:$L$3"] or "$A$1:$L$3" in str(sheet.print_area)
+    assert sheet.column_dimensions["A"].width >= 8 and sheet.freeze_panes == "A2"
+    assert sheet.print_title_rows and sheet.page_setup.orientation == "landscape"
     flagged = list(wb["红黄灯事项"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[2]) for r in flagged] == [("红灯", "ZD-02"), ("黄灯", "ZD-01")]
     assert "2026-04-30" in flagged[0][6]  # the reason names the missed node
@@ -47,8 +53,8 @@ def test_monthly_report_xlsx_and_docx(world, history, tmp_path):
     due_next = list(wb["下月到期节点"].iter_rows(min_row=2, values_only=True))
     assert [(r[1], r[3]) for r in due_next] == [("ZD-01", "开工建设")]
     ranking = list(wb["单位排名"].iter_rows(min_row=2, values_only=True))
-    assert [(r[0], r[1], r[2]) for r in ranking] == [(1, "经济发展局", "leader"),
-                                                     (2, "建设局", None)]  # empty cell
+    assert [(r[0], r[1], r[2], r[3]) for r in ranking] == [
+        (1, None, "经济发展局", "leader"), (2, None, "建设局", None)]  # empty cells
     # In April both units were behind; the 经济发展局 tie-break keeps the order: no change.
     doc = Document(tmp_path / "supervision-monthly-2026-05.docx")
     text = "\n".join(p.text for p in doc.paragraphs)
@@ -96,3 +102,24 @@ def test_cli_export_with_nodes_and_history(world, history, tmp_path):
     assert [(r[1], r[3], r[5]) for r in reports] == [("ZD-01", "2026-05", "立项完成")]
     with pytest.raises(CommandError):
         call_command("supervision", "export", "--list", "没有的清单", "--out", str(out))
+
+
+def test_equal_scores_share_a_rank_shown_as_tied():
+    """Twelve units at 100.0 are all first (并列), the next one is 13th."""
+    from zoneops.supervision.ranking import rank_units
+
+    counts = {(n, f"单位{n:02d}"): {"done": 1 + n % 3} for n in range(12)}
+    counts[(99, "末位单位")] = {"done": 1, "behind": 1}
+    ranking = rank_units(counts)
+    assert [s.rank for s in ranking] == [1] * 12 + [13]
+    assert all(s.tied for s in ranking[:12]) and not ranking[12].tied
+    # Among the tied the order is stable: more items done first, then by name.
+    assert [s.done for s in ranking[:12]] == sorted((s.done for s in ranking[:12]),
+                                                    reverse=True)
+
+
+def test_the_dashboard_marks_ties(world, history):
+    body = world.client("leader").get("/supervision/dashboard/?month=2026-03").content.decode()
+    rows = body.split('data-testid="ranking"')[1].split("</table>")[0]
+    # On 31 March no node was late yet: both units at 100.0, both first (并列).
+    assert rows.count('data-rank="1" data-tied="1"') == 2

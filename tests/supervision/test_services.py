@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.utils import translation
 
 from zoneops.core.models import Alert, AuditEntry
+from zoneops.core.models.alerts import OPEN_STATUSES
 from zoneops.core.selectors import history_of
 from zoneops.supervision import selectors, services
 from zoneops.supervision.models import Extension, Item, LightRecord, Report
@@ -177,7 +181,7 @@ def test_unit_leader_step_comes_first_when_the_unit_has_one(world, sup):
     assert node2.planned_date == date(2026, 6, 30) and node2.original_date is None
 
 
-def test_red_raises_a_core_alert_to_the_lead_unit_and_green_clears_it(world, sup):
+def test_red_raises_a_core_alert_to_the_lead_unit_and_green_closes_it(world, sup):
     alert = Alert.objects.get(module="supervision", key=f"item:{sup.item_a.pk}")
     assert alert.unit == world.unit_a and alert.level == Alert.Level.RED
     assert alert.cause_cleared_at is None
@@ -190,11 +194,48 @@ def test_red_raises_a_core_alert_to_the_lead_unit_and_green_clears_it(world, sup
                                      reason="经现场核查，立项已完成待补录")
     assert (item.light, item.light_rule) == ("green", "manual")
     alert.refresh_from_db()
-    assert alert.cause_cleared_at is not None
-    # Idempotent: one alert per item however often the light is recomputed.
+    assert alert.status == Alert.Status.CLOSED and alert.cause_cleared_at is not None
+    closing = AuditEntry.objects.filter(object_id=str(alert.pk), action="close").get()
+    assert "经现场核查" in closing.reason
+    # Red again: one open alert per item however often the light is recomputed.
     services.set_manual_light(world.users["office"], sup.item_a, light="", reason="撤销人工亮灯")
     services.recompute_light(item)
-    assert Alert.objects.filter(module="supervision", key=f"item:{item.pk}").count() == 1
+    services.recompute_light(item)
+    assert Alert.objects.filter(module="supervision", key=f"item:{item.pk}",
+                                status__in=OPEN_STATUSES).count() == 1
+
+
+def test_yellow_closes_the_red_alert_too_with_the_reason(world, sup):
+    key = f"item:{sup.item_a.pk}"
+    assert Alert.objects.get(module="supervision", key=key).status == Alert.Status.RAISED
+    services.set_manual_light(world.users["office"], sup.item_a, light="yellow",
+                              reason="已开工待补录")
+    alert = Alert.objects.get(module="supervision", key=key)
+    assert alert.status == Alert.Status.CLOSED
+    with translation.override("zh-hans"):
+        reason = AuditEntry.objects.get(object_id=str(alert.pk), action="close").reason
+    assert "已开工待补录" in reason
+
+
+def test_sync_alerts_repairs_red_alerts_left_open_for_items_no_longer_red(world, sup):
+    """The data repair: alerts left open by the old rule (only green cleared them) close."""
+    from zoneops.core.services import alerts as core_alerts
+
+    key = f"item:{sup.item_b.pk}"
+    services.set_manual_light(world.users["office"], sup.item_b, light="yellow", reason="核查")
+    # What older versions left behind: a red alert open while the item is yellow.
+    core_alerts.raise_alert(module="supervision", key=key, level=Alert.Level.RED,
+                            title="Red light: ZD-02", unit=world.unit_b)
+    stray = Alert.objects.get(module="supervision", key=key, status__in=OPEN_STATUSES)
+    out = StringIO()
+    call_command("supervision", "sync-alerts", stdout=out)
+    assert "alerts closed: 1" in out.getvalue()
+    stray.refresh_from_db()
+    assert stray.status == Alert.Status.CLOSED
+    open_keys = set(Alert.objects.filter(module="supervision", status__in=OPEN_STATUSES)
+                    .values_list("key", flat=True))
+    red = {f"item:{pk}" for pk in Item.objects.filter(light="red").values_list("pk", flat=True)}
+    assert open_keys == red  # one open red-light alert per red item, none for others
 
 
 def test_every_write_is_audited(world, sup):

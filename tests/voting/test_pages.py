@@ -4,11 +4,18 @@ scoped) and what a resident and an officer do."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from tests.matrix import MANAGERS, READ_ALL, Matrix, Row, ids
 from zoneops.voting import services
-from zoneops.voting.models import Ballot, Campaign, HandOver, Participation
+from zoneops.voting.models import (
+    Ballot,
+    Campaign,
+    HandOver,
+    PaperVoterRequest,
+    Participation,
+)
 
 from .conftest import id_number
 
@@ -45,6 +52,24 @@ POSTS = [Row("/voting/{c}/phase/publish-candidates/", MANAGERS, method="POST", o
          Row("/voting/{c}/roll/codes/", MANAGERS, method="POST", ok=None),
          Row("/voting/{c}/hand-over/", MANAGERS, method="POST", ok=None),
          Row("/voting/{c}/confirm/", MANAGERS, method="POST", ok=None)]
+
+
+PAPER_POSTS = [Row("/voting/{c}/paper/voter/", PAPER | {"officer2"}, method="POST", ok=None),
+               Row("/voting/{c}/paper/voter/{mark}/", {"admin", "officer2"}, method="POST",
+                   others={"officer": 302, "far_officer": 404, "office": 403, "leader": 403,
+                           "duty": 403, "staff_a": 403, "enterprise_a": 403}, ok=None)]
+
+
+@pytest.mark.parametrize("row", PAPER_POSTS, ids=ids(PAPER_POSTS))
+def test_paper_voter_post_matrix(vw, row):
+    """Marking and confirming paper voters: officers of the community's sub-district only
+    (another sub-district's mark is not there for them); the marking officer's own
+    confirmation is refused by the service (a message, nothing written)."""
+    vw.open_voting()
+    mark = services.register_paper_voter(vw.officer, vw.campaign, id_number=id_number(4))
+    fill = lambda url: url.format(c=vw.campaign.pk, mark=mark.pk)  # noqa: E731
+    Matrix([*ROLES, "officer2"], vw.client, fill=fill, anonymous=302).check(row)
+    assert not Participation.objects.exists()  # no refused role confirmed anything
 
 
 @pytest.mark.parametrize("row", POSTS, ids=ids(POSTS))
@@ -85,15 +110,23 @@ def test_resident_votes_once(vw):
     too_many = resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[0].pk,
                                                                vw.candidates[1].pk]})
     assert 'data-testid="ballot-error"' in too_many.content.decode()
-    done = resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[0].pk,
-                                                           vw.candidates[2].pk]})
+    picks = {"choice": [vw.candidates[0].pk, vw.candidates[2].pk]}
+    # A confirm step first: the choices shown, nothing cast yet; "back" keeps them ticked.
+    check = resident.post(f"/vote/{c}/ballot/", picks).content.decode()
+    assert 'data-testid="confirm-form"' in check and vw.candidates[2].title in check
+    assert not Ballot.objects.exists()
+    back = resident.post(f"/vote/{c}/ballot/", {**picks, "back": "1"}).content.decode()
+    assert 'data-testid="ballot-form"' in back
+    assert back.count(" checked>") == 2 and not Ballot.objects.exists()
+    done = resident.post(f"/vote/{c}/ballot/", {**picks, "confirm": "1"})
     text = done.content.decode()
     receipt = Ballot.objects.get().receipt
     assert f'data-receipt="{receipt}"' in text
     # The session knows who was verified, never the receipt or the choices.
     session = resident.session
     assert receipt not in str(dict(session.items()))
-    again = resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[3].pk]})
+    again = resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[3].pk],
+                                                 "confirm": "1"})
     assert again.status_code == 409 and 'data-testid="already-voted"' in again.content.decode()
     # A second verification from another phone is refused the same way.
     other = Client()
@@ -124,13 +157,13 @@ def test_withdraw_and_recast_in_the_browser_flow(vw):
     c = vw.campaign.pk
     resident = Client()
     _verify(resident, vw, 1)
-    resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[0].pk]})
+    resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[0].pk], "confirm": "1"})
     receipt = Ballot.objects.get().receipt
     wrong = resident.post(f"/vote/{c}/withdraw/", {"receipt": "X" * 16})
     assert wrong.status_code == 400
     ok = resident.post(f"/vote/{c}/withdraw/", {"receipt": receipt.lower()})
     assert 'data-testid="withdrawn"' in ok.content.decode()
-    resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[2].pk]})
+    resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[2].pk], "confirm": "1"})
     assert Ballot.objects.filter(status="valid").count() == 1
     assert Ballot.objects.filter(status="withdrawn").count() == 1
 
@@ -140,6 +173,13 @@ def test_officers_enter_and_check_paper_ballots(vw):
     c = vw.campaign.pk
     officer, officer2 = vw.client("officer"), vw.client("officer2")
     officer.post(f"/voting/{c}/paper/voter/", {"id_number": id_number(4)})
+    assert Participation.objects.filter(channel="paper").count() == 0  # not confirmed yet
+    mark = PaperVoterRequest.objects.get()
+    assert 'data-testid="mark-confirm"' not in officer.get(f"/voting/{c}/paper/").content.decode()
+    assert 'data-testid="mark-confirm"' in officer2.get(f"/voting/{c}/paper/").content.decode()
+    officer.post(f"/voting/{c}/paper/voter/{mark.pk}/", {"accept": "1"})  # refused: same one
+    assert Participation.objects.filter(channel="paper").count() == 0
+    officer2.post(f"/voting/{c}/paper/voter/{mark.pk}/", {"accept": "1"})
     assert Participation.objects.filter(channel="paper").count() == 1
     far = vw.client("far_officer").post(f"/voting/{c}/paper/voter/",
                                         {"id_number": id_number(5)})
@@ -161,7 +201,7 @@ def test_admin_closes_counts_publishes_confirms_and_hands_over(vw):
     c = vw.campaign.pk
     resident = Client()
     _verify(resident, vw, 1)
-    resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[2].pk]})
+    resident.post(f"/vote/{c}/ballot/", {"choice": [vw.candidates[2].pk], "confirm": "1"})
     admin = vw.client("admin")
     for action in ("close", "count"):
         admin.post(f"/voting/{c}/phase/{action}/")
@@ -260,3 +300,29 @@ def test_anonymous_visits_create_no_session_row(vw):
         assert page.status_code == 200 and "vote_seed" in page.cookies
         assert client.get(f"/vote/{vw.campaign.pk}/").status_code == 200
     assert Session.objects.count() == before
+
+
+def test_residents_read_plain_chinese_the_period_and_the_real_number(vw):
+    """Issue 19: no raw "__all__:" key, the voting period on the public pages, and the
+    rule with its number (最多可选 2 个项目), never a literal N."""
+    from datetime import date
+
+    services.update_campaign(vw.users["admin"], vw.campaign, {"voting_starts_on": date(2026, 12, 1),
+                                               "voting_ends_on": date(2026, 12, 15)})
+    vw.open_voting()
+    c = vw.campaign.pk
+    resident = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    bad = resident.post(f"/vote/{c}/verify/", {"id_number": id_number(1),
+                                               "code": "AAAAA-AAAAA"}).content.decode()
+    assert "__all__" not in bad and "身份证号和投票码与名册不符" in bad
+    for url in (f"/vote/{c}/", f"/vote/{c}/verify/"):
+        page = resident.get(url).content.decode()
+        assert "2026-12-01 – 2026-12-15" in page, url
+    staff = vw.client("office")
+    staff.cookies["django_language"] = "zh-hans"
+    listing = staff.get("/voting/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    n = vw.campaign.max_picks
+    assert f"最多可选 {n} 个项目" in listing and "N项" not in listing
+    with pytest.raises(ValidationError):
+        services.update_campaign(vw.users["admin"], vw.campaign,
+                                 {"voting_ends_on": date(2026, 11, 1)})

@@ -239,8 +239,9 @@ def test_paper_ballots_need_a_second_officer(vw):
     vw.open_voting()
     campaign = vw.campaign
     # Residents 4 and 5 vote at the office of 南苑社区.
-    services.register_paper_voter(vw.officer, campaign, id_number=id_number(4))
-    services.register_paper_voter(vw.officer, campaign, id_number=id_number(5))
+    for n in (4, 5):
+        mark = services.register_paper_voter(vw.officer, campaign, id_number=id_number(n))
+        services.confirm_paper_voter(vw.officer2, mark, accept=True)
     with pytest.raises(ValidationError) as exc:
         services.register_paper_voter(vw.officer, campaign, id_number=id_number(4))
     assert "already voted" in str(errors(exc))
@@ -279,7 +280,48 @@ def test_paper_ballots_need_a_second_officer(vw):
     row = {t.community.name: t for t in selectors.turnout(campaign)}["南苑社区"]
     assert (row.on_roll, row.paper, row.online, row.percent) == (2, 2, 0, 100.0)
     assert AuditEntry.objects.filter(action="check").count() == 3
-    assert AuditEntry.objects.filter(action="paper voter").count() == 2
+    assert AuditEntry.objects.filter(action="paper voter mark").count() == 2
+    assert AuditEntry.objects.filter(action="paper voter confirm").count() == 2
+
+
+def test_a_paper_voter_counts_only_once_a_second_officer_confirms(vw):
+    """Issue 17: one officer alone cannot mark a resident as a paper voter and so block their
+    online vote. The mark waits; the one who made it cannot confirm it; a rejection needs a
+    reason; everything is audited."""
+    vw.open_voting()
+    campaign = vw.campaign
+    mark = services.register_paper_voter(vw.officer, campaign, id_number=id_number(4))
+    assert not Participation.objects.filter(campaign=campaign).exists()
+    with pytest.raises(ValidationError) as exc:  # one mark at a time
+        services.register_paper_voter(vw.officer2, campaign, id_number=id_number(4))
+    assert "waiting" in str(errors(exc))
+    with pytest.raises(ValidationError) as exc:
+        services.confirm_paper_voter(vw.officer, mark, accept=True)
+    assert "not the one who marked" in str(errors(exc))
+    with pytest.raises(PermissionDenied):  # another sub-district
+        services.confirm_paper_voter(vw.far_officer, mark, accept=True)
+    with pytest.raises(ValidationError) as exc:
+        services.confirm_paper_voter(vw.officer2, mark, accept=False)
+    assert "reason" in errors(exc)
+    # No paper ballot can be entered for a voter not confirmed yet.
+    with pytest.raises(ValidationError):
+        services.enter_paper_ballot(vw.officer, campaign, community=vw.south,
+                                    candidate_ids=[vw.candidates[0].pk])
+    services.confirm_paper_voter(vw.officer2, mark, accept=False, reason="证件不符")
+    # The resident is free to vote online: the rejected mark blocked nothing.
+    services.cast_ballot(campaign, roll_entry_id=vw.entry(4).pk,
+                         candidate_ids=[vw.candidates[0].pk])
+    # A mark for a resident who then votes online cannot be confirmed any more.
+    other = services.register_paper_voter(vw.officer, campaign, id_number=id_number(5))
+    services.cast_ballot(campaign, roll_entry_id=vw.entry(5).pk,
+                         candidate_ids=[vw.candidates[0].pk])
+    with pytest.raises(ValidationError) as exc:
+        services.confirm_paper_voter(vw.officer2, other, accept=True)
+    assert "already voted" in str(errors(exc))
+    actions = list(AuditEntry.objects.filter(action__startswith="paper voter")
+                   .order_by("pk").values_list("action", "actor_name"))
+    assert [a for a, _n in actions] == ["paper voter mark", "paper voter reject",
+                                        "paper voter mark"]
 
 
 def _vote(vw, n, picks):
@@ -293,7 +335,9 @@ def test_count_publish_confirm_and_hand_over(vw):
     _vote(vw, 1, [0, 2])
     _vote(vw, 2, [0, 3])
     _vote(vw, 3, [1, 2])
-    services.register_paper_voter(vw.officer, vw.campaign, id_number=id_number(4))
+    services.confirm_paper_voter(
+        vw.officer2, services.register_paper_voter(vw.officer, vw.campaign, id_number=id_number(4)),
+        accept=True)
     paper = services.enter_paper_ballot(vw.officer, vw.campaign, community=vw.south,
                                         candidate_ids=[vw.candidates[2].pk])
     with pytest.raises(ValidationError):  # voting still open

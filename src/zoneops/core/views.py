@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate as django_authenticate
 from django.contrib.auth import login, logout, update_session_auth_hash
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, Q, Value
 from django.db.models.functions import Cast, Concat
@@ -49,8 +49,22 @@ def apply_errors(form, exc: ValidationError) -> None:
         return
     for field, errors in exc.message_dict.items():
         target = field if field in form.fields else None
+        # A form-wide message (Django's "__all__") is shown as it is: never a raw key.
+        label = "" if field == NON_FIELD_ERRORS else _field_label(form, field)
         for message in errors:
-            form.add_error(target, message if target else f"{field}: {message}")
+            form.add_error(target, f"{label}: {message}" if target is None and label
+                           else message)
+
+
+def _field_label(form, field: str) -> str:
+    """A field the form does not show, named as its model names it (in the UI language)."""
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is not None:
+        try:
+            return str(model._meta.get_field(field).verbose_name)
+        except Exception:  # noqa: BLE001 - not a model field: its name is all there is
+            pass
+    return field
 
 
 def client_address(request: HttpRequest) -> str | None:

@@ -51,7 +51,8 @@ class ItemOut(Schema):
 
     @staticmethod
     def resolve_light_why(obj: Item) -> str:
-        return services.describe(obj.light_reason, obj.light_inputs.get("params", {}))
+        return services.describe(obj.light_reason, obj.light_inputs.get("params", {}),
+                                 on=services.today())
 
 
 class NodeOut(Schema):
@@ -240,5 +241,5 @@ def dashboard(request, month: str = ""):
         "ranking": [{"unit_id": s.unit_id, "unit": s.name, "rank": s.rank, "score": s.score,
                      "total": s.total, "behind": s.behind, "change": s.change}
                     for s in data["ranking"]],
-        "red": [i.pk for i in data["red"]], "yellow": [i.pk for i in data["yellow"]],
+        "red": [i.pk for i, _r in data["red"]], "yellow": [i.pk for i, _r in data["yellow"]],
     }

@@ -95,7 +95,8 @@ def _load_items(admin: User, rng: random.Random, year: int, units: dict[str, Uni
                     "target": target, "leader_name": LEADERS[leader],
                     "lead_unit": units[unit_code], "owner_name": "",
                     "start_date": date(year, 1, 1), "deadline": max(x.planned_date for x in nodes),
-                    "deadline_text": "年底前", "is_published": True,
+                    "deadline_text": deadline_text(max(x.planned_date for x in nodes)),
+                    "is_published": True,
                 }, co_units=[units[c] for c in co_codes], nodes=[
                     {"planned_date": x.planned_date, "deliverable": x.deliverable,
                      "planned_text": x.text} for x in nodes], recompute=False)
@@ -103,6 +104,15 @@ def _load_items(admin: User, rng: random.Random, year: int, units: dict[str, Uni
                     [p for p, _ in PROFILES], [w for _, w in PROFILES])[0]
                 loaded.append((item, profile))
     return loaded
+
+
+def deadline_text(day: date) -> str:
+    """The deadline as a list writes it, agreeing with the date (no 年底前 on 10-31)."""
+    if (day.month, day.day) == (12, 31):
+        return "年底前"
+    if day == _month_end(day.year, day.month):
+        return f"{day.month}月底前"
+    return f"{day.month}月{day.day}日前"
 
 
 def _actual(node_date: date, profile: str, rng: random.Random, is_last_due: bool,
@@ -156,8 +166,11 @@ def _replay_month(items, plans, month, end, today, rng, admin, office, staff,
         if met or quarterly:
             done_share = sum(1 for n in nodes if (d := plan.get(n.pk)) and d <= end)
             progress = min(100, round(100 * done_share / max(1, len(nodes))))
-            if profile != "done" and progress == 100:
-                progress = 95
+            if profile != "done" and progress == 100 and any(
+                    n.planned_date > end for n in nodes):
+                progress = 95  # met early, but the work runs to the deadline
+            # Every node met by the deadline: 100 %, and done once the office accepts — never
+            # "past its deadline at 95 % yet green".
             reporter = staff.get(item.lead_unit_id, admin)
             lines = [{"node_id": n.pk, "actual_date": d, "evidence": f"{n.deliverable}相关文件"}
                      for n, d in met]

@@ -13,8 +13,7 @@ from openpyxl.styles import Font
 
 from zoneops.core.cells import append_row
 
-from .models import Item, Node, Report
-from .services import describe
+from .models import Item, Light, Node, Report
 
 # Headers in the user's language: the office's own wordings in Chinese (so the export
 # re-imports: sheets.HEADERS reads both languages), English with --lang en or an English page.
@@ -63,15 +62,18 @@ def _local(moment) -> str:
 def export_items(qs: QuerySet[Item]) -> bytes:
     items = list(qs.select_related("supervision_list", "lead_unit")
                  .prefetch_related("co_units").order_by("supervision_list_id", "sort_code"))
+    from . import asof
+    from .services import today
+
+    now = asof.for_items(items, today())  # today's light and reason, not a stored one
     wb = Workbook()
     ws = _sheet(wb, SHEETS[0], ITEM_HEADER, first=True)
     for i in items:
+        r = now[i.pk]
         append_row(ws, [str(i.supervision_list), i.code, i.domain, i.title, i.target, i.leader_name,
                    i.lead_unit.name, "、".join(u.name for u in i.co_units.all()), i.owner_name,
                    i.deadline or i.deadline_text, i.progress, i.get_status_display(),
-                   i.get_light_display(),
-                   describe(i.light_reason, i.light_inputs.get("params", {})),
-                   i.get_bucket_display(), i.funds_used])
+                   str(Light(r.light).label), r.why, r.bucket_label, i.funds_used])
     ids = [i.pk for i in items]
     ws = _sheet(wb, SHEETS[1], NODE_HEADER)
     for n in (Node.objects.filter(item_id__in=ids).select_related("item", "item__supervision_list")

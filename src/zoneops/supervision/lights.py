@@ -95,7 +95,9 @@ def _candidates(today: date, nodes: Sequence[NodeFact], notices: Sequence[Notice
             # Both rules turn an overdue node red; only proximity warns before the date.
             for n in sorted(open_nodes, key=lambda n: n.planned):
                 days = (n.planned - today).days
-                params = {"seq": n.seq, "planned": n.planned.isoformat(), "days": abs(days)}
+                # `on` dates the count, so a sentence written from it stays true later.
+                params = {"seq": n.seq, "planned": n.planned.isoformat(), "days": abs(days),
+                          "on": today.isoformat()}
                 if days < 0:
                     found.append((RED, rule, "node_overdue", params))
                     break

@@ -295,6 +295,9 @@ class Extension(models.Model):
 
 class Attachment(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
+    # The progress report it was filed with (evidence for that period), if any.
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="attachments")
     file = models.FileField(upload_to="supervision/%Y/%m/")
     name = models.CharField(max_length=200)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -321,6 +324,12 @@ class LightRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code} {self.light} ({self.rule})"
+
+    @property
+    def rule_label(self) -> str:
+        from .asof import rule_label
+
+        return rule_label(self.rule)
 
 
 class Notice(models.Model):

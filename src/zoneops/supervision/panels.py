@@ -23,5 +23,15 @@ def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
         waiting = (Instruction.objects.filter(item__in=items, answer="").count()
                    + Report.objects.filter(item__in=items,
                                            status=Report.Status.RETURNED).count())
-    return {"template": "supervision/_panel.html", "lights": selectors.light_counts(items),
+    # Today's lights, by the same as-of computation as every other page (not stored ones).
+    from collections import Counter
+
+    from . import asof, services
+    from .models import Item, Light
+
+    now = asof.for_items(items.exclude(status=Item.Status.CANCELLED)
+                         .defer("light_inputs", "target"), services.today())
+    found = Counter(r.light for r in now.values())
+    return {"template": "supervision/_panel.html",
+            "lights": {value: found.get(value, 0) for value in Light.values},
             "waiting": waiting, "can_manage": perm.can_manage(user)}

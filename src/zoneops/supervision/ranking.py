@@ -1,7 +1,8 @@
 """Unit ranking (晾晒). Pure: counts per bucket in, scores and ranks out.
 
-Score = share of a unit's items that are done, ahead or on schedule (in %, one decimal);
-ties rank by more items done, then by name, so the order is stable."""
+Score = share of a unit's items that are done, ahead or on schedule (in %, one decimal).
+Equal scores share a rank (并列, "1, 1, 3"); among them the order is by more items done, then
+by name, so it is stable."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class UnitStanding:
     score: float
     rank: int
     previous_rank: int | None = None
+    tied: bool = False  # another unit has the same score (并列)
 
     @property
     def change(self) -> int | None:
@@ -42,6 +44,11 @@ def rank_units(counts: dict[tuple[int, str], dict[str, int]],
         rows.append((unit_id, name, total, n, score))
     rows.sort(key=lambda r: (-r[4], -r[3]["done"], r[1]))
     previous = previous or {}
-    return [UnitStanding(unit_id, name, total, n["done"], n["ahead"], n["on_schedule"],
-                         n["behind"], score, rank, previous.get(unit_id))
-            for rank, (unit_id, name, total, n, score) in enumerate(rows, start=1)]
+    scores = [r[4] for r in rows]
+    out = []
+    for unit_id, name, total, n, score in rows:
+        rank = scores.index(score) + 1  # the first place with this score
+        out.append(UnitStanding(unit_id, name, total, n["done"], n["ahead"], n["on_schedule"],
+                                n["behind"], score, rank, previous.get(unit_id),
+                                tied=scores.count(score) > 1))
+    return out

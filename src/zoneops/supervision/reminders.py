@@ -1,6 +1,7 @@
 """`zoneops supervision remind`, run daily: reminders before a node is due, on the day and
 daily while overdue; escalating numbered notices; lights recomputed as the days pass; the
-month's unit standings refreshed. Idempotent: a second run the same day sends nothing."""
+month's unit standings refreshed; red-light alerts of items no longer red closed.
+Idempotent: a second run the same day sends nothing."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from .models import Item, Node, Notice
 def run_reminders(on: date | None = None) -> dict[str, int]:
     on = on or services.today()
     config = services.light_config()
-    counts = {"before": 0, "due": 0, "overdue": 0, "notices": 0, "lights changed": 0}
+    counts = {"before": 0, "due": 0, "overdue": 0, "notices": 0, "lights changed": 0,
+              "alerts closed": 0}
     open_nodes = (Node.objects.filter(actual_date__isnull=True,
                                       planned_date__lte=on + timedelta(
                                           days=config.remind_days_before))
@@ -38,5 +40,6 @@ def run_reminders(on: date | None = None) -> dict[str, int]:
         services.recompute_light(item, on=on)
         if (item.light, item.light_rule, item.light_reason, item.bucket) != before:
             counts["lights changed"] += 1
+    counts["alerts closed"] = services.sync_light_alerts(on=on)
     services.record_month_stats(on.strftime("%Y-%m"), on=on)
     return counts

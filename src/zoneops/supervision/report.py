@@ -18,7 +18,7 @@ from django.utils.translation import override
 
 from zoneops.core.models import User
 
-from . import lights, services
+from . import asof, lights, services
 from . import permissions as perm
 from .codes import natural_key
 from .models import Item, Node, Notice, Problem
@@ -57,12 +57,8 @@ def month_end(month: str) -> date:
 
 
 def _facts_as_of(item: Item, rows: list[Node], end: date) -> tuple[list[lights.NodeFact], bool]:
-    """The item's nodes as they stood on `end` (met later = not met yet), and whether it was
-    done by then."""
-    facts = [lights.NodeFact(n.seq, n.planned_date,
-                             n.actual_date if n.actual_date and n.actual_date <= end else None)
-             for n in rows]
-    return facts, item.status == Item.Status.DONE and all(f.actual for f in facts)
+    """The item's nodes as they stood on `end` and whether it was done by then (asof)."""
+    return asof.node_facts(item, rows, end)
 
 
 def _buckets_as_of(items: list[Item], nodes: dict[int, list[Node]], end: date) -> dict[int, str]:
@@ -149,38 +145,40 @@ def build_monthly(user: User, month: str) -> Monthly:
 
 def _lights_as_of(items: list[Item], nodes: dict[int, list[Node]], end: date
                   ) -> list[dict[str, Any]]:
-    """Red and yellow items as of `end`, recomputed by the pure engine from the nodes met and
-    the notices issued by then. Stored light records are never read: a month before the
-    import (or before a recompute) has none, or has ones computed on another day."""
-    notices: dict[int, list[lights.NoticeFact]] = {}
-    seqs = {n.pk: n.seq for rows in nodes.values() for n in rows}
+    """Red and yellow items as of `end`, by the one as-of computation (asof.evaluate) from the
+    nodes met and the notices issued by then. Stored light records are never read: a month
+    before the import (or before a recompute) has none, or has ones computed on another day."""
+    notices: dict[int, list[Notice]] = {}
     for notice in Notice.objects.filter(item_id__in=[i.pk for i in items], issued_on__lte=end):
-        notices.setdefault(notice.item_id, []).append(
-            lights.NoticeFact(notice.level, notice.issued_on, seqs.get(notice.node_id)))
+        notices.setdefault(notice.item_id, []).append(notice)
     config = services.light_config()
     flagged = []
     for item in items:
         rows = nodes.get(item.pk, [])
         if not rows:
             continue  # 无节点: listed apart, no light can be computed from nothing
-        facts, done = _facts_as_of(item, rows, end)
-        # The office's manual light is its standing decision (services.recompute_light applies
-        # it too); it has no history, so it counts as set.
-        manual = (item.manual_light, item.manual_reason) if item.manual_light else None
-        result = lights.evaluate(end, facts, done=done, manual=manual,
-                                 notices=notices.get(item.pk, ()), config=config)
+        result = asof.evaluate(item, rows, notices.get(item.pk, ()), end, config)
         if result.light in ("red", "yellow"):
-            overdue = result.params.get("days") if result.reason == "node_overdue" else None
             flagged.append({"item": item, "light": result.light, "rule": result.rule,
                             "reason": describe(result.reason, result.params),
-                            "overdue_days": overdue})
+                            "overdue_days": result.overdue_days})
     flagged.sort(key=lambda f: (f["light"] != "red", f["item"].supervision_list_id,
                                 natural_key(f["item"].code)))
     return flagged
 
 
-def _pct(n: int, total: int) -> str:
-    return f"{100 * n / total:.1f}%" if total else "0.0%"
+class Pct(float):
+    """A share: a number in the spreadsheet (formatted 0.0%), "12.5%" in text and the docx."""
+
+    def __str__(self) -> str:
+        return f"{100 * self:.1f}%"
+
+    def __format__(self, spec: str) -> str:  # f-strings word it the same way
+        return str(self)
+
+
+def _pct(n: int, total: int) -> Pct:
+    return Pct(n / total if total else 0.0)
 
 
 def _bucket_rows(grid: dict[str, dict[str, int]]) -> list[list[Any]]:
@@ -210,10 +208,10 @@ def _tables(data: Monthly) -> list[tuple[str, list[str], list[list[Any]]]]:
     return [
         ("按清单", _bucket_header("清单"), _bucket_rows(data.by_list) + [total_row]),
         ("按领域", _bucket_header("领域"), _bucket_rows(data.by_domain)),
-        ("单位排名", ["名次", "单位", "分管领导", "得分", "事项数", "已完成", "超进度", "达进度",
-                      "欠进度", "较上月"],
-         [[s.rank, s.name, data.leaders.get(s.unit_id, ""), s.score, s.total, s.done, s.ahead,
-           s.on_schedule, s.behind,
+        ("单位排名", ["名次", "并列", "单位", "分管领导", "得分", "事项数", "已完成", "超进度",
+                      "达进度", "欠进度", "较上月"],
+         [[s.rank, "并列" if s.tied else "", s.name, data.leaders.get(s.unit_id, ""), s.score,
+           s.total, s.done, s.ahead, s.on_schedule, s.behind,
            change.get(s.change, f"{s.change:+d}" if s.change else "持平")]
           for s in data.ranking]),
         ("红黄灯事项", ["亮灯", "清单", "序号", "任务名称", "牵头单位", "责任领导", "原因",
@@ -249,7 +247,43 @@ def _summary(data: Monthly) -> list[str]:
     ]
 
 
+def _width(value: Any) -> float:
+    text = str(value) if value is not None else ""
+    longest = max((sum(2 if ord(c) > 0x2E7F else 1 for c in line)
+                   for line in text.splitlines() or [""]), default=0)
+    return longest
+
+
+def _format_sheet(sheet, header_row: int = 1) -> None:
+    """Widths from the content (CJK counts double, capped), bold frozen header repeated on
+    every printed page, landscape, one page wide, the used range as the print area."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    for column in sheet.iter_cols(min_row=1, max_row=sheet.max_row):
+        letter = get_column_letter(column[0].column)
+        width = max((_width(c.value) for c in column), default=8)
+        sheet.column_dimensions[letter].width = min(60, max(8, width + 2))
+        for cell in column[header_row:]:
+            if isinstance(cell.value, str) and _width(cell.value) > 60:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if header_row:
+        for cell in sheet[header_row]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="D9E1F2")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_area = f"A1:{get_column_letter(max(1, sheet.max_column))}{max(1, sheet.max_row)}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def monthly_xlsx(data: Monthly) -> bytes:
+    """The report as a workbook an office prints as it is: numbers as numbers, shares as
+    numbers formatted 0.0%, dates as dates, widths, print areas and titles set."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -261,13 +295,21 @@ def monthly_xlsx(data: Monthly) -> bytes:
     for line in _summary(data):
         ws.append([line])
     ws["A1"].font = Font(size=14, bold=True)
+    ws.column_dimensions["A"].width = 100
+    ws.print_area = f"A1:A{ws.max_row}"
     for title, header, rows in _tables(data):
         sheet = wb.create_sheet(title)
         sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
         for row in rows:
-            append_row(sheet, row)
+            append_row(sheet, [float(v) if isinstance(v, Pct) else v for v in row])
+            for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                if isinstance(value, Pct):
+                    cell.number_format = "0.0%"
+                elif isinstance(value, date):
+                    cell.number_format = "yyyy-mm-dd"
+                elif isinstance(value, float):
+                    cell.number_format = "0.0"
+        _format_sheet(sheet)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -137,29 +139,49 @@ def unit_leaders(unit_ids: list[int]) -> dict[int, str]:
                 "pk", "leader__full_name", "leader__username")}
 
 
+def _flat(counter: Counter) -> list[tuple[str, str, int]]:
+    return [(key, bucket, n) for (key, bucket), n in counter.items()]
+
+
+def as_of_day(month: str) -> date:
+    """The day a month's figures are computed for: today in the running month, the month's
+    last day for a past one (and its first for a future one)."""
+    from .services import today
+
+    year, m = int(month[:4]), int(month[5:7])
+    end = date(year, m, calendar.monthrange(year, m)[1])
+    return max(min(end, today()), date(year, m, 1))
+
+
 def dashboard(user: User, month: str) -> dict[str, Any]:
     """Buckets by list and by domain, unit ranking with the change since last month, red
-    and yellow items: a handful of grouped queries over stored buckets and lights."""
+    and yellow items — every figure computed as of the day shown (asof.for_items), never
+    read from a light stored on another day."""
+    from . import asof
     from .models import UnitMonthStat
     from .ranking import rank_units
 
-    qs = items_for(user).filter(supervision_list__year=int(month[:4]))
-    lists = list(qs.order_by().values_list("supervision_list__name", flat=True).distinct())
-    list_order = list(SupervisionList.objects.filter(name__in=lists)
-                      .values_list("name", flat=True).distinct())
-    by_list = _grid(qs.order_by().values_list("supervision_list__name", "bucket")
-                    .annotate(n=Count("id")), list(dict.fromkeys(list_order)))
-    by_domain = _grid(qs.order_by().values_list("domain", "bucket").annotate(n=Count("id")))
+    on = as_of_day(month)
+    items = list(items_for(user).filter(supervision_list__year=int(month[:4]))
+                 .exclude(status=Item.Status.CANCELLED).defer("light_inputs", "target")
+                 .order_by("supervision_list__sort_order", "supervision_list_id", "sort_code"))
+    now = asof.for_items(items, on)
+    by_list = _grid(_flat(Counter((i.supervision_list.name, now[i.pk].bucket) for i in items)),
+                    list(dict.fromkeys(i.supervision_list.name for i in items)))
+    by_domain = _grid(_flat(Counter((i.domain, now[i.pk].bucket) for i in items)))
+    counts: dict[tuple[int, str], dict[str, int]] = {}
+    for i in items:
+        row = counts.setdefault((i.lead_unit_id, i.lead_unit.name), {})
+        row[now[i.pk].bucket] = row.get(now[i.pk].bucket, 0) + 1
     previous = dict(UnitMonthStat.objects.filter(month=previous_month(month))
                     .values_list("unit_id", "rank"))
-    ranking = rank_units(unit_bucket_counts(qs), previous)
+    ranking = rank_units(counts, previous)
     leaders = unit_leaders([s.unit_id for s in ranking])
     totals = {b: sum(g[b] for g in by_list.values()) for b in BUCKET_ORDER}
-    flagged = (qs.filter(light__in=[Light.RED, Light.YELLOW])
-               .order_by("-light", "supervision_list__sort_order", "sort_code"))
-    # Red sorts before yellow by name ('red' > 'yellow' is false), so order explicitly.
-    red = list(flagged.filter(light=Light.RED)[:50])
-    yellow = list(flagged.filter(light=Light.YELLOW)[:50])
+    found = Counter(now[i.pk].light for i in items)
+    red = [(i, now[i.pk]) for i in items if now[i.pk].light == Light.RED][:50]
+    yellow = [(i, now[i.pk]) for i in items if now[i.pk].light == Light.YELLOW][:50]
     return {"by_list": by_list, "by_domain": by_domain, "ranking": ranking,
-            "totals": totals, "total": sum(totals.values()), "lights": light_counts(qs),
-            "red": red, "yellow": yellow, "month": month, "leaders": leaders}
+            "totals": totals, "total": sum(totals.values()),
+            "lights": {value: found.get(value, 0) for value in Light.values},
+            "red": red, "yellow": yellow, "month": month, "leaders": leaders, "on": on}

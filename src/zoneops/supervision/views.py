@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from zoneops.core import selectors as core_selectors
 from zoneops.core.models import Unit
+from zoneops.core.userfiles import content_disposition
 from zoneops.core.views import apply_errors
 
-from . import caching, forms, selectors, services
+from . import asof, caching, forms, selectors, services
 from . import permissions as perm
 from .models import Bucket, Extension, Item, Light, Report, SupervisionList
 from .services import describe
@@ -49,7 +50,7 @@ def _month(request: HttpRequest) -> str:
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -87,9 +88,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     nodes = list(item.nodes.all())
     on = services.today()
+    now = asof.for_item(item, on)
     return render(request, "supervision/item_detail.html", {
-        "item": item, "nodes": nodes, "today": on,
-        "light_why": describe(item.light_reason, item.light_inputs.get("params", {})),
+        "item": item, "nodes": nodes, "today": on, "now": now, "light_why": now.why,
         "light_records": [(r, describe(r.reason, r.inputs.get("params", {})))
                           for r in item.light_records.all()[:20]],
         "reports": item.reports.select_related("submitted_by", "reviewed_by")
@@ -135,9 +136,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             services.submit_report(request.user, item, period=data["period"],
                                    progress=data["progress"], summary=data["summary"],
                                    difficulties=data["difficulties"],
-                                   funds_used=data["funds_used"], lines=form.lines())
+                                   funds_used=data["funds_used"], lines=form.lines(),
+                                   files=request.FILES.getlist("files"))
         except ValidationError as exc:
-            apply_errors(form, exc)
+            # A file's message names the file: shown as it is, above the form.
+            for message in getattr(exc, "error_dict", {}).pop("files", []):
+                form.add_error(None, message)
+            if getattr(exc, "error_dict", True):
+                apply_errors(form, exc)
         else:
             messages.success(request, _("Report submitted for review."))
             return redirect("supervision:item-detail", item.pk)
@@ -221,8 +227,7 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int):
 
     item = _visible_item(request, pk)
     found = get_object_or_404(item.attachments, pk=attachment_pk)
-    return userfiles.protect(FileResponse(found.file.open("rb"), as_attachment=True,
-                                          filename=found.name))
+    return userfiles.protect(FileResponse(found.file.open("rb")), filename=found.name)
 
 
 # --- review -------------------------------------------------------------------------------------
@@ -231,7 +236,8 @@ def review(request: HttpRequest) -> HttpResponse:
     if not perm.can_manage(request.user):
         raise PermissionDenied
     return render(request, "supervision/review.html", {
-        "reports": selectors.reports_to_review(request.user).prefetch_related("lines__node")})
+        "reports": selectors.reports_to_review(request.user).prefetch_related(
+            "lines__node", "attachments")})
 
 
 @require_POST
@@ -309,7 +315,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     from .template import template_workbook
 
     _require_use(request)
-    return _download(template_workbook(), "supervision-template.xlsx", XLSX)
+    return _download(template_workbook(), _("supervision-template.xlsx"), XLSX)
 
 
 def export(request: HttpRequest) -> HttpResponse:
@@ -318,7 +324,8 @@ def export(request: HttpRequest) -> HttpResponse:
     _require_use(request)
     params = {k: request.GET.get(k, "").strip() for k in selectors.FILTERS}
     qs = selectors.filter_items(selectors.items_for(request.user), params)
-    return _download(export_items(qs), f"supervision-{services.today():%Y%m%d}.xlsx", XLSX)
+    return _download(export_items(qs), _("supervision-%(day)s.xlsx")
+                     % {"day": f"{services.today():%Y%m%d}"}, XLSX)
 
 
 # --- dashboard and monthly report ---------------------------------------------------------------
@@ -342,12 +349,12 @@ def _dashboard_body(request: HttpRequest) -> tuple[str, str]:
         return render_to_string("supervision/_dashboard_body.html", {
             **data, "chart": chart, "bucket_labels": labels,
             "buckets": [(b, labels[b], data["totals"][b]) for b in selectors.BUCKET_ORDER],
-            "red_rows": [(i, describe(i.light_reason, i.light_inputs.get("params", {})))
-                         for i in data["red"]],
-            "yellow_rows": [(i, describe(i.light_reason, i.light_inputs.get("params", {})))
-                            for i in data["yellow"]]}, request=request)
+            "red_rows": [(i, r.why) for i, r in data["red"]],
+            "yellow_rows": [(i, r.why) for i, r in data["yellow"]]}, request=request)
 
-    return month, caching.fragment("dashboard", request.user, {"month": month}, build)
+    # The day is part of the key: a fragment cached yesterday says yesterday's figures.
+    return month, caching.fragment("dashboard", request.user,
+                                   {"month": month, "on": services.today().isoformat()}, build)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -382,11 +389,12 @@ def monthly_download(request: HttpRequest, month: str, fmt: str) -> HttpResponse
                             content_type="text/plain; charset=utf-8")
     data = build_monthly(request.user, month)
     if fmt == "xlsx":
-        return _download(monthly_xlsx(data), f"supervision-monthly-{month}.xlsx", XLSX)
+        return _download(monthly_xlsx(data), _("supervision-monthly-%(month)s.xlsx")
+                         % {"month": month}, XLSX)
     draft = draft_for(month)
     body = (monthly_docx(data, draft.texts, number=draft.number) if draft
             else monthly_docx(data))
-    return _download(body, f"supervision-monthly-{month}.docx", DOCX)
+    return _download(body, _("supervision-monthly-%(month)s.docx") % {"month": month}, DOCX)
 
 
 def monthly_draft(request: HttpRequest, month: str) -> HttpResponse:

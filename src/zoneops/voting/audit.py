@@ -15,3 +15,9 @@ class VotingAction(models.TextChoices):
     COUNT = "count", pgettext_lazy("audit action", "Votes counted")
     CONFIRM_WINNERS = "confirm winners", pgettext_lazy("audit action", "Winners confirmed")
     HAND_OVER = "hand over", pgettext_lazy("audit action", "Handed over")
+    PAPER_VOTER_MARK = "paper voter mark", pgettext_lazy(
+        "audit action", "Paper voter marked (to confirm)")
+    PAPER_VOTER_CONFIRM = "paper voter confirm", pgettext_lazy(
+        "audit action", "Paper voter confirmed")
+    PAPER_VOTER_REJECT = "paper voter reject", pgettext_lazy(
+        "audit action", "Paper voter rejected")

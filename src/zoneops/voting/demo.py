@@ -7,9 +7,11 @@ idempotent and deterministic."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from zoneops.core.demo import DEMO_PASSWORD
 from zoneops.core.models import Role, Unit, User
@@ -134,6 +136,8 @@ def load(stdout=None) -> None:
         campaign = services.create_campaign(admin, {
             "title": TITLE, "rule": Campaign.Rule.APPROVAL, "max_picks": 5, "winners_wanted": 10,
             "allow_recast": True,
+            "voting_starts_on": timezone.localdate() - timedelta(days=3),
+            "voting_ends_on": timezone.localdate() + timedelta(days=14),
             "description": "管委会列出50个候选微更新项目（道路、停车、公园设施），请辖区居民投票。"
                            "每人最多选5项，其中道路类、停车类各最多2项。得票前10名的项目经管委会"
                            "确认后列入“三张清单”督办，进度在本页公开。" + "（演示数据）"})
@@ -174,11 +178,12 @@ def _cast(campaign: Campaign, officer: User, officer2: User) -> None:
              if campaign.roll.get(id_hash=services.identity_hash(campaign, c[0]))
              .community.unit.code == "U20"][:PAPER_VOTES]
     for id_number, _code, _name in local:
-        took_part = services.register_paper_voter(officer, campaign, id_number=id_number)
+        mark = services.register_paper_voter(officer, campaign, id_number=id_number)
+        services.confirm_paper_voter(officer2, mark, accept=True)  # a second officer
         paper = services.enter_paper_ballot(officer, campaign,
-                                            community=took_part.roll_entry.community,
-                                            candidate_ids=ballot(), serial=f"CB-{took_part.pk:04d}")
-        if took_part.pk % 2:  # half are checked already; the rest wait for the second officer
+                                            community=mark.roll_entry.community,
+                                            candidate_ids=ballot(), serial=f"CB-{mark.pk:04d}")
+        if mark.pk % 2:  # half are checked already; the rest wait for the second officer
             services.check_paper_ballot(officer2, paper, accept=True)
     assert Participation.objects.filter(campaign=campaign).count() == ONLINE_VOTES + PAPER_VOTES
 
@@ -186,6 +191,10 @@ def _cast(campaign: Campaign, officer: User, officer2: User) -> None:
 def _print_codes(stdout, campaign: Campaign) -> None:
     _say(stdout, "voting: residents' site at /vote/ — try these fictional residents "
                  "(ID number + printed household code):")
-    for id_number, code, name in voter_credentials(campaign)[:3]:
+    # Only residents who have not voted yet: a code already used would only be refused.
+    voted = set(Participation.objects.filter(campaign=campaign)
+                .values_list("roll_entry__name", flat=True))
+    for id_number, code, name in [c for c in voter_credentials(campaign)
+                                  if c[2] not in voted][:3]:
         _say(stdout, f"  {name}  {id_number}  {codes.pretty(code)}")
-    _say(stdout, "  paper ballots: officers cb1 and cb2 (澄北街道), password as above")
+    _say(stdout, f"  paper ballots: officers cb1 and cb2 (澄北街道), password {DEMO_PASSWORD}")

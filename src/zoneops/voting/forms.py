@@ -9,7 +9,9 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = list(CAMPAIGN_FIELDS)
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}),
+                   "voting_starts_on": forms.DateInput(attrs={"type": "date"}),
+                   "voting_ends_on": forms.DateInput(attrs={"type": "date"})}
 
 
 class CategoryForm(forms.ModelForm):

@@ -48,7 +48,7 @@ class Campaign(models.Model):
         CONFIRMED = "confirmed", _("Winners confirmed")
 
     class Rule(models.TextChoices):
-        APPROVAL = rules.APPROVAL, _("Approval: choose up to N projects")
+        APPROVAL = rules.APPROVAL, _("Approval: choose up to a set number of projects")
         BUDGET = rules.BUDGET, _("Budget: spend up to an amount")
 
     title = models.CharField(_("title"), max_length=200)
@@ -71,6 +71,9 @@ class Campaign(models.Model):
     live_results = models.BooleanField(
         _("show counts while voting is open"), default=False,
         help_text=_("Usually off: counts stay hidden until voting closes."))
+    # The voting period as announced to residents (shown on every public page).
+    voting_starts_on = models.DateField(_("voting starts on"), null=True, blank=True)
+    voting_ends_on = models.DateField(_("voting ends on"), null=True, blank=True)
     rules_frozen_at = models.DateTimeField(_("rules frozen at"), null=True, blank=True)
     id_salt = models.CharField(max_length=32, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -94,6 +97,17 @@ class Campaign(models.Model):
     @property
     def rules_frozen(self) -> bool:
         return self.rules_frozen_at is not None or self.at_least(self.Phase.VOTING)
+
+    @property
+    def rule_text(self) -> str:
+        """The ballot rule with its real number: 最多选5项 / 合计不超过 ¥…"""
+        from django.utils.formats import number_format
+        from django.utils.translation import gettext
+
+        if self.rule == self.Rule.APPROVAL:
+            return gettext("Choose up to %(n)s projects.") % {"n": self.max_picks or 0}
+        return gettext("Choose projects costing up to ¥%(b)s in total.") % {
+            "b": number_format(self.budget or 0, 0, force_grouping=True)}
 
     @property
     def results_public(self) -> bool:
@@ -252,6 +266,42 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.roll_entry} ({self.get_channel_display()})"
+
+
+class PaperVoterRequest(models.Model):
+    """One officer marks a resident as voting on paper; it takes effect (a Participation,
+    which blocks an online vote) only when a second, different officer confirms it, so one
+    officer alone cannot block anybody's online vote (issue 17)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second officer")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE,
+                                 related_name="paper_voter_requests")
+    roll_entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("marked by"))
+    requested_at = models.DateTimeField(_("marked at"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("confirmed by"))
+    decided_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["campaign", "roll_entry"], condition=models.Q(status="pending"),
+            name="voting_one_pending_paper_voter")]
+        verbose_name = _("paper voter")
+        verbose_name_plural = _("paper voters")
+
+    def __str__(self) -> str:  # stored in the audit trail: no words of one language
+        return str(self.roll_entry)
 
 
 class Ballot(models.Model):

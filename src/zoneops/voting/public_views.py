@@ -146,6 +146,24 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
         context["closed"] = True
         return render(request, "voting/public/ballot.html", context)
     took_part = _already(entry_id, item)
+    if request.method == "POST" and took_part is None and request.POST.get("confirm") != "1":
+        # First the voter sees what they chose and confirms it (or goes back to change it).
+        picks = request.POST.getlist("choice")
+        context["chosen"] = {int(p) for p in picks if p.isdigit()}
+        if "back" in request.POST:
+            return render(request, "voting/public/ballot.html", context)
+        try:
+            services.check_choices(item, [int(p) for p in picks])
+        except ValueError:
+            context["errors"] = [_("Choose projects from the list.")]
+        except ValidationError as exc:
+            context["errors"] = exc.messages
+        else:
+            chosen = [c for c in context["candidates"] if c.pk in context["chosen"]]
+            return render(request, "voting/public/confirm.html", {
+                "campaign": item, "chosen": chosen,
+                "total": sum(c.estimated_cost for c in chosen)})
+        return render(request, "voting/public/ballot.html", context)
     if request.method == "POST" and took_part is None:
         picks = request.POST.getlist("choice")
         try:

@@ -23,6 +23,8 @@ urlpatterns = [
     path("<int:pk>/ballots.xlsx", views.export_ballots, name="voting-export"),
     path("<int:pk>/paper/", views.paper, name="voting-paper"),
     path("<int:pk>/paper/voter/", views.paper_voter, name="voting-paper-voter"),
+    path("<int:pk>/paper/voter/<int:mark_pk>/", views.paper_voter_decide,
+         name="voting-paper-voter-decide"),
     path("<int:pk>/paper/enter/", views.paper_enter, name="voting-paper-enter"),
     path("<int:pk>/paper/<uuid:ballot_pk>/check/", views.paper_check, name="voting-paper-check"),
 ]

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from zoneops.core import selectors as core_selectors
 from zoneops.core.cells import append_row
+from zoneops.core.userfiles import content_disposition
 from zoneops.core.views import apply_errors
 
 from . import codes, forms, selectors, services
 from . import permissions as perm
-from .models import Ballot, Campaign, Candidate, Participation
+from .models import Ballot, Campaign, Candidate, PaperVoterRequest, Participation
 from .roll_import import RollFileError, parse
 
 
@@ -234,7 +235,8 @@ def issue_codes(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("voting-roll", args=[campaign.pk]))
     return _xlsx("投票码", ["街道", "社区", "住址/户号", "投票码"],
                  [[c.unit.name, c.name, household, codes.pretty(code)]
-                  for c, household, code in issued], f"voting-codes-{campaign.pk}.xlsx")
+                  for c, household, code in issued],
+                 _("voting-codes-%(id)s.xlsx") % {"id": campaign.pk})
 
 
 def _xlsx(title: str, header: list[str], rows: list[list], filename: str) -> HttpResponse:
@@ -250,7 +252,7 @@ def _xlsx(title: str, header: list[str], rows: list[list], filename: str) -> Htt
     book.save(data)
     response = HttpResponse(data.getvalue(), content_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -268,7 +270,7 @@ def export_ballots(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.ballot_export_rows(campaign) if counted else [
         [_("Ballots can be read only after the votes have been counted.")]]
     return _xlsx("选票", ["回执号", "方式", "日期", "所选项目编号"], rows,
-                 f"ballots-{campaign.pk}.xlsx")
+                 _("ballots-%(id)s.xlsx") % {"id": campaign.pk})
 
 
 # --- paper ballots -----------------------------------------------------------------------------
@@ -291,7 +293,12 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
         "paper_voters": Participation.objects.filter(
             campaign=campaign, channel=Participation.Channel.PAPER,
             roll_entry__community__in=selectors.paper_community_choices(
-                request.user, campaign)).count()})
+                request.user, campaign)).count(),
+        "marks": PaperVoterRequest.objects.filter(
+            campaign=campaign, status=PaperVoterRequest.Status.PENDING,
+            roll_entry__community__in=selectors.paper_community_choices(
+                request.user, campaign)).select_related("roll_entry__community",
+                                                        "requested_by")})
 
 
 def _back_to_paper(campaign: Campaign) -> HttpResponse:
@@ -303,10 +310,28 @@ def paper_voter(request: HttpRequest, pk: int) -> HttpResponse:
     _paper_user(request)
     campaign = _campaign(request, pk)
     try:
-        took_part = services.register_paper_voter(request.user, campaign,
-                                                  id_number=request.POST.get("id_number", ""))
-        messages.success(request, _("%(name)s is marked on the roll as voting on paper.")
-                         % {"name": took_part.roll_entry.name})
+        mark = services.register_paper_voter(request.user, campaign,
+                                             id_number=request.POST.get("id_number", ""))
+        messages.success(request, _("%(name)s is marked as voting on paper; a second officer "
+                                    "must confirm it.") % {"name": mark.roll_entry.name})
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return _back_to_paper(campaign)
+
+
+@require_POST
+def paper_voter_decide(request: HttpRequest, pk: int, mark_pk: int) -> HttpResponse:
+    """A second officer confirms (accept=1) or rejects (with a reason) a paper-voter mark."""
+    _paper_user(request)
+    campaign = _campaign(request, pk)
+    mark = get_object_or_404(PaperVoterRequest.objects.filter(
+        campaign=campaign, roll_entry__community__in=selectors.paper_community_choices(
+            request.user, campaign)), pk=mark_pk)
+    try:
+        services.confirm_paper_voter(request.user, mark,
+                                     accept=request.POST.get("accept") == "1",
+                                     reason=request.POST.get("reason", ""))
+        messages.success(request, _("Checked."))
     except ValidationError as exc:
         _flash_errors(request, exc)
     return _back_to_paper(campaign)

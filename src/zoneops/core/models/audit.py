@@ -50,8 +50,30 @@ class AuditAction(models.TextChoices):
 # action recorded before it had a label shows as recorded.
 ACTION_LABELS: dict[str, Any] = dict(AuditAction.choices)
 
-# Recorded keys that are not model fields.
-EXTRA_FIELD_LABELS = {"aliases": _("Aliases"), "attachment": _("Attachment")}
+# Recorded keys that are not model fields (and model fields named only by their key).
+EXTRA_FIELD_LABELS = {
+    "aliases": _("Aliases"), "attachment": _("Attachment"),
+    "created_at": _("Created at"), "updated_at": _("Updated at"),
+    "level": _("Level"), "text": _("Text"), "number": _("Number"), "year": _("Year"),
+    "issued_on": _("Issued on"), "households": _("Households"),
+    "communities": _("Communities"), "candidates": _("Candidates"), "rows": _("Rows"),
+    "items": _("Items"), "units_created": _("Units created"), "nodes": _("Nodes"),
+    "choices": _("Choices"), "cause_cleared_at": _("Cause cleared at"),
+    "notice": _("Notice number"),
+    "residents": _("residents"), "communities": _("Communities"), "households": _("Households"),
+}
+# Machine fields a person has no use for in a change list (keys, salts, cached inputs).
+HIDDEN_FIELDS = {"id", "id_salt", "source_type", "source_id", "light_inputs", "digest",
+                 "receipt_digest", "id_hash", "code_hash", "sort_code"}
+
+
+def _choice_label(field: Any, value: Any) -> Any:
+    """A stored choice value shown by its label ("assigned" → 已交办)."""
+    choices = getattr(field, "flatchoices", None)
+    if not choices or value is None or isinstance(value, (list, dict)):
+        return value
+    labels = dict(choices)
+    return str(labels[value]) if value in labels else value
 
 
 class AuditEntry(models.Model):
@@ -96,14 +118,18 @@ class AuditEntry(models.Model):
         model = self.content_type.model_class() if self.content_type_id else None
         rows = []
         for key in sorted(set(before) | set(after)):
-            if before.get(key) == after.get(key):
+            if before.get(key) == after.get(key) or key in HIDDEN_FIELDS:
                 continue
-            label = EXTRA_FIELD_LABELS.get(key, key)
-            if model is not None and key not in EXTRA_FIELD_LABELS:
+            label, field = EXTRA_FIELD_LABELS.get(key, key), None
+            if model is not None:
                 try:
-                    # Reverse relations have no verbose_name: keep the recorded key for them.
-                    label = getattr(model._meta.get_field(key), "verbose_name", key)
+                    field = model._meta.get_field(key)
                 except FieldDoesNotExist:
                     pass
-            rows.append((str(label), before.get(key), after.get(key)))
+            # A field's own translated name; its default one ("updated at") is only its key.
+            name = getattr(field, "verbose_name", None)
+            if name and (key not in EXTRA_FIELD_LABELS or str(name) != key.replace("_", " ")):
+                label = name
+            rows.append((str(label), _choice_label(field, before.get(key)),
+                         _choice_label(field, after.get(key))))
         return rows

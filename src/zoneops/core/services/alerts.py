@@ -139,6 +139,25 @@ def resolve_alert(*, module: str, key: str, note: str = "",
     return apply_causes([Clear(module, key, note)], now=now)[0]
 
 
+def close_cause(*, module: str, key: str, note: str,
+                now: datetime | None = None) -> Alert | None:
+    """The module says the cause is gone for good (a supervision item no longer red): its open
+    alert is closed by the system, audited with the module's reason (nobody is notified: the
+    inbox is for what needs a person). Unlike :func:`resolve_alert`, nobody is left to close
+    it by hand. Inside the caller's transaction."""
+    now = now or timezone.now()
+    alert = (Alert.objects.select_for_update().filter(
+        module=module, key=key, status__in=OPEN_STATUSES).order_by("pk").first())
+    if alert is None:
+        return None
+    before = snapshot(alert)
+    alert.status, alert.closed_at = Status.CLOSED, now
+    alert.cause_cleared_at = alert.cause_cleared_at or now
+    alert.save(update_fields=["status", "closed_at", "cause_cleared_at"])
+    record("system", AuditAction.CLOSE, alert, before, snapshot(alert), note)
+    return alert
+
+
 def apply_causes(causes: Sequence[Raise | Clear], *, now: datetime | None = None,
                  serialized: bool = False, notify: bool = True) -> list[Alert | None]:
     """Raise and clear many causes in order, as :func:`raise_alert` and

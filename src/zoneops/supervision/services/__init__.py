@@ -23,7 +23,7 @@ from .items import (
     update_item,
     update_list,
 )
-from .lighting import REASONS, describe, recompute_light, set_manual_light
+from .lighting import REASONS, describe, recompute_light, set_manual_light, sync_light_alerts
 from .notices import REMINDER_TITLES, issue_notice, send_reminder
 from .reports import accept_report, return_report, submit_report
 from .stats import record_month_stats
@@ -35,5 +35,5 @@ __all__ = [
     "import_items", "instruct", "issue_notice", "light_config", "recompute_light",
     "record_month_stats", "request_extension", "return_report",
     "send_reminder", "set_manual_light", "solve_problem", "submit_report", "today",
-    "update_item", "update_list",
+    "sync_light_alerts", "update_item", "update_list",
 ]

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from zoneops.core.models import Alert, User
+from zoneops.core.models.alerts import OPEN_STATUSES
 from zoneops.core.services import alerts as core_alerts
 from zoneops.core.services.audit import record, save_audited
 
-from .. import lights
+from .. import asof, lights
 from .. import permissions as perm
 from ..audit import SupervisionAction
 from ..models import (
@@ -24,40 +25,29 @@ from ..models import (
     LightRecord,
 )
 from . import base
-from .base import ALERT_MODULE, light_config, require
+from .base import ALERT_MODULE, require
 
 # --- lights -------------------------------------------------------------------------------------
 
-def _facts(item: Item) -> tuple[list[lights.NodeFact], list[lights.NoticeFact]]:
-    rows = list(item.nodes.all())
-    nodes = [lights.NodeFact(n.seq, n.planned_date, n.actual_date) for n in rows]
-    seqs = {n.pk: n.seq for n in rows}
-    notices = [lights.NoticeFact(n.level, n.issued_on, seqs.get(n.node_id))
-               for n in item.notices.all()]
-    return nodes, notices
-
-
 @transaction.atomic
 def recompute_light(item: Item, *, on: date | None = None, actor: Any = "system") -> Item:
-    """Run the engine on the item's facts; store the result and, when it changed, a record of
-    the rule and inputs. A red item raises a core alert to its lead unit; green clears it."""
+    """Run the engine on the item's facts as of `on` (asof.for_item, the one computation every
+    page uses); store the result and, when the light changed, a record of the rule and inputs.
+    A red item raises a core alert to its lead unit; any other light closes it, saying why."""
     on = on or base.today()
-    nodes, notices = _facts(item)
-    done = item.status == Item.Status.DONE
-    manual = (item.manual_light, item.manual_reason) if item.manual_light else None
-    result = lights.evaluate(on, nodes, done=done, manual=manual, notices=notices,
-                             config=light_config())
-    new_bucket = lights.bucket(on, nodes, done)
+    result = asof.for_item(item, on)
     inputs = {**result.inputs, "params": result.params}
+    # The stored reason's figures (days overdue) follow the day too, not only the light.
     changed = (item.light, item.light_rule, item.light_reason) != (
         result.light, result.rule, result.reason)
-    if changed or item.bucket != new_bucket:
+    refreshed = changed or (item.light_inputs or {}).get("params") != result.params
+    if refreshed or item.bucket != result.bucket:
         previous = item.light
         Item.objects.filter(pk=item.pk).update(
             light=result.light, light_rule=result.rule, light_reason=result.reason,
-            light_inputs=inputs, bucket=new_bucket, updated_at=timezone.now())
+            light_inputs=inputs, bucket=result.bucket, updated_at=timezone.now())
         item.light, item.light_rule, item.light_reason = result.light, result.rule, result.reason
-        item.light_inputs, item.bucket = inputs, new_bucket
+        item.light_inputs, item.bucket = inputs, result.bucket
         if changed:
             LightRecord.objects.create(item=item, light=result.light, rule=result.rule,
                                        reason=result.reason, inputs=inputs, on=on,
@@ -66,7 +56,7 @@ def recompute_light(item: Item, *, on: date | None = None, actor: Any = "system"
                 record(actor, SupervisionAction.LIGHT, item, {"light": previous},
                        {"light": result.light},
                        reason=describe(result.reason, result.params))
-        _sync_alert(item, previous, result)
+        _sync_alert(item, result)
     return item
 
 
@@ -75,6 +65,9 @@ REASONS = {
     "done": gettext_noop("The item is done."),
     "manual": gettext_noop("Set by hand: %(reason)s"),
     "node_overdue": gettext_noop("Node %(seq)s (due %(planned)s) is %(days)s days overdue."),
+    # Dated: a sentence stored in an alert or a notification stays true on later days.
+    "node_overdue_on": gettext_noop(
+        "Node %(seq)s (due %(planned)s) was %(days)s days overdue on %(on)s."),
     "node_due_soon": gettext_noop("Node %(seq)s is due on %(planned)s, in %(days)s days."),
     "caught_up_late": gettext_noop("Node %(seq)s was met late on %(actual)s (due %(planned)s)."),
     "notice": gettext_noop("Supervision notice %(level)s issued on %(issued)s."),
@@ -82,8 +75,15 @@ REASONS = {
 }
 
 
-def describe(reason: str, params: dict[str, Any]) -> str:
-    """The engine's sentence in the current language."""
+def describe(reason: str, params: dict[str, Any], *, on: date | None = None) -> str:
+    """The engine's sentence in the current language. With `on`, a count of days written on
+    another day (a stored light) is counted again for `on`, so it is right the day it shows."""
+    if on is not None and params and reason in ("node_overdue", "node_due_soon") \
+            and "planned" in params:
+        planned = date.fromisoformat(params["planned"])
+        params = {**params, "days": abs((planned - on).days), "on": on.isoformat()}
+    if reason == "node_overdue" and params and "on" in params:
+        reason = "node_overdue_on"
     template = REASONS.get(reason, reason)
     try:
         return _(template) % params if params else _(template)
@@ -91,7 +91,9 @@ def describe(reason: str, params: dict[str, Any]) -> str:
         return template
 
 
-def _sync_alert(item: Item, previous: str, result: lights.LightResult) -> None:
+def _sync_alert(item: Item, result: Any) -> None:
+    """The red-light alert follows the light: raised (or refreshed) while red, closed with the
+    reason as soon as the item is yellow, blue or green."""
     key = f"item:{item.pk}"
     if result.light == lights.RED:
         core_alerts.raise_alert(
@@ -100,9 +102,14 @@ def _sync_alert(item: Item, previous: str, result: lights.LightResult) -> None:
             detail=describe(result.reason, result.params), source=item, unit=item.lead_unit,
             data={"item": item.pk, "rule": result.rule, "reason": result.reason,
                   "params": result.params})
-    elif result.light == lights.GREEN and previous != lights.GREEN:
-        core_alerts.resolve_alert(module=ALERT_MODULE, key=key,
-                                  note=describe(result.reason, result.params))
+    else:
+        core_alerts.close_cause(module=ALERT_MODULE, key=key, note=closing_note(
+            result.light, result.reason, result.params))
+
+
+def closing_note(light: str, reason: str, params: dict[str, Any]) -> str:
+    return _("The light is now %(light)s: %(reason)s") % {
+        "light": Light(light).label, "reason": describe(reason, params)}
 
 
 @transaction.atomic
@@ -119,3 +126,26 @@ def set_manual_light(actor: User, item: Item, *, light: str, reason: str) -> Ite
     return recompute_light(item, actor=actor)
 
 
+def sync_light_alerts(*, on: date | None = None) -> int:
+    """Close every open red-light alert whose item is not red as of `on` (or is gone), with
+    the reason: the repair for alerts left open by versions that cleared them only on green.
+    Run by `supervision remind` each day and by `supervision sync-alerts`. Returns how many
+    were closed."""
+    on = on or base.today()
+    open_alerts = list(Alert.objects.filter(module=ALERT_MODULE, key__startswith="item:",
+                                            status__in=OPEN_STATUSES).only("pk", "key"))
+    ids = {int(a.key[5:]) for a in open_alerts if a.key[5:].isdigit()}
+    items = {i.pk: i for i in Item.objects.filter(pk__in=ids)}
+    now = asof.for_items(items.values(), on)
+    closed = 0
+    for alert in open_alerts:
+        pk = int(alert.key[5:]) if alert.key[5:].isdigit() else None
+        result = now.get(pk) if pk is not None else None
+        if result is not None and result.light == lights.RED:
+            continue
+        note = (closing_note(result.light, result.reason, result.params) if result
+                else _("The item no longer exists."))
+        with transaction.atomic():
+            if core_alerts.close_cause(module=ALERT_MODULE, key=alert.key, note=note):
+                closed += 1
+    return closed

@@ -59,8 +59,8 @@ def issue_notice(item: Item, node: Node | None, *, level: str, on: date) -> Noti
         if node else item.title)
     notice = Notice.objects.create(item=item, node=node, year=on.year, number=(last or 0) + 1,
                                    level=level, text=text[:300], issued_on=on)
-    record("system", SupervisionAction.notice(level), item, None,
-           {"notice": str(notice), "level": level})
+    # The action names the level (发出红色督办单); the record keeps the slip's number.
+    record("system", SupervisionAction.notice(level), item, None, {"notice": str(notice)})
     notify(title=_("%(notice)s (%(level)s): %(code)s %(title)s") % {
         "notice": str(notice), "level": Light(level).label, "code": item.code,
         "title": item.title}, body=text, link=item_link(item),

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +18,13 @@ from zoneops.core.services.notify import notify
 from .. import permissions as perm
 from ..audit import SupervisionAction
 from ..models import (
+    Attachment,
     Item,
     Report,
     ReportLine,
 )
 from . import base
-from .base import PERIOD, item_link, require
+from .base import MAX_ATTACHMENT_BYTES, PERIOD, item_link, require
 from .lighting import recompute_light
 
 # --- progress reports ---------------------------------------------------------------------------
@@ -62,12 +64,18 @@ def _clean_report(item: Item, period: str, progress: Any, summary: str,
 @transaction.atomic
 def submit_report(actor: User, item: Item, *, period: str, progress: int, summary: str,
                   difficulties: str = "", funds_used: Decimal | None = None,
-                  lines: list[dict[str, Any]] | None = None) -> Report:
+                  lines: list[dict[str, Any]] | None = None,
+                  files: list[UploadedFile] | None = None) -> Report:
     """One report per item per period. A returned report is corrected and submitted again;
-    a submitted or accepted one cannot be filed twice."""
+    a submitted or accepted one cannot be filed twice. `files` are its evidence (佐证材料),
+    kept with the report and shown to the reviewer."""
     item = Item.objects.select_for_update().get(pk=item.pk)
     require(perm.can_report(actor, item), "report on this item")
     by_node = _clean_report(item, period, progress, summary, lines or [])
+    for upload in files or []:  # checked before anything is written
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError({"files": _("%(name)s is larger than 20 MB.")
+                                   % {"name": upload.name}})
     report = item.reports.filter(period=period).first()
     if report is not None and report.status != Report.Status.RETURNED:
         raise ValidationError({"period": _("A report for %(period)s is already %(status)s.")
@@ -89,6 +97,9 @@ def submit_report(actor: User, item: Item, *, period: str, progress: int, summar
             {"node": seqs[node_id], "actual_date": line.get("actual_date"),
              "evidence": line.get("evidence") or "", "note": line.get("note") or ""}
             for node_id, line in by_node.items()]})
+    for upload in files or []:
+        save_audited(actor, Attachment(item=item, report=report, uploaded_by=actor), {
+            "file": upload, "name": upload.name[:200], "uploaded_at": timezone.now()})
     if item.status == Item.Status.ASSIGNED:
         save_audited(actor, item, {"status": Item.Status.IN_PROGRESS})
     notify(title=_("Progress report to review: %(code)s %(period)s")

@@ -22,7 +22,7 @@ WINDOW = dt.timedelta(hours=1)
 VERIFY_DELAY_SECONDS = 60  # the first wait past a limit; it doubles with each further failure
 RULE_FIELDS = ("rule", "max_picks", "budget", "winners_wanted", "total_budget",
                "allow_recast", "live_results")
-CAMPAIGN_FIELDS = ("title", "description", *RULE_FIELDS)
+CAMPAIGN_FIELDS = ("title", "description", "voting_starts_on", "voting_ends_on", *RULE_FIELDS)
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 

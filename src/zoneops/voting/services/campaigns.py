@@ -71,6 +71,10 @@ def _write_campaign(actor: User, data: Mapping[str, Any], campaign: Campaign | N
                                        for f in changed})
     merged = {f: data.get(f, getattr(campaign, f)) for f in RULE_FIELDS}
     _check_rule(merged)
+    starts = data.get("voting_starts_on", campaign.voting_starts_on)
+    ends = data.get("voting_ends_on", campaign.voting_ends_on)
+    if starts and ends and ends < starts:
+        raise ValidationError({"voting_ends_on": _("Voting cannot end before it starts.")})
     return audit.save_audited(actor, campaign, data)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zoneops.core.models import User
@@ -18,6 +19,7 @@ from ..models import (
     Campaign,
     Candidate,
     Community,
+    PaperVoterRequest,
     Participation,
     RollEntry,
 )
@@ -32,9 +34,12 @@ def _paper_open(campaign: Campaign) -> None:
 
 
 @transaction.atomic
-def register_paper_voter(actor: User, campaign: Campaign, *, id_number: str) -> Participation:
-    """At the community office: the resident shows their ID and is marked on the roll as
-    having voted on paper. Refused if they already voted (online or on paper)."""
+def register_paper_voter(actor: User, campaign: Campaign, *,
+                         id_number: str) -> PaperVoterRequest:
+    """At the community office: the resident shows their ID and an officer marks them as
+    voting on paper. The mark waits for a second, different officer (confirm_paper_voter);
+    until then it blocks nothing and counts nowhere. Refused if they already voted or are
+    already waiting."""
     campaign = Campaign.objects.get(pk=campaign.pk)
     if campaign.phase != Campaign.Phase.VOTING:
         fail("__all__", _("Voting is not open."))
@@ -46,16 +51,54 @@ def register_paper_voter(actor: User, campaign: Campaign, *, id_number: str) -> 
     if entry is None:
         fail("id_number", _("This ID number is not on the roll of this campaign."))
     perm.require(perm.can_enter_paper(actor, entry.community))
+    if Participation.objects.filter(campaign=campaign, roll_entry=entry).exists():
+        fail("id_number", _("This resident has already voted in this campaign."),
+             "already_voted")
     try:
         with transaction.atomic():
-            took_part = Participation.objects.create(
-                campaign=campaign, roll_entry=entry, channel=Participation.Channel.PAPER)
+            request = PaperVoterRequest.objects.create(
+                campaign=campaign, roll_entry=entry, requested_by=actor,
+                requested_at=timezone.now())
     except IntegrityError:
-        fail("id_number", _("This resident has already voted in this campaign."),
-              "already_voted")
-    audit.record(actor, VotingAction.PAPER_VOTER, took_part, None,
+        fail("id_number", _("This resident is already waiting for a second officer's "
+                            "confirmation."), "pending")
+    audit.record(actor, VotingAction.PAPER_VOTER_MARK, request, None,
                  {"community": str(entry.community)})
-    return took_part
+    return request
+
+
+@transaction.atomic
+def confirm_paper_voter(actor: User, request: PaperVoterRequest, *, accept: bool,
+                        reason: str = "") -> PaperVoterRequest:
+    """A second officer (never the one who marked) confirms the resident voted on paper —
+    only then are they on the roll as a paper voter — or rejects the mark, saying why."""
+    request = PaperVoterRequest.objects.select_for_update().select_related(
+        "roll_entry__community", "campaign").get(pk=request.pk)
+    perm.require(perm.can_enter_paper(actor, request.roll_entry.community))
+    if request.requested_by_id == actor.pk:
+        fail("__all__", _("A second officer must confirm a paper voter, not the one who "
+                          "marked them."), "same_officer")
+    if request.status != PaperVoterRequest.Status.PENDING:
+        fail("__all__", _("This paper voter has already been decided."))
+    if not accept and not reason.strip():
+        fail("reason", _("Say why the mark is rejected."))
+    if accept:
+        if request.campaign.phase != Campaign.Phase.VOTING:
+            fail("__all__", _("Voting is not open."))
+        try:
+            with transaction.atomic():
+                Participation.objects.create(campaign=request.campaign,
+                                             roll_entry=request.roll_entry,
+                                             channel=Participation.Channel.PAPER)
+        except IntegrityError:
+            fail("__all__", _("This resident has already voted in this campaign."),
+                 "already_voted")
+    return audit.save_audited(actor, request, {
+        "status": (PaperVoterRequest.Status.CONFIRMED if accept
+                   else PaperVoterRequest.Status.REJECTED),
+        "decided_by": actor, "decided_at": timezone.now(), "reason": reason.strip()[:300]},
+        reason=reason.strip(),
+        action=VotingAction.PAPER_VOTER_CONFIRM if accept else VotingAction.PAPER_VOTER_REJECT)
 
 
 @transaction.atomic

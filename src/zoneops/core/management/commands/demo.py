@@ -17,8 +17,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="load the demo data only")
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        # The same variables as `make demo` (README, "Ports"): PORT, HOST, GATEWAY_PORT.
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"),
+                            help="address of the web server (default $HOST or 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")),
+                            help="port of the web server (default $PORT or 8000); the HJ 212 "
+                                 "gateway listens on $GATEWAY_PORT (default 8212)")
 
     def handle(self, *args, no_serve, host, port, **options):
         from ...demo import load

@@ -42,10 +42,13 @@ class Command(BaseCommand):
         exp.add_argument("--out", required=True)
         rem = sub.add_parser("remind", help="send due reminders and notices (idempotent)")
         rem.add_argument("--date", dest="on", default=None, help="YYYY-MM-DD, default today")
+        syn = sub.add_parser("sync-alerts", help="close open red-light alerts of items that "
+                             "are no longer red, with the reason (a repair; remind does it too)")
+        syn.add_argument("--date", dest="on", default=None, help="YYYY-MM-DD, default today")
         rep = sub.add_parser("report", help="monthly report as xlsx and docx")
         rep.add_argument("--month", required=True, help="YYYY-MM")
         rep.add_argument("--out", required=True, help="folder for the two files")
-        for command in (imp, exp, rem, rep):
+        for command in (imp, exp, rem, syn, rep):
             command.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"],
                                  help="language of the messages and of the files written "
                                  "(default zh-hans)")
@@ -62,7 +65,7 @@ class Command(BaseCommand):
 
         with translation.override(lang):
             try:
-                getattr(self, f"do_{action}")(self._actor(user), **options)
+                getattr(self, f"do_{action.replace('-', '_')}")(self._actor(user), **options)
             except PermissionDenied as exc:
                 raise CommandError(_("Permission denied: %(why)s") % {"why": exc}) from exc
             except ValidationError as exc:
@@ -130,6 +133,12 @@ class Command(BaseCommand):
         counts = run_reminders(_parse_date(on) if on else None)
         self.stdout.write(_(", ").join(f"{_(REMIND_LABELS.get(k, k))}: {v}"
                                        for k, v in counts.items()))
+
+    def do_sync_alerts(self, actor, *, on: str | None = None, **rest):
+        from ... import services
+
+        closed = services.sync_light_alerts(on=_parse_date(on) if on else None)
+        self.stdout.write(_("alerts closed: %(n)s") % {"n": closed})
 
     def do_report(self, actor, *, month, out, **rest):
         from ...report import write_monthly_report

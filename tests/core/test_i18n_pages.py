@@ -1,0 +1,284 @@
+"""Every main page, for each role, in Chinese and in English: no system string left in the
+other language (issue 19, item 8).
+
+The demo zone is loaded (core, three lists with a year of history, public voting), so the
+pages carry what people really see: audit trails, alerts raised and closed by the system,
+lights and their reasons, notifications. Then each page's visible text (text nodes and the
+title / placeholder / aria-label attributes; never data-* attributes, scripts or styles) is
+checked:
+
+- on a Chinese page, no text node may be an English source string of the catalogue (an
+  msgid that has a Chinese translation), a model field's English name ("updated at"), or a
+  raw stored value of a choice or an audit action ("assigned", "raised", "red", "set
+  cooperating units"); longer English source sentences are also looked for inside text;
+- on an English page, no text may carry a Chinese translation from the catalogue (a
+  system string stored or rendered in Chinese: "红灯：…", "已逾期"), as a whole text node or,
+  for longer ones, inside it. Chinese user data (names, titles) is fine.
+
+To cover more pages (the environment watch, hazards, water…), add their URLs to PAGES under
+the role that sees them (and load that module's demo in `demo_zone`): the checks need no
+change. A page a role may not open fails the test (it must answer 200).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[2] / "src/zoneops/locale"
+CJK = re.compile(r"[\u3400-\u9fff]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{[^}]*\}\}|\{[^}]*\}")
+
+# Role → pages. "{item}" etc. are filled from the demo (see `fill`).
+PAGES: dict[str, list[str]] = {
+    "admin": ["/", "/alerts/", "/alerts/{red_alert}/", "/alerts/{closed_alert}/", "/audit/",
+              "/units/", "/units/{unit}/", "/enterprises/", "/enterprises/{enterprise}/",
+              "/people/", "/notifications/", "/supervision/", "/supervision/items/{item}/",
+              "/supervision/items/{late_item}/", "/supervision/review/",
+              "/supervision/dashboard/", "/supervision/dashboard/screen/",
+              "/supervision/monthly/", "/voting/", "/voting/{campaign}/",
+              "/voting/{campaign}/paper/"],
+    "office": ["/", "/alerts/", "/notifications/", "/supervision/",
+               "/supervision/items/{item}/", "/supervision/review/", "/voting/{campaign}/"],
+    "leader": ["/", "/supervision/dashboard/", "/supervision/items/{late_item}/",
+               "/notifications/"],
+    "duty": ["/", "/alerts/", "/alerts/{red_alert}/", "/notifications/"],
+    "unit": ["/", "/supervision/", "/supervision/items/{item}/",
+             "/supervision/items/{item}/report/", "/notifications/"],
+    "cb1": ["/voting/{campaign}/paper/"],
+    None: ["/login/", "/vote/", "/vote/{campaign}/", "/vote/{campaign}/verify/",
+           "/vote/{campaign}/projects/1/"],
+}
+
+
+class _Text(HTMLParser):
+    """Visible text nodes and the attributes people read or hear. An element marked
+    `data-stored-text` holds text the system wrote once, in the language of that moment (a
+    notification, an audit reason): it is left out, and the marker says so in the template."""
+
+    ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._skip = 0
+        self._stored: list[str] = []  # tag names of open data-stored-text elements
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self._skip += 1
+        names = dict(attrs)
+        if "data-stored-text" in names or (self._stored and tag == self._stored[-1]):
+            self._stored.append(tag)
+            self._skip += 1
+        for name, value in attrs:
+            if name in self.ATTRIBUTES and value and value.strip():
+                self.texts.append(value.strip())
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template") and self._skip:
+            self._skip -= 1
+        if self._stored and tag == self._stored[-1]:
+            self._stored.pop()
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def visible_texts(html: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    return parser.texts
+
+
+def _entries() -> list[polib.POEntry]:
+    return [e for e in polib.pofile(str(ROOT / "zh_Hans/LC_MESSAGES/django.po"))
+            if e.msgstr and e.msgstr != e.msgid and not e.obsolete]
+
+
+def _fragments(text: str) -> list[str]:
+    return [f.strip(" .,:;!?()（）：，。、") for f in PLACEHOLDER.split(text)]
+
+
+def english_markers() -> tuple[set[str], set[str]]:
+    """(whole texts, inner phrases) that betray an untranslated English system string."""
+    whole, inner = set(), set()
+    for entry in _entries():
+        for fragment in _fragments(entry.msgid):
+            if re.search(r"[A-Za-z]{2}", fragment):
+                whole.add(fragment)
+                if len(fragment.split()) >= 4:  # a sentence, not a word data might hold
+                    inner.add(fragment)
+    with translation.override("en"):
+        for model in apps.get_models():
+            if not model.__module__.startswith("zoneops."):
+                continue
+            for field in model._meta.get_fields():
+                name = getattr(field, "verbose_name", None)
+                if name and " " in str(name):  # "updated at" (one word could be data)
+                    whole.add(str(name))
+    return whole, inner
+
+
+def raw_values() -> set[str]:
+    """Stored values of choices and audit actions: never shown as they are."""
+    from zoneops.core.models.audit import ACTION_LABELS
+
+    values = {str(v) for v in ACTION_LABELS}
+    for model in apps.get_models():
+        if not model.__module__.startswith("zoneops."):
+            continue
+        for field in model._meta.get_fields():
+            for value, _label in getattr(field, "flatchoices", None) or []:
+                if isinstance(value, str) and re.fullmatch(r"[a-z][a-z_ ]+", value):
+                    values.add(value)
+    return values
+
+
+def chinese_markers() -> tuple[set[str], set[str]]:
+    whole, inner = set(), set()
+    for entry in _entries():
+        for fragment in _fragments(entry.msgstr):
+            if CJK.search(fragment):
+                whole.add(fragment)
+                if len(CJK.findall(fragment)) >= 6:
+                    inner.add(fragment)
+    return whole, inner
+
+
+def untranslated(texts: list[str], whole: set[str], inner: set[str],
+                 allowed: set[str] = frozenset()) -> list[str]:
+    found = []
+    for text in texts:
+        bare = text.strip(" :：·|—-")
+        if bare in allowed:
+            continue
+        if bare in whole:
+            found.append(text)
+            continue
+        hits = [phrase for phrase in inner if phrase in text]
+        if hits:
+            found.append(f"{text!r} ⊃ {hits[0]!r}")
+    return found
+
+
+@pytest.fixture
+def demo_zone(db, settings):
+    """The demo zone (as `zoneops demo` loads it), inside the test's own transaction."""
+    from zoneops.core import demo as core_demo
+    from zoneops.supervision import demo as supervision_demo
+    from zoneops.voting import demo as voting_demo
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with translation.override("zh-hans"):  # as the demo command loads it
+        core_demo.load()
+        supervision_demo.load()
+        voting_demo.load()
+    return _ids()
+
+
+def _ids() -> dict[str, int]:
+    from zoneops.core.models import Alert, Enterprise, Unit
+    from zoneops.core.models.alerts import OPEN_STATUSES
+    from zoneops.supervision.models import Item
+    from zoneops.voting.models import Campaign
+
+    return {
+        "item": Item.objects.get(code="ZD-01").pk,
+        "late_item": Item.objects.filter(light="red").exclude(code="ZD-01").first().pk,
+        "red_alert": Alert.objects.filter(module="supervision",
+                                          status__in=OPEN_STATUSES).first().pk,
+        "closed_alert": Alert.objects.filter(module="supervision",
+                                             status="closed").first().pk,
+        "unit": Unit.objects.get(code="U04").pk,
+        "enterprise": Enterprise.objects.first().pk,
+        "campaign": Campaign.objects.first().pk,
+    }
+
+
+def _client(username: str | None, language: str) -> Client:
+    from django.conf import settings
+
+    from zoneops.core.models import User
+
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    if username:
+        client.force_login(User.objects.get(username=username))
+    return client
+
+
+def data_names() -> set[str]:
+    """What people named themselves (units, lists, enterprises, communities…): data, in
+    whatever language it was written, even where it reads like a catalogue string."""
+    from zoneops.core.models import Enterprise, Unit, User
+    from zoneops.supervision.models import SupervisionList
+    from zoneops.voting.models import Campaign, Category, Community
+
+    names = set(User.objects.values_list("username", flat=True))
+    for model, fields in ((Unit, ("name", "short_name")), (Enterprise, ("name",)),
+                          (SupervisionList, ("name",)), (Community, ("name",)),
+                          (Category, ("name",)), (Campaign, ("title",))):
+        for field in fields:
+            names |= {v for v in model.objects.values_list(field, flat=True) if v}
+    return names
+
+
+CASES = [(role, url) for role, urls in PAGES.items() for url in urls]
+
+
+def test_every_main_page_speaks_one_language(demo_zone):
+    """One test over every page of every role, in Chinese and in English."""
+    english, english_inner = english_markers()
+    markers = {"zh-hans": (english | raw_values(), english_inner),
+               "en": chinese_markers()}
+    allowed = data_names()
+    problems = []
+    previous = translation.get_language()  # each request activates its language: put it back
+    try:
+        problems = _check_pages(demo_zone, markers, allowed)
+    finally:
+        translation.activate(previous) if previous else translation.deactivate()
+    assert problems == [], "\n".join(sorted(set(problems)))
+
+
+def _check_pages(ids: dict[str, int], markers: dict, allowed: set[str]) -> list[str]:
+    problems = []
+    for (role, url), language in [(case, lang) for lang in markers for case in CASES]:
+        whole, inner = markers[language]
+        path = url.format(**ids)
+        response = _client(role, language).get(path)
+        assert response.status_code == 200, (role, path, response.status_code)
+        body = response.content.decode()
+        assert f'lang="{language}"' in body, (role, path)
+        for text in untranslated(visible_texts(body), whole, inner, allowed):
+            problems.append(f"[{language}] {role or 'anonymous'} {path}: {text}")
+    return problems
+
+
+def test_the_check_finds_what_it_looks_for():
+    """The detector itself: a raw status, an English field name and an English sentence on a
+    Chinese page are caught, and so is a Chinese system string on an English page; Chinese
+    data on an English page is not."""
+    with translation.override("en"):
+        whole, inner = english_markers()
+    whole |= raw_values()
+    zh_page = ("<p>状态：<span>assigned</span></p><td>updated at</td>"
+               "<span title='Zoom in'>+</span><p>任务 ZD-01 推进汽车零部件产业园</p>"
+               "<div data-status='raised'>已接收</div>")
+    found = untranslated(visible_texts(zh_page), whole, inner)
+    assert "assigned" in found and "updated at" in found
+    assert not any("ZD-01" in f or "已接收" in f for f in found)
+    zh_whole, zh_inner = chinese_markers()
+    en_page = "<p>Lead unit: 经济发展局</p><td>红灯</td><p>推进汽车零部件产业园二期建设</p>"
+    found = untranslated(visible_texts(en_page), zh_whole, zh_inner)
+    assert found == ["红灯"]
