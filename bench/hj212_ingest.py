@@ -86,11 +86,11 @@ T1 = datetime(2026, 3, 5, 0, 0)  # of the latency uploads (later: the engine wan
 SETUP = """
 from zoneops.core.models import Role
 from zoneops.core.services.people import create_user
-from zoneops.environment.services import save_station
+from zoneops.environment.services import create_station
 admin = create_user(None, {"username": "admin", "full_name": "admin", "role": Role.ADMIN},
                   password="bench-Pass-212")
 for i in range(__LOGGERS__):
-    save_station(admin, {"mn": f"BENCH{i:04d}", "password": "pw", "name": f"站{i}",
+    create_station(admin, {"mn": f"BENCH{i:04d}", "password": "pw", "name": f"站{i}",
                          "kind": "ambient", "latitude": 30.7, "longitude": 120.9},
                  factors=__FACTORS__)
 # A probe is one upload; the shipped rule wants two readings in a row above the tier.

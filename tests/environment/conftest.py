@@ -13,7 +13,7 @@ import pytest
 from zoneops.environment import alarms
 from zoneops.environment.gateway import Gateway, GatewayConfig
 from zoneops.environment.models import Station
-from zoneops.environment.services import save_station
+from zoneops.environment.services import create_station
 from zoneops.hj212 import Reframer
 from zoneops.hj212.simulator import realtime_upload
 
@@ -36,16 +36,16 @@ def _fresh_rule_cache():
 @pytest.fixture
 def env(world) -> Env:
     admin = world.users["admin"]
-    plant = save_station(admin, {"mn": "PLANT0001", "password": "pw-plant", "name": "甲化工厂界",
+    plant = create_station(admin, {"mn": "PLANT0001", "password": "pw-plant", "name": "甲化工厂界",
                                  "kind": "enterprise", "latitude": 30.705, "longitude": 120.905,
                                  "enterprise": world.enterprise_a, "unit": world.unit_a},
-                         factors=["a21028", "a24088", "a21001"])
-    edge = save_station(admin, {"mn": "EDGE0001", "password": "pw-edge", "name": "园区东边界站",
+                                factors=["a21028", "a24088", "a21001"])
+    edge = create_station(admin, {"mn": "EDGE0001", "password": "pw-edge", "name": "园区东边界站",
                                 "kind": "boundary", "latitude": 30.70, "longitude": 120.91,
                                 "unit": world.unit_b}, factors=["a21028", "a24088"])
-    mast = save_station(admin, {"mn": "WX0001", "password": "pw-wx", "name": "气象站",
+    mast = create_station(admin, {"mn": "WX0001", "password": "pw-wx", "name": "气象站",
                                 "kind": "weather", "latitude": 30.701, "longitude": 120.901},
-                        factors=["a01007", "a01008", "a21028"])  # and an H2S sensor
+                               factors=["a01007", "a01008", "a21028"])  # and an H2S sensor
     return Env(world, plant, edge, mast)
 
 

@@ -126,10 +126,10 @@ def test_unknown_and_unregistered_factors_are_left_out_with_a_counted_reason(fie
     assert (state.readings, state.rejects, state.reject_streak) == (1, 0, 0)
     # Registering the factor lets its readings in (the gateway re-reads within seconds;
     # here at once, since the registry is changed in this process).
-    from zoneops.environment.services import save_station
+    from zoneops.environment.services import update_station
 
-    save_station(env.world.users["admin"], {}, env.plant,
-                 factors=["a21028", "a24088", "a21001", "a21026"])
+    update_station(env.world.users["admin"], env.plant, {},
+    factors=["a21028", "a24088", "a21001", "a21026"])
     field.clock.advance(60)
     assert _send(field, env, "a21026-Rtd=0.1") == "9014"
     assert Reading.objects.filter(factor__code="a21026").count() == 1
@@ -149,12 +149,11 @@ def test_rules_reach_the_kinds_their_standards_name_through_the_gateway(env):
     # GB 37822 Table A.1 (NMHC 30 mg/m³, any reading) applies inside the plant, not at the
     # enterprise boundary (which GB 31571 Table 7 covers with 1-hour means).
     from zoneops.core.models import Alert
-    from zoneops.environment.services import save_station
+    from zoneops.environment.services import create_station
 
-    inside = save_station(env.world.users["admin"], {
+    inside = create_station(env.world.users["admin"], {
         "mn": "INSIDE0001", "password": "pw-in", "name": "甲化工厂区内", "kind": "厂区内监测点",
-        "latitude": 30.705, "longitude": 120.905, "unit": env.world.unit_a},
-        factors=["a24088"])
+        "latitude": 30.705, "longitude": 120.905, "unit": env.world.unit_a}, factors=["a24088"])
     assert inside.kind == "in_plant"
     for station in (inside, env.plant):
         running = Field(station)

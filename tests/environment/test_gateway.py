@@ -118,11 +118,11 @@ def test_partial_and_merged_reads_and_resend_stored_once(env, gateway):
 
 
 def test_split_upload_parts_stored_and_answered_each(env, gateway):
-    from zoneops.environment.services import save_station
+    from zoneops.environment.services import update_station
     from zoneops.hj212.codes import POLLUTANTS
 
     codes = sorted(POLLUTANTS)  # every code the tables know, registered for the station
-    save_station(env.world.users["admin"], {}, env.plant, factors=codes)
+    update_station(env.world.users["admin"], env.plant, {}, factors=codes)
     values = {code: (float(i) + 0.123456, "N") for i, code in enumerate(codes)}
     parts = upload_frames("2011", mn=env.plant.mn, pw=env.plant.password, data_time=T,
                           values=values)
@@ -294,12 +294,12 @@ def test_a_logger_that_reads_no_answers_is_closed_after_the_write_timeout(env):
 
 
 def test_many_concurrent_loggers(env, gateway):
-    from zoneops.environment.services import save_station
+    from zoneops.environment.services import create_station
 
     admin = env.world.users["admin"]
-    stations = [save_station(admin, {"mn": f"MANY{i:03d}", "password": "p", "name": f"站{i}",
+    stations = [create_station(admin, {"mn": f"MANY{i:03d}", "password": "p", "name": f"站{i}",
                                      "kind": "ambient", "latitude": 30.7, "longitude": 120.9},
-                             factors=["a21026", "a21004"])
+                                    factors=["a21026", "a21004"])
                 for i in range(30)]
     errors = []
 

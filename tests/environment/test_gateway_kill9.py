@@ -32,11 +32,11 @@ T = datetime(2026, 3, 2, 8, 0)
 SETUP = """
 from zoneops.core.models import Role
 from zoneops.core.services.people import create_user
-from zoneops.environment.services import save_station
+from zoneops.environment.services import create_station
 admin = create_user(None, {"username": "admin", "full_name": "admin", "role": Role.ADMIN},
                   password="x-Strong-pass-9")
 for i in range(__LOGGERS__):
-    save_station(admin, {"mn": f"KILL{i:03d}", "password": "pw", "name": f"站{i}",
+    create_station(admin, {"mn": f"KILL{i:03d}", "password": "pw", "name": f"站{i}",
                          "kind": "ambient", "latitude": 30.7, "longitude": 120.9},
                  factors=["a21026", "a21004", "a21028"])
 """.replace("__LOGGERS__", str(LOGGERS))

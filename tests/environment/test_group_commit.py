@@ -141,13 +141,13 @@ def test_alarms_at_many_stations_cost_the_queries_of_one(env):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from zoneops.environment.services import save_station
+    from zoneops.environment.services import create_station
 
     admin = env.world.users["admin"]
-    fences = [save_station(admin, {"mn": f"FENCE000{i}", "password": "pw", "name": f"厂界{i}",
+    fences = [create_station(admin, {"mn": f"FENCE000{i}", "password": "pw", "name": f"厂界{i}",
                                    "kind": "enterprise", "latitude": 30.705,
                                    "longitude": 120.905, "unit": env.world.unit_a},
-                           factors=["a21028"]) for i in range(5)]
+                                  factors=["a21028"]) for i in range(5)]
     services.ingest_batch([Upload(s.pk, [r("a21028", 0.001, 1)]) for s in fences])
 
     def queries(stations: list, value: float, minutes: int) -> int:
@@ -177,10 +177,10 @@ def test_a_large_batch_with_resent_readings_stores_only_the_new_ones(env):
     """Large batches are COPYed on PostgreSQL; one holding resent readings falls back to the
     INSERT that skips them, and the whole batch still commits."""
     from zoneops.environment import store
-    from zoneops.environment.services import save_station
+    from zoneops.environment.services import update_station
 
     codes = ["a21028", "a24088", "a21026", "a21004", "a21005"]
-    save_station(env.world.users["admin"], {}, env.plant, factors=codes)
+    update_station(env.world.users["admin"], env.plant, {}, factors=codes)
 
     def upload(minute: int) -> Upload:
         return Upload(env.plant.pk, [r(code, 0.001, minute) for code in

@@ -139,10 +139,9 @@ def test_scope_by_kind(env):
     # GB 37822 Table A.1 (in-plant NMHC) applies inside the plant only - not to an
     # enterprise's fence-line monitor nor to the park boundary; GB 31571 Table 7 (boundary
     # NMHC 4.0, 1-hour mean) to the enterprise boundary only.
-    inside = services.save_station(env.world.users["admin"], {
+    inside = services.create_station(env.world.users["admin"], {
         "mn": "INSIDE0001", "password": "pw", "name": "甲化工厂区内", "kind": "in_plant",
-        "latitude": 30.705, "longitude": 120.905, "unit": env.world.unit_a},
-        factors=["a24088"])
+        "latitude": 30.705, "longitude": 120.905, "unit": env.world.unit_a}, factors=["a24088"])
     for station in (inside, env.plant, env.edge):
         services.ingest(station.pk, [r("a24088", 35.0), r("a24088", 4.5, kind="hour")])
     keys = set(Alert.objects.filter(module="environment").values_list("key", flat=True))
@@ -186,7 +185,7 @@ def test_station_add_command_is_audited_and_validated(world):
 
 def test_only_admin_manages_stations(world):
     with pytest.raises(PermissionDenied):
-        services.save_station(world.users["duty"], {"mn": "X", "password": "1", "name": "x",
+        services.create_station(world.users["duty"], {"mn": "X", "password": "1", "name": "x",
                                                     "kind": "ambient", "latitude": 1,
                                                     "longitude": 1})
 

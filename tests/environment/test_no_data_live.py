@@ -11,7 +11,7 @@ from django.db import OperationalError
 
 from zoneops.core.models import Alert
 from zoneops.environment.clock import FakeClock
-from zoneops.environment.services import save_station
+from zoneops.environment.services import update_station
 
 from .conftest import GatewayThread, Logger, frame
 
@@ -34,7 +34,7 @@ def _wait_for(predicate, seconds: float = 10.0) -> bool:
 def test_silent_station_alarm_raised_by_the_periodic_check(env):
     """The check runs on its real interval; the silence is measured on the gateway's clock,
     which the test moves past the station's no-data time (no sleeping through it)."""
-    station = save_station(env.world.users["admin"], {"no_data_seconds": 600}, env.plant)
+    station = update_station(env.world.users["admin"], env.plant, {"no_data_seconds": 600})
     clock = FakeClock(datetime(2026, 3, 1, 8, 0, 30, tzinfo=UTC))
     running = GatewayThread(clock, idle_timeout=30, frame_timeout=5, silence_interval=0.05)
     try:

@@ -13,7 +13,7 @@ from zoneops.core.models import Alert
 from zoneops.environment import selectors, units
 from zoneops.environment.clock import FakeClock
 from zoneops.environment.convert import BEIJING
-from zoneops.environment.services import save_station
+from zoneops.environment.services import create_station, update_station
 from zoneops.hj212.simulator import hourly_upload
 
 from .conftest import GatewayThread, Logger, alerts_of, frame
@@ -43,12 +43,12 @@ def _local(moment: datetime) -> datetime:
 
 def test_each_rule_compares_in_its_own_unit_through_the_gateway(env):
     admin = env.world.users["admin"]
-    ambient = save_station(admin, {"mn": "AIR0001", "password": "pw-air", "name": "园区空气站",
+    ambient = create_station(admin, {"mn": "AIR0001", "password": "pw-air", "name": "园区空气站",
                                    "kind": "ambient", "latitude": 30.7, "longitude": 120.9},
-                           factors=["a21026"], factor_units={"a21026": "ug/m3"})
-    save_station(admin, {}, env.plant, factor_units={"a21028": "ppm"})
+                                  factors=["a21026"], factor_units={"a21026": "ug/m3"})
+    update_station(admin, env.plant, {}, factor_units={"a21028": "ppm"})
     with pytest.raises(ValidationError):
-        save_station(admin, {}, env.plant, factor_units={"a21028": "grains"})
+        update_station(admin, env.plant, {}, factor_units={"a21028": "grains"})
     clock = FakeClock(START + timedelta(hours=2))
     running = GatewayThread(clock)
     try:
@@ -89,7 +89,7 @@ def test_each_rule_compares_in_its_own_unit_through_the_gateway(env):
 def test_the_station_page_shows_units_device_codes_and_strict_limits(env):
     from zoneops.environment.models import StationFactor
 
-    save_station(env.world.users["admin"], {}, env.plant, factor_units={"a21028": "ppm"})
+    update_station(env.world.users["admin"], env.plant, {}, factor_units={"a21028": "ppm"})
     StationFactor.objects.filter(station=env.plant, factor__code="a24088").update(
         device_code="x1")
     page = env.world.client("admin").get(f"/environment/stations/{env.plant.pk}/")

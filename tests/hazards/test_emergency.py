@@ -184,9 +184,9 @@ def test_the_zone_follows_the_mast_wind_but_not_an_entered_one(world, site) -> N
     """The worker redraws a zone drawn with the mast's wind once that wind turns 20° or more
     (or changes by 1 m/s); a small change, or a zone drawn with an entered wind, stays."""
     from zoneops.environment.models import Factor, Reading
-    from zoneops.environment.services import save_station
+    from zoneops.environment.services import create_station
 
-    mast = save_station(world.users["admin"], {
+    mast = create_station(world.users["admin"], {
         "mn": "WXHZ01", "password": "pw", "name": "园区气象站", "kind": "weather",
         "latitude": LAT + 0.01, "longitude": LON}, factors=["a01007", "a01008"])
     speed, direction = Factor.objects.get(code="a01007"), Factor.objects.get(code="a01008")

@@ -18,7 +18,7 @@ from zoneops.core.services.org import create_enterprise
 from zoneops.dispersion.geo import LocalProjection
 from zoneops.dispersion.model import predict_case
 from zoneops.environment.models import Factor, Reading, Station
-from zoneops.environment.services import save_station
+from zoneops.environment.services import create_station
 from zoneops.tracing import services
 from zoneops.tracing.models import ReleasePoint
 
@@ -81,13 +81,13 @@ def park(world) -> Park:
     for i in range(24):
         a = 2 * math.pi * i / 24
         lon, lat = proj.to_lonlat(1500 * math.sin(a), 1500 * math.cos(a))
-        stations.append(save_station(admin, {
+        stations.append(create_station(admin, {
             "mn": f"ST{i:04d}", "password": "pw", "name": f"站{i:02d}", "kind": "boundary",
             "latitude": round(lat, 6), "longitude": round(lon, 6), "unit": world.unit_a},
-            factors=["a21028"]))
-    mast = save_station(admin, {"mn": "WX0001", "password": "pw", "name": "气象站",
+           factors=["a21028"]))
+    mast = create_station(admin, {"mn": "WX0001", "password": "pw", "name": "气象站",
                                 "kind": "weather", "latitude": LAT0, "longitude": LON0},
-                        factors=["a01007", "a01008"])
+                               factors=["a01007", "a01008"])
     third = create_enterprise(admin, {"credit_code": make_code(3), "name": "丙制药有限公司",
                                     "unit": world.unit_b})
     points = []

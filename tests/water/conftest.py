@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from zoneops.environment.convert import ReadingIn, Upload
-from zoneops.environment.services import ingest_batch, save_station
+from zoneops.environment.services import create_station, ingest_batch
 from zoneops.water.demo import PLANT_CODES, W_CODES, uploads
 from zoneops.water.models import WaterPoint
 from zoneops.water.services import create_point
@@ -43,10 +43,10 @@ def build(world, *, discharges=(Discharge("N1", 3 * 24 + 1, 3, cod_kg_h=20.0),),
         enterprise, unit = owner.get(code, (None, world.unit_b))
         mn = mn_of(code)
         if mn not in stations:
-            stations[mn] = save_station(admin, {
+            stations[mn] = create_station(admin, {
                 "mn": mn, "password": "pw", "name": mn, "kind": "enterprise",
                 "latitude": 30.7, "longitude": 120.9, "enterprise": enterprise, "unit": unit},
-                factors=list(PLANT_CODES if mn == "WPLANT" else W_CODES))
+               factors=list(PLANT_CODES if mn == "WPLANT" else W_CODES))
         points[code] = create_point(admin, {
             "code": code, "name": f"{code} 点", "kind": p["kind"], "station": stations[mn],
             "downstream": points.get(p.get("downstream")), "enterprise": enterprise,

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from zoneops.core.models import Alert
 from zoneops.environment.convert import ReadingIn, Upload
-from zoneops.environment.services import ingest_batch, save_station
+from zoneops.environment.services import create_station, ingest_batch
 from zoneops.water.balance import run
 from zoneops.water.selectors import FACTORS
 from zoneops.water.services import create_point
@@ -27,7 +27,7 @@ def test_stored_readings_are_balanced_and_raise_alerts(world) -> None:
     for i, p in enumerate(reversed(doc["points"])):
         station = None
         if p["id"] != "N2":  # N2 has no monitor: the engine walks through it
-            station = save_station(admin, {"mn": f"W{i:04d}", "password": "pw", "name": p["id"],
+            station = create_station(admin, {"mn": f"W{i:04d}", "password": "pw", "name": p["id"],
                                            "kind": "enterprise", "latitude": 30.7,
                                            "longitude": 120.9}, factors=list(FACTORS))
         made[p["id"]] = create_point(admin, {

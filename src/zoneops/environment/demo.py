@@ -15,7 +15,7 @@ from zoneops.core.models import Alert, Enterprise, Place, Unit, User
 from zoneops.core.services import alerts as alert_service
 
 from .models import Station
-from .services import load_rules, save_station
+from .services import create_station, load_rules
 
 DEMO_RULES = Path(__file__).parent / "data" / "demo_alarm_rules.json"
 PASSWORD = "cw212demo"
@@ -99,7 +99,7 @@ def load(stdout=None) -> None:
         if Station.objects.filter(mn=spec["mn"]).exists():
             continue
         factors = spec.pop("factors")
-        save_station(admin, {**spec, "password": f"{PASSWORD}{n:02d}",
+        create_station(admin, {**spec, "password": f"{PASSWORD}{n:02d}",
                              "no_data_seconds": 300}, factors=list(factors))
         made += 1
     load_rules(admin, DEMO_RULES)

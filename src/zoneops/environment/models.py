@@ -45,6 +45,9 @@ class Station(models.Model):
         WASTEWATER = "wastewater", _("Wastewater monitoring point")
         SURFACE_WATER = "surface_water", _("Surface water station")
 
+    # Kinds the air watch leaves out: they belong to the wastewater chain's pages.
+    WATER_KINDS = (Kind.WASTEWATER, Kind.SURFACE_WATER)
+
     mn = models.CharField(_("MN (device id)"), max_length=64, unique=True)
     # The device sends its PW in clear in every packet; it is a shared secret we must compare,
     # so it is stored as given (and left out of the audit trail, see core.services.audit).

@@ -22,7 +22,7 @@ from zoneops.core.imports.units import unit_lookup
 from zoneops.core.models import Enterprise, User
 
 from .models import KIND_NAMES, Station, kind_of  # noqa: F401 - KIND_NAMES for callers
-from .services import save_station
+from .services import create_station, update_station
 
 SPEC = TableSpec({
     "mn": ("MN",), "password": ("密码", "PW", "password"), "name": ("名称", "name"),
@@ -107,9 +107,10 @@ def import_stations(actor: User, source: IO[bytes] | str) -> list[Station]:
             factors = item.pop("factors")
             try:
                 with transaction.atomic():
-                    saved.append(save_station(actor, item,
-                                              Station.objects.filter(mn=item["mn"]).first(),
-                                              factors=factors or None))
+                    existing = Station.objects.filter(mn=item["mn"]).first()
+                    saved.append(update_station(actor, existing, item, factors=factors or None)
+                                 if existing else
+                                 create_station(actor, item, factors=factors or None))
             except ValidationError as exc:
                 details = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
                 for field, messages in details.items():

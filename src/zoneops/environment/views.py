@@ -51,7 +51,8 @@ def _station(request: HttpRequest, pk: int) -> Station:
 
 def status_data(user) -> dict[str, Any]:
     """Stations with their worst current level, and the open alarms, for this person."""
-    stations = list(selectors.stations_for(user).filter(is_active=True))
+    stations = list(selectors.stations_for(user).filter(is_active=True).exclude(
+        kind__in=Station.WATER_KINDS))  # water points are on the chain's pages
     levels = selectors.station_levels([s.pk for s in stations])
     # A station with an open alarm whose cause has not cleared is at that alarm's level on
     # the map too (a seeded or imported alarm has no engine state behind it).
@@ -321,7 +322,8 @@ def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
     """The dashboard card: open environment alarms and stations by state."""
     if not env_perm.can_watch(request.user):
         return None
-    stations = selectors.stations_for(request.user).filter(is_active=True)
+    stations = selectors.stations_for(request.user).filter(is_active=True).exclude(
+        kind__in=Station.WATER_KINDS)
     ids = list(stations.values_list("pk", flat=True))
     if not ids:
         return None

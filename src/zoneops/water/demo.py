@@ -87,7 +87,7 @@ def _sites(companies: list[Enterprise]) -> dict[str, Site]:
 
 def load(stdout=None) -> None:
     from zoneops.environment.models import Station
-    from zoneops.environment.services import save_station
+    from zoneops.environment.services import create_station
 
     from .services import create_point
 
@@ -106,14 +106,14 @@ def load(stdout=None) -> None:
             company = companies[int(site.code[1:]) - 1] if source and companies else (
                 plant if site.code.startswith("P") else None)
             codes = PLANT_CODES if site.mn == "CWWS-P01" else W_CODES
-            station = save_station(admin, {
+            station = create_station(admin, {
                 "mn": site.mn, "password": f"{PASSWORD}{n:02d}",
                 "name": f"{company.name}纳管口监测" if source and company else
                 NAMES.get(site.code, site.code) + ("" if site.mn != "CWWS-P01" else "（进出水）"),
-                "kind": "enterprise" if company else "boundary",
+                "kind": "surface_water" if site.code.startswith("R-") else "wastewater",
                 "latitude": round(site.lat, 6), "longitude": round(site.lon, 6),
                 "enterprise": company, "unit": env_unit, "no_data_seconds": 7200},
-                factors=list(codes))
+               factors=list(codes))
             made += 1
         stations[site.mn] = station
     points: dict[str, WaterPoint] = {p.code: p for p in WaterPoint.objects.all()}

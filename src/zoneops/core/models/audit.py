@@ -60,7 +60,7 @@ EXTRA_FIELD_LABELS = {
     "items": _("Items"), "units_created": _("Units created"), "nodes": _("Nodes"),
     "choices": _("Choices"), "cause_cleared_at": _("Cause cleared at"),
     "notice": _("Notice number"),
-    "residents": _("residents"), "communities": _("Communities"), "households": _("Households"),
+    "residents": _("residents"),
 }
 # Machine fields a person has no use for in a change list (keys, salts, cached inputs).
 HIDDEN_FIELDS = {"id", "id_salt", "source_type", "source_id", "light_inputs", "digest",

@@ -127,7 +127,9 @@ class Command(BaseCommand):
             data["no_data_seconds"] = opts["no_data_seconds"]
         factors = [c.strip() for c in opts["factors"].split(",") if c.strip()]
         existing = selectors.station_by_mn(opts["mn"])
-        station = services.save_station(actor, data, existing, factors=factors or None)
+        station = (services.update_station(actor, existing, data, factors=factors or None)
+                   if existing else
+                   services.create_station(actor, data, factors=factors or None))
         self.stdout.write(self.style.SUCCESS(
             f"station {station.mn} {'updated' if existing else 'added'}"))
 

@@ -1,151 +1,33 @@
-"""Every write of the environment module: station registry (audited, admin only), ingest of
-readings (machines: idempotent, one transaction), gateway counters, alarm rules."""
+"""Ingest of readings (machines: idempotent, one transaction per batch), hourly means, gateway
+counters and rejects."""
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from zoneops.core import permissions as perm
-from zoneops.core.models import AuditAction, User
-from zoneops.core.services.audit import record, save_audited
+from zoneops.core.services.audit import record
 from zoneops.hj212.codes import pollutant
 
-from . import alarms, hourly, store, units
-from . import permissions as env_perm
-from .audit import EnvironmentAction
-from .convert import BEIJING, ReadingIn, Upload
-from .models import (
-    AlarmRule,
+from .. import alarms, hourly, store
+from ..convert import BEIJING, ReadingIn, Upload
+from ..models import (
     DeviceStatus,
     Factor,
     GatewayState,
-    MaintenanceWindow,
     Reading,
     ReadingDetail,
     RejectCount,
     Station,
     StationFactor,
-    kind_of,
 )
-
-STATION_FIELDS = ("mn", "password", "name", "kind", "latitude", "longitude", "enterprise",
-                  "unit", "no_data_seconds", "max_clock_skew_seconds", "is_active")
-DEFAULT_RULES = Path(__file__).parent / "data" / "alarm_rules.json"
-
-
-# --- factors -----------------------------------------------------------------------------------
-
-_factor_ids: dict[str, int] = {}
-
-
-def factor_ids(codes: Iterable[str]) -> dict[str, int]:
-    """Factor ids by code; a code the HJ 212 tables do not know is registered (never dropped).
-    Only code-table factors are cached: they are seeded by migration and never change."""
-    wanted = set(codes)
-    missing = wanted - _factor_ids.keys()
-    if missing:
-        found = dict(Factor.objects.filter(code__in=missing).values_list("code", "id"))
-        new = missing - found.keys()
-        if new:
-            rows = []
-            for code in sorted(new):
-                known = pollutant(code)
-                rows.append(Factor(code=code, name_en=known.en if known else code,
-                                   name_zh=known.zh if known else code,
-                                   unit=known.unit if known else "", from_code_table=False))
-            Factor.objects.bulk_create(rows, ignore_conflicts=True)
-            found.update(Factor.objects.filter(code__in=new).values_list("code", "id"))
-        cacheable = set(Factor.objects.filter(code__in=found, from_code_table=True)
-                        .values_list("code", flat=True))
-        _factor_ids.update({c: i for c, i in found.items() if c in cacheable})
-        return {c: _factor_ids.get(c) or found[c] for c in wanted}
-    return {c: _factor_ids[c] for c in wanted}
-
-
-# --- station registry --------------------------------------------------------------------------
-
-def _check_station(data: dict[str, Any], station: Station) -> None:
-    mn = data.get("mn", station.mn) or ""
-    if not mn or len(mn) > 64 or not mn.isprintable() or any(c in mn for c in ";,=&"):
-        raise ValidationError({"mn": "MN must be 1-64 printable characters without ; , = &"})
-    pw = data.get("password", station.password) or ""
-    if not pw or not pw.isprintable() or any(c in pw for c in ";,=&"):
-        raise ValidationError({"password": "PW must be printable characters without ; , = &"})
-    if "kind" in data:
-        data["kind"] = kind_of(data["kind"] or "")
-    if data.get("kind", station.kind) not in Station.Kind.values:
-        raise ValidationError({"kind": f"kind must be one of {', '.join(Station.Kind.values)}"})
-
-
-def save_station(actor: User, data: dict[str, Any], station: Station | None = None,
-                 factors: Sequence[str] | None = None,
-                 factor_units: dict[str, str] | None = None) -> Station:
-    """Create or change a station (admin only, audited). ``factors`` are HJ 212 codes;
-    ``factor_units`` the unit the device reports some of them in (code -> mg/m³, µg/m³,
-    ppm or ppb; "" for the factor's own)."""
-    perm.require(env_perm.can_manage_stations(actor), "only an administrator manages stations")
-    station = station or Station()
-    data = {k: v for k, v in data.items() if k in STATION_FIELDS}
-    _check_station(data, station)
-    with transaction.atomic():
-        save_audited(actor, station, data)
-        GatewayState.objects.get_or_create(station=station)
-        if factors is not None:
-            _set_factors(actor, station, factors)
-        if factor_units:
-            _set_factor_units(actor, station, factor_units)
-    alarms.clear_cache()
-    return station
-
-
-def _set_factor_units(actor: User, station: Station, wanted: dict[str, str]) -> None:
-    try:
-        clean = {code: units.normalise(unit) for code, unit in wanted.items()}
-    except units.UnitError as exc:
-        raise ValidationError({"factor_units": str(exc)}) from exc
-    rows = {sf.factor.code: sf for sf in StationFactor.objects.filter(
-        station=station, factor__code__in=clean).select_related("factor")}
-    missing = sorted(set(clean) - rows.keys())
-    if missing:
-        raise ValidationError({"factor_units": f"not a factor of this station: "
-                                               f"{', '.join(missing)}"})
-    before = {code: rows[code].unit for code in sorted(clean)}
-    for code, unit in clean.items():
-        if rows[code].unit != unit:
-            rows[code].unit = unit
-            rows[code].save(update_fields=["unit"])
-    after = {code: clean[code] for code in sorted(clean)}
-    if before != after:
-        record(actor, AuditAction.SET_FACTOR_UNITS, station, {"units": before}, {"units": after})
-
-
-def _set_factors(actor: User, station: Station, codes: Sequence[str]) -> None:
-    unknown = [c for c in codes if pollutant(c) is None]
-    if unknown:
-        raise ValidationError({"factors": f"unknown HJ 212 codes: {', '.join(unknown)}"})
-    ids = factor_ids(codes)
-    before = sorted(StationFactor.objects.filter(station=station)
-                    .values_list("factor__code", flat=True))
-    StationFactor.objects.filter(station=station).exclude(factor_id__in=ids.values()).delete()
-    StationFactor.objects.bulk_create(
-        [StationFactor(station=station, factor_id=i) for i in ids.values()],
-        ignore_conflicts=True)
-    after = sorted(codes)
-    if before != after:
-        record(actor, AuditAction.SET_FACTORS, station, {"factors": before}, {"factors": after})
-
 
 # --- ingest ------------------------------------------------------------------------------------
 
@@ -467,7 +349,7 @@ def record_gateway_throttle(station_id: int, *, key: str, address: str, failures
                             window: float) -> None:
     """Audit that the gateway started slowing down password attempts for a station's MN
     (``key``: "mn_address", "address" or "mn", the limit reached; see gateway_guard)."""
-    from .audit import EnvironmentAction
+    from ..audit import EnvironmentAction
 
     station = Station.objects.filter(pk=station_id).first()
     if station is not None:
@@ -476,138 +358,3 @@ def record_gateway_throttle(station_id: int, *, key: str, address: str, failures
                 "window_seconds": window})
 
 
-# --- alarm rules -------------------------------------------------------------------------------
-
-def load_rules(actor: User | str, path: Path | str = DEFAULT_RULES) -> int:
-    """Load alarm rules from a JSON data file (see data/alarm_rules.json), all or nothing.
-    Rules are upserted by code; ``add_tiers`` adds tiers to an existing rule. People must be
-    administrators; the string "system" is for migrations and the demo."""
-    if not isinstance(actor, str):
-        perm.require(perm.is_admin(actor), "only an administrator changes alarm rules")
-    try:
-        spec = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ValidationError({"file": f"{path}: {exc}"}) from exc
-    count = 0
-    with transaction.atomic():
-        for n, item in enumerate(spec.get("rules", []), start=1):
-            try:
-                _load_rule(actor, item)
-            except ValidationError as exc:
-                raise ValidationError({f"rules[{n}] {item.get('code', '?')}":
-                                       exc.messages}) from exc
-            count += 1
-    alarms.clear_cache()
-    return count
-
-
-def _rule_unit(unit: str) -> str:
-    try:
-        return units.normalise(unit)
-    except units.UnitError as exc:
-        raise ValidationError(f"unit: {exc}") from exc
-
-
-def _load_rule(actor: User | str, item: dict[str, Any]) -> AlarmRule:
-    from .engine import Rule
-
-    code = item.get("code") or ""
-    existing = AlarmRule.objects.filter(code=code).first()
-    if "add_tiers" in item:
-        if existing is None:
-            raise ValidationError(f"add_tiers: no rule {code!r} to add tiers to")
-        names = {t["name"] for t in existing.tiers}  # loading twice adds nothing twice
-        tiers = sorted(existing.tiers + [t for t in item["add_tiers"] if t["name"] not in names],
-                       key=lambda t: float(t["on"]))
-        data: dict[str, Any] = {"tiers": tiers}
-    else:
-        factor = None
-        if item.get("factor"):
-            factor = Factor.objects.filter(code=item["factor"]).first()
-            if factor is None:
-                raise ValidationError(f"unknown factor {item['factor']!r}")
-        station = None
-        if item.get("scope_station"):
-            station = Station.objects.filter(mn=item["scope_station"]).first()
-            if station is None:
-                raise ValidationError(f"unknown station MN {item['scope_station']!r}")
-        scope_kind = kind_of(item.get("scope_kind") or "")
-        if (item.get("scope") == "kind" or scope_kind) and scope_kind not in Station.Kind.values:
-            raise ValidationError(f"scope_kind {item.get('scope_kind')!r} is not one of "
-                                  f"{', '.join(Station.Kind.values)}")
-        data = {"code": code, "name": item.get("name") or code, "kind": item.get("kind"),
-                "factor": factor, "reading_kind": item.get("reading_kind") or "rtd",
-                "scope": item.get("scope") or "all", "scope_kind": scope_kind,
-                "scope_station": station, "tiers": item.get("tiers") or [],
-                "duration_readings": int(item.get("duration_readings") or 1),
-                "duration_seconds": int(item.get("duration_seconds") or 0),
-                "clear_seconds": int(item.get("clear_seconds") or 0),
-                "unit": _rule_unit(item.get("unit") or ""),
-                "source": item.get("source") or "", "is_active": item.get("active", True)}
-    try:
-        Rule.from_dict(code, {**(vars(existing) if existing else {}), **data,
-                              "kind": data.get("kind") or existing.kind})
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValidationError(str(exc)) from exc
-    return save_audited(actor, existing or AlarmRule(), data)
-
-
-# --- maintenance windows -----------------------------------------------------------------------
-
-MAX_MAINTENANCE = timedelta(days=31)
-
-
-def _check_window(starts_at: datetime, ends_at: datetime, reason: str) -> None:
-    errors: dict[str, str] = {}
-    if not reason or not reason.strip():
-        errors["reason"] = _("Say why the station is under maintenance.")
-    if ends_at <= starts_at:
-        errors["ends_at"] = _("The end must come after the start.")
-    elif ends_at - starts_at > MAX_MAINTENANCE:
-        errors["ends_at"] = _("A maintenance window lasts at most 31 days.")
-    if errors:
-        raise ValidationError(errors)
-
-
-def create_maintenance(actor: User, *, station: Station, starts_at: datetime,
-                       ends_at: datetime, reason: str) -> MaintenanceWindow:
-    """Silence a station's alarms from ``starts_at`` to ``ends_at`` (readings are still stored
-    and judged; no alert is raised meanwhile). Audited."""
-    perm.require(env_perm.can_set_maintenance(actor, station),
-                 "you may not set this station's maintenance")
-    _check_window(starts_at, ends_at, reason)
-    window = MaintenanceWindow(station=station, created_by=actor)
-    save_audited(actor, window, {"starts_at": starts_at, "ends_at": ends_at,
-                                 "reason": reason.strip()},
-                 action=EnvironmentAction.MAINTENANCE_CREATE)
-    alarms.forget_maintenance()
-    transaction.on_commit(alarms.forget_maintenance)
-    return window
-
-
-def update_maintenance(actor: User, window: MaintenanceWindow, *, starts_at: datetime,
-                       ends_at: datetime, reason: str) -> MaintenanceWindow:
-    perm.require(env_perm.MAINTENANCE.allows(actor, window, "change"),
-                 "you may not change this maintenance window")
-    _check_window(starts_at, ends_at, reason)
-    save_audited(actor, window, {"starts_at": starts_at, "ends_at": ends_at,
-                                 "reason": reason.strip()},
-                 action=EnvironmentAction.MAINTENANCE_UPDATE)
-    alarms.forget_maintenance()
-    transaction.on_commit(alarms.forget_maintenance)
-    return window
-
-
-def end_maintenance(actor: User, window: MaintenanceWindow, *,
-                    now: datetime | None = None) -> MaintenanceWindow:
-    """End a window now (the technician is done early): alarms count again from now."""
-    perm.require(env_perm.MAINTENANCE.allows(actor, window, "change"),
-                 "you may not change this maintenance window")
-    now = now or timezone.now()
-    if window.ends_at <= now:
-        raise ValidationError({"ends_at": _("This maintenance window has already ended.")})
-    save_audited(actor, window, {"ends_at": max(now, window.starts_at)},
-                 action=EnvironmentAction.MAINTENANCE_END)
-    alarms.forget_maintenance()
-    transaction.on_commit(alarms.forget_maintenance)
-    return window
