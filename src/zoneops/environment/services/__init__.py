@@ -23,6 +23,7 @@ from .rules import DEFAULT_RULES, load_rules
 from .stations import STATION_FIELDS, create_station, factor_ids, update_station
 
 __all__ = ["DEFAULT_RULES", "LOGGED_CONFLICTS", "MAX_MAINTENANCE", "STATION_FIELDS",
-           "IngestResult", "ReadingIn", "Upload", "check_silence", "create_maintenance", "create_station",
-           "end_maintenance", "factor_ids", "ingest", "ingest_batch", "load_rules",
-           "record_gateway_throttle", "record_reject", "update_maintenance", "update_station"]
+           "IngestResult", "ReadingIn", "Upload", "check_silence", "create_maintenance",
+           "create_station", "end_maintenance", "factor_ids", "ingest", "ingest_batch",
+           "load_rules", "record_gateway_throttle", "record_reject", "update_maintenance",
+           "update_station"]
