@@ -1,5 +1,5 @@
-"""Where modules plug into the shared shell: navigation entries, dashboard panels and the
-labels of their audit actions.
+"""Where modules plug into the shared shell: navigation entries, dashboard panels, the
+labels of their audit actions and the jobs the worker runs each cycle.
 
 Each module registers in its AppConfig.ready(), so core never imports a module.
 """
@@ -62,3 +62,15 @@ def add_audit_actions(actions: type[models.TextChoices]) -> None:
         if known is not None and str(known) != str(label):
             raise ValueError(f"audit action {value!r} is already labelled {known!r}")
         audit_models.ACTION_LABELS[value] = label
+
+
+# A worker job takes the time of the cycle and returns how many things it did (for the log).
+WorkerJob = Callable[[Any], int]
+WORKER_JOBS: dict[str, WorkerJob] = {}
+
+
+def add_worker_job(name: str, job: WorkerJob) -> None:
+    """A module's periodic work, run by `zoneops worker` every cycle after the core's (sending
+    notifications, escalating alerts). A job must be safe to run in several workers at once
+    (claim rows under a lock) and quick when there is nothing to do."""
+    WORKER_JOBS[name] = job

@@ -4,4 +4,10 @@ from . import views
 
 urlpatterns = [
     path("", views.holdings, name="rights-holdings"),
+    path("market/", views.market, name="rights-market"),
+    path("market/new/", views.lot_new, name="rights-lot-new"),
+    path("market/<int:pk>/", views.lot_detail, name="rights-lot"),
+    path("market/<int:pk>/price/", views.lot_price, name="rights-lot-price"),
+    path("market/<int:pk>/bid/", views.lot_bid, name="rights-lot-bid"),
+    path("market/<int:pk>/deposit/", views.lot_deposit, name="rights-lot-deposit"),
 ]

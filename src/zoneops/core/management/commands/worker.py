@@ -3,7 +3,9 @@ import threading
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.utils import timezone
 
+from ...registry import WORKER_JOBS
 from ...services.alerts import escalate_overdue
 from ...services.notify import send_due
 
@@ -13,6 +15,15 @@ log = logging.getLogger("zoneops.worker")
 def run_once() -> tuple[int, int, int]:
     sent, failed = send_due()
     escalated = escalate_overdue()
+    now = timezone.now()
+    for name, job in WORKER_JOBS.items():
+        try:
+            done = job(now)
+        except Exception:  # one module's failure must not stop the others
+            log.exception("worker job %s failed", name)
+            continue
+        if done:
+            log.info("worker: %s did %s", name, done)
     return sent, failed, escalated
 
 

@@ -15,10 +15,10 @@ from zoneops.core import permissions as perm
 from zoneops.core.models import AuditAction, Enterprise, User
 from zoneops.core.services.audit import record, snapshot
 
-from . import selectors
-from .audit import RightsAction
-from .models import Account, Cap, Movement, Pollutant, ReserveLevel, default_valid_to
-from .permissions import can_write_ledger
+from .. import selectors
+from ..audit import RightsAction
+from ..models import Account, Cap, Movement, Pollutant, ReserveLevel, default_valid_to
+from ..permissions import can_write_ledger
 
 Kind = Movement.Kind
 
