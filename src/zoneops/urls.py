@@ -18,5 +18,6 @@ urlpatterns = [
     path("vote/", include("zoneops.voting.public_urls")),  # residents: public, no login
     path("indicators/", include("zoneops.indicators.urls")),
     path("rights/", include("zoneops.rights.urls")),
+    path("certificate/", include("zoneops.rights.public_urls")),  # public check, no login
     path("", include("zoneops.core.urls")),
 ]

@@ -17,6 +17,11 @@ class RightsAction(models.TextChoices):
     DEPOSIT = "rights.deposit", pgettext_lazy("audit action", "Bidding deposit recorded")
     BID = "rights.bid", pgettext_lazy("audit action", "Bid placed")
     SETTLE = "rights.settle", pgettext_lazy("audit action", "Bidding lot settled")
+    CERTIFICATE = "rights.certificate", pgettext_lazy("audit action",
+                                                      "Emission-rights certificate issued")
+    SUPERSEDE = "rights.supersede", pgettext_lazy("audit action",
+                                                  "Emission-rights certificate superseded")
+    IMPORT = "rights.import", pgettext_lazy("audit action", "Emission rights imported")
 
     @classmethod
     def of(cls, kind: str) -> RightsAction:

@@ -246,3 +246,52 @@ class Bid(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot.number}号 #{self.seq} {self.price}"
+
+
+class Certificate(models.Model):
+    """An electronic certificate (排污权电子凭证): the document an enterprise holds for rights
+    that came into its account (verification, sale, transfer), or a restatement of what it
+    still holds after rights left the account. Anyone can check it on the public page with
+    its number and verification code. Never edited except to mark it superseded."""
+
+    number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    code = models.CharField(_("verification code"), max_length=16)
+    movement = models.ForeignKey(Movement, verbose_name=_("movement"),
+                                 on_delete=models.PROTECT, related_name="certificates")
+    restated = models.BooleanField(_("restatement"), default=False)
+    enterprise = models.ForeignKey("core.Enterprise", verbose_name=_("holder"),
+                                   on_delete=models.PROTECT, related_name="+")
+    pollutant = models.CharField(_("pollutant"), max_length=5, choices=Pollutant.choices)
+    quantity = models.DecimalField(_("quantity (t/a)"), max_digits=14, decimal_places=4)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    legal_basis = models.TextField(_("legal basis"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    superseded_by = models.ForeignKey("self", verbose_name=_("superseded by"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+")
+    superseded_on = models.DateField(_("superseded on"), null=True, blank=True)
+
+    audit_skipped_fields = ("code",)  # the audit trail is readable by more people
+
+    class Meta:
+        verbose_name = _("electronic certificate")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=Decimal(0)),
+                                   name="rights_certificate_quantity_positive"),
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")),
+                                   name="rights_certificate_period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.enterprise} · {self.pollutant} {self.quantity} t/a"
+
+    def status(self, today: dt.date) -> str:
+        """"superseded", "not_yet", "expired" or "valid" on ``today``."""
+        if self.superseded_on is not None and self.superseded_on <= today:
+            return "superseded"
+        if today < self.valid_from:
+            return "not_yet"
+        if today > self.valid_to:
+            return "expired"
+        return "valid"

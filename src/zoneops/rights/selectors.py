@@ -172,3 +172,48 @@ def bid_history(user: User, lot) -> list[dict]:
                     "mine": bid.enterprise_id == enterprise_id,
                     "bidder": bid.enterprise.name if internal else alias})
     return out[::-1]
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+def certificates_for(user: User):
+    """The certificates a user may read: all for internal roles, its own for an enterprise."""
+    from .models import Certificate
+
+    rows = Certificate.objects.select_related("enterprise", "movement", "superseded_by")
+    if perm.is_internal(user):
+        return rows
+    if perm.role_of(user) == Role.ENTERPRISE and user.enterprise_id is not None:
+        return rows.filter(enterprise_id=user.enterprise_id)
+    return rows.none()
+
+
+def check_certificate(number: str, code: str):
+    """The certificate with this number and code, or None: the public check. A wrong code
+    answers exactly like an unknown number, so the page tells nothing without both."""
+    import hmac
+
+    from .models import Certificate
+    from .services.certificates import normalise_code
+
+    certificate = (Certificate.objects.select_related("enterprise", "superseded_by")
+                   .filter(number=number.strip().upper()).first())
+    if certificate is None or not hmac.compare_digest(certificate.code.encode(),
+                                                      normalise_code(code).encode()):
+        return None
+    return certificate
+
+
+# --- the ledger -----------------------------------------------------------------------------
+
+def movements_for(user: User):
+    """The movements a user may read, oldest first: all for internal roles; for an enterprise
+    contact only those touching its own enterprise's accounts."""
+    rows = Movement.objects.select_related(
+        "source__enterprise", "target__enterprise", "created_by").order_by("created_at", "pk")
+    if perm.is_internal(user):
+        return rows
+    if perm.role_of(user) == Role.ENTERPRISE and user.enterprise_id is not None:
+        return rows.filter(Q(source__enterprise_id=user.enterprise_id)
+                           | Q(target__enterprise_id=user.enterprise_id))
+    return rows.none()

@@ -13,14 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from zoneops.core.models import Role
 from zoneops.core.permissions import role_of
 from zoneops.core.views import apply_errors
 
-from . import forms, selectors, services
+from . import documents, forms, selectors, services
 from .permissions import can_write_ledger
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -141,3 +144,71 @@ def lot_deposit(request: HttpRequest, pk: int) -> HttpResponse:
             for message in errors:
                 messages.error(request, message)
     return redirect("rights-lot", pk=lot.pk)
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def certificates(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = [(c, c.status(today)) for c in selectors.certificates_for(request.user)]
+    return render(request, "rights/certificates.html", {"rows": rows})
+
+
+def _certificate(request: HttpRequest, pk: int):
+    return get_object_or_404(selectors.certificates_for(request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The certificate as a page to print (the .docx has the same fields)."""
+    certificate = _certificate(request, pk)
+    return render(request, "rights/certificate.html", {
+        "certificate": certificate, "fields": documents.certificate_fields(certificate),
+        "status": certificate.status(timezone.localdate()),
+        "check_url": request.build_absolute_uri(reverse("rights-check"))})
+
+
+@login_required
+@require_GET
+def certificate_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = _certificate(request, pk)
+    body = documents.certificate_docx(
+        certificate, request.build_absolute_uri(reverse("rights-check")))
+    response = HttpResponse(body, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.docx"'
+    return response
+
+
+@require_GET
+def check(request: HttpRequest) -> HttpResponse:
+    """The public check (no login, no session): a certificate's number and verification code
+    → whether it is valid today, expired, not yet valid or superseded."""
+    number, code = request.GET.get("number", "")[:40], request.GET.get("code", "")[:40]
+    asked = bool(number or code)
+    certificate = selectors.check_certificate(number, code) if number and code else None
+    return render(request, "rights/check.html", {
+        "number": number, "asked": asked, "certificate": certificate,
+        "fields": documents.certificate_fields(certificate)[:7] if certificate else (),
+        "status": certificate.status(timezone.localdate()) if certificate else None})
+
+
+# --- the ledger -----------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    return render(request, "rights/ledger.html", {
+        "movements": list(selectors.movements_for(request.user))[::-1]})
+
+
+@login_required
+@require_GET
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    body = documents.ledger_xlsx(selectors.movements_for(request.user))
+    response = HttpResponse(body, content_type=XLSX)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="rights-ledger-{stamp}.xlsx"'
+    return response
