@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.conftest import PASSWORD
 from tests.matrix import EVERYONE, MANAGERS, WORLD_ROLES, Matrix, Row, ids
@@ -57,7 +57,7 @@ def test_an_ascending_auction_within_the_increment_range(market):
         bid(a, lot, "7999")
     assert field_of(exc) == {"price"} and "8000" in str(exc.value)
     assert bid(a, lot, "8000").seq == 1
-    with pytest.raises(ValidationError, match="already the highest"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already the highest"):
         bid(a, lot, "8200", minutes=2)
     for too in ("8199", "9001"):  # below +200, above +1000
         with pytest.raises(ValidationError) as exc:
@@ -77,12 +77,12 @@ def test_an_ascending_auction_within_the_increment_range(market):
 
 def test_bids_only_in_the_period_with_a_deposit_by_a_contact(market):
     world, lot, a, b = market
-    with pytest.raises(ValidationError, match="not opened"):
+    with translation.override("en"), pytest.raises(ValidationError, match="not opened"):
         services.place_bid(a, lot, price="8000", now=T0 - dt.timedelta(seconds=1))
-    with pytest.raises(ValidationError, match="closed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="closed"):
         services.place_bid(a, lot, price="8000", now=T0 + HOUR)  # at the second it closes
     other = services.create_lot(world.users["office"], lot_data(title="第二批"))
-    with pytest.raises(ValidationError, match="deposit"):
+    with translation.override("en"), pytest.raises(ValidationError, match="deposit"):
         bid(a, other, "8000")
     for who in ("office", "admin", "staff_a"):
         with pytest.raises(PermissionDenied):
@@ -128,7 +128,7 @@ def test_the_worker_settles_at_the_close_through_the_ledger(market):
     winner = Account.objects.get(enterprise=world.enterprise_b, pollutant="VOCs")
     assert selectors.balance(winner, movement.valid_from) == Decimal("2")
     assert services.settle_due(now=T0 + 2 * HOUR) == 0  # settled once
-    with pytest.raises(ValidationError, match="closed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="closed"):
         bid(a, lot, "8800", minutes=30)  # a settled lot takes no bid
 
 
