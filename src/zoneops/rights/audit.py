@@ -21,7 +21,6 @@ class RightsAction(models.TextChoices):
                                                       "Emission-rights certificate issued")
     SUPERSEDE = "rights.supersede", pgettext_lazy("audit action",
                                                   "Emission-rights certificate superseded")
-    IMPORT = "rights.import", pgettext_lazy("audit action", "Emission rights imported")
 
     @classmethod
     def of(cls, kind: str) -> RightsAction:
