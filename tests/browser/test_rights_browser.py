@@ -38,3 +38,36 @@ def test_enterprise_bids_and_sees_the_live_price(page, site):
     expect(live.locator("[data-field=leading]")).to_have_text("8400.00", timeout=8000)
     assert not live.locator("[data-field=mine]").is_visible()
     assert live.locator("[data-field=low]").inner_text() == "8600.00"
+
+
+def test_certificate_downloaded_by_its_holder_and_checked_by_anyone(page, browser, site):
+    login(page, "enterprise", DEMO_PASSWORD)
+    page.click("nav >> text=排污权")
+    page.click("[data-testid=certificates-link]")
+    page.locator("[data-testid=certificates] tr:has([data-status=valid]) a").first.click()
+    number = page.locator("[data-testid=certificate] td").first.inner_text()
+    code = page.locator("[data-testid=code]").inner_text()
+    assert re.fullmatch(r"PWQ-\d{4}-\d{6}(-R)?", number) and len(code) == 12
+    with page.expect_download() as download:
+        page.click("[data-testid=docx]")
+    assert download.value.suggested_filename == f"{number}.docx"
+    # A stranger, not logged in: the public check, under the site's CSP, stores no session.
+    stranger = browser.new_context(base_url=site.base_url, locale="zh-CN")
+    public = stranger.new_page()
+    problems: list[str] = []
+    public.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    public.goto("/certificate/")
+    public.fill("#number", number)
+    public.fill("#code", code[:6] + " " + code[6:].lower())
+    public.click("[data-testid=check-form] button")
+    result = public.locator("[data-testid=result]")
+    assert result.get_attribute("data-status") == "valid"
+    assert "该凭证真实有效" in result.inner_text() and code not in public.content()
+    screenshot(public, "rights-certificate-check")
+    public.fill("#number", number)
+    public.fill("#code", "2" * 12)
+    public.click("[data-testid=check-form] button")
+    assert result.get_attribute("data-status") == "unknown"
+    assert "sessionid" not in {c["name"] for c in stranger.cookies()}
+    assert problems == []
+    stranger.close()
