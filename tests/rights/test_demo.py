@@ -36,3 +36,15 @@ def test_demo_rights_and_bidding_rounds() -> None:
     counts = (Lot.objects.count(), Movement.objects.count())
     demo.load()
     assert (Lot.objects.count(), Movement.objects.count()) == counts
+
+
+def test_demo_enterprise_has_discharged_85_percent_of_its_cod() -> None:
+    from zoneops.rights import discharge
+
+    core_demo.load()
+    demo.load()
+    contact = User.objects.get(username="enterprise")
+    rows = {r.pollutant: r for r in discharge.usage([contact.enterprise])}
+    assert rows["COD"].share == pytest.approx(0.85, abs=0.001)
+    assert rows["COD"].level == "warn" and rows["COD"].coverage > 0.99
+    assert rows["NH3-N"].level == "ok"

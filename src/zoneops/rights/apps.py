@@ -12,10 +12,12 @@ class RightsConfig(AppConfig):
         from zoneops.core.registry import add_audit_actions, add_nav, add_worker_job
 
         from .audit import RightsAction
+        from .discharge import check_job
         from .services import settle_due
 
         add_audit_actions(RightsAction)
         add_worker_job("rights.settle_due", settle_due)
+        add_worker_job("rights.discharge", check_job)
 
         # Every signed-in role: an enterprise contact sees only its own accounts there.
         add_nav("rights-holdings", _("Emission rights"), lambda u: role_of(u) is not None, 45)

@@ -77,6 +77,41 @@ def load(stdout=None) -> None:
     for firm in (contact.enterprise, rival_firm):
         services.record_deposit(office, current, enterprise=firm, amount="5000")
     services.place_bid(rival, current, price="8000")
+    _discharge(contact.enterprise, share=Decimal(CAPS["COD"][1]) * Decimal("0.85"))
     if stdout is not None:
         stdout.write(f"emission rights: {len(firms)} firms hold rights; bidding lots "
                      f"{closed.number} (sold) and {current.number} (open)")
+
+
+def _discharge(enterprise: Enterprise, *, share: Decimal) -> None:
+    """The demo enterprise's own wastewater outlet, monitored hourly since 1 January: a
+    steady flow whose COD load adds up to ``share`` t by the last full hour (85 % of its COD
+    holding), NH3-N at a twentieth of the COD concentration (about 42 %)."""
+    from zoneops.environment.models import Factor, Reading
+    from zoneops.environment.services import save_station
+    from zoneops.water.selectors import FACTORS
+    from zoneops.water.services import save_point
+
+    admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
+    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    start = now.replace(month=1, day=1, hour=0)
+    hours = int((now - start).total_seconds() // 3600)
+    if admin is None or hours < 1:
+        return
+    station = save_station(admin, {"mn": "DEMORIGHTSW01", "password": "demo",
+                                   "name": f"{enterprise.name}污水排放口",
+                                   "kind": "enterprise", "latitude": 30.70,
+                                   "longitude": 120.90, "enterprise": enterprise},
+                           factors=list(FACTORS))
+    save_point(admin, {"code": "RQ-S1", "name": f"{enterprise.name}纳管口", "kind": "source",
+                       "station": station, "enterprise": enterprise})
+    cod_mg_l = 80.0
+    load_kg_h = float(share) * 1000 / hours
+    flow_l_s = load_kg_h / (cod_mg_l * 3.6e-3)  # kg/h = L/s × mg/L × 3.6e-3
+    factor = dict(Factor.objects.filter(code__in=("w00000", "w01018", "w21003"))
+                  .values_list("code", "pk"))
+    values = (("w00000", flow_l_s), ("w01018", cod_mg_l), ("w21003", cod_mg_l / 20))
+    Reading.objects.bulk_create(
+        (Reading(station=station, factor_id=factor[code], kind="hour", value=value, flag="N",
+                 time=start + dt.timedelta(hours=h))
+         for h in range(hours) for code, value in values), batch_size=5000)

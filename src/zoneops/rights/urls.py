@@ -15,5 +15,6 @@ urlpatterns = [
     path("certificates/<int:pk>/docx/", views.certificate_docx,
          name="rights-certificate-docx"),
     path("ledger/", views.ledger, name="rights-ledger"),
+    path("discharge/", views.discharge, name="rights-discharge"),
     path("ledger/export.xlsx", views.ledger_export, name="rights-ledger-export"),
 ]

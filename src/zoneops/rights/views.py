@@ -212,3 +212,16 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="rights-ledger-{stamp}.xlsx"'
     return response
+
+
+# --- measured discharge ---------------------------------------------------------------------
+
+@login_required
+@require_GET
+def discharge(request: HttpRequest) -> HttpResponse:
+    """Year-to-date measured load against the holding, per enterprise and pollutant."""
+    from . import discharge as measured
+
+    return render(request, "rights/discharge.html", {
+        "rows": measured.usage_for(request.user), "warn": int(measured.WARN_SHARE * 100),
+        "year": timezone.localdate().year})

@@ -30,6 +30,20 @@ def chain_document(start: datetime, end: datetime, kind: str = "hour") -> dict:
     becomes null (a gap); the row carries the flow's flag when the flow is such a gap, so
     the engine can name it, else T when a value used is over range, else N."""
     points = chain_points()
+    return {"points": [p.as_chain_point() for p in points],
+            "series": _series(points, start, end, kind)}
+
+
+def points_document(points: list[WaterPoint], start: datetime, end: datetime,
+                    kind: str = "hour") -> dict:
+    """Like chain_document, for some points only, each standing alone (no downstream): what
+    the loads of one enterprise's own points need (the emission-rights module)."""
+    alone = [{k: v for k, v in p.as_chain_point().items() if k != "downstream"}
+             for p in points]
+    return {"points": alone, "series": _series(points, start, end, kind)}
+
+
+def _series(points: list[WaterPoint], start: datetime, end: datetime, kind: str) -> list:
     code_of = {p.station_id: p.code for p in points if p.station_id}
     field_of = dict(Factor.objects.filter(code__in=FACTORS).values_list("id", "code"))
     field_of = {i: FACTORS[c] for i, c in field_of.items()}
@@ -52,4 +66,4 @@ def chain_document(start: datetime, end: datetime, kind: str = "hour") -> dict:
                        "time": time.astimezone(BEIJING).isoformat(),
                        **{f: values.get(f) for f in FACTORS.values()},
                        "flag": flags.get((station_id, time), "N")})
-    return {"points": [p.as_chain_point() for p in points], "series": series}
+    return series
