@@ -51,6 +51,14 @@ def test_certificate_downloaded_by_its_holder_and_checked_by_anyone(page, browse
     with page.expect_download() as download:
         page.click("[data-testid=docx]")
     assert download.value.suggested_filename == f"{number}.docx"
+    # Its measured discharge: 85 % of its COD holding, a warning (not yet an alert).
+    page.click("nav >> text=排污权")
+    page.click("[data-testid=discharge-link]")
+    cod = page.locator("[data-testid=discharge] tr[data-pollutant=COD]")
+    assert cod.get_attribute("data-level") == "warn"
+    assert cod.locator("[data-field=share]").inner_text().startswith("85 %")
+    assert "预警" in cod.inner_text()
+    screenshot(page, "rights-discharge")
     # A stranger, not logged in: the public check, under the site's CSP, stores no session.
     stranger = browser.new_context(base_url=site.base_url, locale="zh-CN")
     public = stranger.new_page()
