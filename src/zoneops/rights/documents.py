@@ -28,7 +28,8 @@ def certificate_fields(certificate: Certificate) -> list[tuple[str, str]]:
         (_("Unified social credit code"), enterprise.credit_code),
         (_("pollutant"), certificate.pollutant),
         (_("Quantity (t/a)"), f"{certificate.quantity:.4f}"),
-        (_("Period"), f"{certificate.valid_from:%Y-%m-%d} — {certificate.valid_to:%Y-%m-%d}"),
+        (_("Period of validity"),
+         f"{certificate.valid_from:%Y-%m-%d} — {certificate.valid_to:%Y-%m-%d}"),
         (_("How acquired"), _("restatement after rights left the account")
          if certificate.restated else certificate.movement.get_kind_display()),
         (_("legal basis"), certificate.legal_basis),
