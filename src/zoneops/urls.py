@@ -21,5 +21,6 @@ urlpatterns = [
     path("rights/", include("zoneops.rights.urls")),
     path("tracing/", include("zoneops.tracing.urls")),
     path("odour/", include("zoneops.tracing.public_urls")),  # residents: public, no login
+    path("certificate/", include("zoneops.rights.public_urls")),  # public check, no login
     path("", include("zoneops.core.urls")),
 ]

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 # Paths anyone may open: the login page, the language switch, static files, health and the API
 # (the API answers 401 itself, as machine clients expect).
 # "/vote/" is the residents' public voting site (issue 5) and "/odour/" their odour reports
-# (issue 20): residents have no accounts.
+# (issue 20): residents have no accounts. "/certificate/" checks an emission-rights
+# certificate by its number and code (issue 24).
 PUBLIC_PREFIXES = ("/login/", "/i18n/", "/static/", "/healthz", "/api/", "/favicon.ico",
-                   "/vote/", "/odour/")
+                   "/vote/", "/odour/", "/certificate/")
 # What a person who must change their password may still open.
 PASSWORD_CHANGE_URL = "/account/password/"
 WHILE_CHANGING = (PASSWORD_CHANGE_URL, "/logout/", "/login/", "/i18n/", "/jsi18n/", "/static/",
-                  "/healthz", "/favicon.ico", "/vote/", "/odour/")
+                  "/healthz", "/favicon.ico", "/vote/", "/odour/", "/certificate/")
 
 
 class LoginRequiredMiddleware:

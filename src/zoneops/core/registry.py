@@ -1,5 +1,5 @@
-"""Where modules plug into the shared shell: navigation entries, dashboard panels and the
-labels of their audit actions.
+"""Where modules plug into the shared shell: navigation entries, dashboard panels, the
+labels of their audit actions and the jobs the worker runs each cycle.
 
 Each module registers in its AppConfig.ready(), so core never imports a module.
 """
@@ -84,3 +84,4 @@ def add_audit_actions(actions: type[models.TextChoices]) -> None:
         if known is not None and str(known) != str(label):
             raise ValueError(f"audit action {value!r} is already labelled {known!r}")
         audit_models.ACTION_LABELS[value] = label
+

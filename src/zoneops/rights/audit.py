@@ -13,6 +13,14 @@ class RightsAction(models.TextChoices):
     RECALL = "rights.recall", pgettext_lazy("audit action", "Rights recalled")
     BUYBACK = "rights.buyback", pgettext_lazy("audit action", "Rights bought back")
     EXPIRY = "rights.expiry", pgettext_lazy("audit action", "Rights expired")
+    LOT = "rights.lot", pgettext_lazy("audit action", "Bidding lot created")
+    DEPOSIT = "rights.deposit", pgettext_lazy("audit action", "Bidding deposit recorded")
+    BID = "rights.bid", pgettext_lazy("audit action", "Bid placed")
+    SETTLE = "rights.settle", pgettext_lazy("audit action", "Bidding lot settled")
+    CERTIFICATE = "rights.certificate", pgettext_lazy("audit action",
+                                                      "Emission-rights certificate issued")
+    SUPERSEDE = "rights.supersede", pgettext_lazy("audit action",
+                                                  "Emission-rights certificate superseded")
 
     @classmethod
     def of(cls, kind: str) -> RightsAction:

@@ -133,3 +133,165 @@ class Movement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.quantity} t/a {self.source} → {self.target}"
+
+
+class Lot(models.Model):
+    """One lot of an electronic bidding round (竞价): rights sold from a reserve to the highest
+    bidder of an ascending auction with a floor, an increment range and a deposit."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("bidding")           # before opens_at it shows as not yet open
+        SOLD = "sold", _("sold")
+        UNSOLD = "unsold", _("no bids")
+        FAILED = "failed", _("sale refused")
+
+    number = models.PositiveIntegerField(_("lot number"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    pollutant = models.CharField(_("pollutant"), max_length=5, choices=Pollutant.choices)
+    quantity = models.DecimalField(_("quantity (t/a)"), max_digits=14, decimal_places=4)
+    years = models.PositiveSmallIntegerField(_("years of use"), default=DEFAULT_YEARS)
+    reserve_level = models.CharField(_("sold from"), max_length=10,
+                                     choices=ReserveLevel.choices, default=ReserveLevel.PARK)
+    floor_price = models.DecimalField(_("floor price (yuan per t·a)"), max_digits=14,
+                                      decimal_places=2)
+    min_increment = models.DecimalField(_("minimum increment (yuan)"), max_digits=14,
+                                        decimal_places=2)
+    max_increment = models.DecimalField(_("maximum increment (yuan)"), max_digits=14,
+                                        decimal_places=2)
+    deposit = models.DecimalField(_("deposit (yuan)"), max_digits=14, decimal_places=2)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))  # moves later when a late bid extends it
+    extension_seconds = models.PositiveIntegerField(
+        _("extension on a late bid (seconds)"), default=0,
+        help_text=_("A bid in the last this many seconds moves the close this far past the "
+                    "bid; 0: no extension."))
+    legal_basis = models.TextField(_("legal basis"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices,
+                              default=Status.OPEN)
+    winner = models.ForeignKey("core.Enterprise", verbose_name=_("winner"), null=True,
+                               blank=True, on_delete=models.PROTECT, related_name="+")
+    final_price = models.DecimalField(_("final price (yuan per t·a)"), max_digits=14,
+                                      decimal_places=2, null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    movement = models.OneToOneField(Movement, verbose_name=_("sale movement"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="lot")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("bidding lot")
+        ordering = ["-opens_at", "number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=Decimal(0)),
+                                   name="rights_lot_quantity_positive"),
+            models.CheckConstraint(condition=Q(floor_price__gt=Decimal(0)),
+                                   name="rights_lot_floor_positive"),
+            models.CheckConstraint(condition=Q(min_increment__gt=Decimal(0))
+                                   & Q(max_increment__gte=models.F("min_increment")),
+                                   name="rights_lot_increments_ordered",
+                                   violation_error_message=_(
+                                       "The maximum increment cannot be below the minimum "
+                                       "increment.")),
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")),
+                                   name="rights_lot_period_ordered",
+                                   violation_error_message=_("The lot must close after it "
+                                                             "opens.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}号 {self.title}"
+
+
+class Deposit(models.Model):
+    """A bidder's deposit for one lot, recorded by the office once received."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="deposits")
+    enterprise = models.ForeignKey("core.Enterprise", verbose_name=_("enterprise"),
+                                   on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deposit")
+        constraints = [models.UniqueConstraint(fields=["lot", "enterprise"],
+                                               name="rights_deposit_one_per_bidder")]
+
+    def __str__(self) -> str:
+        return f"{self.lot.number}号 · {self.enterprise} · {self.amount}"
+
+
+class Bid(models.Model):
+    """One accepted bid. Every bid is kept; each is above the one before it (seq orders them
+    and no price repeats on a lot)."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="bids")
+    seq = models.PositiveIntegerField(_("bid number"))
+    enterprise = models.ForeignKey("core.Enterprise", verbose_name=_("bidder"),
+                                   on_delete=models.PROTECT, related_name="+")
+    price = models.DecimalField(_("price (yuan per t·a)"), max_digits=14, decimal_places=2)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    placed_at = models.DateTimeField(_("placed at"))
+
+    class Meta:
+        verbose_name = _("bid")
+        ordering = ["lot", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "seq"], name="rights_bid_seq_unique"),
+            models.UniqueConstraint(fields=["lot", "price"], name="rights_bid_price_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot.number}号 #{self.seq} {self.price}"
+
+
+class Certificate(models.Model):
+    """An electronic certificate (排污权电子凭证): the document an enterprise holds for rights
+    that came into its account (verification, sale, transfer), or a restatement of what it
+    still holds after rights left the account. Anyone can check it on the public page with
+    its number and verification code. Never edited except to mark it superseded."""
+
+    number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    code = models.CharField(_("verification code"), max_length=16)
+    movement = models.ForeignKey(Movement, verbose_name=_("movement"),
+                                 on_delete=models.PROTECT, related_name="certificates")
+    restated = models.BooleanField(_("restatement"), default=False)
+    enterprise = models.ForeignKey("core.Enterprise", verbose_name=_("holder"),
+                                   on_delete=models.PROTECT, related_name="+")
+    pollutant = models.CharField(_("pollutant"), max_length=5, choices=Pollutant.choices)
+    quantity = models.DecimalField(_("quantity (t/a)"), max_digits=14, decimal_places=4)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    legal_basis = models.TextField(_("legal basis"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    superseded_by = models.ForeignKey("self", verbose_name=_("superseded by"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+")
+    superseded_on = models.DateField(_("superseded on"), null=True, blank=True)
+
+    audit_skipped_fields = ("code",)  # the audit trail is readable by more people
+
+    class Meta:
+        verbose_name = _("electronic certificate")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=Decimal(0)),
+                                   name="rights_certificate_quantity_positive"),
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")),
+                                   name="rights_certificate_period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.enterprise} · {self.pollutant} {self.quantity} t/a"
+
+    def status(self, today: dt.date) -> str:
+        """"superseded", "not_yet", "expired" or "valid" on ``today``."""
+        if self.superseded_on is not None and self.superseded_on <= today:
+            return "superseded"
+        if today < self.valid_from:
+            return "not_yet"
+        if today > self.valid_to:
+            return "expired"
+        return "valid"

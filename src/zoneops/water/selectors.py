@@ -106,6 +106,16 @@ def chain_document(start: datetime, end: datetime, kind: str = "hour",
     return {"points": [p.as_chain_point() for p in points], "series": series}
 
 
+
+def points_document(points: list[WaterPoint], start: datetime, end: datetime,
+                    kind: str = "hour") -> dict:
+    """Like chain_document, for some points only, each standing alone (no downstream): what
+    the loads of one enterprise's own points need (the emission-rights module)."""
+    document = chain_document(start, end, kind, points)
+    document["points"] = [{k: v for k, v in p.items() if k != "downstream"}
+                          for p in document["points"]]
+    return document
+
 # --- what the pages show --------------------------------------------------------------------
 
 STATE_OF_KIND = {"unexplained_load": 3, "missing_load": 3, "shock_load": 3,

@@ -15,10 +15,11 @@ from zoneops.core import permissions as perm
 from zoneops.core.models import AuditAction, Enterprise, User
 from zoneops.core.services.audit import record, snapshot
 
-from . import selectors
-from .audit import RightsAction
-from .models import Account, Cap, Movement, Pollutant, ReserveLevel, default_valid_to
-from .permissions import can_write_ledger
+from .. import selectors
+from ..audit import RightsAction
+from ..models import Account, Cap, Movement, Pollutant, ReserveLevel, default_valid_to
+from ..permissions import can_write_ledger
+from . import certificates
 
 Kind = Movement.Kind
 
@@ -101,6 +102,7 @@ def _move(*, actor: User, kind: str, source: Account, target: Account, quantity:
     movement.full_clean()
     movement.save()
     record(actor, RightsAction.of(kind), movement, None, snapshot(movement), legal_basis)
+    certificates.issue_for(actor, movement)
     return movement
 
 

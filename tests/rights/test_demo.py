@@ -1,0 +1,50 @@
+"""The demo: chemical park firms hold rights within the caps, two transfers, a settled VOC
+bidding round won by the demo enterprise and an open one it can bid in; loading twice
+changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from zoneops.core import demo as core_demo
+from zoneops.core.models import User
+from zoneops.rights import demo, selectors
+from zoneops.rights.models import Account, Lot, Movement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_demo_rights_and_bidding_rounds() -> None:
+    core_demo.load()
+    demo.load()
+    contact = User.objects.get(username="enterprise")
+    closed, open_now = Lot.objects.order_by("number")
+    assert closed.status == "sold" and closed.winner == contact.enterprise
+    assert closed.movement.kind == "sale" and closed.bids.count() == 4
+    state = selectors.lot_state(contact, open_now, timezone.now())
+    assert state.phase == "open" and state.has_deposit and not state.leader_is_me
+    assert Movement.objects.filter(kind="transfer").count() == 2
+    voc = Account.objects.get(enterprise=contact.enterprise, pollutant="VOCs")
+    # Its permit's 3 t/a, 0.5 t/a bought from a neighbour, 2 t/a won in the bidding.
+    assert selectors.balance(voc, timezone.localdate()) == 3 + 0.5 + 2
+    counts = (Lot.objects.count(), Movement.objects.count())
+    demo.load()
+    assert (Lot.objects.count(), Movement.objects.count()) == counts
+
+
+def test_demo_enterprise_has_discharged_85_percent_of_its_cod() -> None:
+    from zoneops.rights import discharge
+
+    core_demo.load()
+    demo.load()
+    contact = User.objects.get(username="enterprise")
+    rows = {r.pollutant: r for r in discharge.usage([contact.enterprise])}
+    assert rows["COD"].share == pytest.approx(0.85, abs=0.001)
+    assert rows["COD"].level == "warn" and rows["COD"].coverage > 0.99
+    assert rows["NH3-N"].level == "ok"
