@@ -262,3 +262,37 @@ def test_history_on_a_chinese_page_shows_labels_not_recorded_values(world, sup):
     page = world.client("leader").get(f"/supervision/items/{sup.item_a.pk}/").content.decode()
     assert 'data-action="set cooperating units">设置协办单位<' in page
     assert ">set cooperating units<" not in page
+
+
+def test_a_red_light_alert_reads_in_each_readers_language(world, sup):
+    """The alert is raised once, in the platform's language; its title and reason are kept as
+    message ids too, so an English reader does not get Chinese system text."""
+    from django.utils import translation
+
+    from zoneops.core.models import Alert
+
+    services.update_item(world.users["admin"], sup.item_b, {"deadline": date(2026, 4, 30)})
+    services.add_node(world.users["admin"], sup.item_b, planned_date=date(2026, 3, 1),
+                      deliverable="完成招标")
+    services.recompute_light(sup.item_b)
+    alert = Alert.objects.get(module="supervision", key=f"item:{sup.item_b.pk}")
+    with translation.override("en"):
+        assert alert.display_title.startswith("Red light: ZD-02")
+        assert "overdue" in alert.display_detail and "节点" not in alert.display_detail
+    with translation.override("zh-hans"):
+        assert alert.display_title.startswith("红灯") and "ZD-02" in alert.display_title
+        assert "逾期" in alert.display_detail
+
+
+def test_notices_read_in_each_readers_language(world, sup):
+    from django.utils import translation
+
+    from zoneops.core.models import Notification
+
+    services.submit_report(world.users["staff_a"], sup.item_a, period="2026-03", progress=20,
+                           summary="完成方案")
+    notice = Notification.objects.filter(recipient=world.users["office"]).latest("pk")
+    with translation.override("en"):
+        assert notice.display_title == "Progress report to review: ZD-01 2026-03"
+    with translation.override("zh-hans"):
+        assert "ZD-01" in notice.display_title and "Progress" not in notice.display_title

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -66,3 +67,15 @@ def item_link(item: Item) -> str:
     return reverse("supervision:item-detail", args=[item.pk])
 
 
+
+
+def told(msgid: str, **params: Any) -> dict[str, Any]:
+    """A notice's title for notify(): the text in the platform's language now, and the
+    message id with its parameters so each reader sees it in their own language."""
+    from django.utils.translation import gettext
+
+    from zoneops.core.models.alerts import i18n_spec
+
+    text = gettext(msgid)
+    return {"title": text % params if params else text,
+            "i18n": {"title": i18n_spec(msgid, **params)}}

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from zoneops.core.models import Role, User
 from zoneops.core.services.audit import record, save_audited, snapshot
@@ -26,7 +27,7 @@ from ..models import (
     Problem,
 )
 from . import base
-from .base import MAX_ATTACHMENT_BYTES, item_link, require, unit_staff
+from .base import MAX_ATTACHMENT_BYTES, item_link, require, told, unit_staff
 from .lighting import recompute_light
 
 # --- problems, instructions, input, attachments ------------------------------------------------
@@ -63,7 +64,7 @@ def instruct(actor: User, item: Item, *, text: str,
         raise ValidationError({"text": _("Write the instruction.")})
     instruction = save_audited(actor, Instruction(item=item, leader=actor), {
         "text": text.strip(), "created_at": at or timezone.now()})
-    notify(title=_("Leader instruction on %(code)s") % {"code": item.code}, body=text,
+    notify(**told(N_("Leader instruction on %(code)s"), code=item.code), body=text,
            link=item_link(item), users=unit_staff(item.lead_unit), units=[item.lead_unit])
     return instruction
 
@@ -77,7 +78,7 @@ def answer_instruction(actor: User, instruction: Instruction, *, text: str,
     instruction = save_audited(actor, instruction, {
         "answer": text.strip(), "answered_by": actor, "answered_at": at or timezone.now()},
         action=SupervisionAction.ANSWER)
-    notify(title=_("Answer to your instruction on %(code)s") % {"code": instruction.item.code},
+    notify(**told(N_("Answer to your instruction on %(code)s"), code=instruction.item.code),
            body=text, link=item_link(instruction.item), users=[instruction.leader])
     return instruction
 
@@ -144,7 +145,7 @@ def _notify_step(extension: Extension) -> None:
         users = list(User.objects.filter(is_active=True, role=Role.OFFICE))
     else:
         users = list(User.objects.filter(is_active=True, role=Role.LEADER))
-    notify(title=_("Extension request on %(code)s waits for you") % {"code": item.code},
+    notify(**told(N_("Extension request on %(code)s waits for you"), code=item.code),
            body=extension.reason, link=item_link(item), users=users)
 
 

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from zoneops.core.bulk import insert_all
 from zoneops.core.models import Alert, Role, Unit, User
@@ -28,9 +29,9 @@ from ..models import (
     SupervisionList,
 )
 from . import base
-from .base import ALERT_MODULE, light_config, require
+from .base import ALERT_MODULE, light_config, require, told
 from .items import create_list
-from .lighting import describe
+from .lighting import describe, red_light_texts
 
 # --- import -------------------------------------------------------------------------------------
 
@@ -56,7 +57,7 @@ def _tell_red(lst: SupervisionList, red: list[Item]) -> None:
     link = f"{reverse('supervision:item-list')}?list={lst.pk}&light={lights.RED}"
     codes = sorted((i.code for i in red), key=natural_key)
     sample = "、".join(codes[:10]) + ("……" if len(codes) > 10 else "")
-    notify(title=_("Import %(list)s: %(n)s items red") % {"list": lst.name, "n": len(red)},
+    notify(**told(N_("Import %(list)s: %(n)s items red"), list=lst.name, n=len(red)),
            body=sample, link=link,
            users=User.objects.filter(is_active=True, role__in=core_alerts.DISPATCH_ROLES))
     by_unit: dict[int, list[Item]] = {}
@@ -65,8 +66,8 @@ def _tell_red(lst: SupervisionList, red: list[Item]) -> None:
     for unit_id, mine in by_unit.items():
         unit = mine[0].lead_unit
         codes = sorted((i.code for i in mine), key=natural_key)
-        notify(title=_("Import %(list)s: %(n)s of your unit's items red")
-               % {"list": lst.name, "n": len(mine)},
+        notify(**told(N_("Import %(list)s: %(n)s of your unit's items red"), list=lst.name,
+                      n=len(mine)),
                body="、".join(codes[:10]) + ("……" if len(codes) > 10 else ""),
                link=f"{link}&unit={unit_id}",
                users=User.objects.filter(is_active=True, role=Role.UNIT_STAFF, unit_id=unit_id),
@@ -153,7 +154,9 @@ def import_items(actor: User, plan: Any) -> SupervisionList:
         title=_("Red light: %(code)s %(title)s") % {"code": i.code, "title": i.title},
         detail=describe(i.light_reason, i.light_inputs["params"]), source=i, unit=i.lead_unit,
         data={"item": i.pk, "rule": i.light_rule, "reason": i.light_reason,
-              "params": i.light_inputs["params"]}) for i in red], notify=False)
+              "params": i.light_inputs["params"], "i18n": red_light_texts(
+                  i.code, i.title, i.light_reason, i.light_inputs["params"])})
+        for i in red], notify=False)
     _tell_red(lst, red)
     return lst
 

@@ -84,11 +84,28 @@ def describe(reason: str, params: dict[str, Any], *, on: date | None = None) -> 
         params = {**params, "days": abs((planned - on).days), "on": on.isoformat()}
     if reason == "node_overdue" and params and "on" in params:
         reason = "node_overdue_on"
-    template = REASONS.get(reason, reason)
+    template = _reason_template(reason, params)
     try:
         return _(template) % params if params else _(template)
     except (KeyError, TypeError, ValueError):
         return template
+
+
+def _reason_template(reason: str, params: dict[str, Any] | None) -> str:
+    if reason == "node_overdue" and params and "on" in params:
+        reason = "node_overdue_on"
+    return REASONS.get(reason, reason)
+
+
+def red_light_texts(code: str, title: str, reason: str, params: dict[str, Any]) -> dict:
+    """The red-light alert's title and detail as message ids with parameters, so each reader
+    sees them in their own language (core.models.alerts.i18n_spec)."""
+    from zoneops.core.models.alerts import i18n_spec
+
+    template = _reason_template(reason, params)
+    return {"title": i18n_spec("Red light: %(code)s %(title)s", code=code, title=title),
+            "detail": i18n_spec(template, **(params or {})) if template in REASONS.values()
+            else template}
 
 
 def _sync_alert(item: Item, result: Any) -> None:
@@ -101,7 +118,8 @@ def _sync_alert(item: Item, result: Any) -> None:
             title=_("Red light: %(code)s %(title)s") % {"code": item.code, "title": item.title},
             detail=describe(result.reason, result.params), source=item, unit=item.lead_unit,
             data={"item": item.pk, "rule": result.rule, "reason": result.reason,
-                  "params": result.params})
+                  "params": result.params, "i18n": red_light_texts(
+                      item.code, item.title, result.reason, result.params)})
     else:
         core_alerts.close_cause(module=ALERT_MODULE, key=key, note=closing_note(
             result.light, result.reason, result.params))

@@ -19,7 +19,7 @@ from ..models import (
     Notice,
     ReminderSent,
 )
-from .base import item_link, unit_staff
+from .base import item_link, told, unit_staff
 
 REMINDER_TITLES = {
     "before": gettext_noop("Node due in %(days)s days: %(code)s %(deliverable)s"),
@@ -37,13 +37,12 @@ def send_reminder(node: Node, *, kind: str, key: date, on: date) -> bool:
         with transaction.atomic():
             ReminderSent.objects.create(node=node, kind=kind, on=key)
             days = abs((node.planned_date - on).days)
-            title = _(REMINDER_TITLES[kind]) % {"days": days, "code": item.code,
-                                                "deliverable": node.deliverable}
             users = list(unit_staff(item.lead_unit))
             if kind == "overdue" and item.lead_unit.leader_id:
                 users.append(item.lead_unit.leader)  # escalation to the leader in charge
-            notify(title=title, body=item.title, link=item_link(item), users=users,
-                   units=[item.lead_unit])
+            notify(**told(REMINDER_TITLES[kind], days=days, code=item.code,
+                          deliverable=node.deliverable),
+                   body=item.title, link=item_link(item), users=users, units=[item.lead_unit])
     except IntegrityError:
         return False
     return True

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from zoneops.core.models import Role, User
 from zoneops.core.services.audit import record, save_audited
@@ -24,7 +25,7 @@ from ..models import (
     ReportLine,
 )
 from . import base
-from .base import MAX_ATTACHMENT_BYTES, PERIOD, item_link, require
+from .base import MAX_ATTACHMENT_BYTES, PERIOD, item_link, require, told
 from .lighting import recompute_light
 
 # --- progress reports ---------------------------------------------------------------------------
@@ -102,8 +103,8 @@ def submit_report(actor: User, item: Item, *, period: str, progress: int, summar
             "file": upload, "name": upload.name[:200], "uploaded_at": timezone.now()})
     if item.status == Item.Status.ASSIGNED:
         save_audited(actor, item, {"status": Item.Status.IN_PROGRESS})
-    notify(title=_("Progress report to review: %(code)s %(period)s")
-           % {"code": item.code, "period": period}, link=item_link(item),
+    notify(**told(N_("Progress report to review: %(code)s %(period)s"), code=item.code,
+                  period=period), link=item_link(item),
            users=User.objects.filter(is_active=True, role=Role.OFFICE))
     return report
 
@@ -135,8 +136,8 @@ def accept_report(actor: User, report: Report, *, note: str = "") -> Report:
         changes["status"] = Item.Status.DONE
     save_audited(actor, item, changes, action=SupervisionAction.UPDATE_FROM_REPORT)
     recompute_light(item)
-    notify(title=_("Report accepted: %(code)s %(period)s")
-           % {"code": item.code, "period": report.period}, link=item_link(item),
+    notify(**told(N_("Report accepted: %(code)s %(period)s"), code=item.code,
+                  period=report.period), link=item_link(item),
            users=[report.submitted_by])
     return report
 
@@ -153,8 +154,8 @@ def return_report(actor: User, report: Report, *, reason: str) -> Report:
         "status": Report.Status.RETURNED, "return_reason": reason.strip(),
         "reviewed_by": actor, "reviewed_at": timezone.now()}, reason=reason.strip(),
         action=SupervisionAction.RETURN)
-    notify(title=_("Report returned: %(code)s %(period)s")
-           % {"code": report.item.code, "period": report.period}, body=reason,
+    notify(**told(N_("Report returned: %(code)s %(period)s"), code=report.item.code,
+                  period=report.period), body=reason,
            link=item_link(report.item), users=[report.submitted_by])
     return report
 
