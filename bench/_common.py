@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import socket
 import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 
@@ -46,3 +49,30 @@ def serve(env: dict, workers: int, stderr=None) -> tuple[subprocess.Popen, str]:
         except OSError:
             time.sleep(0.2)
     return server, base
+
+
+class Browser:
+    """One person's HTTP session against a bench server: a cookie jar, GET, and POST with the
+    CSRF token from the cookie (errors come back as their status and body)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=120) as r:
+            return r.read().decode()
+
+    def post(self, path: str, fields: list[tuple[str, str]]) -> tuple[int, str]:
+        data = urllib.parse.urlencode(fields + [("csrfmiddlewaretoken", self.csrf())]).encode()
+        request = urllib.request.Request(self.base + path, data=data,
+                                         headers={"Referer": self.base + path})
+        try:
+            with self.opener.open(request, timeout=120) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()

@@ -17,18 +17,14 @@ The database named in DATABASE_URL is dropped and re-created.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import json
 import os
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
-from _common import p95, recreate, serve
+from _common import Browser, p95, recreate, serve
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zo_rights_bench"
 PASSWORD = "x-Bench-2026!"
@@ -75,28 +71,6 @@ print(bad, total)
 """
 
 
-class Bidder:
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def csrf(self) -> str:
-        return next(c.value for c in self.jar if c.name == "csrftoken")
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=120) as r:
-            return r.read().decode()
-
-    def post(self, path: str, fields: list[tuple[str, str]]) -> tuple[int, str]:
-        data = urllib.parse.urlencode(fields + [("csrfmiddlewaretoken", self.csrf())]).encode()
-        request = urllib.request.Request(self.base + path, data=data,
-                                         headers={"Referer": self.base + path})
-        try:
-            with self.opener.open(request, timeout=120) as r:
-                return r.status, r.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
 
 
 def main() -> None:
@@ -126,7 +100,7 @@ def main() -> None:
         go = threading.Barrier(args.bidders + 1)
 
         def bid(n: int) -> None:
-            me = Bidder(base)
+            me = Browser(base)
             me.get("/login/")
             status, body = me.post("/login/", [("username", f"bidder{n}"), ("password", PASSWORD)])
             if not any(c.name == "sessionid" for c in me.jar):

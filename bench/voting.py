@@ -15,7 +15,6 @@ The database named in DATABASE_URL is dropped and re-created. Needs the resident
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import os
 import re
 import statistics
@@ -26,7 +25,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from _common import p95, recreate, serve
+from _common import Browser, p95, recreate, serve
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zo_voting_bench"
 SETUP = """
@@ -58,28 +57,6 @@ print(json.dumps({{"campaign": c.pk, "candidates": ids,
 """
 
 
-class Voter:
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def csrf(self) -> str:
-        return next(c.value for c in self.jar if c.name == "csrftoken")
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=60) as r:
-            return r.read().decode()
-
-    def post(self, path: str, fields: list[tuple[str, str]]) -> tuple[int, str]:
-        data = urllib.parse.urlencode(fields + [("csrfmiddlewaretoken", self.csrf())]).encode()
-        request = urllib.request.Request(self.base + path, data=data,
-                                         headers={"Referer": self.base + path})
-        try:
-            with self.opener.open(request, timeout=60) as r:
-                return r.status, r.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
 
 
 def main() -> None:
@@ -117,7 +94,7 @@ def main() -> None:
         def vote(mine: list[list[str]]) -> None:
             start.wait()
             for n, (id_number, code) in enumerate(mine):
-                voter = Voter(base)
+                voter = Browser(base)
                 try:
                     voter.get(f"/vote/{campaign}/verify/")
                     status, _body = voter.post(f"/vote/{campaign}/verify/",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from zoneops.core.selectors import places_geojson
+from zoneops.core.userfiles import content_disposition
 
 from . import permissions as perm
 from . import report, selectors
@@ -261,29 +262,27 @@ def monthly(request: HttpRequest) -> HttpResponse:
                                                   "month": f"{year:04d}-{month:02d}"})
 
 
-@require_GET
-def monthly_xlsx(request: HttpRequest) -> HttpResponse:
+def _monthly_file(request: HttpRequest, build, extension: str, content_type: str
+                  ) -> HttpResponse:
     _require(request)
     try:
         year, month = _month(request)
     except _BadInput as exc:
         return _bad(exc)
-    body = report.monthly_xlsx(report.monthly(request.user, year, month))
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument"
-                                               ".spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="water-{year:04d}-{month:02d}.xlsx"'
+    response = HttpResponse(build(report.monthly(request.user, year, month)),
+                            content_type=content_type)
+    response["Content-Disposition"] = content_disposition(
+        _("water-report-%(month)s") % {"month": f"{year:04d}-{month:02d}"} + f".{extension}")
     return response
+
+
+@require_GET
+def monthly_xlsx(request: HttpRequest) -> HttpResponse:
+    return _monthly_file(request, report.monthly_xlsx, "xlsx",
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @require_GET
 def monthly_docx(request: HttpRequest) -> HttpResponse:
-    _require(request)
-    try:
-        year, month = _month(request)
-    except _BadInput as exc:
-        return _bad(exc)
-    body = report.monthly_docx(report.monthly(request.user, year, month))
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument"
-                                               ".wordprocessingml.document")
-    response["Content-Disposition"] = f'attachment; filename="water-{year:04d}-{month:02d}.docx"'
-    return response
+    return _monthly_file(request, report.monthly_docx, "docx",
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
