@@ -25,12 +25,13 @@ def test_the_chain_page_shows_the_night_discharge(page, site, gateway):  # noqa:
     node.wait_for()
     assert node.get_attribute("data-state") == "3"
     assert page.locator("[data-testid=node-S1]").get_attribute("data-state") == "0"
-    assert page.locator("#schematic").get_attribute("data-points") == "21"
+    # 21 points of the chain and the emission-rights demo firm's own outlet (RQ-S1).
+    assert page.locator("#schematic").get_attribute("data-points") == "22"
     row = page.locator("#anomaly-rows tr[data-point=N2][data-kind=unexplained_load]"
                        "[data-pollutant=COD]")
     assert "N2 received" in row.inner_text()
-    assert page.locator("#map").get_attribute("data-points") == "21"
-    assert page.locator(".water-marker").count() == 21
+    assert page.locator("#map").get_attribute("data-points") == "22"
+    assert page.locator(".water-marker").count() == 22
     screenshot(page, "water-chain")
     node.click()
     page.wait_for_selector("[data-testid=point-name]")
@@ -50,5 +51,5 @@ def test_an_enterprise_contact_sees_its_own_point(page, site):
     login(page, "enterprise", DEMO_PASSWORD)
     page.goto("/water/")
     page.locator("#schematic").wait_for()
-    assert page.locator("#schematic").get_attribute("data-points") == "1"
+    assert page.locator("#schematic").get_attribute("data-points") == "2"
     assert page.locator("[data-testid=node-S1]").count() == 1
