@@ -91,8 +91,21 @@ class AlertPolicyAdmin(AuditedAdmin):
     list_display = ["level", "acknowledge_minutes", "resolve_minutes"]
 
 
+def _create_channel(actor, data):
+    from .services.notify import CHANNEL_FIELDS, create_channel
+
+    return create_channel(actor, data["unit"], {k: v for k, v in data.items()
+                                               if k in CHANNEL_FIELDS})
+
+
+def _update_channel(actor, channel, data):
+    from .services.notify import CHANNEL_FIELDS, update_channel
+
+    return update_channel(actor, channel, {k: v for k, v in data.items() if k in CHANNEL_FIELDS})
+
+
 @admin.register(NotificationChannel)
-class ChannelAdmin(AuditedAdmin):
+class ChannelAdmin(ServiceAdmin):
     """Channels are written through notify.create_channel and notify.update_channel, so the
     admin site validates targets (e-mail address or http(s) robot URL) exactly as the unit page
     does, and audits."""
@@ -100,39 +113,8 @@ class ChannelAdmin(AuditedAdmin):
     list_display = ["unit", "kind", "target", "enabled"]
     list_filter = ["kind", "enabled"]
     fields = ["unit", "kind", "target", "secret", "enabled"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.clean = _service_clean(form.clean, request)
-        return form
-
-    def save_model(self, request, obj, form, change):
-        # The service already wrote (and audited) the channel in the form's clean().
-        pass
-
-
-def _service_clean(clean, request):
-    """Run the service inside the form's validation, so its ValidationError lands on the
-    form's fields and nothing is written when it refuses."""
-    from django.core.exceptions import ValidationError
-
-    from .services.notify import CHANNEL_FIELDS, create_channel, update_channel
-
-    def run(form):
-        data = clean(form)
-        if form.errors:
-            return data
-        existing = form.instance if form.instance.pk else None
-        changes = {k: v for k, v in data.items() if k in CHANNEL_FIELDS}
-        try:
-            form.instance = (update_channel(request.user, existing, changes) if existing
-                             else create_channel(request.user, data["unit"], changes))
-        except ValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict")
-                                  else exc.messages) from exc
-        return data
-
-    return run
+    create = staticmethod(_create_channel)
+    update = staticmethod(_update_channel)
 
 
 @admin.register(AuditEntry)
