@@ -52,7 +52,9 @@ def _copy(db: Any, model: type[models.Model], objs: Sequence[models.Model],
     table = db.ops.quote_name(model._meta.db_table)
     columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
     getters = _getters(db, fields)
-    with psycopg.Cursor(db.connection) as cursor, cursor.copy(
+    # The driver's own errors become Django's (a unique clash is an IntegrityError callers
+    # already retry on), as they would through a Django cursor.
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor, cursor.copy(
             f"COPY {table} ({columns}) FROM STDIN") as copy:
         for obj in objs:
             copy.write_row([get(obj) for get in getters])

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import permissions as perm
+from ..bulk import insert_all
 from ..models import (
     Alert,
     AlertAttachment,
@@ -278,7 +279,7 @@ class _Changes:
     def _write(self) -> None:
         if self.created:
             if connection.features.can_return_rows_from_bulk_insert:
-                Alert.objects.bulk_create(self.created)
+                insert_all(Alert, self.created, ids=True)
             else:
                 for alert in self.created:
                     alert.save()

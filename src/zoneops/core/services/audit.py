@@ -14,7 +14,12 @@ from ..bulk import insert_all
 from ..models import AuditAction, AuditEntry
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _SCALARS:  # most of a snapshot: answered before any isinstance
+        return value
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
