@@ -13,7 +13,6 @@ from django.db.models.fields.files import FieldFile
 from ..bulk import insert_all
 from ..models import AuditAction, AuditEntry
 
-
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
