@@ -60,7 +60,7 @@ class Server:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "zoneops.cli", "gateway", "--host", "127.0.0.1",
                  "--port", str(port), *extra], env=self.env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # Django starting on a loaded 2-core CI machine
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
