@@ -37,3 +37,11 @@ class LocalProjection:
 
     def to_lonlat(self, x_m: float, y_m: float) -> tuple[float, float]:
         return self.lon0 + x_m / self._kx, self.lat0 + y_m / self._ky
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in metres on a sphere of the mean Earth radius."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))

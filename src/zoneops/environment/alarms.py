@@ -13,7 +13,6 @@ are written only when a tier changes.
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,6 +28,7 @@ from django.utils.translation import gettext_noop
 from zoneops.core.models import Alert
 from zoneops.core.models.alerts import i18n_spec, render_spec
 from zoneops.core.services.alerts import Clear, Raise, apply_causes
+from zoneops.dispersion.geo import distance_m
 
 from . import engine, incidents, store, units
 from .convert import BEIJING, ReadingIn
@@ -601,19 +601,13 @@ def _weather_stations() -> list[Station]:
 def nearest_weather_station(station: Station) -> Station | None:
     if station.kind == Station.Kind.WEATHER:
         return station
-    best, best_d = None, math.inf
-    for other in _weather_stations():
-        d = _distance_m(station.latitude, station.longitude, other.latitude, other.longitude)
-        if d < best_d:
-            best, best_d = other, d
-    return best
+    return weather_station_nearest(station.latitude, station.longitude)
 
 
-def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+def weather_station_nearest(lat: float, lon: float) -> Station | None:
+    """The active weather mast nearest a point (a station, a hazard unit), or None."""
+    return min(_weather_stations(), default=None,
+               key=lambda mast: distance_m(lat, lon, mast.latitude, mast.longitude))
 
 
 def wind_at(mast: Station | None, when: datetime, within_minutes: int = 30

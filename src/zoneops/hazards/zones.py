@@ -100,12 +100,7 @@ def wind_now(lon: float, lat: float) -> dict[str, Any]:
     from zoneops.environment import alarms
     from zoneops.environment.clock import SYSTEM
 
-    best, best_d = None, float("inf")
-    for mast in alarms._weather_stations():
-        d = alarms._distance_m(lat, lon, mast.latitude, mast.longitude)
-        if d < best_d:
-            best, best_d = mast, d
-    wind = alarms.wind_at(best, SYSTEM.now())
+    wind = alarms.wind_at(alarms.weather_station_nearest(lat, lon), SYSTEM.now())
     return wind if "speed" in wind and "direction" in wind else {}
 
 

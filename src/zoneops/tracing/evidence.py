@@ -29,7 +29,7 @@ import numpy as np
 from django.utils.translation import gettext_noop as N_
 
 from zoneops.core.models import Alert
-from zoneops.dispersion.geo import LocalProjection
+from zoneops.dispersion.geo import LocalProjection, distance_m
 from zoneops.dispersion.inversion import Observations
 from zoneops.dispersion.wind import vector_mean_direction, yamartino_sigma_theta
 from zoneops.environment.models import AlarmRule, Factor, Reading, Station, StationFactor
@@ -69,13 +69,6 @@ class Evidence:
     summary: dict = field(default_factory=dict)
 
 
-def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
-
-
 def window(anchor: datetime, now: datetime) -> tuple[datetime, datetime]:
     return anchor - WINDOW_BEFORE, min(now, anchor + WINDOW_AFTER)
 
@@ -111,7 +104,7 @@ def _readings(factor_code: str, kind: str, start: datetime, end: datetime
 
 def _wind(origin: Station, start: datetime, end: datetime) -> dict:
     masts = sorted(Station.objects.filter(kind=Station.Kind.WEATHER, is_active=True),
-                   key=lambda m: _distance_m(origin.latitude, origin.longitude,
+                   key=lambda m: distance_m(origin.latitude, origin.longitude,
                                              m.latitude, m.longitude))[:MASTS]
     if not masts:
         raise NoEvidence(N_("No weather mast is registered."))
@@ -143,7 +136,7 @@ def _odour(origin_lat: float, origin_lon: float, start: datetime, end: datetime,
         observed_at__gte=start, observed_at__lte=end)
     rows, newest = [], None
     for r in qs.only("latitude", "longitude", "intensity", "reported_at"):
-        if only is None and _distance_m(origin_lat, origin_lon, r.latitude,
+        if only is None and distance_m(origin_lat, origin_lon, r.latitude,
                                         r.longitude) > ODOUR_RADIUS_M:
             continue
         x, y = projection.to_xy(r.longitude, r.latitude)
@@ -212,7 +205,7 @@ def for_odour(alert: Alert, report_ids: list[int], anchor: datetime, now: dateti
     projection = LocalProjection(lon, lat)
     start, end = window(anchor, now)
     nearest = min(Station.objects.filter(kind=Station.Kind.WEATHER, is_active=True),
-                  key=lambda m: _distance_m(lat, lon, m.latitude, m.longitude), default=None)
+                  key=lambda m: distance_m(lat, lon, m.latitude, m.longitude), default=None)
     if nearest is None:
         raise NoEvidence(N_("No weather mast is registered."))
     met = _wind(nearest, start, end)

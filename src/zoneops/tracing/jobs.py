@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from zoneops.core.models import Alert
 from zoneops.core.models.alerts import OPEN_STATUSES
 from zoneops.core.services.alerts import raise_alert
+from zoneops.dispersion.geo import distance_m
 from zoneops.environment.models import Factor, Reading, StationFactor
 
 from . import evidence as ev
@@ -36,10 +37,6 @@ CLUSTER_METRES = 1500.0
 CLUSTER_GAP = timedelta(hours=2)
 CLUSTER_ALERT_REPORTS = 2  # present reports (distinct addresses) that make a cluster an alert
 STRONG_INTENSITY = 4  # one report this strong is enough
-
-
-def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    return ev._distance_m(lat1, lon1, lat2, lon2)
 
 
 def start_new(now: datetime) -> int:
@@ -64,10 +61,10 @@ def cluster_reports(now: datetime) -> int:
     touched: dict[int, OdourCluster] = {}
     for report in reports:
         open_clusters = OdourCluster.objects.filter(last_at__gte=report.observed_at - CLUSTER_GAP)
-        best = min(open_clusters, key=lambda c: _distance_m(c.latitude, c.longitude,
+        best = min(open_clusters, key=lambda c: distance_m(c.latitude, c.longitude,
                                                             report.latitude, report.longitude),
                    default=None)
-        if best is None or _distance_m(best.latitude, best.longitude, report.latitude,
+        if best is None or distance_m(best.latitude, best.longitude, report.latitude,
                                        report.longitude) > CLUSTER_METRES:
             best = OdourCluster.objects.create(latitude=report.latitude,
                                                longitude=report.longitude,

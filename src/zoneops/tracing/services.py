@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from zoneops.core import permissions as core
 from zoneops.core.models import Alert, Enterprise, User
 from zoneops.core.services.audit import record, save_audited, snapshot
+from zoneops.dispersion.geo import distance_m
 from zoneops.environment.models import Factor
 
 from . import permissions as perm
@@ -174,13 +174,6 @@ def address_hash(address: str | None) -> str:
                     hashlib.sha256).hexdigest()
 
 
-def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
-
-
 def new_code() -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
     return f"{raw[:4]}-{raw[4:]}"
@@ -226,7 +219,7 @@ def submit_odour(*, latitude: float, longitude: float, observed_at: datetime, in
                                           "again later, or call the park's hotline.")})
         for r in recent:
             if (r.reported_at >= now - timedelta(minutes=FOLD_MINUTES)
-                    and _distance_m(r.latitude, r.longitude, latitude, longitude) <= FOLD_METRES):
+                    and distance_m(r.latitude, r.longitude, latitude, longitude) <= FOLD_METRES):
                 earlier = r.folded_into or r
                 break
     report = OdourReport(code=new_code(), latitude=latitude, longitude=longitude,
