@@ -14,6 +14,7 @@ import pytest
 import zoneops.hj212
 from zoneops.hj212 import decode, encode
 from zoneops.hj212.cli import decode_lines, decode_stream, encode_args, main
+from zoneops.hj212.crc import crc16_hex
 
 EXAMPLE = (
     "##0101QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;"
@@ -109,3 +110,27 @@ def test_decode_shows_pnum_pno_and_every_repeated_cp_group():
     record = json.loads(out.getvalue())
     assert (record["pnum"], record["pno"]) == (2, 1)
     assert [g.get("PolId") for g in record["cp_groups"]] == ["a21026", "a21004"]
+
+
+def test_keep_bad_values_decodes_the_rest_of_a_frame_as_the_gateway_stores_it(
+        capsysbinary: pytest.CaptureFixture, tmp_path: Path) -> None:
+    body = (b"QN=20240601080000000;ST=22;CN=2011;PW=1;MN=A;Flag=5;"
+            b"CP=&&DataTime=20240601080000;a21026-Rtd=1.5;a21028-Rtd=&&")
+    frame = b"##%04d" % len(body) + body + crc16_hex(body).encode() + b"\r\n"
+    path = tmp_path / "frames.txt"
+    path.write_bytes(frame)
+    # Strict by default: the whole frame is refused.
+    assert main(["decode", str(path)]) == 1
+    strict = records(capsysbinary.readouterr().out.decode())[0]
+    assert strict["code"] == "number_syntax" and "invalid" not in strict
+    for extra in ([], ["--stream"]):
+        assert main(["decode", "--keep-bad-values", *extra, str(path)]) == 0
+        kept = records(capsysbinary.readouterr().out.decode())[0]
+        assert kept["ok"] is True and kept["cp"]["a21026-Rtd"] == "1.5"
+        assert list(kept["invalid"]) == ["a21028-Rtd"], extra
+    # A frame with nothing wrong lists nothing left out; any other fault is still refused.
+    out = io.StringIO()
+    assert decode_lines([EXAMPLE, EXAMPLE.replace("1C80", "1C81")], out,
+                        keep_bad_values=True) == (1, 1)
+    good, bad = records(out.getvalue())
+    assert good["invalid"] == {} and bad["code"] == "crc_mismatch"

@@ -54,10 +54,30 @@ def _write(out_stream: TextIO, record: dict[str, Any]) -> None:
     out_stream.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def decode_lines(in_stream: Iterable[str | bytes], out_stream: TextIO) -> tuple[int, int]:
+def _kept(record: dict[str, Any], invalid: dict[str, str] | None) -> dict[str, Any]:
+    """With --keep-bad-values: a decoded frame also lists the values left out (key -> why),
+    as the gateway stores them; {} when none was."""
+    return {**record, "invalid": invalid or {}}
+
+
+def _decode_line(text: str | bytes, keep_bad_values: bool
+                 ) -> tuple[Packet, dict[str, str] | None]:
+    try:
+        return decode(text, require_tail=False), None
+    except HJ212Error as exc:
+        if not (keep_bad_values and exc.code == "number_syntax"):
+            raise
+        invalid: dict[str, str] = {}
+        return decode(text, require_tail=False, invalid=invalid), invalid
+
+
+def decode_lines(in_stream: Iterable[str | bytes], out_stream: TextIO, *,
+                 keep_bad_values: bool = False) -> tuple[int, int]:
     """Decode one frame per line (CRLF, LF or nothing at the end; surrounding whitespace is
     ignored); write one JSON object per non-blank line. Lines may be bytes (so bad UTF-8 is
-    reported, not a crash) or text. Returns (accepted, rejected)."""
+    reported, not a crash) or text. ``keep_bad_values``: a frame whose only fault is a value
+    that is not a number is decoded without it, as the gateway does (see Reframer). Returns
+    (accepted, rejected)."""
     accepted = rejected = 0
     for line in in_stream:
         # Whitespace around a frame is safe to drop: '##' starts it and the CRC ends it.
@@ -65,20 +85,22 @@ def decode_lines(in_stream: Iterable[str | bytes], out_stream: TextIO) -> tuple[
         if not text:
             continue
         try:
-            packet = decode(text, require_tail=False)
+            packet, invalid = _decode_line(text, keep_bad_values)
         except HJ212Error as exc:
             rejected += 1
             _write(out_stream, result_json(None, exc))
         else:
             accepted += 1
-            _write(out_stream, result_json(packet))
+            record = result_json(packet)
+            _write(out_stream, _kept(record, invalid) if keep_bad_values else record)
     return accepted, rejected
 
 
-def decode_stream(in_stream: IO[bytes], out_stream: TextIO, chunk: int = 4096) -> tuple[int, int]:
+def decode_stream(in_stream: IO[bytes], out_stream: TextIO, chunk: int = 4096, *,
+                  keep_bad_values: bool = False) -> tuple[int, int]:
     """Decode a raw byte stream (e.g. a capture of a logger's TCP session) with a Reframer.
     Returns (accepted, rejected)."""
-    reframer = Reframer()
+    reframer = Reframer(keep_bad_values=keep_bad_values)
     accepted = rejected = 0
     while True:
         data = in_stream.read(chunk)
@@ -88,7 +110,9 @@ def decode_stream(in_stream: IO[bytes], out_stream: TextIO, chunk: int = 4096) -
                 accepted += 1
             else:
                 rejected += 1
-            _write(out_stream, result_json(frame.packet, frame.error))
+            record = result_json(frame.packet, frame.error)
+            _write(out_stream, _kept(record, frame.invalid)
+                   if keep_bad_values and frame.packet is not None else record)
         if not data:
             return accepted, rejected
 
@@ -112,9 +136,9 @@ def _binary(stream: IO[Any]) -> IO[bytes]:
     return getattr(stream, "buffer", stream)
 
 
-def _decode_source(source: IO[bytes], *, stream: bool) -> int:
+def _decode_source(source: IO[bytes], *, stream: bool, keep_bad_values: bool) -> int:
     decode_fn = decode_stream if stream else decode_lines
-    return decode_fn(source, sys.stdout)[1]
+    return decode_fn(source, sys.stdout, keep_bad_values=keep_bad_values)[1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,6 +152,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     dec.add_argument(
         "--stream", action="store_true",
         help="input is a raw byte stream (frames back to back), not one frame per line",
+    )
+    dec.add_argument(
+        "--keep-bad-values", action="store_true",
+        help="decode a frame whose only fault is a value that is not a number without that "
+             "value (as the gateway stores it), listing it under 'invalid'",
     )
     enc = commands.add_parser("encode", help="build a frame (printed with its CRLF)")
     enc.add_argument("--st", required=True, help="system code, e.g. 22")
@@ -154,10 +183,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     rejected = 0
     try:
         if not args.files:
-            rejected += _decode_source(_binary(sys.stdin), stream=args.stream)
+            rejected += _decode_source(_binary(sys.stdin), stream=args.stream,
+                                        keep_bad_values=args.keep_bad_values)
         for path in args.files:
             with open(path, "rb") as source:
-                rejected += _decode_source(source, stream=args.stream)
+                rejected += _decode_source(source, stream=args.stream,
+                                            keep_bad_values=args.keep_bad_values)
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
