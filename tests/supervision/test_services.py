@@ -296,3 +296,31 @@ def test_notices_read_in_each_readers_language(world, sup):
         assert notice.display_title == "Progress report to review: ZD-01 2026-03"
     with translation.override("zh-hans"):
         assert "ZD-01" in notice.display_title and "Progress" not in notice.display_title
+
+
+def test_a_slip_and_an_extension_decision_read_in_each_readers_language(world, sup):
+    """The supervision slip names its level, the decision its status: both as message ids,
+    so the level word and the status follow the reader, not the language of the moment."""
+    from django.utils import translation
+
+    from zoneops.core.models import Notification
+
+    with translation.override("zh-hans"):
+        node = sup.item_a.nodes.get(seq=1)
+        services.issue_notice(sup.item_a, node, level="red", on=date(2026, 7, 1))
+    slip = Notification.objects.filter(recipient=world.users["staff_a"]).latest("pk")
+    with translation.override("en"):
+        assert "(Red): ZD-01" in slip.display_title and "红" not in slip.display_title
+    with translation.override("zh-hans"):
+        assert "（红色）：ZD-01" in slip.display_title
+    node2 = sup.item_a.nodes.get(seq=2)
+    with translation.override("zh-hans"):
+        ext = services.request_extension(world.users["staff_a"], node2,
+                                         new_date=date(2026, 7, 31), reason="设备到货延迟",
+                                         current_progress="桩基完成")
+        services.decide_extension(world.users["office"], ext, approve=False, note="不同意")
+    told = Notification.objects.filter(recipient=world.users["staff_a"]).latest("pk")
+    with translation.override("en"):
+        assert told.display_title == "Extension request on ZD-01: Rejected"
+    with translation.override("zh-hans"):
+        assert "ZD-01" in told.display_title and "Rejected" not in told.display_title

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,13 @@ OPEN_STATUSES = [Status.RAISED, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.HAN
 def level_spec(level: int) -> dict[str, Any]:
     """A level's name, translated when shown (the msgids of Level's labels)."""
     return i18n_spec(LEVEL_MSGIDS[level])
+
+
+def choice_spec(label: Any) -> dict[str, Any]:
+    """A choice's lazy label (``Light.RED.label``; not ``get_x_display()``, already a text)
+    translated when shown: its message id is the label read with no language active."""
+    with translation.override(None):
+        return i18n_spec(str(label))
 
 
 def text_spec(data: Any, part: str, text: str) -> Any:

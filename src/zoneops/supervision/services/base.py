@@ -72,10 +72,7 @@ def item_link(item: Item) -> str:
 def told(msgid: str, **params: Any) -> dict[str, Any]:
     """A notice's title for notify(): the text in the platform's language now, and the
     message id with its parameters so each reader sees it in their own language."""
-    from django.utils.translation import gettext
+    from zoneops.core.models.alerts import i18n_spec, render_spec
 
-    from zoneops.core.models.alerts import i18n_spec
-
-    text = gettext(msgid)
-    return {"title": text % params if params else text,
-            "i18n": {"title": i18n_spec(msgid, **params)}}
+    spec = i18n_spec(msgid, **params)  # a parameter may be a spec too (a light's name)
+    return {"title": render_spec(spec), "i18n": {"title": spec}}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from zoneops.core.models import Role, User
+from zoneops.core.models.alerts import choice_spec
 from zoneops.core.services.audit import record, save_audited, snapshot
 from zoneops.core.services.notify import notify
 
@@ -182,8 +183,8 @@ def decide_extension(actor: User, extension: Extension, *, approve: bool,
     if extension.status == Extension.Status.PENDING:
         _notify_step(extension)
     else:
-        notify(title=_("Extension request on %(code)s: %(status)s")
-               % {"code": node.item.code, "status": extension.get_status_display()},
+        notify(**told(N_("Extension request on %(code)s: %(status)s"), code=node.item.code,
+                      status=choice_spec(Extension.Status(extension.status).label)),
                body=note, link=item_link(node.item), users=[extension.requested_by])
     return extension
 

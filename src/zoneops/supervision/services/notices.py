@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from zoneops.core.models.alerts import choice_spec
 from zoneops.core.services.audit import record
 from zoneops.core.services.notify import notify
 
@@ -60,9 +61,9 @@ def issue_notice(item: Item, node: Node | None, *, level: str, on: date) -> Noti
                                    level=level, text=text[:300], issued_on=on)
     # The action names the level (发出红色督办单); the record keeps the slip's number.
     record("system", SupervisionAction.notice(level), item, None, {"notice": str(notice)})
-    notify(title=_("%(notice)s (%(level)s): %(code)s %(title)s") % {
-        "notice": str(notice), "level": Light(level).label, "code": item.code,
-        "title": item.title}, body=text, link=item_link(item),
+    notify(**told(gettext_noop("%(notice)s (%(level)s): %(code)s %(title)s"), notice=str(notice),
+                  level=choice_spec(Light(level).label), code=item.code, title=item.title),
+           body=text, link=item_link(item),
         users=unit_staff(item.lead_unit), units=[item.lead_unit])
     return notice
 
