@@ -105,7 +105,7 @@ def _readings(factor_code: str, kind: str, start: datetime, end: datetime
 def _wind(origin: Station, start: datetime, end: datetime) -> dict:
     masts = sorted(Station.objects.filter(kind=Station.Kind.WEATHER, is_active=True),
                    key=lambda m: distance_m(origin.latitude, origin.longitude,
-                                             m.latitude, m.longitude))[:MASTS]
+                                            m.latitude, m.longitude))[:MASTS]
     if not masts:
         raise NoEvidence(N_("No weather mast is registered."))
     rows = (Reading.objects.filter(station__in=masts, factor__code__in=("a01007", "a01008"),
@@ -137,7 +137,7 @@ def _odour(origin_lat: float, origin_lon: float, start: datetime, end: datetime,
     rows, newest = [], None
     for r in qs.only("latitude", "longitude", "intensity", "reported_at"):
         if only is None and distance_m(origin_lat, origin_lon, r.latitude,
-                                        r.longitude) > ODOUR_RADIUS_M:
+                                       r.longitude) > ODOUR_RADIUS_M:
             continue
         x, y = projection.to_xy(r.longitude, r.latitude)
         rows.append((x, y, 1.0 if r.intensity > 0 else 0.0))

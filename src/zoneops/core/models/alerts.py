@@ -36,15 +36,12 @@ MODULE_LABELS = {
     "water": _("Wastewater chain"),
 }
 
-# The message ids of Level's labels, for texts translated when shown.
-LEVEL_MSGIDS = {1: "Blue", 2: "Yellow", 3: "Orange", 4: "Red"}
-
 OPEN_STATUSES = [Status.RAISED, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.HANDLED]
 
 
 def level_spec(level: int) -> dict[str, Any]:
-    """A level's name, translated when shown (the msgids of Level's labels)."""
-    return i18n_spec(LEVEL_MSGIDS[level])
+    """A level's name, translated when shown."""
+    return choice_spec(Level(level).label)
 
 
 def choice_spec(label: Any) -> dict[str, Any]:

@@ -63,8 +63,8 @@ def issue_notice(item: Item, node: Node | None, *, level: str, on: date) -> Noti
     record("system", SupervisionAction.notice(level), item, None, {"notice": str(notice)})
     notify(**told(gettext_noop("%(notice)s (%(level)s): %(code)s %(title)s"), notice=str(notice),
                   level=choice_spec(Light(level).label), code=item.code, title=item.title),
-           body=text, link=item_link(item),
-        users=unit_staff(item.lead_unit), units=[item.lead_unit])
+           body=text, link=item_link(item), users=unit_staff(item.lead_unit),
+           units=[item.lead_unit])
     return notice
 
 
