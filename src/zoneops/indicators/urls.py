@@ -8,4 +8,6 @@ urlpatterns = [
     path("claims/", views.claims, name="indicators-claims"),
     path("import/", views.bureau_import, name="indicators-import"),
     path("screen/", views.screen, name="indicators-screen"),
+    path("bulletin/", views.bulletin, name="indicators-bulletin"),
+    path("bulletin.<str:fmt>", views.bulletin_download, name="indicators-bulletin-download"),
 ]

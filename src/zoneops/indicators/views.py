@@ -139,3 +139,57 @@ def _record(request: HttpRequest, indicator: Indicator, form: ValueForm) -> bool
             form.add_error(name if name in form.fields else None, errors)
         return False
     return True
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _bulletin_period(request: HttpRequest) -> tuple[int, int]:
+    """?year=&month= of the bulletin; by default last month (the bureau is a month behind)."""
+    from .bulletin import check_period
+
+    today = timezone.localdate()
+    default_year, default_month = ((today.year, today.month - 1) if today.month > 1
+                                   else (today.year - 1, 12))
+    return check_period(request.GET.get("year", default_year),
+                        request.GET.get("month", default_month))
+
+
+def bulletin(request: HttpRequest) -> HttpResponse:
+    """The monthly economic bulletin previewed as the documents will read, with downloads."""
+    from . import bulletin as bulletins
+
+    if not permissions.can_view_indicators(request.user):
+        raise PermissionDenied
+    try:
+        year, month = _bulletin_period(request)
+    except bulletins.BulletinInputError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    data = bulletins.build(request.user, year, month)
+    return render(request, "indicators/bulletin.html", {
+        "bulletin": data, "rows": zip(data.rows, bulletins.text_rows(data), strict=True),
+        "notes": bulletins.note_lines(data), "months": range(1, 13),
+    })
+
+
+def bulletin_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    from django.http import Http404
+
+    from zoneops.core.userfiles import content_disposition
+
+    from . import bulletin as bulletins
+
+    if not permissions.can_view_indicators(request.user):
+        raise PermissionDenied
+    if fmt not in ("docx", "xlsx"):
+        raise Http404
+    try:
+        year, month = _bulletin_period(request)
+    except bulletins.BulletinInputError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    data = bulletins.build(request.user, year, month)
+    body = bulletins.to_docx(data) if fmt == "docx" else bulletins.to_xlsx(data)
+    response = HttpResponse(body, content_type=DOCX if fmt == "docx" else XLSX)
+    response["Content-Disposition"] = content_disposition(f"{data.title}.{fmt}")
+    return response
