@@ -229,9 +229,10 @@ def describe(row: BulletinRow, period: str) -> str:
                 if row.this_month is not None else f"{row.name}：{month}数据暂缺")
     if row.progress is not None:
         p = row.progress
-        behind = "快于" if p.gap_pp >= 0 else "慢于"
+        pace = ("与时序进度持平" if p.gap_pp == 0 else
+                f"{'超过' if p.gap_pp > 0 else '落后'}时序进度{abs(p.gap_pp):.1f}个百分点")
         text += (f"；完成年度目标{number(row.target)}{row.unit}的{p.done_pct:.1f}%，"
-                 f"时间进度{p.time_pct:.1f}%，{behind}时序进度{abs(p.gap_pp):.1f}个百分点")
+                 f"时间进度{p.time_pct:.1f}%，{pace}")
     if row.target_growth_pct is not None:
         text += f"；年度增长目标{number(row.target_growth_pct, 1)}%"
     text += "。"
