@@ -239,3 +239,29 @@ def test_command_wants_a_docx_or_xlsx(published, tmp_path):
     with pytest.raises(CommandError, match="须以 .docx 或 .xlsx 结尾"):
         call_command("indicators", "bulletin", "--year", "2026", "--month", "3",
                      "--out", str(tmp_path / "bulletin.pdf"))
+
+
+def test_point_and_quarterly_indicators(world):
+    office = world.users["office"]
+    loans = services.create_indicator(office, {
+        "code": "DK", "name": "贷款余额", "unit": "亿元", "accumulation": "point",
+        "owner_unit": world.unit_a, "sort_order": 1})
+    services.record_value(office, loans, year=2026, month=3, data={
+        "level": Decimal("512.3"), "official_rate_pct": Decimal("6.2")})
+    gdp = services.create_indicator(office, {
+        "code": "GDP", "name": "地区生产总值", "unit": "亿元", "basis": "real",
+        "frequency": "quarterly", "owner_unit": world.unit_a, "sort_order": 2})
+    services.set_target(office, gdp, year=2026, data={"value": Decimal("400")})
+    services.record_value(office, gdp, year=2026, month=3, data={
+        "level": Decimal("95.0"), "official_rate_pct": Decimal("5.1")})
+    april = build(world, month=4)
+    point, quarterly = april.rows
+    assert point.this_month is None and "4月数据未录入" in point.notes
+    assert quarterly.cumulative is None and "季度指标，本月不发布" in quarterly.notes
+    march = build(world, month=3)
+    point, quarterly = march.rows
+    assert point.this_month == Decimal("512.3") and point.cumulative is None
+    assert point.progress is None and "期末值指标，不计累计值" in point.notes
+    assert march.paragraphs[0] == "贷款余额：3月末512.30亿元，同比增长6.2%。"
+    assert quarterly.cumulative == Decimal("95.0") and quarterly.progress.done_pct == 23.8
+    assert bulletin.text_rows(march)[0][2:5] == ["512.30", "—", "6.2"]

@@ -136,7 +136,7 @@ def _row(indicator: Indicator, year: int, month: int, threshold: float) -> Bulle
     values = {m: v for m, v in selectors.year_values(indicator, year).items() if m <= month}
     value = values.get(month)
     cumulative_kind = indicator.accumulation == Indicator.Accumulation.CUMULATIVE
-    label = period_label(month)
+    label = period_label(month) if cumulative_kind else f"{month}月"
     notes: list[str] = []
     flags: list[str] = []
     if value is None:
