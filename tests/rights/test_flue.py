@@ -26,10 +26,11 @@ VALUES = {"a00000": 10.0, "a21026": 50.0, "a21002": 100.0, "a24088": 20.0}
 
 
 def stack(world, enterprise, mn: str, values: dict[str, float], *, gap=None,
-          flagged: dict[str, dt.datetime] | None = None):
+          flagged: dict[str, dt.datetime] | None = None, units: dict[str, str] | None = None):
     station = create_station(world.users["admin"], {
         "mn": mn, "password": "pw", "name": f"{mn}排气筒", "kind": "stack",
-        "latitude": 30.7, "longitude": 120.9, "enterprise": enterprise}, factors=list(values))
+        "latitude": 30.7, "longitude": 120.9, "enterprise": enterprise}, factors=list(values),
+        factor_units=units)
     factor = {f.code: f for f in Factor.objects.filter(code__in=values)}
     rows, when = [], START
     while when < NOW:
@@ -134,3 +135,12 @@ def test_the_page_lists_air_rows(air):
     body = air.client("enterprise_a").get("/rights/discharge/").content.decode()
     assert 'data-pollutant="NOx" data-level="over"' in body
     assert 'data-pollutant="SO2" data-level="warn"' in body and "STACK01" in body
+
+
+def test_a_concentration_in_micrograms_is_scaled_and_one_in_ppm_is_a_gap(world):
+    stack(world, world.enterprise_a, "STACK04", {"a00000": 10.0, "a21026": 50000.0,
+                                                 "a21002": 100.0},
+          units={"a21026": "µg/m³", "a21002": "ppm"})
+    rows = rows_of(world)
+    assert rows["SO2"].measured_t == pytest.approx(240 * 1.8 / 1000)
+    assert rows["NOx"].measured_t == 0 and rows["NOx"].coverage == 0
