@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_projects
 
 urlpatterns = [
     path("", views.holdings, name="rights-holdings"),
@@ -16,5 +16,6 @@ urlpatterns = [
          name="rights-certificate-docx"),
     path("ledger/", views.ledger, name="rights-ledger"),
     path("discharge/", views.discharge, name="rights-discharge"),
+    path("projects/", views_projects.project_list, name="rights-projects"),
     path("ledger/export.xlsx", views.ledger_export, name="rights-ledger-export"),
 ]
