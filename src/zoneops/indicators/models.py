@@ -49,6 +49,10 @@ class Indicator(models.Model):
                                           "monthly sheet."))
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    uses_two_year_average = models.BooleanField(
+        _("uses the two-year average growth"), default=False,
+        help_text=_("Where the bureau compares with two years ago (e.g. after a year with an "
+                    "unusual base)."))
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -114,3 +118,29 @@ class Value(models.Model):
                 and self.month not in QUARTER_ENDS):
             raise ValidationError({"month": _("A quarterly indicator is published for months "
                                               "3, 6, 9 and 12.")})
+
+
+class PeerValue(models.Model):
+    """A peer zone's published figure for one of our indicators, as imported from the sheet
+    the bureau circulates: kept only to rank our zone among its peers."""
+
+    peer = models.CharField(_("peer zone"), max_length=100)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
+                                  on_delete=models.CASCADE, related_name="peer_values")
+    year = _year_field()
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    level = models.DecimalField(_("published level"), max_digits=18, decimal_places=4, null=True,
+                                blank=True)
+    official_rate_pct = models.DecimalField(_("official year-on-year rate (%)"), max_digits=7,
+                                            decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "year", "month", "peer"]
+        verbose_name = _("peer zone value")
+        verbose_name_plural = _("peer zone values")
+        constraints = [models.UniqueConstraint(fields=["peer", "indicator", "year", "month"],
+                                               name="indicators_one_peer_value_a_period")]
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.indicator} {self.year}-{self.month:02d}"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("screen/", views.screen, name="indicators-screen"),
     path("bulletin/", views.bulletin, name="indicators-bulletin"),
     path("bulletin.<str:fmt>", views.bulletin_download, name="indicators-bulletin-download"),
+    path("import/peers/", views.peer_import, name="indicators-import-peers"),
 ]

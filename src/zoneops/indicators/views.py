@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from . import permissions, selectors, services
 from .claims import TOLERANCE_PP, check_text
-from .forms import BureauImportForm, ClaimCheckForm, ValueForm
+from .forms import BureauImportForm, ClaimCheckForm, PeerImportForm, ValueForm
 from .models import Indicator
 
 
@@ -58,12 +58,38 @@ def bureau_import(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/import.html", {"form": form, "plan": plan})
 
 
+def peer_import(request: HttpRequest) -> HttpResponse:
+    """The peer zones' sheet: checked first (every problem by cell), then imported with the
+    same file, all or nothing."""
+    from zoneops.core.imports import ProblemsError
+
+    from . import peers_import
+
+    if not permissions.can_manage_catalogue(request.user):
+        raise PermissionDenied
+    form = PeerImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        plan = peers_import.parse(form.cleaned_data["file"].read())
+        if "commit" in request.POST and not plan.problems:
+            try:
+                written = peers_import.commit(request.user, plan)
+            except (ProblemsError, ValidationError) as exc:
+                messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("%(n)s peer zone values written") % {"n": written})
+                return redirect(reverse("indicators-import-peers"))
+    return render(request, "indicators/import_peers.html", {"form": form, "plan": plan})
+
+
 def screen(request: HttpRequest) -> HttpResponse:
     """The leader's screen (1920×1080): a card per indicator (cumulative value, official
     rate, 时序进度), monthly trends against last year, and the open alerts; refreshes itself
     every five minutes, with nothing loaded from outside."""
     from zoneops.core import permissions as core_perm
     from zoneops.core.models import Alert
+
+    from .operations import operations
 
     if not permissions.can_view_indicators(request.user):
         raise PermissionDenied
@@ -72,11 +98,13 @@ def screen(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("year: not a year in 2000–2100")
     open_alerts = (core_perm.ALERTS.restrict(request.user, "view")
                    .exclude(status=Alert.Status.CLOSED).order_by("-level", "-raised_at"))
+    ranks = selectors.peer_ranks(request.user, year)
+    cards = [(row, ranks.get(row.indicator.pk)) for row in selectors.overview(request.user, year)]
     return render(request, "indicators/screen.html", {
-        "rows": selectors.overview(request.user, year), "year": year,
+        "cards": cards, "year": year,
         "trends": selectors.trends(request.user, year),
         "alerts": open_alerts[:8], "alert_count": open_alerts.count(),
-        "now": timezone.localtime(),
+        "now": timezone.localtime(), "ops": operations(request.user, year),
     })
 
 
@@ -126,6 +154,8 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                          key=lambda v: v.month),
         "single_months": selectors.single_months(indicator, year),
         "progress": selectors.progress(indicator, year),
+        "peer_rank": selectors.peer_rank(indicator, year),
+        "two_year": selectors.two_year_average(indicator, year),
     })
 
 

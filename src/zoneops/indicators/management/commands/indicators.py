@@ -2,7 +2,9 @@
 print JSON on stdout and need no database. `zoneops indicators import FILE [--year Y --month
 M] [--commit] [--as USER]` reads the statistics bureau's monthly sheet: a dry run that
 checks and lists, written only with --commit. `zoneops indicators bulletin --year Y --month M
---out FILE.docx|FILE.xlsx [--as USER]` writes the monthly economic bulletin."""
+--out FILE.docx|FILE.xlsx [--as USER]` writes the monthly economic bulletin.
+`zoneops indicators import-peers FILE [--dry-run] [--as USER]` reads the peer zones' sheet:
+checked whole, then written (all or nothing) unless --dry-run."""
 
 from __future__ import annotations
 
@@ -42,7 +44,14 @@ class Command(BaseCommand):
         bul.add_argument("--as", dest="actor", default="admin",
                          help="whose view of the catalogue (username)")
 
+        peers = sub.add_parser("import-peers", help="the peer zones' sheet (all or nothing)")
+        peers.add_argument("file")
+        peers.add_argument("--dry-run", action="store_true", help="check and list; write nothing")
+        peers.add_argument("--as", dest="actor", default="admin", help="acting user's username")
+
     def handle(self, *args, action, **opts):
+        if action == "import-peers":
+            return self._import_peers(opts)
         if action == "import":
             return self._import(opts)
         if action == "bulletin":
@@ -127,6 +136,37 @@ class Command(BaseCommand):
             Path(temporary).unlink(missing_ok=True)
             raise
         self.stdout.write(f"{out}: {data.title}（{len(data.rows)}项指标）")
+
+    def _import_peers(self, opts) -> None:
+        from pathlib import Path
+
+        from django.core.exceptions import PermissionDenied, ValidationError
+        from django.utils.translation import gettext as _
+
+        from zoneops.core.imports import ProblemsError
+        from zoneops.core.models import User
+
+        from ... import peers_import
+
+        actor = User.objects.filter(username=opts["actor"], is_active=True).first()
+        if actor is None:
+            raise CommandError(_("no active user %(name)s (use --as)") % {"name": opts["actor"]})
+        path = Path(opts["file"])
+        if not path.is_file():
+            raise CommandError(_("%(file)s: no such file") % {"file": path})
+        plan = peers_import.parse(path.read_bytes())
+        if plan.problems:
+            raise CommandError("\n".join(str(p) for p in plan.problems))
+        for line in peers_import.describe(plan):
+            self.stdout.write(line)
+        if opts["dry_run"]:
+            self.stdout.write(_("dry run: nothing written"))
+            return
+        try:
+            written = peers_import.commit(actor, plan)
+        except (ProblemsError, ValidationError, PermissionDenied) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(_("%(n)s peer zone values written") % {"n": written})
 
     @staticmethod
     def _read_day(path: str):
