@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from zoneops.core.models import User
 
 from . import derived, permissions
-from .models import Indicator, PeerValue, Target, Value
+from .models import Indicator, PeerValue, Submission, Target, Value
 
 
 def indicators(user: User) -> QuerySet[Indicator]:
@@ -176,3 +176,28 @@ def peer_rank(indicator: Indicator, year: int) -> PeerRank | None:
 def peer_ranks(user: User, year: int) -> dict[int, PeerRank]:
     """Indicator id → our rank among peers, for the indicators the person may see."""
     return {i.pk: r for i in indicators(user) if (r := peer_rank(i, year)) is not None}
+def submission_flags(submission: Submission) -> list[str]:
+    """The bureau import's consistency checks on a submission's figures, against what is
+    stored now (the reviewer sees them before approving; they do not block)."""
+    from .bureau_import import BureauPlan, PlannedValue, check
+
+    planned = PlannedValue(submission.indicator, 0, submission.level,
+                           submission.official_rate_pct)
+    check(BureauPlan("", submission.year, submission.month, [planned], [], []))
+    return planned.flags
+
+
+def review_queue(user: User) -> list[tuple[Submission, list[str]]]:
+    """Entries waiting for the office, oldest first, each with its flags."""
+    if not permissions.can_review_submissions(user):
+        return []
+    waiting = (Submission.objects.filter(status=Submission.Status.SUBMITTED)
+               .select_related("indicator", "indicator__owner_unit", "submitted_by")
+               .order_by("submitted_at"))
+    return [(s, submission_flags(s)) for s in waiting]
+
+
+def my_submissions(user: User, indicator: Indicator | None = None) -> QuerySet[Submission]:
+    """What a person has submitted, newest first (returned ones with the office's comment)."""
+    found = Submission.objects.filter(submitted_by=user).select_related("indicator", "reviewer")
+    return found.filter(indicator=indicator) if indicator is not None else found

@@ -52,8 +52,8 @@ def set_target(actor: User, indicator: Indicator, *, year: int, data: dict[str, 
 @transaction.atomic
 def record_value(actor: User, indicator: Indicator, *, year: int, month: int,
                  data: dict[str, Any]) -> Value:
-    """Store one period's published figures (create or correct). The owner unit's staff and
-    the office may record; the rate is kept exactly as given."""
+    """Store one period's published figures (create or correct). Only the office records
+    directly (the owner unit submits, see submissions.py); the rate is kept as given."""
     perm.require(permissions.can_record_values(actor, indicator))
     value = (Value.objects.select_for_update()
              .filter(indicator=indicator, year=year, month=month).first()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, selectors, services
+from . import permissions, review_views, selectors, services
 from .claims import TOLERANCE_PP, check_text
 from .forms import BureauImportForm, ClaimCheckForm, PeerImportForm, ValueForm
 from .models import Indicator
@@ -140,16 +140,23 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if year is None:
         return HttpResponseBadRequest("year: not a year in 2000–2100")
     can_record = permissions.can_record_values(request.user, indicator)
+    can_submit = permissions.can_submit_values(request.user, indicator)  # 报送, for review
     form = ValueForm(initial={"year": year})
     if request.method == "POST":
-        if not can_record:
+        if not (can_record or can_submit):
             raise PermissionDenied
         form = ValueForm(request.POST)
-        if form.is_valid() and _record(request, indicator, form):
+        if can_record and form.is_valid() and _record(request, indicator, form):
             messages.success(request, _("Saved."))
+            return redirect(f"{request.path}?year={form.cleaned_data['year']}")
+        if (not can_record and form.is_valid()
+                and review_views.submit_from_form(request, indicator, form)):
+            messages.success(request, _("Submitted for review by the office."))
             return redirect(f"{request.path}?year={form.cleaned_data['year']}")
     return render(request, "indicators/indicator_detail.html", {
         "indicator": indicator, "year": year, "form": form, "can_record": can_record,
+        "can_submit": can_submit,
+        "my_submissions": selectors.my_submissions(request.user, indicator)[:12],
         "values": sorted(selectors.year_values(indicator, year).values(),
                          key=lambda v: v.month),
         "single_months": selectors.single_months(indicator, year),

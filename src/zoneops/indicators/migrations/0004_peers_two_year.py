@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("indicators", "0002_labels"),
+        ("indicators", "0003_submission"),
     ]
 
     operations = [
