@@ -35,6 +35,8 @@ def test_leader_screen_fits_1920_by_1080(browser, site, tmp_path):
                                   viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     outside = []
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: outside.append(r.url)
             if not r.url.startswith(site.base_url) else None)
     login(page, "leader", DEMO_PASSWORD)
@@ -65,6 +67,16 @@ def test_leader_screen_fits_1920_by_1080(browser, site, tmp_path):
     assert clipped == []
     assert page.locator(".ind-card[data-code=GYZCZ] [data-testid=peer-rank]").inner_text() \
         == "对标排名 2/3"
-    assert outside == []
+    # The park map: the zone's outlines drawn offline, open alerts with a place on it.
+    park_map = page.locator("[data-testid=park-map]")
+    assert park_map.is_visible()
+    assert int(park_map.get_attribute("data-features")) > 0
+    assert int(park_map.get_attribute("data-alerts")) == page.evaluate(
+        "JSON.parse(document.getElementById('alert-points').textContent).length")
+    assert page.locator("[data-testid=park-map] path.leaflet-interactive, "
+                        "[data-testid=park-map] canvas").count() > 0
+    map_box = park_map.bounding_box()
+    assert map_box["y"] + map_box["height"] <= 1080 and map_box["height"] > 200
+    assert outside == [] and errors == []
     screenshot(page, "indicators-screen")
     context.close()

@@ -87,6 +87,7 @@ def screen(request: HttpRequest) -> HttpResponse:
     rate, 时序进度), monthly trends against last year, and the open alerts; refreshes itself
     every five minutes, with nothing loaded from outside."""
     from zoneops.core import permissions as core_perm
+    from zoneops.core import selectors as core_selectors
     from zoneops.core.models import Alert
 
     from .operations import operations
@@ -104,8 +105,18 @@ def screen(request: HttpRequest) -> HttpResponse:
         "cards": cards, "year": year,
         "trends": selectors.trends(request.user, year),
         "alerts": open_alerts[:8], "alert_count": open_alerts.count(),
+        "places": core_selectors.places_geojson(),
+        "alert_points": alert_points(open_alerts.select_related("enterprise")[:200]),
         "now": timezone.localtime(), "ops": operations(request.user, year),
     })
+
+
+def alert_points(alerts) -> list[dict]:
+    """Open alerts placed on the park map where their enterprise has coordinates."""
+    return [{"lat": a.enterprise.latitude, "lon": a.enterprise.longitude, "level": a.level,
+             "title": a.title} for a in alerts
+            if a.enterprise_id and a.enterprise.latitude is not None
+            and a.enterprise.longitude is not None]
 
 
 def overview(request: HttpRequest) -> HttpResponse:
