@@ -1,0 +1,249 @@
+"""Air-quality days of the zone from its own ambient stations (reads only).
+
+The environment module stores each station's 1-hour means (Reading kind "hour", stamped at
+the hour's start, UTC). Here they become, per station and Beijing day, the 24-hour means and
+the daily maximum 8-hour O3 with the validity rules of GB 3095-2012 §7 (airdays.py), then
+IAQI/AQI per HJ 633-2012 (aqi.py); the zone's day is the mean of its stations' valid daily
+concentrations (data/air_zone.json says where that rule comes from). Computed on the fly: a
+year of one station's hours is ~53 000 rows, read as plain tuples.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from zoneops.environment import units
+from zoneops.environment.models import Reading, Station, StationFactor
+
+from . import airdays, aqi
+
+ZONE_FILE = Path(__file__).with_name("data") / "air_zone.json"
+BEIJING = ZoneInfo("Asia/Shanghai")  # HJ 663-2013's natural day is Beijing time
+VALID_FLAGS = ("N", "T", "n", "t")  # HJ 212-2017 Table 8: normal, or above the range's top
+
+
+@cache
+def zone_rules() -> dict[str, Any]:
+    with ZONE_FILE.open(encoding="utf-8") as source:
+        return json.load(source)
+
+
+def pollutant_codes() -> dict[str, str]:
+    """Pollutant name (as in HJ 633's table: SO2 … O3) → HJ 212-2017 factor code."""
+    return dict(zone_rules()["hj212_codes"])
+
+
+def category_colours() -> dict[str, dict[str, str]]:
+    return {c["name"]: c for c in zone_rules()["category_colours"]}
+
+
+def air_stations() -> list[Station]:
+    """The zone's ambient-air stations (GB 3095 sites), the ones its AQI is taken from."""
+    return list(Station.objects.filter(kind=Station.Kind.AMBIENT, is_active=True)
+                .order_by("mn"))
+
+
+@dataclass
+class StationDay:
+    station: Station
+    day: date
+    means: dict[str, airdays.Mean]  # pollutant → 24-h mean (O3: daily max 8-h), table units
+    hours: dict[str, int]  # pollutant → valid 1-hour means that day
+    o3_1h: float | None = None  # daily max 1-hour O3 (needed only above 800 µg/m³ 8-h)
+
+    def concentrations(self) -> dict[str, float]:
+        return {name: m.value for name, m in self.means.items() if m.valid}
+
+    @property
+    def result(self) -> aqi.DayAqi | None:
+        return _aqi_of(self.concentrations(), self.o3_1h)
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in pollutant_codes() if not self.means[name].valid]
+
+    def iaqi(self) -> dict[str, int]:
+        """IAQI of each pollutant with a valid value (even when the day has no AQI)."""
+        spec = aqi.table()["pollutants"]
+        out = {}
+        for name, value in self.concentrations().items():
+            top = spec[name]["breakpoints"][-1]
+            if value <= top or not spec[name].get("above_last"):
+                out[name] = aqi.iaqi_of(Fraction(Decimal(str(value))),
+                                        spec[name]["breakpoints"])
+        return out
+
+
+@dataclass
+class ZoneDay:
+    day: date
+    concentrations: dict[str, float]  # mean over the stations with a valid value
+    stations: dict[str, int]  # pollutant → how many stations gave a valid value
+    result: aqi.DayAqi | None
+    station_days: list[StationDay] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in pollutant_codes() if name not in self.concentrations]
+
+    def as_dict(self) -> dict[str, Any]:
+        spec = aqi.table()["pollutants"]
+        out: dict[str, Any] = {
+            "date": self.day.isoformat(),
+            "valid": self.result is not None,
+            "aqi": None, "category": None, "primary": [], "iaqi": {},
+            "concentrations": {spec[n]["field"]: round(v, 3)
+                               for n, v in self.concentrations.items()},
+            "stations": dict(self.stations), "missing": self.missing,
+        }
+        if self.result is not None:
+            out.update(self.result.as_dict())
+        return out
+
+
+def _aqi_of(concentrations: dict[str, float], o3_1h: float | None) -> aqi.DayAqi | None:
+    if len(concentrations) < len(pollutant_codes()):
+        return None
+    spec = aqi.table()["pollutants"]
+    day = {spec[name]["field"]: value for name, value in concentrations.items()}
+    if o3_1h is not None:
+        day["o3_1h"] = o3_1h
+    try:
+        return aqi.day_aqi(day)
+    except aqi.AqiInputError:  # O3 8-h above 800 without a valid 1-hour maximum
+        return None
+
+
+def _utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(first, time(0), tzinfo=BEIJING)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=BEIJING)
+    return start, end
+
+
+def _scales(stations: Sequence[Station]) -> dict[tuple[int, int], tuple[str, float]]:
+    """(station id, factor id) → (pollutant, factor to the HJ 633 table's unit)."""
+    by_code = {code: name for name, code in pollutant_codes().items()}
+    spec = aqi.table()["pollutants"]
+    out = {}
+    for sf in (StationFactor.objects.filter(station__in=stations, factor__code__in=by_code)
+               .select_related("factor")):
+        name = by_code[sf.factor.code]
+        from_unit = sf.unit or sf.factor.unit or units.MG_M3
+        out[(sf.station_id, sf.factor_id)] = (
+            name, units.conversion(sf.factor.code, from_unit, spec[name]["unit"]))
+    return out
+
+
+def hourly_grid(stations: Sequence[Station], first: date, last: date
+                ) -> dict[tuple[int, date, str], list[float | None]]:
+    """Each station's valid 1-hour means per Beijing day and pollutant, as 24 slots (None
+    where the hour is missing, flagged invalid or without value), in the table's units."""
+    scales = _scales(stations)
+    start, end = _utc_bounds(first, last)
+    grid: dict[tuple[int, date, str], list[float | None]] = {}
+    rows = (Reading.objects.filter(station_id__in=[s.pk for s in stations], kind="hour",
+                                   factor_id__in={f for _s, f in scales},
+                                   time__gte=start, time__lt=end, flag__in=VALID_FLAGS,
+                                   value__isnull=False)
+            .values_list("station_id", "factor_id", "time", "value").iterator(chunk_size=5000))
+    for station_id, factor_id, when, value in rows:
+        scale = scales.get((station_id, factor_id))
+        if scale is None or value < 0:
+            continue
+        local = when.astimezone(BEIJING)
+        slots = grid.get((station_id, local.date(), scale[0]))
+        if slots is None:
+            slots = grid[(station_id, local.date(), scale[0])] = [None] * airdays.HOURS
+        slots[local.hour] = value * scale[1]
+    return grid
+
+
+def _days(first: date, last: date) -> Iterable[date]:
+    for n in range((last - first).days + 1):
+        yield first + timedelta(days=n)
+
+
+def station_days(stations: Sequence[Station], first: date, last: date
+                 ) -> dict[date, list[StationDay]]:
+    grid = hourly_grid(stations, first, last)
+    empty = [None] * airdays.HOURS
+    out: dict[date, list[StationDay]] = {}
+    for day in _days(first, last):
+        for station in stations:
+            means, counts, o3_1h = {}, {}, None
+            for name in pollutant_codes():
+                hours = grid.get((station.pk, day, name), empty)
+                counts[name] = sum(v is not None for v in hours)
+                if name == "O3":
+                    means[name] = airdays.o3_daily_max_8h(hours)
+                    valid_hours = [v for v in hours if v is not None]
+                    o3_1h = max(valid_hours) if valid_hours else None
+                else:
+                    means[name] = airdays.daily_mean(hours)
+            out.setdefault(day, []).append(StationDay(station, day, means, counts, o3_1h))
+    return out
+
+
+def zone_days(first: date, last: date, stations: Sequence[Station] | None = None
+              ) -> list[ZoneDay]:
+    """The zone's days from `first` to `last` (Beijing dates, inclusive)."""
+    if last < first:
+        raise ValueError("--to is before --from")
+    stations = list(air_stations() if stations is None else stations)
+    per_day = station_days(stations, first, last)
+    out = []
+    for day in _days(first, last):
+        values: dict[str, list[float]] = defaultdict(list)
+        o3_1h: list[float] = []
+        for sd in per_day.get(day, []):
+            for name, value in sd.concentrations().items():
+                values[name].append(value)
+            if sd.o3_1h is not None:
+                o3_1h.append(sd.o3_1h)
+        means = {name: sum(v) / len(v) for name, v in values.items()}
+        one_hour = sum(o3_1h) / len(o3_1h) if o3_1h else None
+        out.append(ZoneDay(day, means, {n: len(v) for n, v in values.items()},
+                           _aqi_of(means, one_hour), per_day.get(day, [])))
+    return out
+
+
+@dataclass(frozen=True)
+class Summary:
+    good_rate: airdays.GoodRate
+    categories: dict[str, int]  # every HJ 633 category, in order, with its count of days
+    o3_90th: float | None  # 90th percentile of the daily max 8-h O3 (HJ 663-2013)
+    pm25_mean: float | None  # mean of the valid daily PM2.5
+    days: int  # days in the period
+    valid_days: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"good_days": self.good_rate.good, "valid_days": self.valid_days,
+                "days": self.days, "good_rate_pct": self.good_rate.pct,
+                "categories": dict(self.categories),
+                "o3_8h_90th": None if self.o3_90th is None else round(self.o3_90th, 1),
+                "pm25_mean": None if self.pm25_mean is None else round(self.pm25_mean, 1)}
+
+
+def summarise(days: Sequence[ZoneDay]) -> Summary:
+    """优良率, days per category, O3 8-h 90th percentile and PM2.5 mean of a run of days.
+    (A year's figures are official only with enough valid days, GB 3095-2012 §7 Table 4;
+    the count of valid days is given beside them.)"""
+    rate = airdays.good_rate(d.result.aqi if d.result else None for d in days)
+    categories = {c["name"]: 0 for c in aqi.table()["categories"]}
+    for d in days:
+        if d.result is not None:
+            categories[d.result.category] += 1
+    o3 = [d.concentrations["O3"] for d in days if "O3" in d.concentrations]
+    pm25 = [d.concentrations["PM2.5"] for d in days if "PM2.5" in d.concentrations]
+    return Summary(rate, categories, airdays.o3_annual(o3) if o3 else None,
+                   sum(pm25) / len(pm25) if pm25 else None, len(days), rate.valid)
