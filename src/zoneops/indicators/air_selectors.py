@@ -78,6 +78,7 @@ class StationDay:
         out = {}
         for name, value in self.concentrations().items():
             top = spec[name]["breakpoints"][-1]
+            value = round(value, 6)  # as in _aqi_of
             if value <= top or not spec[name].get("above_last"):
                 out[name] = aqi.iaqi_of(Fraction(Decimal(str(value))),
                                         spec[name]["breakpoints"])
@@ -115,9 +116,12 @@ def _aqi_of(concentrations: dict[str, float], o3_1h: float | None) -> aqi.DayAqi
     if len(concentrations) < len(pollutant_codes()):
         return None
     spec = aqi.table()["pollutants"]
-    day = {spec[name]["field"]: value for name, value in concentrations.items()}
+    # Rounded to 6 decimals only to drop the float noise of unit conversion and averaging
+    # (0.03 mg/m³ × 1000 is 30.000000000000004, which would tip an IAQI over a breakpoint);
+    # HJ 663's own rounding of reported concentrations is not applied (source needed).
+    day = {spec[name]["field"]: round(value, 6) for name, value in concentrations.items()}
     if o3_1h is not None:
-        day["o3_1h"] = o3_1h
+        day["o3_1h"] = round(o3_1h, 6)
     try:
         return aqi.day_aqi(day)
     except aqi.AqiInputError:  # O3 8-h above 800 without a valid 1-hour maximum
