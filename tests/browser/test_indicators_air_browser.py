@@ -10,7 +10,9 @@ from .conftest import login, screenshot
 
 def test_air_calendar_and_a_day(page):
     login(page, "office", DEMO_PASSWORD)
-    page.goto("/indicators/air/")
+    page.goto("/indicators/")
+    page.click("[data-testid=air-link]")
+    page.wait_for_selector("[data-testid=calendar]")
     coloured = page.locator("[data-testid=calendar] td[data-category]:not([data-category=''])")
     assert coloured.count() >= 1
     headers = page.locator("[data-testid=calendar] thead th").all_inner_texts()
