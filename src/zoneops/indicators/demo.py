@@ -40,6 +40,9 @@ def _cumulative(total: float, rng: random.Random) -> list[float]:
 
 
 def load(stdout=None) -> None:
+    from . import air_demo
+
+    air_demo.load(stdout)
     office = User.objects.filter(username="office").first()
     if office is None or Indicator.objects.exists():
         return

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import air_views, review_views, views
 
 urlpatterns = [
     path("", views.overview, name="indicators-overview"),
@@ -15,4 +15,6 @@ urlpatterns = [
     path("review/<int:pk>/approve/", review_views.approve, name="indicators-review-approve"),
     path("review/<int:pk>/return/", review_views.return_entry, name="indicators-review-return"),
     path("submissions/", review_views.mine, name="indicators-submissions"),
+    path("air/", air_views.air_month, name="indicators-air"),
+    path("air/day/<str:day>/", air_views.air_day, name="indicators-air-day"),
 ]

@@ -4,7 +4,9 @@ M] [--commit] [--as USER]` reads the statistics bureau's monthly sheet: a dry ru
 checks and lists, written only with --commit. `zoneops indicators bulletin --year Y --month M
 --out FILE.docx|FILE.xlsx [--as USER]` writes the monthly economic bulletin.
 `zoneops indicators import-peers FILE [--dry-run] [--as USER]` reads the peer zones' sheet:
-checked whole, then written (all or nothing) unless --dry-run."""
+checked whole, then written (all or nothing) unless --dry-run.
+`zoneops indicators air-days --from D --to D` prints the zone's daily AQI from its ambient
+stations as one JSON object."""
 
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ class Command(BaseCommand):
         aqi = sub.add_parser("aqi", help="IAQI/AQI of one day from a JSON file")
         aqi.add_argument("--in", dest="path", required=True,
                          help="DAY.json ('-' reads standard input)")
+        air = sub.add_parser("air-days", help="the zone's daily AQI from its ambient stations")
+        air.add_argument("--from", dest="first", required=True, help="YYYY-MM-DD (Beijing)")
+        air.add_argument("--to", dest="last", required=True, help="YYYY-MM-DD, inclusive")
         imp = sub.add_parser("import", help="the bureau's monthly sheet (dry run first)")
         imp.add_argument("file")
         imp.add_argument("--year", type=int, help="when the sheet's title does not say it")
@@ -56,6 +61,8 @@ class Command(BaseCommand):
             return self._import(opts)
         if action == "bulletin":
             return self._bulletin(opts)
+        if action == "air-days":
+            return self._air_days(opts)
         if action == "check-claim":
             text = sys.stdin.read() if opts["text"] == "-" else opts["text"]
             result = {"claims": [claim.as_dict() for claim in check_text(text)]}
@@ -167,6 +174,32 @@ class Command(BaseCommand):
         except (ProblemsError, ValidationError, PermissionDenied) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(_("%(n)s peer zone values written") % {"n": written})
+
+    def _air_days(self, opts) -> None:
+        """One JSON object: the zone's days (one per date, valid or not) and their summary."""
+        from datetime import date
+
+        from django.utils.translation import gettext as _
+
+        from ... import air_selectors
+
+        dates = {}
+        for option, key in (("--from", "first"), ("--to", "last")):
+            try:
+                dates[key] = date.fromisoformat(opts[key])
+            except ValueError as exc:
+                raise CommandError(_("%(option)s: %(value)s is not a date (YYYY-MM-DD)")
+                                   % {"option": option, "value": opts[key]}) from exc
+        if dates["last"] < dates["first"]:
+            raise CommandError(_("--to is before --from"))
+        if (dates["last"] - dates["first"]).days > 366 * 5:
+            raise CommandError(_("--from/--to: at most five years at a time"))
+        days = air_selectors.zone_days(dates["first"], dates["last"])
+        self.stdout.write(json.dumps({
+            "from": dates["first"].isoformat(), "to": dates["last"].isoformat(),
+            "stations": [s.mn for s in air_selectors.air_stations()],
+            "days": [d.as_dict() for d in days],
+            "summary": air_selectors.summarise(days).as_dict()}, ensure_ascii=False))
 
     @staticmethod
     def _read_day(path: str):
