@@ -295,3 +295,6 @@ class Certificate(models.Model):
         if today > self.valid_to:
             return "expired"
         return "valid"
+
+
+from .models_moves import MovementTerms, SaleForm, TransferRequest  # noqa: E402,F401
