@@ -131,7 +131,8 @@ def _rows(report: AnnualReport) -> dict[str, list[list]]:
                 movements.append([p.pollutant, k.label, k.count, k.quantity, k.amount,
                                   k.priced])
     discharge = [[_("pollutant"), _("Monitored enterprises"), _("Measured (t)"),
-                  _("Their holdings (t/a)"), _("Enterprises at or over 80 %")]]
+                  _("Their holdings (t/a)"),
+                  _("Enterprises at or over 80 per cent of their holding")]]
     for p in report.pollutants:
         if p.measured:
             discharge.append([p.pollutant, p.measured_firms, round(p.measured_t, 3),
