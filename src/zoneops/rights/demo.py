@@ -1,7 +1,8 @@
 """Demo emission rights: caps, the chemical park firms' holdings from their permits, two
-transfers, a closed VOC bidding round (settled to the demo enterprise) and an open one the
-demo enterprise contact can bid in, and a transfer request awaiting the demo enterprise. Every figure is a fictional demo value (the basis says
-so), written through the services. Idempotent."""
+transfers, a closed VOC bidding round (settled to the demo enterprise), an open one the demo
+enterprise contact can bid in, and a transfer request awaiting the demo enterprise's answer.
+Every figure is a fictional demo value (the basis says so), written through the services.
+Idempotent."""
 
 from __future__ import annotations
 
