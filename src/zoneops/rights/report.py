@@ -84,7 +84,7 @@ def build(year: int, *, now: dt.datetime | None = None) -> AnnualReport:
         enterprises and start < now) else []
     out = []
     for pollutant in Pollutant.values:
-        reserves = [(level.label, selectors.balance(account, on))
+        reserves = [(str(level.label), selectors.balance(account, on))
                     for level in ReserveLevel
                     for account in Account.objects.filter(enterprise__isnull=True,
                                                           reserve_level=level.value,
@@ -118,11 +118,11 @@ def _pct(share: float | None) -> str:
 def _rows(report: AnnualReport) -> dict[str, list[list]]:
     """The report's tables as rows of values, shared by the .xlsx and the .docx."""
     summary = [[_("pollutant"), _("cap (t/a)"), _("Held by enterprises (t/a)"),
-                *[level.label for level in ReserveLevel]]]
+                *[str(level.label) for level in ReserveLevel]]]
     for p in report.pollutants:
         levels = dict(p.reserves)
         summary.append([p.pollutant, p.cap if p.cap is not None else "—", p.held,
-                        *[levels.get(level.label, "—") for level in ReserveLevel]])
+                        *[levels.get(str(level.label), "—") for level in ReserveLevel]])
     movements = [[_("pollutant"), _("kind"), _("Movements"), _("quantity (t/a)"),
                   _("amount (yuan)"), _("Movements with an amount")]]
     for p in report.pollutants:
