@@ -48,3 +48,17 @@ def test_demo_enterprise_has_discharged_85_percent_of_its_cod() -> None:
     assert rows["COD"].share == pytest.approx(0.85, abs=0.001)
     assert rows["COD"].level == "warn" and rows["COD"].coverage > 0.99
     assert rows["NH3-N"].level == "ok"
+
+
+def test_demo_has_a_transfer_request_awaiting_the_demo_enterprise() -> None:
+    from zoneops.rights.models import TransferRequest
+
+    core_demo.load()
+    demo.load()
+    contact = User.objects.get(username="enterprise")
+    pending = TransferRequest.objects.get()
+    assert pending.buyer == contact.enterprise and pending.status == "buyer"
+    assert pending.filed_by.username == demo.SELLER_CONTACT
+    assert pending.filed_by.enterprise == pending.seller
+    demo.load()
+    assert TransferRequest.objects.count() == 1
