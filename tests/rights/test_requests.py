@@ -179,6 +179,9 @@ PAGES = [Row("/rights/requests/", INTERNAL | PARTIES | {"stranger"}),
              {**{r: 403 for r in (*INTERNAL - MANAGERS, "enterprise_a", "buyer_b",
                                   "stranger")}, "admin": 302, "office": 302},
              method="POST", data={"reason": ""}),
+         Row("/rights/requests/{request}/withdraw/", {"enterprise_a"},
+             {**{r: 403 for r in (*INTERNAL, "buyer_b")}, "stranger": 404},
+             method="POST", ok=None),
          Row("/rights/requests/", (), 405, method="POST")]
 
 
@@ -195,3 +198,15 @@ def test_each_side_sees_only_its_own_requests(filed):
     assert 'data-request="' not in body
     body = filed.client("buyer_b").get(f"/rights/requests/{filed.request.pk}/").content.decode()
     assert 'data-testid="confirm"' in body and 'data-testid="approve"' not in body
+
+
+def test_seller_withdraws_its_own_open_request(filed):
+    seller = filed.client("enterprise_a")
+    body = seller.get(f"/rights/requests/{filed.request.pk}/").content.decode()
+    assert 'data-testid="withdraw"' in body and 'data-testid="confirm"' not in body
+    assert seller.post(f"/rights/requests/{filed.request.pk}/withdraw/").status_code == 302
+    assert TransferRequest.objects.get().status == Status.WITHDRAWN
+    with pytest.raises(ValidationError):
+        services.answer(filed.users["buyer_b"], filed.request, agree=True)
+    with pytest.raises(ValidationError):
+        services.withdraw(filed.users["enterprise_a"], filed.request)

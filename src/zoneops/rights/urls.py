@@ -24,6 +24,8 @@ urlpatterns = [
     path("requests/<int:pk>/", views_moves.request_detail, name="rights-request"),
     path("requests/<int:pk>/answer/", views_moves.request_answer,
          name="rights-request-answer"),
+    path("requests/<int:pk>/withdraw/", views_moves.request_withdraw,
+         name="rights-request-withdraw"),
     path("requests/<int:pk>/approve/", views_moves.request_approve,
          name="rights-request-approve"),
     path("requests/<int:pk>/reject/", views_moves.request_reject,

@@ -125,6 +125,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                        and perm.role_of(user) == Role.ENTERPRISE
                        and user.enterprise_id == transfer.buyer_id),
         "can_decide": can_write_ledger(user) and transfer.open,
+        "can_withdraw": (transfer.open and perm.role_of(user) == Role.ENTERPRISE
+                         and user.enterprise_id == transfer.seller_id),
         "can_approve": (can_write_ledger(user)
                         and transfer.status == TransferRequest.Status.AWAITING_OFFICE),
         "reason_form": forms.ReasonForm(), "approve_form": forms.ApproveForm(),
@@ -156,6 +158,16 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _after(request, transfer, services.answer,
                   _("Confirmed: the office approves next.") if agree else _("Declined."),
                   agree=agree, reason=request.POST.get("reason", ""))
+
+
+@login_required
+@require_POST
+def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _request(request, pk)
+    if perm.role_of(request.user) != Role.ENTERPRISE or (
+            request.user.enterprise_id != transfer.seller_id):
+        raise PermissionDenied
+    return _after(request, transfer, services.withdraw, _("Withdrawn."))
 
 
 @login_required

@@ -148,3 +148,19 @@ def reject(actor: User, request: TransferRequest, *, reason: str) -> TransferReq
         fresh.save()
         record(actor, RightsAction.REQUEST_DECISION, fresh, before, snapshot(fresh), reason)
     return fresh
+
+
+def withdraw(actor: User, request: TransferRequest) -> TransferRequest:
+    """The seller's contact takes back its own request while the office has not decided."""
+    if perm.role_of(actor) != Role.ENTERPRISE or actor.enterprise_id != request.seller_id:
+        raise PermissionDenied("only the seller's contact withdraws a transfer request")
+    with transaction.atomic():
+        fresh = TransferRequest.objects.select_for_update().get(pk=request.pk)
+        if not fresh.open:
+            raise ValidationError(_("This request is already %(now)s.")
+                                  % {"now": fresh.get_status_display()})
+        before = snapshot(fresh)
+        fresh.status = Status.WITHDRAWN
+        fresh.save()
+        record(actor, RightsAction.REQUEST_ANSWER, fresh, before, snapshot(fresh))
+    return fresh
