@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from zoneops.core import credit_code
 from zoneops.core.models import Alert, Enterprise, Place, Role, Unit, User
@@ -53,6 +54,9 @@ def test_settings(settings, tmp_path):
     temporary folder."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A request in English leaves English active in the thread; each test starts in the
+    # platform's own language, as a command or a worker job does.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

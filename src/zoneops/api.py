@@ -11,6 +11,7 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from .core.api import router as core_router
 from .core.services.people import user_for_token
 from .environment.api import router as environment_router
+from .indicators.api import router as indicators_router
 from .supervision.api import router as supervision_router
 from .tracing.api import router as tracing_router
 from .voting.api import router as voting_router
@@ -77,3 +78,4 @@ api.add_router("/supervision", supervision_router)
 api.add_router("/environment", environment_router)
 api.add_router("/voting", voting_router)
 api.add_router("/tracing", tracing_router)
+api.add_router("/indicators", indicators_router)

@@ -11,7 +11,8 @@ from zoneops.indicators import services
 from zoneops.indicators.models import Value
 
 READERS = ["admin", "office", "leader", "duty", "staff_a", "staff_a1", "staff_b"]
-RECORDERS = {"admin", "office", "staff_a"}  # the office, and the owner unit's staff
+RECORDERS = {"admin", "office"}  # only the office writes directly (issue 23)
+SUBMITTERS = {"staff_a"}  # the owner unit's staff submit for review (test_submissions.py)
 
 
 @pytest.fixture
@@ -43,6 +44,7 @@ def test_readers_and_recorders(world, output, who):
     page = client.get(url(output)).content.decode()
     assert "1–2月" in page and "150.5000" in page
     assert ('data-testid="value-form"' in page) == (who in RECORDERS)
+    assert ('data-testid="submit-form"' in page) == (who in SUBMITTERS)
     response = client.post(url(output), {"year": "2026", "month": "3", "level": "240.0",
                                          "official_rate_pct": "8.3"})
     if who in RECORDERS:
@@ -52,18 +54,24 @@ def test_readers_and_recorders(world, output, who):
         assert AuditEntry.objects.filter(object_id=str(value.pk), actor=world.users[who]).exists()
         after = client.get(url(output)).content.decode()
         assert "89.5000" in after  # March alone = 240.0 − 150.5
+    elif who in SUBMITTERS:  # a submission waits for the office; no value yet
+        assert response.status_code == 302
+        assert not Value.objects.filter(month=3).exists()
+        assert output.submissions.get(month=3).submitted_by == world.users[who]
     else:
         assert response.status_code == 403
         assert not Value.objects.filter(month=3).exists()
 
 
-def test_bad_entries_are_shown_on_the_fields(world, output):
-    client = world.client("staff_a")
+@pytest.mark.parametrize("who", ["office", "staff_a"])
+def test_bad_entries_are_shown_on_the_fields(world, output, who):
+    client = world.client(who)
     empty = client.post(url(output), {"year": "2026", "month": "4"}).content.decode()
     assert "请填写总量或官方增速" in empty and 'role="alert"' in empty
     month = client.post(url(output), {"year": "2026", "month": "13", "level": "1"})
     assert month.status_code == 200 and 'role="alert"' in month.content.decode()
     assert not Value.objects.filter(month__in=(4, 13)).exists()
+    assert not output.submissions.exists()
 
 
 def test_unknown_indicator_and_bad_year(world, output):

@@ -50,6 +50,33 @@ def test_demo_enterprise_has_discharged_85_percent_of_its_cod() -> None:
     assert rows["NH3-N"].level == "ok"
 
 
+def test_demo_stack_loads_and_a_project_that_must_buy() -> None:
+    from zoneops.rights import discharge, projects
+    from zoneops.rights.models_eia import EiaProject
+
+    core_demo.load()
+    demo.load()
+    contact = User.objects.get(username="enterprise")
+    rows = {r.pollutant: r for r in discharge.usage([contact.enterprise])}
+    hours = rows["SO2"].coverage * (
+        timezone.now() - timezone.localtime().replace(month=1, day=1, hour=0, minute=0,
+                                                     second=0, microsecond=0)
+    ).total_seconds() / 3600
+    # 18 000 m³/h × 30 mg/m³ SO2 = 0.54 kg/h; NOx as NO2 = 10 + 40 × 46/30 mg/m³.
+    assert rows["SO2"].measured_t == pytest.approx(round(hours) * 0.54 / 1000, rel=1e-3)
+    assert rows["NOx"].measured_t == pytest.approx(
+        round(hours) * 18000 * (10 + 40 * 1.5332) * 1e-9, rel=1e-3)
+    assert rows["SO2"].points == ("DEMORIGHTSA01",) and rows["VOCs"].level == "ok"
+    assert rows["COD"].share == pytest.approx(0.85, abs=0.001)  # still true with the stack
+    check = projects.check(EiaProject.objects.get(enterprise=contact.enterprise),
+                           timezone.localdate())
+    needs = {n.pollutant: n for n in check.needs}
+    assert check.verdict == "buy" and needs["VOCs"].short == pytest.approx(1.5)
+    assert needs["SO2"].verdict == "ok"
+    demo.load()
+    assert EiaProject.objects.count() == 1
+
+
 def test_demo_has_a_transfer_request_awaiting_the_demo_enterprise() -> None:
     from zoneops.rights.models import TransferRequest
 

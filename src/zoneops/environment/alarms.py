@@ -88,12 +88,17 @@ def active_rules() -> list[tuple[AlarmRule, engine.Rule]]:
     return _cache["rules"]
 
 
+# Concentration rules for "all stations" mean the air people breathe; a stack's in-flue
+# concentrations are far above every fence-line limit, so they reach a stack only by naming it.
+AMBIENT_ONLY_KINDS = (AlarmRule.Kind.LEVEL, AlarmRule.Kind.RATE)
+
+
 def applies(row: AlarmRule, station: Station) -> bool:
     if row.scope == AlarmRule.Scope.KIND:
         return row.scope_kind == station.kind
     if row.scope == AlarmRule.Scope.STATION:
         return row.scope_station_id == station.pk
-    return True
+    return station.kind != Station.Kind.STACK or row.kind not in AMBIENT_ONLY_KINDS
 
 
 _Keyed = tuple[AlarmRule, engine.Rule, str]  # a rule with its state key

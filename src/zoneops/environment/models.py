@@ -33,7 +33,8 @@ class Station(models.Model):
         boundary (企业边界/厂界: GB 14554, GB 31571 Table 7); inside a plant (厂区内: GB 37822
         Table A.1); weather (气象); and water: wastewater (废水: an enterprise's outlet, the
         network, a treatment plant's inlet or outlet; HJ 212 ST 32, GB 31571 Table 1) and
-        surface water (地表水: GB 3838, HJ 212 ST 21). (The stored names of the two
+        surface water (地表水: GB 3838, HJ 212 ST 21); and an enterprise's stack (排气筒/废气排放口:
+        flue-gas flow a00000 and concentrations, HJ 212 ST 31). (The stored names of the two
         boundaries are kept from before, for importers and deployments: "boundary" is the
         park's, "enterprise" an enterprise's.)"""
 
@@ -44,6 +45,7 @@ class Station(models.Model):
         WEATHER = "weather", _("Weather mast")
         WASTEWATER = "wastewater", _("Wastewater monitoring point")
         SURFACE_WATER = "surface_water", _("Surface water station")
+        STACK = "stack", _("Stack (flue-gas outlet)")
 
     # Kinds the air watch leaves out: they belong to the wastewater chain's pages.
     WATER_KINDS = (Kind.WASTEWATER, Kind.SURFACE_WATER)
@@ -91,7 +93,8 @@ _KIND_STEMS = {"环境空气": "ambient", "环境空气质量": "ambient", "园�
                "企业边界": "enterprise", "企业厂界": "enterprise",
                "厂界": "enterprise", "厂区内": "in_plant",
                "气象": "weather", "废水": "wastewater", "污水": "wastewater",
-               "地表水": "surface_water", "地表水水质": "surface_water"}
+               "地表水": "surface_water", "地表水水质": "surface_water",
+               "排气筒": "stack", "废气排放口": "stack", "废气": "stack"}
 KIND_NAMES = {stem + suffix: kind for stem, kind in _KIND_STEMS.items()
               for suffix in ("", "站", "监测站", "监测点", "自动站")}
 

@@ -88,6 +88,25 @@ def week_duties(user: User, today):
     return rows
 
 
+def missed_duties(user: User, today):
+    """The enterprise's responsible people in scope whose last whole period before ``today``
+    passed with no 包保 duty recorded (the same test as services.check_duties), with that
+    period."""
+    from .duties import previous_period
+    from .models import CADENCE_BY_ROLE, DutyRecord
+
+    rows = []
+    people = responsibles_for(user).filter(role__in=list(CADENCE_BY_ROLE)).order_by(
+        "unit__enterprise__name", "unit__code", "role")
+    for person in people:
+        if person.unit.enterprise_id is None:
+            continue
+        start, end = previous_period(person.cadence, today)
+        if not DutyRecord.objects.filter(responsible=person, done_on__range=(start, end)).exists():
+            rows.append({"person": person, "start": start, "end": end})
+    return rows
+
+
 def incidents_for(user: User):
     """Incidents of the units one sees, and those with a task for one's own unit."""
     from django.db.models import Q

@@ -8,8 +8,11 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Zone indicators")
 
     def ready(self) -> None:
-        from zoneops.core.registry import add_nav
+        from zoneops.core.registry import add_audit_actions, add_nav
 
         from . import permissions
+        from .audit import IndicatorAction
+
+        add_audit_actions(IndicatorAction)
 
         add_nav("indicators-claims", _("Claim check"), permissions.can_check_claims, 60)

@@ -82,6 +82,17 @@ def two_year_average_growth(first_pct: Number, second_pct: Number) -> float:
     return (product ** 0.5 - 1) * 100
 
 
+def two_year_average_from_levels(level: Number, level_two_years_before: Number) -> float:
+    """两年平均增长 from the levels of the same period two years apart, in %: the compound rate
+    over two steps, (end/start)^(1/2) − 1, which is √((1+r1)(1+r2)) − 1 for the two yearly
+    rates (reference/indicators.md: "年均增长 over n years is the compound rate
+    (end/start)^(1/n) − 1", here n = 2)."""
+    start = Decimal(str(level_two_years_before))
+    if start <= 0:
+        raise ValueError("the level two years before must be positive")
+    return (float(Decimal(str(level)) / start) ** 0.5 - 1) * 100
+
+
 def level_rate(level: Number, level_last_year: Number) -> float:
     """Year-on-year growth from two published levels, in % (to show beside the official rate,
     never in its place)."""

@@ -36,3 +36,8 @@ class BureauImportForm(forms.Form):
                               help_text=_("Only when the sheet's title does not say it."))
     month = forms.IntegerField(label=_("month"), min_value=1, max_value=12, required=False,
                                help_text=_("Last month of the period: 2 for 1–2月."))
+
+
+class PeerImportForm(forms.Form):
+    file = forms.FileField(label=_("The peer zones' sheet"),
+                           help_text=_(".xlsx, .xls, .csv or a table in .docx"))

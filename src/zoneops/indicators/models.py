@@ -6,6 +6,7 @@ the official year-on-year rate in its own field. Nothing here derives one from t
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -49,6 +50,10 @@ class Indicator(models.Model):
                                           "monthly sheet."))
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    uses_two_year_average = models.BooleanField(
+        _("uses the two-year average growth"), default=False,
+        help_text=_("Where the bureau compares with two years ago (e.g. after a year with an "
+                    "unusual base)."))
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -114,3 +119,72 @@ class Value(models.Model):
                 and self.month not in QUARTER_ENDS):
             raise ValidationError({"month": _("A quarterly indicator is published for months "
                                               "3, 6, 9 and 12.")})
+
+
+class PeerValue(models.Model):
+    """A peer zone's published figure for one of our indicators, as imported from the sheet
+    the bureau circulates: kept only to rank our zone among its peers."""
+
+    peer = models.CharField(_("peer zone"), max_length=100)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
+                                  on_delete=models.CASCADE, related_name="peer_values")
+    year = _year_field()
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    level = models.DecimalField(_("published level"), max_digits=18, decimal_places=4, null=True,
+                                blank=True)
+    official_rate_pct = models.DecimalField(_("official year-on-year rate (%)"), max_digits=7,
+                                            decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "year", "month", "peer"]
+        verbose_name = _("peer zone value")
+        verbose_name_plural = _("peer zone values")
+        constraints = [models.UniqueConstraint(fields=["peer", "indicator", "year", "month"],
+                                               name="indicators_one_peer_value_a_period")]
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.indicator} {self.year}-{self.month:02d}"
+
+
+class Submission(models.Model):
+    """One period's figures as the owner unit reports them (报送), waiting for the office:
+    approved, they become the Value; returned, they stay here with the office's comment.
+    The shape of supervision's progress report (submitted, then reviewed)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
+                                  on_delete=models.CASCADE, related_name="submissions")
+    year = _year_field()
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    level = models.DecimalField(_("published level"), max_digits=18, decimal_places=4, null=True,
+                                blank=True)
+    official_rate_pct = models.DecimalField(_("official year-on-year rate (%)"), max_digits=7,
+                                            decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("value submission")
+        verbose_name_plural = _("value submissions")
+        constraints = [models.UniqueConstraint(
+            fields=["indicator", "year", "month"], condition=models.Q(status="submitted"),
+            name="indicators_one_open_submission_a_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}-{self.month:02d} ({self.status})"

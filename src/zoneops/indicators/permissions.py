@@ -28,8 +28,16 @@ def can_view_indicators(user: User) -> bool:
 
 
 def can_record_values(user: User, indicator: Indicator) -> bool:
-    """The office for every indicator; a unit's staff for the indicators their unit owns."""
-    if can_manage_catalogue(user):
-        return True
+    """Only the office (and administrators) write values directly; the owner unit submits
+    them for review (can_submit_values)."""
+    return can_manage_catalogue(user)
+
+
+def can_submit_values(user: User, indicator: Indicator) -> bool:
+    """A unit's staff report (报送) the indicators their unit owns; the office reviews."""
     return (perm.role_of(user) == Role.UNIT_STAFF
             and indicator.owner_unit_id in perm.unit_scope_ids(user))
+
+
+def can_review_submissions(user: User) -> bool:
+    return can_manage_catalogue(user)

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from zoneops.core.models import User
 
 from . import derived, permissions
-from .models import Indicator, Target, Value
+from .models import Indicator, PeerValue, Submission, Target, Value
 
 
 def indicators(user: User) -> QuerySet[Indicator]:
@@ -108,3 +108,96 @@ def trends(user: User, year: int, *, limit: int = 4) -> list[dict]:
         if len(out) == limit:
             break
     return out
+
+
+@dataclass(frozen=True)
+class TwoYearAverage:
+    year: int
+    month: int
+    from_rates: float | None  # √((1+r1)(1+r2)) − 1 of the two official rates (same firms)
+    from_levels: float | None  # (level / level two years before)^(1/2) − 1
+
+
+def two_year_average(indicator: Indicator, year: int) -> TwoYearAverage | None:
+    """两年平均增长 of the latest period of `year`, for an indicator the bureau reports that
+    way (Indicator.uses_two_year_average); None otherwise or when nothing can be computed."""
+    if not indicator.uses_two_year_average:
+        return None
+    latest = Value.objects.filter(indicator=indicator, year=year).order_by("-month").first()
+    if latest is None:
+        return None
+    month = latest.month
+    last = Value.objects.filter(indicator=indicator, year=year - 1, month=month).first()
+    before = Value.objects.filter(indicator=indicator, year=year - 2, month=month,
+                                  level__gt=0).first()
+    from_rates = from_levels = None
+    if (latest.official_rate_pct is not None and last is not None
+            and last.official_rate_pct is not None):
+        from_rates = round(derived.two_year_average_growth(last.official_rate_pct,
+                                                           latest.official_rate_pct), 2)
+    if latest.level is not None and before is not None:
+        from_levels = round(derived.two_year_average_from_levels(latest.level, before.level), 2)
+    if from_rates is None and from_levels is None:
+        return None
+    return TwoYearAverage(year, month, from_rates, from_levels)
+
+
+OUR_ZONE = ""  # our zone's key among the peers' names (a peer is never named "")
+
+
+@dataclass(frozen=True)
+class PeerRank:
+    month: int
+    rank: int
+    of: int  # zones ranked, ours included
+    rate_pct: float
+    peers: list[tuple[str, float]]  # (peer, official rate), best first
+
+
+def peer_rank(indicator: Indicator, year: int) -> PeerRank | None:
+    """Our zone's rank by official year-on-year rate among the peers imported for the same
+    period: the latest month of `year` that has both our official rate and a peer's."""
+    ours = {v.month: v.official_rate_pct for v in Value.objects.filter(
+        indicator=indicator, year=year, official_rate_pct__isnull=False)}
+    peers = PeerValue.objects.filter(indicator=indicator, year=year, month__in=list(ours),
+                                     official_rate_pct__isnull=False)
+    months = sorted(set(peers.values_list("month", flat=True)), reverse=True)
+    if not months:
+        return None
+    month = months[0]
+    rates = {p.peer: p.official_rate_pct for p in peers.filter(month=month)}
+    rates[OUR_ZONE] = ours[month]
+    rank = derived.rank_among(rates, OUR_ZONE)
+    listed = sorted(((p, float(r)) for p, r in rates.items() if p != OUR_ZONE),
+                    key=lambda pr: -pr[1])
+    return PeerRank(month, rank, len(rates), float(ours[month]), listed)
+
+
+def peer_ranks(user: User, year: int) -> dict[int, PeerRank]:
+    """Indicator id → our rank among peers, for the indicators the person may see."""
+    return {i.pk: r for i in indicators(user) if (r := peer_rank(i, year)) is not None}
+def submission_flags(submission: Submission) -> list[str]:
+    """The bureau import's consistency checks on a submission's figures, against what is
+    stored now (the reviewer sees them before approving; they do not block)."""
+    from .bureau_import import BureauPlan, PlannedValue, check
+
+    planned = PlannedValue(submission.indicator, 0, submission.level,
+                           submission.official_rate_pct)
+    check(BureauPlan("", submission.year, submission.month, [planned], [], []))
+    return planned.flags
+
+
+def review_queue(user: User) -> list[tuple[Submission, list[str]]]:
+    """Entries waiting for the office, oldest first, each with its flags."""
+    if not permissions.can_review_submissions(user):
+        return []
+    waiting = (Submission.objects.filter(status=Submission.Status.SUBMITTED)
+               .select_related("indicator", "indicator__owner_unit", "submitted_by")
+               .order_by("submitted_at"))
+    return [(s, submission_flags(s)) for s in waiting]
+
+
+def my_submissions(user: User, indicator: Indicator | None = None) -> QuerySet[Submission]:
+    """What a person has submitted, newest first (returned ones with the office's comment)."""
+    found = Submission.objects.filter(submitted_by=user).select_related("indicator", "reviewer")
+    return found.filter(indicator=indicator) if indicator is not None else found

@@ -13,12 +13,13 @@ from zoneops.core.services.audit import save_audited
 from zoneops.core.services.org import _only  # the house's whitelist of writable fields
 
 from . import permissions
-from .models import Indicator, Target, Value
+from .models import Indicator, PeerValue, Target, Value
 
 INDICATOR_FIELDS = {"code", "name", "unit", "basis", "accumulation", "frequency", "owner_unit",
-                    "source", "sort_order", "is_active"}
+                    "source", "sort_order", "is_active", "uses_two_year_average"}
 TARGET_FIELDS = {"value", "growth_pct"}
 VALUE_FIELDS = {"level", "official_rate_pct", "note"}
+PEER_FIELDS = {"level", "official_rate_pct"}
 
 
 @transaction.atomic
@@ -51,10 +52,21 @@ def set_target(actor: User, indicator: Indicator, *, year: int, data: dict[str, 
 @transaction.atomic
 def record_value(actor: User, indicator: Indicator, *, year: int, month: int,
                  data: dict[str, Any]) -> Value:
-    """Store one period's published figures (create or correct). The owner unit's staff and
-    the office may record; the rate is kept exactly as given."""
+    """Store one period's published figures (create or correct). Only the office records
+    directly (the owner unit submits, see submissions.py); the rate is kept as given."""
     perm.require(permissions.can_record_values(actor, indicator))
     value = (Value.objects.select_for_update()
              .filter(indicator=indicator, year=year, month=month).first()
              or Value(indicator=indicator, year=year, month=month))
     return save_audited(actor, value, _only(data, VALUE_FIELDS))
+
+
+@transaction.atomic
+def record_peer_value(actor: User, indicator: Indicator, *, peer: str, year: int, month: int,
+                      data: dict[str, Any]) -> PeerValue:
+    """Store (create or correct) a peer zone's published figure; the office only."""
+    perm.require(permissions.can_manage_catalogue(actor))
+    value = (PeerValue.objects.select_for_update()
+             .filter(peer=peer, indicator=indicator, year=year, month=month).first()
+             or PeerValue(peer=peer, indicator=indicator, year=year, month=month))
+    return save_audited(actor, value, _only(data, PEER_FIELDS))

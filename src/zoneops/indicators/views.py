@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, selectors, services
+from . import permissions, review_views, selectors, services
 from .claims import TOLERANCE_PP, check_text
-from .forms import BureauImportForm, ClaimCheckForm, ValueForm
+from .forms import BureauImportForm, ClaimCheckForm, PeerImportForm, ValueForm
 from .models import Indicator
 
 
@@ -58,12 +58,38 @@ def bureau_import(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/import.html", {"form": form, "plan": plan})
 
 
+def peer_import(request: HttpRequest) -> HttpResponse:
+    """The peer zones' sheet: checked first (every problem by cell), then imported with the
+    same file, all or nothing."""
+    from zoneops.core.imports import ProblemsError
+
+    from . import peers_import
+
+    if not permissions.can_manage_catalogue(request.user):
+        raise PermissionDenied
+    form = PeerImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        plan = peers_import.parse(form.cleaned_data["file"].read())
+        if "commit" in request.POST and not plan.problems:
+            try:
+                written = peers_import.commit(request.user, plan)
+            except (ProblemsError, ValidationError) as exc:
+                messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("%(n)s peer zone values written") % {"n": written})
+                return redirect(reverse("indicators-import-peers"))
+    return render(request, "indicators/import_peers.html", {"form": form, "plan": plan})
+
+
 def screen(request: HttpRequest) -> HttpResponse:
     """The leader's screen (1920×1080): a card per indicator (cumulative value, official
     rate, 时序进度), monthly trends against last year, and the open alerts; refreshes itself
     every five minutes, with nothing loaded from outside."""
     from zoneops.core import permissions as core_perm
     from zoneops.core.models import Alert
+
+    from .operations import operations
 
     if not permissions.can_view_indicators(request.user):
         raise PermissionDenied
@@ -72,11 +98,13 @@ def screen(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("year: not a year in 2000–2100")
     open_alerts = (core_perm.ALERTS.restrict(request.user, "view")
                    .exclude(status=Alert.Status.CLOSED).order_by("-level", "-raised_at"))
+    ranks = selectors.peer_ranks(request.user, year)
+    cards = [(row, ranks.get(row.indicator.pk)) for row in selectors.overview(request.user, year)]
     return render(request, "indicators/screen.html", {
-        "rows": selectors.overview(request.user, year), "year": year,
+        "cards": cards, "year": year,
         "trends": selectors.trends(request.user, year),
         "alerts": open_alerts[:8], "alert_count": open_alerts.count(),
-        "now": timezone.localtime(),
+        "now": timezone.localtime(), "ops": operations(request.user, year),
     })
 
 
@@ -112,20 +140,29 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if year is None:
         return HttpResponseBadRequest("year: not a year in 2000–2100")
     can_record = permissions.can_record_values(request.user, indicator)
+    can_submit = permissions.can_submit_values(request.user, indicator)  # 报送, for review
     form = ValueForm(initial={"year": year})
     if request.method == "POST":
-        if not can_record:
+        if not (can_record or can_submit):
             raise PermissionDenied
         form = ValueForm(request.POST)
-        if form.is_valid() and _record(request, indicator, form):
+        if can_record and form.is_valid() and _record(request, indicator, form):
             messages.success(request, _("Saved."))
+            return redirect(f"{request.path}?year={form.cleaned_data['year']}")
+        if (not can_record and form.is_valid()
+                and review_views.submit_from_form(request, indicator, form)):
+            messages.success(request, _("Submitted for review by the office."))
             return redirect(f"{request.path}?year={form.cleaned_data['year']}")
     return render(request, "indicators/indicator_detail.html", {
         "indicator": indicator, "year": year, "form": form, "can_record": can_record,
+        "can_submit": can_submit,
+        "my_submissions": selectors.my_submissions(request.user, indicator)[:12],
         "values": sorted(selectors.year_values(indicator, year).values(),
                          key=lambda v: v.month),
         "single_months": selectors.single_months(indicator, year),
         "progress": selectors.progress(indicator, year),
+        "peer_rank": selectors.peer_rank(indicator, year),
+        "two_year": selectors.two_year_average(indicator, year),
     })
 
 
@@ -139,3 +176,57 @@ def _record(request: HttpRequest, indicator: Indicator, form: ValueForm) -> bool
             form.add_error(name if name in form.fields else None, errors)
         return False
     return True
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _bulletin_period(request: HttpRequest) -> tuple[int, int]:
+    """?year=&month= of the bulletin; by default last month (the bureau is a month behind)."""
+    from .bulletin import check_period
+
+    today = timezone.localdate()
+    default_year, default_month = ((today.year, today.month - 1) if today.month > 1
+                                   else (today.year - 1, 12))
+    return check_period(request.GET.get("year", default_year),
+                        request.GET.get("month", default_month))
+
+
+def bulletin(request: HttpRequest) -> HttpResponse:
+    """The monthly economic bulletin previewed as the documents will read, with downloads."""
+    from . import bulletin as bulletins
+
+    if not permissions.can_view_indicators(request.user):
+        raise PermissionDenied
+    try:
+        year, month = _bulletin_period(request)
+    except bulletins.BulletinInputError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    data = bulletins.build(request.user, year, month)
+    return render(request, "indicators/bulletin.html", {
+        "bulletin": data, "rows": zip(data.rows, bulletins.text_rows(data), strict=True),
+        "notes": bulletins.note_lines(data), "months": range(1, 13),
+    })
+
+
+def bulletin_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    from django.http import Http404
+
+    from zoneops.core.userfiles import content_disposition
+
+    from . import bulletin as bulletins
+
+    if not permissions.can_view_indicators(request.user):
+        raise PermissionDenied
+    if fmt not in ("docx", "xlsx"):
+        raise Http404
+    try:
+        year, month = _bulletin_period(request)
+    except bulletins.BulletinInputError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    data = bulletins.build(request.user, year, month)
+    body = bulletins.to_docx(data) if fmt == "docx" else bulletins.to_xlsx(data)
+    response = HttpResponse(body, content_type=DOCX if fmt == "docx" else XLSX)
+    response["Content-Disposition"] = content_disposition(f"{data.title}.{fmt}")
+    return response

@@ -15,7 +15,7 @@ from zoneops.core.demo import DEMO_PASSWORD
 from zoneops.core.models import Enterprise, Role, User
 from zoneops.core.services.people import create_user
 
-from . import services
+from . import demo_air, services
 from .models import Cap, Lot
 
 DEMO_BASIS = "演示数据（虚构）"
@@ -80,6 +80,8 @@ def load(stdout=None) -> None:
         services.record_deposit(office, current, enterprise=firm, amount="5000")
     services.place_bid(rival, current, price="8000")
     _discharge(contact.enterprise, share=Decimal(CAPS["COD"][1]) * Decimal("0.85"))
+    demo_air.stack(contact.enterprise)
+    demo_air.project(office, contact.enterprise)
     _pending_request(firms[2], contact.enterprise, start)
     if stdout is not None:
         stdout.write(f"emission rights: {len(firms)} firms hold rights; bidding lots "

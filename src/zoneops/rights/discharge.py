@@ -2,7 +2,8 @@
 from its own monitored water points (kind "source"), summed hour by hour by the water
 module's load engine (Σ flow × concentration, never mean × mean), beside what it holds.
 
-Water monitors measure COD and NH3-N; SO2, NOx and VOCs (flue gas) are not computed here yet.
+Water monitors measure COD and NH3-N; SO2, NOx and VOCs come from the firm's stacks (station
+kind "stack"), hour by hour as flue-gas flow × concentration (flue.py).
 A share of the holding ≥ 80 % is a warning on the page; ≥ 100 % is a core alert raised by the
 worker (and marked cleared when the share falls back, e.g. after a purchase)."""
 
@@ -24,7 +25,7 @@ from zoneops.water.balance.loads import hourly
 from zoneops.water.models import WaterPoint
 from zoneops.water.selectors import points_document
 
-from . import selectors
+from . import flue, selectors
 from .models import Account
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -71,7 +72,8 @@ def _year_bounds(year: int, now: dt.datetime) -> tuple[dt.datetime, dt.datetime,
 
 def usage(enterprises, *, year: int | None = None,
           now: dt.datetime | None = None) -> list[Usage]:
-    """One row per enterprise and water pollutant it holds or discharges, for ``year``
+    """One row per enterprise and pollutant it holds or discharges (water from its source
+    points, air from its stacks), for ``year``
     (default this year) up to ``now``."""
     now = now or timezone.now()
     year = year or now.astimezone(BEIJING).year
@@ -87,12 +89,13 @@ def usage(enterprises, *, year: int | None = None,
     by_firm: dict[int, list[int]] = {}
     for index, point in enumerate(points):
         by_firm.setdefault(point.enterprise_id, []).append(index)
+    stacks = _stack_loads(ids, start, until)
     grid = None
     if points:
         chain = parse_chain(points_document(points, start, until), set_names())
         grid = hourly(chain)
     accounts = {(a.enterprise_id, a.pollutant): a for a in Account.objects.filter(
-        enterprise_id__in=ids, pollutant__in=WATER_POLLUTANTS)}
+        enterprise_id__in=ids, pollutant__in=WATER_POLLUTANTS + flue.AIR_POLLUTANTS)}
     rows = []
     for enterprise in enterprises:
         mine = by_firm.get(enterprise.pk, [])
@@ -110,7 +113,67 @@ def usage(enterprises, *, year: int | None = None,
             rows.append(Usage(enterprise, pollutant, held, measured, projected,
                               min(covered / elapsed_h, 1.0) if mine else 0.0,
                               tuple(points[i].code for i in mine)))
+        rows += _air_rows(enterprise, stacks.get(enterprise.pk, []), accounts, on,
+                          elapsed_h, year_h)
     return rows
+
+
+def _stack_loads(enterprise_ids, start: dt.datetime, until: dt.datetime):
+    """Each enterprise's stacks with their loads over [start, until): {firm: [(station,
+    {pollutant: StackLoad})]}. A concentration sent in µg/m³ is scaled to mg/m³; one sent in
+    ppm is a gap (the flue gas's state is not known here, so no molar volume is guessed)."""
+    from zoneops.environment.models import Reading, Station, StationFactor
+
+    stations = list(Station.objects.filter(enterprise_id__in=enterprise_ids,
+                                           kind=Station.Kind.STACK).order_by("mn"))
+    if not stations:
+        return {}
+    codes = flue.factor_codes()
+    scale = {(sf.station_id, sf.factor.code): {"": 1.0, "mg/m³": 1.0, "µg/m³": 0.001}.get(
+        sf.unit) for sf in StationFactor.objects.filter(
+            station__in=stations, factor__code__in=codes).select_related("factor")}
+    by_station: dict[int, list] = {s.pk: [] for s in stations}
+    for station_id, code, time, value, flag in (
+            Reading.objects.filter(station__in=stations, factor__code__in=codes, kind="hour",
+                                   time__gte=start, time__lt=until)
+            .values_list("station_id", "factor__code", "time", "value", "flag")
+            .iterator(chunk_size=5000)):
+        factor = scale.get((station_id, code), 1.0)
+        by_station[station_id].append(
+            (time, code, None if value is None or factor is None else value * factor, flag))
+    out: dict[int, list] = {}
+    for station in stations:
+        out.setdefault(station.enterprise_id, []).append(
+            (station, flue.stack_loads(by_station[station.pk])))
+    return out
+
+
+def _air_rows(enterprise, stacks, accounts, on, elapsed_h: float, year_h: float) -> list[Usage]:
+    rows = []
+    for pollutant in flue.AIR_POLLUTANTS:
+        account = accounts.get((enterprise.pk, pollutant))
+        if account is None and not stacks:
+            continue
+        held = selectors.balance(account, on) if account else Decimal(0)
+        measured = sum(loads[pollutant].tonnes for _station, loads in stacks)
+        covered = (sum(loads[pollutant].hours for _station, loads in stacks) / len(stacks)
+                   if stacks else 0.0)
+        projected = measured / covered * year_h if covered else None
+        rows.append(Usage(enterprise, pollutant, held, measured, projected,
+                          min(covered / elapsed_h, 1.0) if stacks else 0.0,
+                          tuple(station.mn for station, _loads in stacks)))
+    return rows
+
+
+def _monitored_ids() -> set[int]:
+    """Enterprises with a monitored water source point or a stack of their own."""
+    from zoneops.environment.models import Station
+
+    return set(WaterPoint.objects.filter(
+        kind="source", station__isnull=False, enterprise__isnull=False).values_list(
+        "enterprise_id", flat=True)) | set(Station.objects.filter(
+            kind=Station.Kind.STACK, enterprise__isnull=False).values_list(
+            "enterprise_id", flat=True))
 
 
 def usage_for(user, *, year: int | None = None, now: dt.datetime | None = None) -> list[Usage]:
@@ -121,9 +184,7 @@ def usage_for(user, *, year: int | None = None, now: dt.datetime | None = None) 
 
     if perm.is_internal(user):
         ids = set(Account.objects.filter(enterprise__isnull=False).values_list(
-            "enterprise_id", flat=True)) | set(WaterPoint.objects.filter(
-                kind="source", station__isnull=False, enterprise__isnull=False).values_list(
-                "enterprise_id", flat=True))
+            "enterprise_id", flat=True)) | _monitored_ids()
         enterprises = list(Enterprise.objects.filter(pk__in=ids).order_by("name"))
     elif perm.role_of(user) == Role.ENTERPRISE and user.enterprise_id is not None:
         enterprises = [user.enterprise]
@@ -139,9 +200,8 @@ def check(now: dt.datetime | None = None) -> int:
 
     now = now or timezone.now()
     year = now.astimezone(BEIJING).year
-    enterprises = list(Enterprise.objects.filter(
-        pk__in=WaterPoint.objects.filter(kind="source", station__isnull=False)
-        .values("enterprise_id")).select_related("unit"))
+    enterprises = list(Enterprise.objects.filter(pk__in=_monitored_ids())
+                       .select_related("unit"))
     causes: list[Raise | Clear] = []
     over = 0
     for row in usage(enterprises, year=year, now=now):

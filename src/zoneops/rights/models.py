@@ -297,4 +297,5 @@ class Certificate(models.Model):
         return "valid"
 
 
+from .models_eia import EiaProject, EiaRequirement  # noqa: E402,F401 - one app, two files
 from .models_moves import MovementTerms, SaleForm, TransferRequest  # noqa: E402,F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_moves
+from . import views, views_moves, views_projects
 
 urlpatterns = [
     path("", views.holdings, name="rights-holdings"),
@@ -16,6 +16,7 @@ urlpatterns = [
          name="rights-certificate-docx"),
     path("ledger/", views.ledger, name="rights-ledger"),
     path("discharge/", views.discharge, name="rights-discharge"),
+    path("projects/", views_projects.project_list, name="rights-projects"),
     path("ledger/export.xlsx", views.ledger_export, name="rights-ledger-export"),
     path("record/", views_moves.record_index, name="rights-record"),
     path("record/<slug:operation>/", views_moves.record, name="rights-record-op"),

@@ -24,6 +24,13 @@ def items_for(user: User) -> QuerySet[Item]:
         user, queryset=Item.objects.select_related("supervision_list", "lead_unit"))
 
 
+def year_items(user: User, year: int) -> QuerySet[Item]:
+    """The items of a year's lists a person may see (cancelled ones left out): what other
+    modules count, e.g. the lights per lead unit on the leader's screen."""
+    return (items_for(user).filter(supervision_list__year=year)
+            .exclude(status=Item.Status.CANCELLED))
+
+
 def lists_for(user: User) -> QuerySet[SupervisionList]:
     return perm.LISTS.restrict(user)
 

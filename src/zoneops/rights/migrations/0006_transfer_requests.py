@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0008_notification_i18n'),
-        ('rights', '0004_certificates'),
+        ('rights', '0005_eia_projects'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,7 +1,10 @@
 """`zoneops indicators check-claim --text TEXT` and `zoneops indicators aqi --in DAY.json`
 print JSON on stdout and need no database. `zoneops indicators import FILE [--year Y --month
 M] [--commit] [--as USER]` reads the statistics bureau's monthly sheet: a dry run that
-checks and lists, written only with --commit."""
+checks and lists, written only with --commit. `zoneops indicators bulletin --year Y --month M
+--out FILE.docx|FILE.xlsx [--as USER]` writes the monthly economic bulletin.
+`zoneops indicators import-peers FILE [--dry-run] [--as USER]` reads the peer zones' sheet:
+checked whole, then written (all or nothing) unless --dry-run."""
 
 from __future__ import annotations
 
@@ -33,10 +36,26 @@ class Command(BaseCommand):
         imp.add_argument("--commit", action="store_true",
                          help="write (without it: a dry run that checks)")
         imp.add_argument("--as", dest="actor", default="admin", help="acting user's username")
+        bul = sub.add_parser("bulletin", help="the monthly economic bulletin as docx or xlsx")
+        # Read as text: check_period says in the user's language what is wrong with them.
+        bul.add_argument("--year", required=True)
+        bul.add_argument("--month", required=True, help="last month of the period (1–12)")
+        bul.add_argument("--out", required=True, help="FILE.docx or FILE.xlsx")
+        bul.add_argument("--as", dest="actor", default="admin",
+                         help="whose view of the catalogue (username)")
+
+        peers = sub.add_parser("import-peers", help="the peer zones' sheet (all or nothing)")
+        peers.add_argument("file")
+        peers.add_argument("--dry-run", action="store_true", help="check and list; write nothing")
+        peers.add_argument("--as", dest="actor", default="admin", help="acting user's username")
 
     def handle(self, *args, action, **opts):
+        if action == "import-peers":
+            return self._import_peers(opts)
         if action == "import":
             return self._import(opts)
+        if action == "bulletin":
+            return self._bulletin(opts)
         if action == "check-claim":
             text = sys.stdin.read() if opts["text"] == "-" else opts["text"]
             result = {"claims": [claim.as_dict() for claim in check_text(text)]}
@@ -78,6 +97,76 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(_("%(n)s values of %(year)s-%(month)02d written")
                           % {"n": written, "year": plan.year, "month": plan.month})
+
+    def _bulletin(self, opts) -> None:
+        import os
+        import tempfile
+        from pathlib import Path
+
+        from django.utils.translation import gettext as _
+
+        from zoneops.core.models import User
+
+        from ... import bulletin
+
+        try:
+            year, month = bulletin.check_period(opts["year"], opts["month"])
+        except bulletin.BulletinInputError as exc:
+            raise CommandError(str(exc)) from exc
+        out = Path(opts["out"])
+        kind = out.suffix.lower().lstrip(".")
+        if kind not in ("docx", "xlsx"):
+            raise CommandError(_("--out: “%(file)s” must end in .docx or .xlsx.")
+                               % {"file": out})
+        if not out.parent.is_dir():
+            raise CommandError(_("--out: the folder %(folder)s does not exist.")
+                               % {"folder": out.parent})
+        actor = User.objects.filter(username=opts["actor"], is_active=True).first()
+        if actor is None:
+            raise CommandError(_("no active user %(name)s (use --as)") % {"name": opts["actor"]})
+        data = bulletin.build(actor, year, month)
+        body = bulletin.to_docx(data) if kind == "docx" else bulletin.to_xlsx(data)
+        # Written beside the target and renamed: a reader never sees half a file.
+        handle, temporary = tempfile.mkstemp(dir=out.parent, suffix=f".{kind}.part")
+        try:
+            with os.fdopen(handle, "wb") as sink:
+                sink.write(body)
+            os.replace(temporary, out)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        self.stdout.write(f"{out}: {data.title}（{len(data.rows)}项指标）")
+
+    def _import_peers(self, opts) -> None:
+        from pathlib import Path
+
+        from django.core.exceptions import PermissionDenied, ValidationError
+        from django.utils.translation import gettext as _
+
+        from zoneops.core.imports import ProblemsError
+        from zoneops.core.models import User
+
+        from ... import peers_import
+
+        actor = User.objects.filter(username=opts["actor"], is_active=True).first()
+        if actor is None:
+            raise CommandError(_("no active user %(name)s (use --as)") % {"name": opts["actor"]})
+        path = Path(opts["file"])
+        if not path.is_file():
+            raise CommandError(_("%(file)s: no such file") % {"file": path})
+        plan = peers_import.parse(path.read_bytes())
+        if plan.problems:
+            raise CommandError("\n".join(str(p) for p in plan.problems))
+        for line in peers_import.describe(plan):
+            self.stdout.write(line)
+        if opts["dry_run"]:
+            self.stdout.write(_("dry run: nothing written"))
+            return
+        try:
+            written = peers_import.commit(actor, plan)
+        except (ProblemsError, ValidationError, PermissionDenied) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(_("%(n)s peer zone values written") % {"n": written})
 
     @staticmethod
     def _read_day(path: str):
