@@ -140,8 +140,6 @@ def _after(request: HttpRequest, transfer: TransferRequest, action, success: str
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    except PermissionDenied:
-        raise
     else:
         messages.success(request, success)
     return redirect("rights-request", pk=transfer.pk)
