@@ -79,3 +79,47 @@ def test_certificate_downloaded_by_its_holder_and_checked_by_anyone(page, browse
     assert "sessionid" not in {c["name"] for c in stranger.cookies()}
     assert problems == []
     stranger.close()
+
+
+def test_transfer_request_confirmed_by_the_buyer_and_approved_by_the_office(page, site):
+    """The demo's pending transfer: the demo enterprise confirms it, the office approves it,
+    and the rights move in the ledger."""
+    login(page, "enterprise", DEMO_PASSWORD)
+    page.click("nav >> text=排污权")
+    page.click("[data-testid=requests-link]")
+    assert "待受让方确认" in page.locator("[data-testid=requests]").inner_text()
+    page.locator("[data-testid=requests] a").first.click()
+    page.click("[data-testid=confirm]")
+    assert "等待管理办公室审批" in page.locator(".msg-success").inner_text()
+    assert page.locator("[data-testid=status]").inner_text() == "待管理办公室审批"
+    url = page.url
+    page.context.clear_cookies()
+    login(page, "office", DEMO_PASSWORD)
+    page.goto(url)
+    page.fill("[data-testid=approve] textarea", "园区管委会批复（演示）")
+    page.click("[data-testid=approve-button]")
+    assert "已记入台账" in page.locator(".msg-success").inner_text()
+    assert page.locator("[data-testid=status]").inner_text() == "已批准"
+    screenshot(page, "rights-transfer-request")
+    page.click("[data-testid=request] a[href='/rights/ledger/']")
+    assert "园区管委会批复（演示）" in page.locator("[data-testid=ledger]").inner_text()
+
+
+def test_office_records_a_sale_from_the_reserve(page, site):
+    login(page, "office", DEMO_PASSWORD)
+    page.click("nav >> text=排污权")
+    page.click("[data-testid=record-link]")
+    page.click("[data-testid=op-sale]")
+    page.select_option("#id_pollutant", "SO2")
+    page.select_option("#id_enterprise", index=1)
+    page.fill("#id_quantity", "1000")  # far over the demo cap
+    page.fill("#id_valid_from", "2026-06-01")
+    page.fill("#id_legal_basis", "挂牌出让公告（演示）")
+    page.select_option("#id_sale_form", "listing")
+    page.fill("#id_price", "9000")
+    page.click("button.primary")
+    assert "总量" in page.locator(".field.has-error .field-error").inner_text()
+    page.fill("#id_quantity", "1.5")
+    page.click("button.primary")
+    assert "已登记" in page.locator(".msg-success").inner_text()
+    assert "挂牌出让公告（演示）" in page.locator("[data-testid=ledger]").inner_text()

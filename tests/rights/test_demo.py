@@ -75,3 +75,17 @@ def test_demo_stack_loads_and_a_project_that_must_buy() -> None:
     assert needs["SO2"].verdict == "ok"
     demo.load()
     assert EiaProject.objects.count() == 1
+
+
+def test_demo_has_a_transfer_request_awaiting_the_demo_enterprise() -> None:
+    from zoneops.rights.models import TransferRequest
+
+    core_demo.load()
+    demo.load()
+    contact = User.objects.get(username="enterprise")
+    pending = TransferRequest.objects.get()
+    assert pending.buyer == contact.enterprise and pending.status == "buyer"
+    assert pending.filed_by.username == demo.SELLER_CONTACT
+    assert pending.filed_by.enterprise == pending.seller
+    demo.load()
+    assert TransferRequest.objects.count() == 1

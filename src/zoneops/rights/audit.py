@@ -21,6 +21,12 @@ class RightsAction(models.TextChoices):
                                                       "Emission-rights certificate issued")
     SUPERSEDE = "rights.supersede", pgettext_lazy("audit action",
                                                   "Emission-rights certificate superseded")
+    TERMS = "rights.terms", pgettext_lazy("audit action", "Terms of a movement recorded")
+    REQUEST = "rights.request", pgettext_lazy("audit action", "Transfer request filed")
+    REQUEST_ANSWER = "rights.request_answer", pgettext_lazy(
+        "audit action", "Transfer request answered by the buyer")
+    REQUEST_DECISION = "rights.request_decision", pgettext_lazy(
+        "audit action", "Transfer request decided by the office")
 
     @classmethod
     def of(cls, kind: str) -> RightsAction:

@@ -1,7 +1,8 @@
 """Demo emission rights: caps, the chemical park firms' holdings from their permits, two
-transfers, a closed VOC bidding round (settled to the demo enterprise) and an open one the
-demo enterprise contact can bid in. Every figure is a fictional demo value (the basis says
-so), written through the services. Idempotent."""
+transfers, a closed VOC bidding round (settled to the demo enterprise), an open one the demo
+enterprise contact can bid in, and a transfer request awaiting the demo enterprise's answer.
+Every figure is a fictional demo value (the basis says so), written through the services.
+Idempotent."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ DEMO_BASIS = "演示数据（虚构）"
 CAPS = {"COD": ("400", "12"), "NH3-N": ("40", "1.2"), "SO2": ("300", "8"),
         "NOx": ("500", "15"), "VOCs": ("120", "3")}
 SECOND_BIDDER = "rights_bidder"
+SELLER_CONTACT = "rights_seller"
 
 
 def _lot(office: User, title: str, opens: dt.datetime, closes: dt.datetime) -> Lot:
@@ -80,9 +82,23 @@ def load(stdout=None) -> None:
     _discharge(contact.enterprise, share=Decimal(CAPS["COD"][1]) * Decimal("0.85"))
     demo_air.stack(contact.enterprise)
     demo_air.project(office, contact.enterprise)
+    _pending_request(firms[2], contact.enterprise, start)
     if stdout is not None:
         stdout.write(f"emission rights: {len(firms)} firms hold rights; bidding lots "
                      f"{closed.number} (sold) and {current.number} (open)")
+
+
+def _pending_request(seller: Enterprise, buyer: Enterprise, start: dt.date) -> None:
+    """A transfer request the seller's contact filed, awaiting the demo enterprise's answer
+    (then the office's approval): the flow of a transfer between firms."""
+    from .services.requests import file_request
+
+    filer = User.objects.filter(username=SELLER_CONTACT).first() or create_user(
+        None, {"username": SELLER_CONTACT, "full_name": "沈晓东", "role": Role.ENTERPRISE,
+               "enterprise": seller}, password=DEMO_PASSWORD)
+    file_request(filer, {"buyer": buyer, "pollutant": "NH3-N", "quantity": Decimal("0.3"),
+                         "price": Decimal("12000"), "contract_no": "演示-转让-001",
+                         "valid_from": start})
 
 
 def _discharge(enterprise: Enterprise, *, share: Decimal) -> None:

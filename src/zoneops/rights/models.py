@@ -298,3 +298,4 @@ class Certificate(models.Model):
 
 
 from .models_eia import EiaProject, EiaRequirement  # noqa: E402,F401 - one app, two files
+from .models_moves import MovementTerms, SaleForm, TransferRequest  # noqa: E402,F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_projects
+from . import views, views_moves, views_projects
 
 urlpatterns = [
     path("", views.holdings, name="rights-holdings"),
@@ -18,4 +18,22 @@ urlpatterns = [
     path("discharge/", views.discharge, name="rights-discharge"),
     path("projects/", views_projects.project_list, name="rights-projects"),
     path("ledger/export.xlsx", views.ledger_export, name="rights-ledger-export"),
+    path("record/", views_moves.record_index, name="rights-record"),
+    path("record/<slug:operation>/", views_moves.record, name="rights-record-op"),
+    path("requests/", views_moves.requests, name="rights-requests"),
+    path("requests/new/", views_moves.request_new, name="rights-request-new"),
+    path("requests/<int:pk>/", views_moves.request_detail, name="rights-request"),
+    path("requests/<int:pk>/answer/", views_moves.request_answer,
+         name="rights-request-answer"),
+    path("requests/<int:pk>/withdraw/", views_moves.request_withdraw,
+         name="rights-request-withdraw"),
+    path("requests/<int:pk>/approve/", views_moves.request_approve,
+         name="rights-request-approve"),
+    path("requests/<int:pk>/reject/", views_moves.request_reject,
+         name="rights-request-reject"),
+    path("report/", views_moves.annual_report, name="rights-report"),
+    path("report/export.xlsx", views_moves.annual_report_file, {"ext": "xlsx"},
+         name="rights-report-xlsx"),
+    path("report/export.docx", views_moves.annual_report_file, {"ext": "docx"},
+         name="rights-report-docx"),
 ]

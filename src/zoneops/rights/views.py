@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zoneops.core.models import Role
-from zoneops.core.permissions import role_of
+from zoneops.core.permissions import is_internal, role_of
 from zoneops.core.views import apply_errors
 
 from . import documents, forms, selectors, services
@@ -37,6 +37,8 @@ def holdings(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("on: not a date (YYYY-MM-DD)")
     return render(request, "rights/holdings.html", {
         "rows": selectors.holdings(request.user, on), "on": on,
+        "perms_rights": {"write": can_write_ledger(request.user),
+                         "internal": is_internal(request.user)},
     })
 
 

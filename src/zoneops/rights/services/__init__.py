@@ -12,7 +12,10 @@ from .ledger import (
     transfer,
     verify_initial,
 )
+from .recording import record_movement
+from .requests import answer, approve, file_request, reject, withdraw
 
-__all__ = ["buy_back", "create_lot", "expire", "place_bid", "price_range", "recall",
+__all__ = ["answer", "approve", "file_request", "record_movement", "reject",
+           "buy_back", "create_lot", "expire", "place_bid", "price_range", "recall",
            "record_deposit", "sell_from_reserve", "set_cap", "settle_due", "transfer",
-           "verify_initial"]
+           "verify_initial", "withdraw"]

@@ -1,5 +1,6 @@
 """`zoneops rights import FILE.xlsx [--commit] [--as USER]`: initial holdings from a sheet,
-checked and previewed first (a dry run); written only with --commit, all rows or none."""
+checked and previewed first (a dry run); written only with --commit, all rows or none.
+`zoneops rights report --year Y --out FILE.(xlsx|docx)`: the annual report as a file."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Emission rights: import initial holdings."
+    help = "Emission rights: import initial holdings; write the annual report."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -18,8 +19,14 @@ class Command(BaseCommand):
         imp.add_argument("--commit", action="store_true",
                          help="write (without it: a dry run that checks)")
         imp.add_argument("--as", dest="actor", default="admin", help="acting user's username")
+        rep = sub.add_parser("report", help="the annual report as .xlsx or .docx")
+        rep.add_argument("--year", type=int, required=True)
+        rep.add_argument("--out", required=True, help="FILE.xlsx or FILE.docx")
 
     def handle(self, *args, action: str, **opts) -> None:
+        if action == "report":
+            self._report(opts["year"], opts["out"])
+            return
         from zoneops.core.models import User
 
         from ... import importer
@@ -46,3 +53,22 @@ class Command(BaseCommand):
         else:
             self.stdout.write(_("dry run: %(rows)s rows are good; nothing written (add --commit)")
                               % {"rows": rows})
+
+    def _report(self, year: int, out: str) -> None:
+        from ... import report
+
+        if not 2000 <= year <= 2100:
+            raise CommandError(_("year: give a year such as 2026."))
+        suffix = out.rsplit(".", 1)[-1].lower() if "." in out else ""
+        if suffix not in ("xlsx", "docx"):
+            raise CommandError(_("--out must end in .xlsx or .docx"))
+        built = report.build(year)
+        body = report.xlsx(built) if suffix == "xlsx" else report.docx(built)
+        try:
+            with open(out, "wb") as handle:
+                handle.write(body)
+        except OSError as exc:
+            raise CommandError(_("cannot write %(path)s: %(error)s")
+                               % {"path": out, "error": exc.strerror}) from exc
+        self.stdout.write(_("annual report %(year)s written to %(path)s")
+                          % {"year": year, "path": out})
