@@ -321,6 +321,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tasks": [(t, perm.can_finish_task(request.user, t))
                   for t in incident.tasks.select_related("assignee_unit")],
         "zone": zone, "zone_outline": incident.unit.geometry,
+        "zone_model": MODEL_LABELS.get(zone["properties"]["model"],
+                                       zone["properties"]["model_text"]) if zone else "",
         "zone_levels": [f["properties"] for f in zone["features"]
                         if f["properties"]["kind"] == "threat_zone"] if zone else [],
         "zone_form": zones.ZoneForm(initial=initial, unit=incident.unit) if commander else None,
