@@ -44,17 +44,35 @@ PAGES: dict[str, list[str]] = {
               "/supervision/items/{late_item}/", "/supervision/review/",
               "/supervision/dashboard/", "/supervision/dashboard/screen/",
               "/supervision/monthly/", "/voting/", "/voting/{campaign}/",
-              "/voting/{campaign}/paper/"],
+              "/voting/{campaign}/paper/",
+              # environment, tracing, hazards, water (every GET page of their urls.py)
+              "/environment/", "/environment/stations/{station}/",
+              "/environment/stations/{red_station}/", "/alerts/{env_alert}/",
+              "/alerts/{traced_alert}/", "/alerts/{fence_alert}/",
+              "/tracing/points/", "/tracing/points/new/{source}/",
+              "/tracing/points/{release_point}/edit/", "/tracing/odour/",
+              "/tracing/odour/{odour}/",
+              "/hazards/", "/hazards/units/{hazard}/", "/hazards/units/new/",
+              "/hazards/units/{hazard}/edit/", "/hazards/units/{hazard}/board/",
+              "/hazards/duties/", "/hazards/duties/{responsible}/record/",
+              "/hazards/incidents/", "/hazards/incidents/new/",
+              "/hazards/incidents/{incident}/",
+              "/water/", "/water/balance/", "/water/report/", "/water/points/{source_point}/",
+              "/water/points/{network_point}/", "/water/points/{plant_point}/",
+              "/water/points/{river_point}/"],
     "office": ["/", "/alerts/", "/notifications/", "/supervision/",
                "/supervision/items/{item}/", "/supervision/review/", "/voting/{campaign}/"],
     "leader": ["/", "/supervision/dashboard/", "/supervision/items/{late_item}/",
                "/notifications/"],
-    "duty": ["/", "/alerts/", "/alerts/{red_alert}/", "/notifications/"],
+    "duty": ["/", "/alerts/", "/alerts/{red_alert}/", "/notifications/", "/environment/",
+             "/alerts/{env_alert}/", "/tracing/odour/", "/hazards/incidents/{incident}/"],
+    "enterprise": ["/", "/hazards/", "/water/", "/water/points/{source_point}/",
+                   "/environment/stations/{fence_station}/"],
     "unit": ["/", "/supervision/", "/supervision/items/{item}/",
              "/supervision/items/{item}/report/", "/notifications/"],
     "cb1": ["/voting/{campaign}/paper/"],
     None: ["/login/", "/vote/", "/vote/{campaign}/", "/vote/{campaign}/verify/",
-           "/vote/{campaign}/projects/1/"],
+           "/vote/{campaign}/projects/1/", "/odour/", "/odour/t/", "/odour/t/{odour_code}/"],
 }
 
 
@@ -175,14 +193,22 @@ def untranslated(texts: list[str], whole: set[str], inner: set[str],
 def demo_zone(db, settings):
     """The demo zone (as `zoneops demo` loads it), inside the test's own transaction."""
     from zoneops.core import demo as core_demo
+    from zoneops.environment import demo as environment_demo
+    from zoneops.hazards import demo as hazards_demo
     from zoneops.supervision import demo as supervision_demo
+    from zoneops.tracing import demo as tracing_demo
     from zoneops.voting import demo as voting_demo
+    from zoneops.water import demo as water_demo
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with translation.override("zh-hans"):  # as the demo command loads it
         core_demo.load()
         supervision_demo.load()
         voting_demo.load()
+        environment_demo.load()
+        hazards_demo.load()
+        water_demo.load()
+        tracing_demo.load()
     return _ids()
 
 
@@ -202,6 +228,42 @@ def _ids() -> dict[str, int]:
         "unit": Unit.objects.get(code="U04").pk,
         "enterprise": Enterprise.objects.first().pk,
         "campaign": Campaign.objects.first().pk,
+        **_module_ids(),
+    }
+
+
+def _module_ids() -> dict[str, int | str]:
+    """Demo objects of the environment, tracing, hazards and water modules."""
+    from zoneops.core.demo import H2S_KEY
+    from zoneops.core.models import Alert, User
+    from zoneops.environment import demo as environment_demo
+    from zoneops.environment.models import Station
+    from zoneops.hazards.models import HazardUnit, Incident, Responsible
+    from zoneops.tracing import demo as tracing_demo
+    from zoneops.tracing.models import OdourReport, ReleasePoint
+    from zoneops.water.models import WaterPoint
+
+    enterprise = User.objects.get(username="enterprise").enterprise
+    hazard = HazardUnit.objects.order_by("code").first()
+    odour = OdourReport.objects.first()
+    return {
+        "station": Station.objects.get(mn=environment_demo.RELEASE_SOURCE).pk,
+        "red_station": Station.objects.get(mn=environment_demo.RED_STATION).pk,
+        "fence_station": Station.objects.filter(enterprise=enterprise).first().pk,
+        "env_alert": Alert.objects.get(module="environment", key=H2S_KEY).pk,
+        "traced_alert": Alert.objects.get(module="environment", key=tracing_demo.DEMO_KEY).pk,
+        "fence_alert": Alert.objects.get(module="environment", key="demo:nmhc:fence").pk,
+        "source": tracing_demo.demo_source().pk,
+        "release_point": ReleasePoint.objects.first().pk,
+        "odour": odour.pk,
+        "odour_code": odour.code,
+        "hazard": hazard.pk,
+        "responsible": Responsible.objects.filter(unit=hazard, role="main").first().pk,
+        "incident": Incident.objects.first().pk,
+        "source_point": WaterPoint.objects.get(code="S1").pk,
+        "network_point": WaterPoint.objects.get(code="N2").pk,
+        "plant_point": WaterPoint.objects.get(code="P-out").pk,
+        "river_point": WaterPoint.objects.get(code="R-down").pk,
     }
 
 
@@ -221,13 +283,16 @@ def data_names() -> set[str]:
     """What people named themselves (units, lists, enterprises, communities…): data, in
     whatever language it was written, even where it reads like a catalogue string."""
     from zoneops.core.models import Enterprise, Unit, User
+    from zoneops.environment.models import AlarmRule
     from zoneops.supervision.models import SupervisionList
     from zoneops.voting.models import Campaign, Category, Community
 
     names = set(User.objects.values_list("username", flat=True))
+    # The alarm rules are named in the deployment's rule file (Chinese only for now).
     for model, fields in ((Unit, ("name", "short_name")), (Enterprise, ("name",)),
                           (SupervisionList, ("name",)), (Community, ("name",)),
-                          (Category, ("name",)), (Campaign, ("title",))):
+                          (Category, ("name",)), (Campaign, ("title",)),
+                          (AlarmRule, ("name",))):
         for field in fields:
             names |= {v for v in model.objects.values_list(field, flat=True) if v}
     return names

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +25,12 @@ class Factor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_zh or self.name_en} ({self.code})"
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language (the code table has both)."""
+        english = (get_language() or "").startswith("en")
+        return (self.name_en if english else self.name_zh) or self.name_zh or self.name_en
 
 
 class Station(models.Model):

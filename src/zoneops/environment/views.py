@@ -185,7 +185,7 @@ def series(request: HttpRequest, pk: int) -> JsonResponse:
             by_factor[code] = points[::stride] + ([points[-1]] if len(points) % stride != 1
                                                   else [])
     own = selectors.station_units(station)
-    factors = {f.code: {"name": f.name_zh, "unit": own.get(f.code) or f.unit}
+    factors = {f.code: {"name": f.name, "unit": own.get(f.code) or f.unit}
                for f in selectors.station_factors(station)}
     return JsonResponse({"series": by_factor, "factors": factors,
                          "limits": selectors.limits_by_factor(station),

@@ -77,8 +77,9 @@ def _zone_event(actor: User | str, incident: Incident, result: dict) -> Incident
     met = zone["properties"]["met"]
     reach = {f["properties"]["level"]: f["properties"]["distance_m"] for f in zone["features"]
              if f["properties"]["kind"] == "threat_zone"}
+    source = _("entered") if result["wind"] == "entered" else result["wind"]
     text = _("Wind %(speed)s m/s from %(dir)s° (%(source)s); reach %(reach)s") % {
-        "speed": met["wind_speed_m_s"], "dir": met["wind_from_deg"], "source": result["wind"],
+        "speed": met["wind_speed_m_s"], "dir": met["wind_from_deg"], "source": source,
         "reach": ", ".join(f"{k} {v:g} m" for k, v in reach.items())}
     return _event(actor, incident, IncidentEvent.Kind.ZONE, text,
                   {"zone": zone, "wind_source": result["wind"]})

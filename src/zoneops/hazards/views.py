@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zoneops.core import permissions as core
@@ -57,7 +58,10 @@ MODEL_LABELS = {
     "slab": _("SLAB dense-gas model (Ermak 1990, slabx package)"),
 }
 
-GRADE_LABELS = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+GRADE_LABELS = {1: pgettext_lazy("major hazard grade", "Grade 1"),
+                2: pgettext_lazy("major hazard grade", "Grade 2"),
+                3: pgettext_lazy("major hazard grade", "Grade 3"),
+                4: pgettext_lazy("major hazard grade", "Grade 4")}
 
 
 def unit_list(request: HttpRequest) -> HttpResponse:
@@ -317,6 +321,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tasks": [(t, perm.can_finish_task(request.user, t))
                   for t in incident.tasks.select_related("assignee_unit")],
         "zone": zone, "zone_outline": incident.unit.geometry,
+        "zone_model": MODEL_LABELS.get(zone["properties"]["model"],
+                                       zone["properties"]["model_text"]) if zone else "",
         "zone_levels": [f["properties"] for f in zone["features"]
                         if f["properties"]["kind"] == "threat_zone"] if zone else [],
         "zone_form": zones.ZoneForm(initial=initial, unit=incident.unit) if commander else None,

@@ -20,7 +20,9 @@ STABILITY_CHOICES = [("", _("Automatic")), *[(c, c) for c in "ABCDEF"]]
 PHASE_LABELS = {"gas": _("Gas"), "liquid": _("Liquid"), "liquefied_gas": _("Liquefied gas")}
 INSOLATION_CHOICES = [("", "—"), ("strong", _("Strong sun")), ("moderate", _("Moderate sun")),
                       ("slight", _("Slight sun"))]
-EXPOSURE_CHOICES = [(d, d) for d in aegl.DURATIONS]
+EXPOSURE_LABELS = {"10min": _("10 min"), "30min": _("30 min"), "60min": _("60 min"),
+                   "4h": _("4 h"), "8h": _("8 h")}
+EXPOSURE_CHOICES = [(d, EXPOSURE_LABELS.get(d, d)) for d in aegl.DURATIONS]
 
 
 class ZoneForm(forms.Form):

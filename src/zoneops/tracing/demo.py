@@ -118,7 +118,7 @@ def _scripted_release(admin: User, now) -> Alert | None:
         source=alarm_station, unit=alarm_station.unit, enterprise=None,
         data={"station": alarm_station.mn, "station_name": alarm_station.name,
               "station_id": alarm_station.pk, "factor": DEMO_FACTOR, "factor_name": "硫化氢",
-              "unit": "mg/m3", "rule": "", "rule_kind": "level", "tier": "橙色",
+              "unit": "mg/m3", "rule": "", "rule_kind": "level", "tier": "预警",
               "measure": peak, "time": anchor.isoformat(), "late": False}, now=anchor)
     # A resident downwind smelled it (rotten eggs, strong), 1 km along the plume.
     to = math.radians(DEMO_WIND_FROM + 180)

@@ -5,6 +5,7 @@ need no change in their views."""
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from zoneops.core import permissions as core
 
@@ -12,6 +13,32 @@ from .. import permissions as perm
 from .. import selectors, services
 
 register = template.Library()
+
+# The dispersion library's fixed warnings (a pure core: English, "key: text"), as people read
+# them; a warning with figures in it is shown as the library wrote it.
+WARNINGS = {
+    "mixing_height: not given, no lid applied":
+        _("Mixing height not given: no lid applied."),
+    "sigma_theta: daytime EPA table used without night-time adjustment":
+        _("Stability from the wind's spread: the EPA daytime table, without night-time "
+          "adjustment."),
+    "roughness: not given, 0.1 m assumed for the Golder classification":
+        _("Surface roughness not given: 0.1 m assumed for the Golder classification."),
+    "turner: night with wind < 2 m/s is blank in Turner's table; F used":
+        _("Night with wind under 2 m/s is blank in Turner's table: class F used."),
+    "stability: no stability input, neutral D assumed":
+        _("No stability input: neutral class D assumed."),
+    "search_radius: posterior mass reaches the edge of the search area":
+        _("The likely source area reaches the edge of the search area."),
+    "far_field: receptors beyond 10 km; a straight-line plume is unreliable there":
+        _("Stations beyond 10 km: a straight-line plume is unreliable there."),
+}
+
+
+@register.filter
+def trace_warning(text: str) -> str:
+    """A tracer's warning in the reader's language where it is one of the fixed ones."""
+    return str(WARNINGS.get(text, text))
 
 
 @register.inclusion_tag("tracing/_suspects.html", takes_context=True)
