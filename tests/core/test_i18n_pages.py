@@ -59,27 +59,52 @@ PAGES: dict[str, list[str]] = {
               "/hazards/incidents/{incident}/",
               "/water/", "/water/balance/", "/water/report/", "/water/points/{source_point}/",
               "/water/points/{network_point}/", "/water/points/{plant_point}/",
-              "/water/points/{river_point}/"],
+              "/water/points/{river_point}/",
+              # indicators and emission rights (every GET HTML page of their urls.py)
+              "/indicators/", "/indicators/{indicator}/", "/indicators/claims/",
+              "/indicators/import/", "/indicators/import/peers/", "/indicators/screen/",
+              "/indicators/bulletin/", "/indicators/review/", "/indicators/air/",
+              "/indicators/air/?month={last_month}", "/indicators/air/day/{air_day}/",
+              "/rights/", "/rights/market/", "/rights/market/new/",
+              "/rights/market/{open_lot}/", "/rights/market/{closed_lot}/",
+              "/rights/certificates/", "/rights/certificates/{certificate}/",
+              "/rights/ledger/", "/rights/discharge/", "/rights/projects/",
+              "/rights/record/", "/rights/record/verification/", "/rights/record/sale/",
+              "/rights/record/recall/", "/rights/record/buyback/", "/rights/record/expiry/",
+              "/rights/record/cap/", "/rights/requests/", "/rights/requests/{rights_request}/",
+              "/rights/report/"],
     "office": ["/", "/alerts/", "/notifications/", "/supervision/",
-               "/supervision/items/{item}/", "/supervision/review/", "/voting/{campaign}/"],
+               "/supervision/items/{item}/", "/supervision/review/", "/voting/{campaign}/",
+               "/indicators/", "/indicators/review/", "/rights/requests/{rights_request}/"],
     "leader": ["/", "/supervision/dashboard/", "/supervision/items/{late_item}/",
                "/notifications/"],
     "duty": ["/", "/alerts/", "/alerts/{red_alert}/", "/notifications/", "/environment/",
              "/alerts/{env_alert}/", "/tracing/odour/", "/hazards/incidents/{incident}/"],
     "enterprise": ["/", "/hazards/", "/water/", "/water/points/{source_point}/",
-                   "/environment/stations/{fence_station}/"],
+                   "/environment/stations/{fence_station}/",
+                   "/rights/", "/rights/market/", "/rights/market/{open_lot}/",
+                   "/rights/market/{closed_lot}/", "/rights/certificates/",
+                   "/rights/certificates/{certificate}/", "/rights/ledger/",
+                   "/rights/discharge/", "/rights/projects/", "/rights/requests/",
+                   "/rights/requests/new/", "/rights/requests/{rights_request}/"],
     "unit": ["/", "/supervision/", "/supervision/items/{item}/",
-             "/supervision/items/{item}/report/", "/notifications/"],
+             "/supervision/items/{item}/report/", "/notifications/", "/indicators/",
+             "/indicators/{indicator}/", "/indicators/submissions/", "/indicators/air/",
+             "/rights/", "/rights/market/{open_lot}/"],
     "cb1": ["/voting/{campaign}/paper/"],
     None: ["/login/", "/vote/", "/vote/{campaign}/", "/vote/{campaign}/verify/",
-           "/vote/{campaign}/projects/1/", "/odour/", "/odour/t/", "/odour/t/{odour_code}/"],
+           "/vote/{campaign}/projects/1/", "/odour/", "/odour/t/", "/odour/t/{odour_code}/",
+           "/certificate/", "/certificate/?number={certificate_number}&code={certificate_code}",
+           "/certificate/?number={certificate_number}&code=WRONG"],
 }
 
 
 class _Text(HTMLParser):
     """Visible text nodes and the attributes people read or hear. An element marked
     `data-stored-text` holds text the system wrote once, in the language of that moment (a
-    notification, an audit reason): it is left out, and the marker says so in the template."""
+    notification, an audit reason): it is left out, and the marker says so in the template.
+    So is a passage that declares its own language (`lang="zh-Hans"` on the monthly bulletin,
+    a Chinese official document previewed as it will be printed)."""
 
     ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 
@@ -93,7 +118,9 @@ class _Text(HTMLParser):
         if tag in ("script", "style", "template"):
             self._skip += 1
         names = dict(attrs)
-        if "data-stored-text" in names or (self._stored and tag == self._stored[-1]):
+        own_language = tag != "html" and "lang" in names
+        if ("data-stored-text" in names or own_language
+                or (self._stored and tag == self._stored[-1])):
             self._stored.append(tag)
             self._skip += 1
         for name, value in attrs:
@@ -195,6 +222,8 @@ def demo_zone(db, settings):
     from zoneops.core import demo as core_demo
     from zoneops.environment import demo as environment_demo
     from zoneops.hazards import demo as hazards_demo
+    from zoneops.indicators import demo as indicators_demo
+    from zoneops.rights import demo as rights_demo
     from zoneops.supervision import demo as supervision_demo
     from zoneops.tracing import demo as tracing_demo
     from zoneops.voting import demo as voting_demo
@@ -209,6 +238,8 @@ def demo_zone(db, settings):
         hazards_demo.load()
         water_demo.load()
         tracing_demo.load()
+        indicators_demo.load()
+        rights_demo.load()
     return _ids()
 
 
@@ -229,7 +260,37 @@ def _ids() -> dict[str, int]:
         "enterprise": Enterprise.objects.first().pk,
         "campaign": Campaign.objects.first().pk,
         **_module_ids(),
+        **_rights_ids(),
     }
+
+
+def _rights_ids() -> dict[str, int | str]:
+    """Demo objects of the indicators and emission-rights modules."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zoneops.core.models import User
+    from zoneops.indicators.models import Indicator
+    from zoneops.rights.models import Certificate, Lot
+    from zoneops.rights.models_moves import TransferRequest
+
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    enterprise = User.objects.get(username="enterprise").enterprise  # the rights contact
+    certificate = Certificate.objects.filter(enterprise=enterprise).first()
+    return {
+        "indicator": Indicator.objects.order_by("sort_order").first().pk,
+        "last_month": f"{last_month:%Y-%m}",
+        "air_day": (today - dt.timedelta(days=3)).isoformat(),
+        "open_lot": Lot.objects.order_by("-opens_at").first().pk,
+        "closed_lot": Lot.objects.order_by("opens_at").first().pk,
+        "certificate": certificate.pk,
+        "certificate_number": certificate.number,
+        "certificate_code": certificate.code,
+        "rights_request": TransferRequest.objects.first().pk,
+    }
+
 
 
 def _module_ids() -> dict[str, int | str]:

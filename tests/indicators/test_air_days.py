@@ -198,3 +198,17 @@ def test_demo_hours_make_valid_days(world):
     assert sum(d.result is not None for d in days) >= 28
     assert {d.result.category for d in days if d.result} <= set(
         c["name"] for c in aqi.table()["categories"])
+
+
+def test_aqi_categories_and_averaging_read_in_the_readers_language():
+    """HJ 633 category names and averaging times come from the data files in Chinese; the
+    pages show them through the air_labels filters, in English for an English reader."""
+    from django.utils import translation
+
+    from zoneops.indicators.templatetags.air_labels import aqi_category, averaging
+
+    with translation.override("en"):
+        assert aqi_category("轻度污染") == "Lightly polluted" and averaging("24 h") == "24-h mean"
+    with translation.override("zh-hans"):
+        assert aqi_category("良") == "良" and averaging("daily max 8 h") == "日最大8小时平均"
+    assert aqi_category(None) == "" and aqi_category("未知") == "未知"

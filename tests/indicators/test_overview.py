@@ -61,3 +61,20 @@ def test_year_is_checked(world):
     assert client.get(URL + "?year=abc").status_code == 400
     assert client.get(URL + "?year=1900").status_code == 400
     assert 'data-testid="empty"' in client.get(URL + "?year=2026").content.decode()
+
+
+def test_an_english_reader_sees_periods_in_english(published, world):
+    """The bureau's 1–N月 periods and single months are labels, not data: in English they read
+    "Months 1–3" / "Month 3", with no 月 left over."""
+    from django.conf import settings
+    from django.utils import translation
+
+    client = world.client("office")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        page = client.get(URL + "?year=2026").content.decode()
+        detail = client.get(f"{URL}{published[1].pk}/?year=2026").content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert "Months 1–3" in page and "Month 3" in page and "月" not in page.split("<main")[-1]
+    assert "Months 1–2" in detail and "3月" not in detail

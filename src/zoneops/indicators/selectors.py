@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from zoneops.core.models import User
 
@@ -25,12 +26,23 @@ def year_values(indicator: Indicator, year: int) -> dict[int, Value]:
     return {v.month: v for v in Value.objects.filter(indicator=indicator, year=year)}
 
 
+def period_label(last: int, *, first: int | None = None) -> str:
+    """A month ("3月"), or the months from `first` to `last` ("1–5月"), in the reader's
+    language (the bureau's 1–N月 periods)."""
+    if first is None or first == last:
+        return _("Month %(month)s") % {"month": last}
+    return _("Months %(first)s–%(last)s") % {"first": first, "last": last}
+
+
 def single_months(indicator: Indicator, year: int) -> list[derived.SingleMonth]:
     """Single months of a cumulative indicator (falls flagged); empty for point indicators."""
     if indicator.accumulation != Indicator.Accumulation.CUMULATIVE:
         return []
     levels = {m: v.level for m, v in year_values(indicator, year).items()}
-    return derived.single_months(levels)
+    # derived (pure) labels months in Chinese; the pages show them in the reader's language.
+    return [replace(m, label=period_label(m.month, first=1 if m.month == 2 and levels.get(1)
+                                          is None else None))
+            for m in derived.single_months(levels)]
 
 
 def progress(indicator: Indicator, year: int) -> derived.Progress | None:
@@ -82,8 +94,7 @@ def overview(user: User, year: int) -> list[Row]:
         cumulative = indicator.accumulation == Indicator.Accumulation.CUMULATIVE
         label = ""
         if latest is not None:
-            label = (("1月" if latest.month == 1 else f"1–{latest.month}月") if cumulative
-                     else f"{latest.month}月")
+            label = period_label(latest.month, first=1 if cumulative else None)
         rows.append(Row(indicator, latest, label, progress(indicator, year), level_rate, flagged,
                         [m.label for m in single_months(indicator, year) if m.falls]))
     return rows
@@ -102,7 +113,8 @@ def trends(user: User, year: int, *, limit: int = 4) -> list[dict]:
             series[y] = [None if months.get(m) is None else float(months[m])
                          for m in range(2, 13)]
         out.append({"name": f"{indicator.name}（{indicator.unit}）",
-                    "labels": ["1–2月", *[f"{m}月" for m in range(3, 13)]],
+                    "labels": [period_label(2, first=1),
+                               *[period_label(m) for m in range(3, 13)]],
                     "last": series[year - 1], "this": series[year],
                     "last_label": str(year - 1), "this_label": str(year)})
         if len(out) == limit:

@@ -114,7 +114,7 @@ def screen(request: HttpRequest) -> HttpResponse:
 def alert_points(alerts) -> list[dict]:
     """Open alerts placed on the park map where their enterprise has coordinates."""
     return [{"lat": a.enterprise.latitude, "lon": a.enterprise.longitude, "level": a.level,
-             "title": a.title} for a in alerts
+             "title": a.display_title} for a in alerts
             if a.enterprise_id and a.enterprise.latitude is not None
             and a.enterprise.longitude is not None]
 
