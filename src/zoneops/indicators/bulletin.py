@@ -281,7 +281,7 @@ def to_docx(bulletin: Bulletin) -> bytes:
     """The bulletin laid out per GB/T 9704-2012 (the same helpers as the 月通报)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from zoneops.supervision import gbt9704 as fmt
+    from zoneops.core import gbt9704 as fmt
 
     doc = fmt.new_document()
     fmt.title(doc, bulletin.title)

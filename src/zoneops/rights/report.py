@@ -168,7 +168,7 @@ def _text(value) -> str:
 
 
 def docx(report: AnnualReport) -> bytes:
-    from zoneops.supervision import gbt9704 as gb
+    from zoneops.core import gbt9704 as gb
 
     doc = gb.new_document()
     gb.title(doc, _("Emission-rights annual report %(year)s") % {"year": report.year})

@@ -374,7 +374,7 @@ def monthly_docx(data: Monthly, texts: dict[str, str] | None = None, *,
     and fall back to the fresh draft."""
     from django.conf import settings
 
-    from . import gbt9704 as fmt
+    from zoneops.core import gbt9704 as fmt
 
     texts = {**draft_sections(data), **(texts or {})}
     issuer = issuer or getattr(settings, "SUPERVISION_REPORT_ISSUER", "管委会督查室")
