@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from zoneops.core.commandline import acting_user
+
 from ...gb18218 import AssessmentError, assess_json
 
 
@@ -118,13 +120,10 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
     def do_import(self, path: str, username: str, *, commit: bool) -> None:
-        from zoneops.core.models import User
 
         from ... import importer
 
-        actor = User.objects.filter(username=username, is_active=True).first()
-        if actor is None:
-            raise CommandError(_("no active user %(name)s (use --as)") % {"name": username})
+        actor = acting_user(username)
         try:
             with open(path, "rb") as handle:
                 plan = importer.run(actor, handle, dry_run=not commit)

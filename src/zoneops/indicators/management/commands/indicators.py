@@ -15,6 +15,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zoneops.core.commandline import acting_user, write_whole
+
 from ...aqi import AqiInputError, day_aqi
 from ...claims import check_text
 
@@ -80,13 +82,10 @@ class Command(BaseCommand):
         from django.utils.translation import gettext as _
 
         from zoneops.core.imports import ProblemsError
-        from zoneops.core.models import User
 
         from ... import bureau_import
 
-        actor = User.objects.filter(username=opts["actor"], is_active=True).first()
-        if actor is None:
-            raise CommandError(_("no active user %(name)s (use --as)") % {"name": opts["actor"]})
+        actor = acting_user(opts["actor"])
         path = Path(opts["file"])
         if not path.is_file():
             raise CommandError(_("%(file)s: no such file") % {"file": path})
@@ -106,13 +105,9 @@ class Command(BaseCommand):
                           % {"n": written, "year": plan.year, "month": plan.month})
 
     def _bulletin(self, opts) -> None:
-        import os
-        import tempfile
         from pathlib import Path
 
         from django.utils.translation import gettext as _
-
-        from zoneops.core.models import User
 
         from ... import bulletin
 
@@ -128,20 +123,10 @@ class Command(BaseCommand):
         if not out.parent.is_dir():
             raise CommandError(_("--out: the folder %(folder)s does not exist.")
                                % {"folder": out.parent})
-        actor = User.objects.filter(username=opts["actor"], is_active=True).first()
-        if actor is None:
-            raise CommandError(_("no active user %(name)s (use --as)") % {"name": opts["actor"]})
+        actor = acting_user(opts["actor"])
         data = bulletin.build(actor, year, month)
         body = bulletin.to_docx(data) if kind == "docx" else bulletin.to_xlsx(data)
-        # Written beside the target and renamed: a reader never sees half a file.
-        handle, temporary = tempfile.mkstemp(dir=out.parent, suffix=f".{kind}.part")
-        try:
-            with os.fdopen(handle, "wb") as sink:
-                sink.write(body)
-            os.replace(temporary, out)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_whole(out, body)
         self.stdout.write(f"{out}: {data.title}（{len(data.rows)}项指标）")
 
     def _import_peers(self, opts) -> None:
@@ -151,13 +136,10 @@ class Command(BaseCommand):
         from django.utils.translation import gettext as _
 
         from zoneops.core.imports import ProblemsError
-        from zoneops.core.models import User
 
         from ... import peers_import
 
-        actor = User.objects.filter(username=opts["actor"], is_active=True).first()
-        if actor is None:
-            raise CommandError(_("no active user %(name)s (use --as)") % {"name": opts["actor"]})
+        actor = acting_user(opts["actor"])
         path = Path(opts["file"])
         if not path.is_file():
             raise CommandError(_("%(file)s: no such file") % {"file": path})

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from zoneops.core.commandline import acting_user, write_whole
+
 
 class Command(BaseCommand):
     help = "Emission rights: import initial holdings; write the annual report."
@@ -27,13 +29,10 @@ class Command(BaseCommand):
         if action == "report":
             self._report(opts["year"], opts["out"])
             return
-        from zoneops.core.models import User
 
         from ... import importer
 
-        actor = User.objects.filter(username=opts["actor"], is_active=True).first()
-        if actor is None:
-            raise CommandError(_("no active user %(name)s (use --as)") % {"name": opts["actor"]})
+        actor = acting_user(opts["actor"])
         path, commit = opts["file"], opts["commit"]
         try:
             with open(path, "rb") as handle:
@@ -65,8 +64,7 @@ class Command(BaseCommand):
         built = report.build(year)
         body = report.xlsx(built) if suffix == "xlsx" else report.docx(built)
         try:
-            with open(out, "wb") as handle:
-                handle.write(body)
+            write_whole(out, body)
         except OSError as exc:
             raise CommandError(_("cannot write %(path)s: %(error)s")
                                % {"path": out, "error": exc.strerror}) from exc

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zoneops.core.commandline import acting_user
+
 
 class Command(BaseCommand):
     help = "Source tracing: import release points; run the tracing cycle."
@@ -30,13 +32,10 @@ class Command(BaseCommand):
         return self.do_run(opts["alert"])
 
     def do_import(self, path: str, username: str, *, commit: bool) -> None:
-        from zoneops.core.models import User
 
         from ... import importer
 
-        actor = User.objects.filter(username=username, is_active=True).first()
-        if actor is None:
-            raise CommandError(_("no active user %(name)s (use --as)") % {"name": username})
+        actor = acting_user(username)
         try:
             with open(path, "rb") as handle:
                 plan = importer.read(handle)

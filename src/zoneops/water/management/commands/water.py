@@ -5,14 +5,13 @@ same on the registered chain and its stations' stored HJ 212 readings."""
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zoneops.core.commandline import write_whole
 from zoneops.water.balance import ChainError, run
 
 
@@ -26,20 +25,6 @@ def read_chain(path: str):
         raise CommandError(f"--in: cannot read {path}: {exc.strerror}", returncode=2) from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CommandError(f"--in: not valid JSON: {exc}", returncode=2) from exc
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write the whole file or nothing: a reader never sees half a result."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".water-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 class Command(BaseCommand):
@@ -98,7 +83,7 @@ class Command(BaseCommand):
             self.stdout.write(text, ending="")
             return
         try:
-            write_atomically(out, text)
+            write_whole(out, text)
         except OSError as exc:
             raise CommandError(f"--out: cannot write {out}: {exc.strerror}", returncode=2) from exc
 
