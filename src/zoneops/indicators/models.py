@@ -121,13 +121,10 @@ class Value(models.Model):
                                               "3, 6, 9 and 12.")})
 
 
-class PeerValue(models.Model):
-    """A peer zone's published figure for one of our indicators, as imported from the sheet
-    the bureau circulates: kept only to rank our zone among its peers."""
+class PeriodFigures(models.Model):
+    """One period's level and official rate as someone gives them: a peer zone's published
+    figures, or an owner unit's submission before the office accepts it as the Value."""
 
-    peer = models.CharField(_("peer zone"), max_length=100)
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
-                                  on_delete=models.CASCADE, related_name="peer_values")
     year = _year_field()
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
@@ -135,6 +132,18 @@ class PeerValue(models.Model):
                                 blank=True)
     official_rate_pct = models.DecimalField(_("official year-on-year rate (%)"), max_digits=7,
                                             decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PeerValue(PeriodFigures):
+    """A peer zone's published figure for one of our indicators, as imported from the sheet
+    the bureau circulates: kept only to rank our zone among its peers."""
+
+    peer = models.CharField(_("peer zone"), max_length=100)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
+                                  on_delete=models.CASCADE, related_name="peer_values")
 
     class Meta:
         ordering = ["indicator", "year", "month", "peer"]
@@ -147,7 +156,7 @@ class PeerValue(models.Model):
         return f"{self.peer} {self.indicator} {self.year}-{self.month:02d}"
 
 
-class Submission(models.Model):
+class Submission(PeriodFigures):
     """One period's figures as the owner unit reports them (报送), waiting for the office:
     approved, they become the Value; returned, they stay here with the office's comment.
     The shape of supervision's progress report (submitted, then reviewed)."""
@@ -159,13 +168,6 @@ class Submission(models.Model):
 
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
                                   on_delete=models.CASCADE, related_name="submissions")
-    year = _year_field()
-    month = models.PositiveSmallIntegerField(
-        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
-    level = models.DecimalField(_("published level"), max_digits=18, decimal_places=4, null=True,
-                                blank=True)
-    official_rate_pct = models.DecimalField(_("official year-on-year rate (%)"), max_digits=7,
-                                            decimal_places=2, null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.SUBMITTED)
