@@ -22,7 +22,7 @@ from zoneops.core.selectors import places_geojson
 from zoneops.core.userfiles import content_disposition
 
 from . import permissions as perm
-from . import report, selectors
+from . import report, selectors, texts
 from .balance.chain import POLLUTANTS
 from .balance.limits import limits_for
 from .models import WaterPoint
@@ -70,7 +70,7 @@ def _anomaly(a, points: dict[str, WaterPoint]) -> dict[str, Any]:
             "url": reverse("water-point", args=[point.pk]) if point else "",
             "kind": a.kind, "kind_label": str(KIND_LABELS[a.kind]), "pollutant": a.pollutant,
             "start": a.start.strftime("%Y-%m-%d %H:%M"), "end": a.end.strftime("%Y-%m-%d %H:%M"),
-            "residual_kg_h": a.residual_kg_h, "score": a.score, "why": a.why}
+            "residual_kg_h": a.residual_kg_h, "score": a.score, "why": texts.why(a)}
 
 
 def status_data(user, until: datetime) -> dict[str, Any]:
@@ -258,8 +258,9 @@ def monthly(request: HttpRequest) -> HttpResponse:
     except _BadInput as exc:
         return _bad(exc)
     data = report.monthly(request.user, year, month)
-    return render(request, "water/monthly.html", {"report": data,
-                                                  "month": f"{year:04d}-{month:02d}"})
+    return render(request, "water/monthly.html", {
+        "report": data, "month": f"{year:04d}-{month:02d}",
+        "anomaly_whys": [texts.why(a) for a in data["anomalies"]]})
 
 
 def _monthly_file(request: HttpRequest, build, extension: str, content_type: str
