@@ -119,7 +119,7 @@ def test_records_feed_the_engine_and_anomalies_become_alerts(world) -> None:
     assert alert.level == Alert.Level.ORANGE and alert.unit == world.unit_b
     # Stored in the platform's language, shown in the reader's (the message is kept).
     assert "N2 收到的 COD 比其上游 3 个点位送来的多 2" in alert.detail
-    with translation.override("en"):
+    with override("en"):
         assert "N2 received 2" in alert.display_detail
     assert alert.data["end"] == "2026-12-09T05:00:00+08:00"
     raise_alerts(anomalies)  # the same cause again: refreshed, not duplicated

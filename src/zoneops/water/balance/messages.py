@@ -2,8 +2,9 @@
 
 A message is ``{"msgid": English text with %(name)s fields, "params": {name: value}}``, the
 spec core.models.alerts.render_spec translates with gettext when it is shown (a parameter may
-itself be a message, or a name kept in both languages as data: ``{"zh-hans": …, "en": …}``). The engine stays free of Django: ``N_`` only marks a message id for the
-catalogue, as gettext_noop does, and :func:`english` writes a message in its source language
+itself be a message, or a name kept in both languages as data: ``{"zh-hans": …, "en": …}``).
+The engine stays free of Django: ``N_`` only marks a message id for the catalogue, as
+gettext_noop does, and :func:`english` writes a message in its source language
 (the CLI's JSON). Figures are formatted here, once, so both languages show the same digits.
 """
 
