@@ -103,6 +103,9 @@ def test_alerts_keep_the_message_and_show_it_in_the_readers_language(world, find
     raise_alerts([night])
     alert = Alert.objects.get(module="water", key="N2:unexplained_load:COD")
     assert alert.data["i18n"]["detail"]["msgid"] == night.msgid
+    with translation.override("en"):
+        assert alert.display_title == "Wastewater N2: COD unexplained load"
+    assert alert.title.startswith("污水链路 N2：COD ")  # the platform's language
     client = world.client("admin")
 
     def detail(language: str) -> str:  # the alert's detail (its history keeps what was stored)

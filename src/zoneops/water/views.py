@@ -24,7 +24,7 @@ from zoneops.core.userfiles import content_disposition
 from . import permissions as perm
 from . import report, selectors, texts
 from .balance.chain import POLLUTANTS
-from .balance.limits import limits_for
+from .balance.limits import CHAIN_LIMIT, limits_for
 from .models import WaterPoint
 from .selectors import BEIJING, Window
 from .services import KIND_LABELS
@@ -151,7 +151,8 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "point": point, "days": days, "until": request.GET.get("until", ""),
         "daily": daily_rows(window.tables, point.code),
         "classes": river_classes(window.tables, point.code) if point.kind == "river" else None,
-        "limits": [{"pollutant": k, "value": v.value_mg_l, "label": v.label,
+        "limits": [{"pollutant": k, "value": v.value_mg_l,
+                    "label": _(v.label) if v.label == CHAIN_LIMIT else v.label,
                     "averaging": v.averaging} for k, v in limits.items()],
         "anomalies": [_anomaly(a, window.by_code) for a in window.anomalies
                       if a.point == point.code],
