@@ -46,7 +46,10 @@ def test_the_chain_status_shows_the_night_discharge_and_only_own_points(wc) -> N
     assert states["S1"] == 0 and states["R-up"] == 0
     found = [a for a in office["anomalies"] if a["point"] == "N1"]
     assert found[0]["kind"] == "unexplained_load" and found[0]["pollutant"] == "COD"
-    assert "N1 received" in found[0]["why"] and found[0]["start"] == "2026-12-04 01:00"
+    assert "N1 收到的 COD 比其上游" in found[0]["why"] and found[0]["start"] == "2026-12-04 01:00"
+    english = wc.world.client("office").get("/water/status.json?until=" + UNTIL,
+                                            HTTP_ACCEPT_LANGUAGE="en").json()
+    assert "N1 received" in english["anomalies"][0]["why"]
     edges = {p["code"]: (p["downstream"], p["travel_minutes"]) for p in office["points"]}
     assert edges["S1"][0] == "N1" and edges["P-in"] == ("P-out", 600.0)
     # An enterprise contact sees its own point only, and no finding elsewhere.
@@ -129,7 +132,7 @@ def test_monthly_report_in_excel_and_word_with_neutralised_cells(wc) -> None:
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "2026-12" in text
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
-    assert "R-down" in cells and any("N1 received" in c for c in cells)
+    assert "R-down" in cells and any("N1 收到的 COD" in c for c in cells)
     assert client.get("/water/report/?month=2026-13").status_code == 400
 
 

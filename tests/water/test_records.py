@@ -117,7 +117,11 @@ def test_records_feed_the_engine_and_anomalies_become_alerts(world) -> None:
     raise_alerts(anomalies)
     alert = Alert.objects.get(module="water", key="N2:unexplained_load:COD")
     assert alert.level == Alert.Level.ORANGE and alert.unit == world.unit_b
-    assert "N2 received 2" in alert.detail and alert.data["end"] == "2026-12-09T05:00:00+08:00"
+    # Stored in the platform's language, shown in the reader's (the message is kept).
+    assert "N2 收到的 COD 比其上游 3 个点位送来的多 2" in alert.detail
+    with override("en"):
+        assert "N2 received 2" in alert.display_detail
+    assert alert.data["end"] == "2026-12-09T05:00:00+08:00"
     raise_alerts(anomalies)  # the same cause again: refreshed, not duplicated
     assert Alert.objects.filter(module="water").count() == len(anomalies)
 

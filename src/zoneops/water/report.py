@@ -17,6 +17,7 @@ from .balance.tables import daily_rows, river_classes
 from .models import WaterPoint
 from .selectors import BEIJING, Window, visible_codes
 from .services import KIND_LABELS
+from .texts import why
 
 
 def balance_rows(window: Window, visible: set[str], pollutant: str) -> list[dict[str, Any]]:
@@ -134,7 +135,7 @@ def tables_of(data: dict) -> list[tuple[str, list[str], list[list[Any]]]]:
                     _("residual kg/h"), _("score"), _("why")]
     anomaly_rows = [[a.point, str(KIND_LABELS[a.kind]), a.pollutant,
                      a.start.strftime("%Y-%m-%d %H:%M"), a.end.strftime("%Y-%m-%d %H:%M"),
-                     _blank(a.residual_kg_h), a.score, a.why] for a in data["anomalies"]]
+                     _blank(a.residual_kg_h), a.score, why(a)] for a in data["anomalies"]]
     return [(_("Loads per point"), load_head, load_rows),
             (_("Balance at the nodes (COD)"), bal_head, bal_rows),
             (_("River sections (GB 3838-2002)"), river_head, river_rows),

@@ -9,11 +9,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from zoneops.core import permissions as perm
 from zoneops.core.models import Alert, Role, User
+from zoneops.core.models.alerts import choice_spec, i18n_spec, render_spec
 from zoneops.core.services.alerts import Raise, apply_causes
 from zoneops.core.services.audit import save_audited
 from zoneops.core.services.notify import notify
@@ -22,6 +22,7 @@ from .balance import Anomaly, ChainError, parse_chain
 from .balance.limits import set_names
 from .models import WaterPoint
 from .permissions import can_manage_chain
+from .texts import render_why
 
 POINT_FIELDS = ("code", "name", "kind", "downstream", "travel_minutes", "station",
                 "enterprise", "unit", "target_class", "limit_set", "limits", "latitude",
@@ -36,6 +37,7 @@ KIND_LABELS = {"unexplained_load": gettext_lazy("unexplained load"),
                "removal_drop": gettext_lazy("removal efficiency drop"),
                "limit_exceeded": gettext_lazy("limit exceeded"),
                "data_quality": gettext_lazy("balance impossible (data quality)")}
+TITLE = gettext_noop("Wastewater %(point)s: %(pollutant)s %(kind)s")
 
 
 def check_chain(points: Sequence[dict]) -> None:
@@ -101,13 +103,19 @@ def raise_alerts(anomalies: Sequence[Anomaly]) -> list[Alert | None]:
             unit = enterprise.unit
         if unit is None and plant is not None:
             unit = plant.unit
+        # Title and detail are stored as message specs too, so each reader sees them in
+        # their own language (Alert.display_title/display_detail); the text is the
+        # platform's language now, for readers of the bare columns.
+        title = i18n_spec(TITLE, point=a.point, pollutant=a.pollutant,
+                          kind=choice_spec(KIND_LABELS[a.kind]))
+        detail = a.message()
         causes.append(Raise(
             module=MODULE, level=LEVELS[a.kind], key=f"{a.point}:{a.kind}:{a.pollutant}",
-            title=_("Wastewater %(point)s: %(pollutant)s %(kind)s") % {
-                "kind": KIND_LABELS[a.kind], "pollutant": a.pollutant, "point": a.point},
-            detail=a.why, source=point, unit=unit, enterprise=enterprise,
+            title=render_spec(title)[:200], detail=render_why(detail, a.why), source=point,
+            unit=unit, enterprise=enterprise,
             data={"start": a.start.isoformat(), "end": a.end.isoformat(),
-                  "residual_kg_h": a.residual_kg_h, "score": a.score}))
+                  "residual_kg_h": a.residual_kg_h, "score": a.score,
+                  "i18n": {"title": title, "detail": detail}}))
     with transaction.atomic():
         keys = {c.key for c in causes}
         open_before = set(Alert.objects.filter(module=MODULE, key__in=keys, closed_at=None)
@@ -120,8 +128,10 @@ def raise_alerts(anomalies: Sequence[Anomaly]) -> list[Alert | None]:
             companies = {e.pk for e in (cause.enterprise, plant.enterprise if plant else None)
                          if e is not None}
             if companies:
+                texts = (cause.data or {}).get("i18n", {})
                 notify(title=alert.title, body=alert.detail,
                        link=reverse("water-point", args=[cause.source.pk]),
                        users=User.objects.filter(is_active=True, role=Role.ENTERPRISE,
-                                                 enterprise_id__in=companies))
+                                                 enterprise_id__in=companies),
+                       i18n={"title": texts.get("title"), "body": texts.get("detail")})
     return alerts

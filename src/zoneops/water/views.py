@@ -22,9 +22,9 @@ from zoneops.core.selectors import places_geojson
 from zoneops.core.userfiles import content_disposition
 
 from . import permissions as perm
-from . import report, selectors
+from . import report, selectors, texts
 from .balance.chain import POLLUTANTS
-from .balance.limits import limits_for
+from .balance.limits import CHAIN_LIMIT, limits_for
 from .models import WaterPoint
 from .selectors import BEIJING, Window
 from .services import KIND_LABELS
@@ -70,7 +70,7 @@ def _anomaly(a, points: dict[str, WaterPoint]) -> dict[str, Any]:
             "url": reverse("water-point", args=[point.pk]) if point else "",
             "kind": a.kind, "kind_label": str(KIND_LABELS[a.kind]), "pollutant": a.pollutant,
             "start": a.start.strftime("%Y-%m-%d %H:%M"), "end": a.end.strftime("%Y-%m-%d %H:%M"),
-            "residual_kg_h": a.residual_kg_h, "score": a.score, "why": a.why}
+            "residual_kg_h": a.residual_kg_h, "score": a.score, "why": texts.why(a)}
 
 
 def status_data(user, until: datetime) -> dict[str, Any]:
@@ -151,7 +151,8 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "point": point, "days": days, "until": request.GET.get("until", ""),
         "daily": daily_rows(window.tables, point.code),
         "classes": river_classes(window.tables, point.code) if point.kind == "river" else None,
-        "limits": [{"pollutant": k, "value": v.value_mg_l, "label": v.label,
+        "limits": [{"pollutant": k, "value": v.value_mg_l,
+                    "label": _(v.label) if v.label == CHAIN_LIMIT else v.label,
                     "averaging": v.averaging} for k, v in limits.items()],
         "anomalies": [_anomaly(a, window.by_code) for a in window.anomalies
                       if a.point == point.code],
@@ -258,8 +259,9 @@ def monthly(request: HttpRequest) -> HttpResponse:
     except _BadInput as exc:
         return _bad(exc)
     data = report.monthly(request.user, year, month)
-    return render(request, "water/monthly.html", {"report": data,
-                                                  "month": f"{year:04d}-{month:02d}"})
+    return render(request, "water/monthly.html", {
+        "report": data, "month": f"{year:04d}-{month:02d}",
+        "anomaly_whys": [texts.why(a) for a in data["anomalies"]]})
 
 
 def _monthly_file(request: HttpRequest, build, extension: str, content_type: str

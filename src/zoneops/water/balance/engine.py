@@ -23,10 +23,40 @@ import numpy as np
 from .chain import FLAGS, POLLUTANTS, Chain
 from .episodes import DAY, hysteresis_runs, runs, stouffer, trailing_daily
 from .explain import Candidate, rank
-from .limits import limits_for
+from .limits import CHAIN_LIMIT, limits_for
 from .loads import LOAD_KG_H_PER_L_S_MG_L, Grid, first_complete_hour, hourly, shifted
+from .messages import N_, Message, clauses, english, msg, num, percent
 
 REPORT = 5.0
+
+# The explanations (messages.py). One message per wording, so each language words it whole.
+BALANCE_WHY = {
+    ("unexplained_load", True): N_(
+        "%(point)s received %(excess)s kg/h %(pollutant)s more than its upstream point sent "
+        "(measured %(measured)s, expected %(expected)s kg/h), %(period)s"),
+    ("unexplained_load", False): N_(
+        "%(point)s received %(excess)s kg/h %(pollutant)s more than its %(count)s upstream "
+        "points sent (measured %(measured)s, expected %(expected)s kg/h), %(period)s"),
+    ("missing_load", True): N_(
+        "%(point)s received %(excess)s kg/h %(pollutant)s less than its upstream point sent "
+        "(measured %(measured)s, expected %(expected)s kg/h), %(period)s"),
+    ("missing_load", False): N_(
+        "%(point)s received %(excess)s kg/h %(pollutant)s less than its %(count)s upstream "
+        "points sent (measured %(measured)s, expected %(expected)s kg/h), %(period)s"),
+}
+STEADY_WHY = {
+    True: N_("%(point)s's %(pollutant)s load has run %(level)s against its upstream point "
+             "for the past %(days)s days (instrument tolerance ±%(tolerance)s), %(period)s"),
+    False: N_("%(point)s's %(pollutant)s load has run %(level)s against its %(count)s "
+              "upstream points for the past %(days)s days (instrument tolerance "
+              "±%(tolerance)s), %(period)s"),
+}
+LIMIT_WHY = {
+    False: N_("%(point)s %(pollutant)s up to %(peak)s mg/L (%(mean)s), limit %(limit)s mg/L "
+              "(%(label)s), %(period)s"),
+    True: N_("%(point)s %(pollutant)s up to %(peak)s mg/L (%(mean)s), limit %(limit)s mg/L "
+             "(%(label)s, target class %(target)s), %(period)s"),
+}
 
 
 @dataclass(frozen=True)
@@ -55,21 +85,21 @@ class Anomaly:
     end: datetime
     residual_kg_h: float | None
     score: float
-    why: str
+    why: str  # the explanation in English (the CLI's JSON); pages render the message
     candidates: list[Candidate] = field(default_factory=list)
+    # The explanation as a message id and its figures (a figure may be a message itself),
+    # translated when shown: see messages.py.
+    msgid: str = ""
+    params: dict = field(default_factory=dict)
+
+    def message(self) -> Message | str:
+        """The explanation to render in the reader's language (the plain why if none)."""
+        return msg(self.msgid, **self.params) if self.msgid else self.why
 
     def as_json(self) -> dict:
         return {"point": self.point, "kind": self.kind, "pollutant": self.pollutant,
                 "start": self.start.isoformat(), "end": self.end.isoformat(),
                 "residual_kg_h": self.residual_kg_h, "score": self.score, "why": self.why}
-
-
-def num(x: float) -> str:
-    """A figure for the why: three significant digits, no exponent."""
-    a = abs(x)
-    text = f"{x:.0f}" if a >= 100 else f"{x:.1f}" if a >= 10 else f"{x:.2f}" if a >= 1 \
-        else f"{x:.3g}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass
@@ -92,24 +122,29 @@ class Context:
         return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
 
     def add(self, point: int, kind: str, pollutant: str, span: tuple[int, int],
-            residual: float | None, score: float, why: str,
+            residual: float | None, score: float, why: Message | str,
             candidates: list[Candidate] | None = None) -> None:
         a, b = span
+        msgid, params = (why["msgid"], why["params"]) if isinstance(why, dict) else ("", {})
         if residual is not None and not np.isfinite(residual):
             residual = None
         self.found.append(Anomaly(
             self.ids[point], kind, pollutant, self.when(a), self.when(b),
             None if residual is None else round(float(residual), 3), round(score, 2),
-            why, candidates or []))
+            english(why), candidates or [], msgid, params))
 
-    def gap_reason(self, i: int, pollutant: str, a: int, b: int) -> str:
+    def gap_reason(self, i: int, pollutant: str, a: int, b: int) -> Message:
+        point = self.ids[i]
         if not self.grid.monitored[i]:
-            return f"{self.ids[i]}: no monitor"
+            return msg(N_("%(point)s: no monitor"), point=point)
         if not self.measures[pollutant][i]:
-            return f"{self.ids[i]}: sends no {pollutant} load (flow × concentration)"
+            return msg(N_("%(point)s: sends no %(pollutant)s load (flow × concentration)"),
+                       point=point, pollutant=pollutant)
         flags = sorted({FLAGS[f] for f in self.grid.bad_flag[i, max(a, 0):b].tolist()
                         if f >= 0})
-        return f"{self.ids[i]}: " + (f"flag {'/'.join(flags)}" if flags else "no valid data")
+        if flags:
+            return msg(N_("%(point)s: flag %(flags)s"), point=point, flags="/".join(flags))
+        return msg(N_("%(point)s: no valid data"), point=point)
 
 
 def upstream_map(chain: Chain, monitored: np.ndarray
@@ -218,9 +253,8 @@ def _node_balance(ctx: Context, n: int, feeds: list[tuple[int, float]], unknown:
     z_up = np.where(node_ok & ~incomplete & ~expected_low, z, np.nan)
     z_down = np.where(node_ok & ~data.censored[n], -z, np.nan)
     count = len(feeds) + len(lost)
-    sent = f"its {count} upstream point{'s' if count != 1 else ''}"
-    for kind, zz, sign, word in (("unexplained_load", z_up, 1.0, "more"),
-                                 ("missing_load", z_down, -1.0, "less")):
+    one = count == 1
+    for kind, zz, sign in (("unexplained_load", z_up, 1.0), ("missing_load", z_down, -1.0)):
         for a, b in hysteresis_runs(zz, s.hour_z, s.keep_z):
             score = stouffer(zz[a:b])
             if score < REPORT:
@@ -228,14 +262,17 @@ def _node_balance(ctx: Context, n: int, feeds: list[tuple[int, float]], unknown:
             excess = float(np.nanmean(residual[a:b] - np.where(learned[a:b],
                                                                usual[a:b] * expected[a:b], 0)))
             cands = rank(grid, pollutant, n, feeds, lost, ctx.ids, residual, (a, b), sign)
-            why = (f"{ctx.ids[n]} received {num(abs(excess))} kg/h {pollutant} {word} than "
-                   f"{sent} sent (measured {num(np.nanmean(measured[a:b]))}, expected "
-                   f"{num(np.nanmean(expected[a:b]))} kg/h), {ctx.period(a, b)}")
+            parts: list[Message | str] = [msg(
+                BALANCE_WHY[kind, one], point=ctx.ids[n], excess=num(abs(excess)),
+                pollutant=pollutant, count=str(count),
+                measured=num(np.nanmean(measured[a:b])),
+                expected=num(np.nanmean(expected[a:b])), period=ctx.period(a, b))]
             if kind == "missing_load":
-                why += "; a leak, a blockage or a meter fault"
+                parts.append(msg(N_("a leak, a blockage or a meter fault")))
             if cands:
-                why += "; likely: " + "; ".join(f"{c.name} ({c.evidence})" for c in cands)
-            ctx.add(n, kind, pollutant, (a, b), excess, score, why, cands)
+                parts.append(msg(N_("likely: %(candidates)s"),
+                                 candidates=clauses([c.message() for c in cands])))
+            ctx.add(n, kind, pollutant, (a, b), excess, score, clauses(parts), cands)
     for sign, kind in ((1.0, "unexplained_load"), (-1.0, "missing_load")):
         steady = learned & node_ok & (sign * np.nan_to_num(usual) > s.tolerance)
         for a, b in runs(steady):
@@ -243,9 +280,10 @@ def _node_balance(ctx: Context, n: int, feeds: list[tuple[int, float]], unknown:
             ctx.add(n, kind, pollutant, (a, b),
                     float(np.nanmean(usual[a:b] * expected[a:b])),
                     REPORT * abs(level) / s.tolerance,
-                    f"{ctx.ids[n]}'s {pollutant} load has run {level:+.0%} against {sent} "
-                    f"for the past {s.baseline_days} days (instrument tolerance "
-                    f"±{s.tolerance:.0%}), {ctx.period(a, b)}")
+                    msg(STEADY_WHY[one], point=ctx.ids[n], pollutant=pollutant,
+                        level=percent(level, sign=True), count=str(count),
+                        days=str(s.baseline_days), tolerance=percent(s.tolerance),
+                        period=ctx.period(a, b)))
     impossible = inside & (~node_ok | incomplete)
     for a, b in runs(impossible):
         reasons = []
@@ -257,8 +295,10 @@ def _node_balance(ctx: Context, n: int, feeds: list[tuple[int, float]], unknown:
                 reasons.append(ctx.gap_reason(u, pollutant, a - back, b))
         reasons += [ctx.gap_reason(u, pollutant, a, b) for u in lost]
         ctx.add(n, "data_quality", pollutant, (a, b), None, 1.0,
-                f"{pollutant} balance at {ctx.ids[n]} impossible, {ctx.period(a, b)}: "
-                + "; ".join(reasons or ["upstream data missing"]))
+                msg(N_("%(pollutant)s balance at %(point)s impossible, %(period)s: "
+                       "%(reasons)s"), pollutant=pollutant, point=ctx.ids[n],
+                    period=ctx.period(a, b),
+                    reasons=clauses(reasons or [msg(N_("upstream data missing"))])))
 
 
 def _hour_of_day(ctx: Context) -> int:
@@ -274,9 +314,12 @@ def _shock(ctx: Context, n: int, pollutant: str) -> None:
     for a, b in runs(np.nan_to_num(times) >= s.shock_factor):
         ctx.add(n, "shock_load", pollutant, (a, b),
                 float(np.nanmean(load[a:b] - usual[a:b])), stouffer(z[a:b]),
-                f"{ctx.ids[n]} received {num(np.nanmax(times[a:b]))}× its usual {pollutant} "
-                f"load ({num(np.nanmean(load[a:b]))} against {num(np.nanmean(usual[a:b]))} "
-                f"kg/h, median of the previous {s.baseline_days} days), {ctx.period(a, b)}")
+                msg(N_("%(point)s received %(times)s× its usual %(pollutant)s load (%(load)s "
+                       "against %(usual)s kg/h, median of the previous %(days)s days), "
+                       "%(period)s"), point=ctx.ids[n], times=num(np.nanmax(times[a:b])),
+                    pollutant=pollutant, load=num(np.nanmean(load[a:b])),
+                    usual=num(np.nanmean(usual[a:b])), days=str(s.baseline_days),
+                    period=ctx.period(a, b)))
 
 
 def _removal(ctx: Context, n: int, inlet: tuple[int, float], pollutant: str) -> None:
@@ -295,15 +338,18 @@ def _removal(ctx: Context, n: int, inlet: tuple[int, float], pollutant: str) -> 
     for a, b in runs(np.nan_to_num(drop) >= s.removal_drop):
         extra = float(np.nanmean(out[a:b] - arriving[a:b] * (1.0 - usual[a:b])))
         ctx.add(n, "removal_drop", pollutant, (a, b), extra, stouffer(z[a:b]),
-                f"the plant removed {np.nanmean(removed[a:b]):.0%} of its {pollutant} "
-                f"instead of its usual {np.nanmean(usual[a:b]):.0%} ({num(extra)} kg/h more "
-                f"left through {ctx.ids[n]}), {ctx.period(a, b)}")
+                msg(N_("the plant removed %(removed)s of its %(pollutant)s instead of its "
+                       "usual %(usual)s (%(extra)s kg/h more left through %(point)s), "
+                       "%(period)s"), removed=percent(np.nanmean(removed[a:b])),
+                    pollutant=pollutant, usual=percent(np.nanmean(usual[a:b])),
+                    extra=num(extra), point=ctx.ids[n], period=ctx.period(a, b)))
     for a, b in runs(inside & np.isnan(removed)):
         reasons = [ctx.gap_reason(i, pollutant, a, b) for i, series in
                    ((n, out), (inlet[0], arriving)) if np.isnan(series[a:b]).any()]
         ctx.add(n, "data_quality", pollutant, (a, b), None, 1.0,
-                f"{pollutant} removal at {ctx.ids[n]} unknown, {ctx.period(a, b)}: "
-                + "; ".join(reasons or ["no inlet load"]))
+                msg(N_("%(pollutant)s removal at %(point)s unknown, %(period)s: %(reasons)s"),
+                    pollutant=pollutant, point=ctx.ids[n], period=ctx.period(a, b),
+                    reasons=clauses(reasons or [msg(N_("no inlet load"))])))
 
 
 def _limits(ctx: Context, n: int) -> None:
@@ -320,13 +366,15 @@ def _limits(ctx: Context, n: int) -> None:
             excess = (conc[a:b] - limit.value_mg_l) * flow[a:b] * LOAD_KG_H_PER_L_S_MG_L
             residual = float(np.nanmean(excess)) if np.isfinite(excess).any() else None
             target = ctx.chain.points[n].target_class
-            mean = "daily" if step == DAY else "hourly"
+            mean = msg(N_("daily mean") if step == DAY else N_("hourly mean"))
+            label = (msg(limit.label) if limit.label == CHAIN_LIMIT else
+                     {"zh-hans": limit.name or limit.label, "en": limit.label})
             ctx.add(n, "limit_exceeded", pollutant, (a, b), residual,
                     stouffer(z[a:b][::step]),
-                    f"{ctx.ids[n]} {pollutant} up to {num(np.nanmax(conc[a:b]))} mg/L "
-                    f"({mean} mean), limit {num(limit.value_mg_l)} mg/L ({limit.label}"
-                    + (f", target class {target}" if target else "")
-                    + f"), {ctx.period(a, b)}")
+                    msg(LIMIT_WHY[bool(target)], point=ctx.ids[n], pollutant=pollutant,
+                        peak=num(np.nanmax(conc[a:b])), mean=mean,
+                        limit=num(limit.value_mg_l), label=label, target=target or "",
+                        period=ctx.period(a, b)))
 
 
 def _daily(ctx: Context, load: np.ndarray, flow: np.ndarray, conc: np.ndarray

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .loads import Grid, shifted
+from .messages import N_, Message, clauses, english, listing, msg
 
 CONTEXT_HOURS = 24
 MIN_OVERLAP = 6
@@ -18,10 +19,21 @@ MIN_OVERLAP = 6
 
 @dataclass(frozen=True)
 class Candidate:
-    name: str  # a point id, or "between S1, S2 and N2"
+    place: Message | str  # a point id, or "between S1, S2 and N2"
     kind: str  # point | segment
     score: float  # 0 … 1
-    evidence: str
+    evidence: Message | str
+
+    @property
+    def name(self) -> str:
+        return english(self.place)
+
+    def message(self) -> Message:
+        return msg(N_("%(place)s (%(evidence)s)"), place=self.place, evidence=self.evidence)
+
+
+def _r(r: float) -> str:
+    return f"{r:.2f}"
 
 
 def correlation(a: np.ndarray, b: np.ndarray) -> float:
@@ -56,27 +68,35 @@ def rank(grid: Grid, pollutant: str, node: int, feeds: list[tuple[int, float]],
     for u, minutes in feeds:
         r_load, lag = _best_lag(target, load[u], minutes, lo, hi)
         r_cond, lag_c = _best_lag(target, grid.conductivity[u], minutes, lo, hi)
-        scored = [(r, f"{pollutant} load r={r:.2f} at {lg} h") for r, lg in
-                  ((r_load, lag), (r_cond, lag_c)) if np.isfinite(r)]
-        if not scored:
+        if not (np.isfinite(r_load) or np.isfinite(r_cond)):
             continue
-        r, evidence = max(scored)
-        if np.isfinite(r_cond) and evidence.startswith(pollutant):
-            evidence += f", conductivity r={r_cond:.2f}"
-        elif np.isfinite(r_cond):
-            evidence = f"conductivity r={r_cond:.2f} at {lag_c} h"
+        load_first = np.isfinite(r_load) and not r_load <= r_cond  # a tie: conductivity
+        r = r_load if load_first else r_cond
+        if load_first:
+            evidence: Message = msg(N_("%(pollutant)s load r=%(r)s at %(lag)s h"),
+                                    pollutant=pollutant, r=_r(r_load), lag=str(lag))
+            if np.isfinite(r_cond):
+                evidence = msg(N_("%(load)s, conductivity r=%(r)s"), load=evidence,
+                               r=_r(r_cond))
+        else:
+            evidence = msg(N_("conductivity r=%(r)s at %(lag)s h"), r=_r(r_cond),
+                           lag=str(lag_c))
         found.append(Candidate(ids[u], "point", round(max(r, 0.0), 2), evidence))
     best_point = max((c.score for c in found), default=0.0)
     names = [ids[u] for u, _ in feeds] + [ids[u] for u in unmonitored]
-    evidence = "no monitored upstream point moved with it"
+    said: list[Message | str] = [msg(N_("no monitored upstream point moved with it"))]
     if best_point >= 0.5:
-        evidence = "some upstream points moved with it"
+        said = [msg(N_("some upstream points moved with it"))]
     if unmonitored:
-        evidence += f"; unmonitored: {', '.join(ids[u] for u in unmonitored)}"
+        said.append(msg(N_("unmonitored: %(points)s"),
+                        points=listing([ids[u] for u in unmonitored])))
     r_node = correlation(target, grid.conductivity[node][lo:hi])
     if np.isfinite(r_node):
-        evidence += f"; conductivity at {ids[node]} r={r_node:.2f}"
-    where = f"between {', '.join(names)} and {ids[node]}" if names else f"at {ids[node]}"
-    found.append(Candidate(where, "segment", round(max(1.0 - best_point, 0.0), 2), evidence))
+        said.append(msg(N_("conductivity at %(point)s r=%(r)s"), point=ids[node],
+                        r=_r(r_node)))
+    where = (msg(N_("between %(points)s"), points=listing([*names, ids[node]])) if names
+             else msg(N_("at %(point)s"), point=ids[node]))
+    found.append(Candidate(where, "segment", round(max(1.0 - best_point, 0.0), 2),
+                           clauses(said)))
     found.sort(key=lambda c: -c.score)
     return found[:keep]

@@ -10,6 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .chain import Point
+from .messages import N_
+
+CHAIN_LIMIT = N_("limit given in the chain")  # the label of a point's own (纳管) limits
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "limits.json"
 
@@ -19,6 +22,7 @@ class Limit:
     value_mg_l: float
     averaging: str  # hour | day
     label: str  # what the why names: "GB18918-2002-1A", "limit given in the chain"
+    name: str = ""  # the set's name in Chinese (data/limits.json), "" for a point's own
 
 
 @lru_cache(maxsize=4)
@@ -34,7 +38,7 @@ def set_names() -> frozenset[str]:
 def limits_for(point: Point) -> dict[str, Limit]:
     data = load_sets()
     if point.limits:
-        return {name: Limit(v, "hour", "limit given in the chain")
+        return {name: Limit(v, "hour", CHAIN_LIMIT)
                 for name, v in point.limits.items()}
     name = point.limit_set
     if name is None:
@@ -45,5 +49,5 @@ def limits_for(point: Point) -> dict[str, Limit]:
     chosen = data["sets"].get(name)
     if chosen is None:
         return {}
-    return {p: Limit(float(v), chosen["averaging"], name)
+    return {p: Limit(float(v), chosen["averaging"], name, chosen.get("name", ""))
             for p, v in chosen["limits_mg_l"].items()}
