@@ -35,6 +35,11 @@ def test_demo_indicators_fill_the_screen(fast_hasher, django_user_model):
     assert all(r.latest is not None and r.latest.official_rate_pct is not None for r in rows)
     assert all(r.progress is not None for r in rows)
     assert sum(r.rate_flagged for r in rows) >= 1  # the demo's one far-off official rate
+    # Peer zones for every indicator but 规上工业总产值: a rank among 4 zones on five cards.
+    ranks = selectors.peer_ranks(office, year)
+    assert sorted(i.code for i in Indicator.objects.filter(pk__in=ranks)) == [
+        "GDZC", "GYZJZ", "SHLS", "SJWZ", "YBGGYS"]
+    assert all(r.of == 4 and 1 <= r.rank <= 4 for r in ranks.values())
     trends = selectors.trends(office, year)
     assert len(trends) == 4 and all(None not in t["last"] for t in trends)
     from django.test import Client

@@ -47,6 +47,7 @@ def load(stdout=None) -> None:
     if office is None or Indicator.objects.exists():
         return
     rng = random.Random(SEED)
+    peer_rng = random.Random(SEED + 1)  # its own stream: the zone's figures stay as before
     today = timezone.localdate()
     year, last_month = today.year, max(2, today.month - 1)  # the bureau is a month behind
     for order, (code, name, unit, basis, owner, base, growth) in enumerate(CATALOGUE):
@@ -71,5 +72,20 @@ def load(stdout=None) -> None:
             services.record_value(office, indicator, year=year, month=month, data={
                 "level": Decimal(str(now[month - 1])),
                 "official_rate_pct": Decimal(str(round(official, 1)))})
+            if month == last_month and code in PEER_CODES:
+                _peers(office, indicator, year, month, official, peer_rng)
     if stdout is not None:
         stdout.write(f"indicators: {len(CATALOGUE)} demo indicators to 1–{last_month}月")
+
+
+# Three fictional peer zones with figures for the latest month, so the screen shows ranks.
+# 规上工业总产值 is left without peers: the browser test imports a peer sheet for it.
+PEERS = ("东城经济开发区", "南湖高新区", "西江化工园区")
+PEER_CODES = {"GYZJZ", "GDZC", "SHLS", "YBGGYS", "SJWZ"}
+
+
+def _peers(office: User, indicator: Indicator, year: int, month: int, ours: float,
+           rng: random.Random) -> None:
+    for peer in PEERS:
+        services.record_peer_value(office, indicator, peer=peer, year=year, month=month, data={
+            "level": None, "official_rate_pct": Decimal(str(round(ours + rng.uniform(-4, 4), 1)))})
