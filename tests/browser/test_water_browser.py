@@ -29,7 +29,7 @@ def test_the_chain_page_shows_the_night_discharge(page, site, gateway):  # noqa:
     assert page.locator("#schematic").get_attribute("data-points") == "22"
     row = page.locator("#anomaly-rows tr[data-point=N2][data-kind=unexplained_load]"
                        "[data-pollutant=COD]")
-    assert "N2 received" in row.inner_text()
+    assert "N2 收到的 COD 比其上游" in row.inner_text()
     assert page.locator("#map").get_attribute("data-points") == "22"
     assert page.locator(".water-marker").count() == 22
     screenshot(page, "water-chain")
